@@ -1,0 +1,63 @@
+"""Project tasks: `nox -s tests`, `nox -s lint`, `nox -s docs`, `nox -s bench`, `nox -s examples`."""
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.default_venv_backend = "venv"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite (as the README's test command)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run(
+        "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "benchmarks",
+        "examples",
+        "noxfile.py",
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs site in strict mode (warnings fail)."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Every benchmark, beside its peers (Flax NNX, BrainPy 2.x) installed only here.
+
+    `nox -s bench -- traversal` runs just `benchmarks/bench_traversal.py`.
+    """
+    session.install("-e", ".[bench]")
+    # Peers are optional: a benchmark prints 'not installed' for one that fails here.
+    for peer in ("flax", "brainpy<3"):
+        session.run("pip", "install", peer, success_codes=[0, 1])
+    import pathlib
+
+    scripts = sorted(pathlib.Path("benchmarks").glob("bench_*.py"))
+    wanted = set(session.posargs)
+    for script in scripts:
+        if not wanted or script.stem.removeprefix("bench_") in wanted:
+            session.run("python", str(script))
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run every example at full size."""
+    session.install("-e", ".[examples]")
+    session.run("python", "examples/quickstart.py")

@@ -1,0 +1,30 @@
+"""eqbrain: BrainPy's object API on Equinox's immutable pytree modules."""
+
+from ._collector import ArrayCollector as ArrayCollector, Collector as Collector
+from ._containers import (
+    NodeDict as NodeDict,
+    NodeList as NodeList,
+    VarDict as VarDict,
+    VarList as VarList,
+)
+from ._errors import (
+    MathError as MathError,
+    TraceLeakError as TraceLeakError,
+    UniqueNameError as UniqueNameError,
+)
+from ._filters import (
+    partition_trainable as partition_trainable,
+    trainable_filter as trainable_filter,
+)
+from ._module import BrainPyObject as BrainPyObject, Module as Module
+from ._naming import clear_name_cache as clear_name_cache
+from ._state import StateLoadResult as StateLoadResult
+from ._variable import (
+    Parameter as Parameter,
+    TrainVar as TrainVar,
+    Variable as Variable,
+    is_trainable as is_trainable,
+    is_variable as is_variable,
+)
+
+__version__ = "0.1.0"

@@ -1,0 +1,138 @@
+"""Walking a module tree: the `nodes()` and `vars()` collectors, keyed as in BrainPy.
+
+A module's *entries* are the modules and Variables in its fields, found through
+`list`/`tuple`/`dict` containers (and BrainPy's `NodeList`/`VarList`/...). Keys follow
+BrainPy 2.8: a field `attr`; a list entry `attr-0`; a dict entry `attr.key` for a
+module and `attr-key` for a Variable. Absolute keys start from each node's name
+(`C0.w`); relative keys from the path to it (`c1.w`, `lst-0.w`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import equinox as eqx
+
+from ._collector import ArrayCollector, Collector
+from ._variable import Variable
+
+if TYPE_CHECKING:
+    from ._module import Module
+
+_METHODS = ("absolute", "relative")
+_field_names: dict[type, tuple[str, ...]] = {}
+
+
+def _dynamic_fields(cls: type) -> tuple[str, ...]:
+    try:
+        return _field_names[cls]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("static"))
+        _field_names[cls] = names
+        return names
+
+
+def check_method(method: str) -> None:
+    if method not in _METHODS:
+        raise ValueError(
+            f"method must be 'absolute' or 'relative', not {method!r}: 'absolute' keys "
+            "entries by node name (C0.w), 'relative' by path from this node (c1.w)."
+        )
+
+
+def entries(module: Module, nodes: list, variables: list) -> None:
+    """Append this module's direct child modules and own Variables as (key, obj)."""
+    d = module.__dict__
+    for name in _dynamic_fields(type(module)):
+        _entry(d.get(name), name, nodes, variables)
+
+
+def _entry(obj: Any, key: str, nodes: list, variables: list) -> None:
+    from ._module import Module
+
+    if isinstance(obj, Variable):
+        variables.append((key, obj))
+    elif isinstance(obj, Module):
+        nodes.append((key, obj))
+    elif isinstance(obj, list | tuple):
+        for i, x in enumerate(obj):
+            _entry(x, f"{key}-{i}", nodes, variables)
+    elif isinstance(obj, dict):
+        for k, x in obj.items():
+            _entry(
+                x,
+                f"{key}.{k}" if isinstance(x, Module) else f"{key}-{k}",
+                nodes,
+                variables,
+            )
+    elif isinstance(obj, eqx.Module):
+        # A plain Equinox module (eqx.nn.Sequential, ...) is looked through.
+        for name in _dynamic_fields(type(obj)):
+            _entry(obj.__dict__.get(name), f"{key}.{name}", nodes, variables)
+
+
+def walk(root: Module, level: int = -1) -> list[tuple[str, Module, list]]:
+    """Every node reachable from `root` (once each) as (relative path, node, own vars).
+
+    The order is BrainPy's: a node's direct children, then each child's subtree.
+    `level=0` is `root` alone, `level=1` adds its direct children, `-1` is unlimited.
+    """
+    root_nodes: list = []
+    root_vars: list = []
+    entries(root, root_nodes, root_vars)
+    out = [("", root, root_vars)]
+    seen = {id(root)}
+    stack = [(root_nodes, "", 0)]
+    # Iterative version of: visit(node) = emit its children; then visit each child.
+    while stack:
+        children, prefix, depth = stack.pop()
+        if level >= 0 and depth >= level:
+            continue
+        fresh = []
+        for key, child in children:
+            if id(child) in seen:
+                continue
+            seen.add(id(child))
+            sub_nodes: list = []
+            sub_vars: list = []
+            entries(child, sub_nodes, sub_vars)
+            path = prefix + key
+            out.append((path, child, sub_vars))
+            fresh.append((sub_nodes, path + ".", depth + 1))
+        stack.extend(reversed(fresh))
+    return out
+
+
+def collect_nodes(
+    root: Module, method: str = "absolute", level: int = -1, include_self: bool = True
+) -> Collector:
+    check_method(method)
+    out = Collector()
+    absolute = method == "absolute"
+    for path, node, _ in walk(root, level):
+        if node is root and not include_self:
+            continue
+        out[node.name if absolute else path] = node
+    return out
+
+
+def collect_vars(
+    root: Module,
+    method: str = "absolute",
+    level: int = -1,
+    include_self: bool = True,
+    exclude_types: tuple[type, ...] | None = None,
+) -> ArrayCollector:
+    check_method(method)
+    out = ArrayCollector()
+    absolute = method == "absolute"
+    setitem = Collector.__setitem__
+    for path, node, own in walk(root, level):
+        if node is root and not include_self:
+            continue
+        prefix = node.name + "." if absolute else (path + "." if path else "")
+        for key, var in own:
+            if exclude_types is None or not isinstance(var, exclude_types):
+                setitem(out, prefix + key, var)
+    return out

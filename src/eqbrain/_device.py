@@ -1,0 +1,33 @@
+"""Moving a module's Variables between devices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import jax
+
+from ._collect import collect_vars
+
+if TYPE_CHECKING:
+    from ._module import Module
+
+
+def platform_device(platform: str) -> jax.Device:
+    """The first device of `platform` ('cpu', 'gpu', 'tpu'), or a clear `RuntimeError`."""
+    try:
+        return jax.devices(platform)[0]
+    except RuntimeError:
+        available = ", ".join(f"{d.platform}:{d.id}" for d in jax.devices())
+        raise RuntimeError(
+            f"No {platform.upper()} device is available: this JAX installation has no "
+            f"'{platform}' backend. Available devices: {available}. Install a JAX build "
+            f"with {platform.upper()} support, or move the model with `.to(device)`."
+        ) from None
+
+
+def move(module: Module, device: Any) -> None:
+    """`jax.device_put` every Variable of `module` onto `device` (a device or sharding)."""
+    variables = list(collect_vars(module).unique().values())
+    moved = jax.device_put([v._value for v in variables], device)
+    for var, value in zip(variables, moved):
+        var._value = value

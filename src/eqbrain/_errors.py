@@ -1,0 +1,17 @@
+"""The exceptions eqbrain raises on purpose."""
+
+
+class MathError(ValueError):
+    """A value does not fit the Variable it is written into (shape or dtype).
+
+    Raised by `Variable.value = ...`, by `Module` field assignment and by every state
+    load; nothing has been written when it is raised.
+    """
+
+
+class UniqueNameError(ValueError):
+    """An explicit module name is not a valid identifier or is held by a live object."""
+
+
+class TraceLeakError(RuntimeError):
+    """A traced value was written into a Variable created outside the current trace."""

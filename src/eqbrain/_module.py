@@ -1,0 +1,258 @@
+"""`Module` (alias `BrainPyObject`): a frozen Equinox module whose Variables are cells."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import equinox as eqx
+import jax.tree_util as jtu
+
+from . import _collect, _device, _naming, _state
+from ._collector import ArrayCollector, Collector
+from ._containers import NodeDict, NodeList
+from ._state import StateLoadResult
+from ._variable import TrainVar, Variable
+
+_UNDECLARED_MSG = """\
+Cannot set attribute {name!r} on {cls}: eqbrain modules are frozen dataclasses, so \
+every attribute must be declared as an annotated field in the class body, e.g.
+
+    class {cls}(eqbrain.Module):
+        {name}: eqbrain.Variable          # or jax.Array, or
+        # {name}: int = eqx.field(static=True)
+"""
+
+_TRACING_VARIABLE_MSG = """\
+`tracing_variable` is not supported (BrainPy removed it in 3.0.0 too). Declare the \
+Variable as an annotated field and create it in `__init__`:
+
+    class Net(eqbrain.Module):
+        v: eqbrain.Variable
+        def __init__(self):
+            super().__init__()
+            self.v = eqbrain.Variable(jnp.zeros(3))
+
+eqbrain.jit, eqbrain.grad and eqbrain.for_loop find the Variables a function touches \
+by themselves."""
+
+_LEAF = jtu.tree_structure(0)
+_fields: dict[type, frozenset[str]] = {}
+
+
+def _field_set(cls: type) -> frozenset[str]:
+    try:
+        return _fields[cls]
+    except KeyError:
+        out = _fields[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+        return out
+
+
+class Module(eqx.Module):
+    """The base class of every eqbrain model: BrainPy's `BrainPyObject` as an Equinox module.
+
+    A `Module` is a frozen dataclass and a pytree. Declare fields with annotations; the
+    only mutable things in it are its `Variable`s. Assigning to a field that holds a
+    Variable writes the Variable's value -- the Variable itself is never replaced.
+
+    **Arguments:**
+
+    - `name`: a unique identifier for this object; `None` gives `ClassName<k>`.
+
+    ```python
+    class MyObj(eqbrain.Module):
+        a: eqbrain.Variable
+
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.a = eqbrain.Variable(jnp.ones(1))
+
+    ob = MyObj()
+    ob.a = jnp.asarray([10.0])   # same Variable, new value
+    ob.a = 1.0                   # MathError: the shape of the original data is (1,) ...
+    ```
+    """
+
+    name: str = eqx.field(default=None, static=True, kw_only=True)
+
+    def __check_init__(self) -> None:
+        name = self.__dict__.get("name")
+        if name is None:
+            name = _naming.auto_name(type(self).__name__)
+            object.__setattr__(self, "name", name)
+        _naming.register(name, self)
+        own: list = []
+        _collect.entries(self, [], own)
+        for key, var in own:
+            if var._label is None:
+                var._label = f"{name}.{key}"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        current = self.__dict__.get(name)
+        if isinstance(current, Variable):
+            current.value = value  # never replaced: write the value
+            return
+        if name not in _field_set(type(self)) and not (
+            name.startswith("__") and name.endswith("__")
+        ):
+            raise dataclasses.FrozenInstanceError(
+                _UNDECLARED_MSG.format(name=name, cls=type(self).__name__)
+            )
+        super().__setattr__(name, value)
+
+    # -- names ------------------------------------------------------------------------
+
+    def unique_name(self, name: str | None = None, type_: str | None = None) -> str:
+        """A unique name: `name` checked for uniqueness, or the next `type_<k>` auto name.
+
+        **Arguments:**
+
+        - `name`: the wanted name; `UniqueNameError` if invalid or held by another object.
+        - `type_`: the prefix of an auto name (default: this class's name).
+        """
+        if name is None:
+            return _naming.auto_name(type_ or type(self).__name__)
+        return _naming.check_name(name, self)
+
+    # -- collectors -------------------------------------------------------------------
+
+    def nodes(
+        self, method: str = "absolute", level: int = -1, include_self: bool = True
+    ) -> Collector:
+        """Every module reachable from this one, each once, keyed by name or by path.
+
+        **Arguments:**
+
+        - `method`: `'absolute'` keys by node name (`C0`), `'relative'` by path (`c1`).
+        - `level`: `0` is this node, `1` adds its children, `-1` is unlimited.
+        - `include_self`: whether this node is listed too.
+
+        ```python
+        b.nodes()                     # {'B0': b, 'C0': b.c1, ...}
+        b.nodes(method="relative")    # {'': b, 'c1': b.c1, 'lst-0': ...}
+        ```
+        """
+        return _collect.collect_nodes(self, method, level, include_self)
+
+    def vars(
+        self,
+        method: str = "absolute",
+        level: int = -1,
+        include_self: bool = True,
+        exclude_types: tuple[type, ...] | None = None,
+    ) -> ArrayCollector:
+        """Every Variable of this node and its descendants, keyed `node.attr` or `path.attr`.
+
+        A Variable held under two keys appears under both; `.unique()` keeps one.
+
+        **Arguments:** as `nodes()`, plus `exclude_types`, Variable classes to skip.
+
+        ```python
+        b.vars()                      # {'B0.x': ..., 'C0.v': ..., 'C0.w': ...}
+        b.vars(method="relative")     # {'x': ..., 'c1.v': ..., 'c1.w': ...}
+        ```
+        """
+        return _collect.collect_vars(self, method, level, include_self, exclude_types)
+
+    def train_vars(
+        self, method: str = "absolute", level: int = -1, include_self: bool = True
+    ) -> ArrayCollector:
+        """The trainable Variables (`TrainVar`), as `vars()` keys them."""
+        return self.vars(method, level, include_self).subset(TrainVar)
+
+    # -- state ------------------------------------------------------------------------
+
+    def save_state(self, **kwargs) -> dict[str, Any]:
+        """This node's own Variables (not its children's): `{'C0.v': value, ...}`."""
+        return _state.save_state(self)
+
+    def load_state(self, state_dict: Mapping[str, Any], **kwargs) -> StateLoadResult:
+        """Load this node's own Variables from a `save_state()` dict (all-or-nothing)."""
+        return _state.load_state(self, state_dict, **kwargs)
+
+    def state_dict(self, **kwargs) -> dict[str, dict[str, Any]]:
+        """The whole state: `{node_name: {var_key: value}}` for every node.
+
+        ```python
+        b.state_dict()   # {'B0': {'B0.x': ...}, 'C0': {'C0.v': ..., 'C0.w': ...}, ...}
+        ```
+        """
+        return _state.state_dict(self)
+
+    def load_state_dict(
+        self,
+        state_dict: Mapping[str, Any],
+        warn: bool = True,
+        compatible: str = "v2",
+        **kwargs,
+    ) -> StateLoadResult:
+        """Copy a `state_dict()` into this module's Variables, all or nothing.
+
+        Every shape and dtype (and with `strict=True`, every key) is checked before the
+        first Variable is written, so a failing load leaves the module as it was.
+
+        **Arguments:**
+
+        - `state_dict`: `{node_name: {var_key: value}}`, or with `compatible='v1'` a
+          flat `{var_key: value}`.
+        - `warn`: warn about missing or unexpected keys.
+        - `compatible`: `'v2'` (nested, the default) or `'v1'` (flat).
+        - `strict`: raise `ValueError` if any key is missing or unexpected.
+
+        **Returns:** a `StateLoadResult(missing_keys, unexpected_keys)` of full var keys.
+        """
+        return _state.load_state_dict(self, state_dict, warn, compatible, **kwargs)
+
+    # -- devices ----------------------------------------------------------------------
+
+    def to(self, device: Any):
+        """Move every Variable onto `device` (a `jax.Device` or sharding); returns `self`."""
+        _device.move(self, device)
+        return self
+
+    def cpu(self):
+        """Move every Variable onto the first CPU device; returns `self`."""
+        return self.to(_device.platform_device("cpu"))
+
+    def cuda(self):
+        """Move every Variable onto the first GPU; `RuntimeError` if there is none."""
+        return self.to(_device.platform_device("gpu"))
+
+    def tpu(self):
+        """Move every Variable onto the first TPU; `RuntimeError` if there is none."""
+        return self.to(_device.platform_device("tpu"))
+
+    # -- pytree -----------------------------------------------------------------------
+
+    def tree_flatten(self) -> tuple[tuple[Any, ...], Any]:
+        """One level of flattening, as `jax.tree_util` does it: (field values, aux)."""
+        children, treedef = jtu.tree_flatten(self, is_leaf=lambda x: x is not self)
+        return tuple(children), treedef.node_data()[1]
+
+    @classmethod
+    def tree_unflatten(cls, aux: Any, dynamic_values: Any):
+        """Rebuild a module from `tree_flatten()`'s output (no `__init__` is run)."""
+        dynamic_values = list(dynamic_values)
+        treedef = jtu.PyTreeDef.from_node_data_and_children(
+            jtu.default_registry, (cls, aux), [_LEAF] * len(dynamic_values)
+        )
+        return jtu.tree_unflatten(treedef, dynamic_values)
+
+    def tracing_variable(
+        self,
+        name,
+        init,
+        shape,
+        batch_or_mode=None,
+        batch_axis=0,
+        axis_names=None,
+        batch_axis_name="batch",
+    ):
+        """Not supported: always raises `NotImplementedError` (see the message)."""
+        raise NotImplementedError(_TRACING_VARIABLE_MSG)
+
+
+BrainPyObject = Module
+NodeList._item_type = Module
+NodeDict._item_type = Module
