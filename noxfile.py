@@ -1,4 +1,4 @@
-"""Project tasks: `nox -s tests`, `nox -s lint`, `nox -s docs`, `nox -s bench`, `nox -s examples`."""
+"""Project tasks: `nox -s tests`, `lint`, `docs`, `bench` and `examples`."""
 
 import nox
 
