@@ -53,11 +53,12 @@ def _load(
     for key, value, var in provided:
         if var is None:
             unexpected.append(key)
-        elif id(var) not in plan:
+        else:
             try:
-                plan[id(var)] = (var, var._prepare(value))
+                checked = var._prepare(value)  # check every key, even a shared cell's twin
             except MathError as e:
                 raise MathError(f"Cannot load {key!r} into {where}: {e}") from None
+            plan.setdefault(id(var), (var, checked))  # but write each cell once
     missing = [key for key, var in expected if id(var) not in plan]
     if strict and (missing or unexpected):
         raise ValueError(

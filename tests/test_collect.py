@@ -1,0 +1,138 @@
+import jax.numpy as jnp
+import pytest
+
+import eqbrain
+from eqbrain import ArrayCollector, Collector, Variable
+
+from .helpers import B, C, make_b
+
+
+def test_nodes_absolute_and_relative_keys_as_brainpy():
+    b = make_b()
+    nodes = b.nodes()
+    assert isinstance(nodes, Collector) and list(nodes) == ["B0", "C0", "C1", "C2"]
+    assert list(b.nodes(method="relative")) == ["", "c1", "c2", "lst-0"]
+    assert nodes["C2"] is b.lst[0]
+
+
+def test_vars_absolute_and_relative_keys_as_brainpy():
+    b = make_b()
+    vs = b.vars()
+    assert isinstance(vs, ArrayCollector)
+    assert list(vs) == ["B0.vl-0", "B0.x", "C0.v", "C0.w", "C1.v", "C1.w", "C2.v", "C2.w"]
+    assert list(b.vars(method="relative")) == [
+        "vl-0",
+        "x",
+        "c1.v",
+        "c1.w",
+        "c2.v",
+        "c2.w",
+        "lst-0.v",
+        "lst-0.w",
+    ]
+    assert vs["C0.w"] is b.c1.w
+
+
+def test_train_vars_are_the_trainvars():
+    b = make_b()
+    assert list(b.train_vars()) == ["C0.w", "C1.w", "C2.w"]
+    assert list(b.train_vars(method="relative")) == ["c1.w", "c2.w", "lst-0.w"]
+
+
+def test_levels_and_include_self():
+    b = make_b()
+    assert list(b.nodes(level=0)) == ["B0"]
+    assert list(b.nodes(level=1, include_self=False)) == ["C0", "C1", "C2"]
+    assert list(b.vars(level=0)) == ["B0.vl-0", "B0.x"]
+    assert list(b.vars(include_self=False))[:1] == ["C0.v"]
+
+
+class Deep(eqbrain.Module):
+    b: B
+    d: dict
+
+    def __init__(self):
+        super().__init__()
+        self.b = B()
+        self.d = {"n": C(), "v": Variable(jnp.zeros(1))}
+
+
+def test_order_is_children_then_each_subtree_and_level_limits_depth():
+    eqbrain.clear_name_cache()
+    m = Deep()
+    assert list(m.nodes(method="relative")) == ["", "b", "d.n", "b.c1", "b.c2", "b.lst-0"]
+    assert list(m.nodes(method="relative", level=1)) == ["", "b", "d.n"]
+    assert list(m.vars(method="relative", level=0)) == ["d-v"]
+
+
+def test_exclude_types():
+    b = make_b()
+    assert list(b.vars(exclude_types=(eqbrain.TrainVar,))) == [
+        "B0.vl-0",
+        "B0.x",
+        "C0.v",
+        "C1.v",
+        "C2.v",
+    ]
+
+
+class Twice(eqbrain.Module):
+    a: C
+    b: C
+    shared1: Variable
+    shared2: Variable
+
+    def __init__(self):
+        super().__init__()
+        self.a = C()
+        self.b = self.a  # one node reachable twice
+        v = Variable(jnp.zeros(2))
+        self.shared1 = v
+        self.shared2 = v
+
+
+def test_node_reachable_twice_listed_once_and_shared_variable_under_both_names():
+    eqbrain.clear_name_cache()
+    t = Twice()
+    assert list(t.nodes(method="relative")) == ["", "a"]
+    vs = t.vars(method="relative")
+    assert list(vs) == ["shared1", "shared2", "a.v", "a.w"]
+    assert vs["shared1"] is vs["shared2"]
+    assert list(vs.unique()) == ["shared1", "a.v", "a.w"]
+
+
+@pytest.mark.parametrize("call", ["nodes", "vars", "train_vars"])
+def test_bad_method_is_value_error(call):
+    with pytest.raises(ValueError, match="method must be 'absolute' or 'relative', not 'abs'"):
+        getattr(make_b(), call)(method="abs")
+
+
+def test_plain_tuple_and_equinox_containers_are_looked_through():
+    import equinox as eqx
+
+    class Holder(eqx.Module):
+        inner: C
+
+    class M(eqbrain.Module):
+        t: tuple
+        h: Holder
+
+    eqbrain.clear_name_cache()
+    m = M(t=(Variable(jnp.zeros(1)), C()), h=Holder(C()))
+    assert list(m.nodes(method="relative")) == ["", "t-1", "h.inner"]
+    assert list(m.vars(method="relative")) == ["t-0", "t-1.v", "t-1.w", "h.inner.v", "h.inner.w"]
+
+
+def test_name_clash_between_a_copy_and_its_origin_is_reported():
+    import jax.tree_util as jtu
+
+    class Pair(eqbrain.Module):
+        a: C
+        b: C
+
+    eqbrain.clear_name_cache()
+    c = C()
+    p = Pair(a=c, b=jtu.tree_map(lambda x: x, c))
+    with pytest.raises(ValueError, match='Name "C0" conflicts'):
+        p.nodes()
+    assert list(p.nodes(method="relative")) == ["", "a", "b"]

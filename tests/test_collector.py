@@ -1,0 +1,85 @@
+import jax.numpy as jnp
+import jax.tree_util as jtu
+import numpy as np
+import pytest
+
+import eqbrain
+from eqbrain import ArrayCollector, Collector, MathError, TrainVar, Variable
+
+
+def test_key_conflict_raises_and_same_object_is_fine():
+    c = Collector()
+    a, b = object(), object()
+    c["k"] = a
+    c["k"] = a
+    with pytest.raises(ValueError, match='Name "k" conflicts'):
+        c["k"] = b
+    assert c["k"] is a
+    c.replace("k", b)
+    assert c["k"] is b
+
+
+def test_subset_unique_add_sub():
+    v, w = Variable(jnp.zeros(1)), TrainVar(jnp.ones(1))
+    c = ArrayCollector({"a": v, "b": w, "c": v})
+    assert list(c.subset(TrainVar)) == ["b"]
+    assert list(c.not_subset(TrainVar)) == ["a", "c"]
+    assert list(c.unique()) == ["a", "b"]
+    assert list(c - ["a"]) == ["b", "c"]
+    assert list(c - [v]) == ["b"]
+    assert list(ArrayCollector({"a": v}) + {"z": w}) == ["a", "z"]
+    assert isinstance(c.unique(), ArrayCollector)
+
+
+def test_array_collector_holds_only_variables():
+    c = ArrayCollector()
+    with pytest.raises(TypeError, match="'x' was given Array"):
+        c["x"] = jnp.zeros(1)
+    assert "x" not in c
+
+
+def test_dict_data_assign():
+    v, w = Variable(jnp.zeros(2)), Variable(jnp.zeros(1, jnp.int32))
+    c = ArrayCollector({"v": v, "w": w})
+    c.assign({"v": jnp.ones(2)})
+    np.testing.assert_array_equal(c.dict()["v"], [1, 1])
+    assert len(c.data()) == 2
+
+
+def test_assign_is_all_or_nothing():
+    v, w = Variable(jnp.zeros(2)), Variable(jnp.zeros(1, jnp.int32))
+    c = ArrayCollector({"v": v, "w": w})
+    with pytest.raises(MathError):
+        c.assign({"v": jnp.ones(2), "w": jnp.ones(1)})  # w: wrong dtype
+    np.testing.assert_array_equal(v.value, [0, 0])
+    with pytest.raises(KeyError, match="'nope'"):
+        c.assign({"v": jnp.ones(2), "nope": 1})
+    np.testing.assert_array_equal(v.value, [0, 0])
+
+
+def test_collectors_are_pytrees_keyed_by_path():
+    c = ArrayCollector({"a": Variable(jnp.zeros(1)), "b": Variable(jnp.ones(2))})
+    grads = jtu.tree_map(lambda x: x + 1, c)
+    assert isinstance(grads, ArrayCollector) and list(grads) == ["a", "b"]
+    paths = [jtu.keystr(p) for p, _ in jtu.tree_flatten_with_path(c)[0]]
+    assert paths == ["['a'].value", "['b'].value"]
+
+
+def test_containers_check_their_items_and_never_replace():
+    with pytest.raises(TypeError, match="A VarList holds only Variable objects"):
+        eqbrain.VarList([jnp.zeros(1)])
+    with pytest.raises(TypeError, match="A NodeList holds only Module objects"):
+        eqbrain.NodeList([Variable(jnp.zeros(1))])
+    vl = eqbrain.VarList([Variable(jnp.zeros(2))])
+    cell = vl[0]
+    vl[0] = jnp.ones(2)
+    assert vl[0] is cell and float(cell.value[0]) == 1.0
+    with pytest.raises(MathError):
+        vl[0] = jnp.ones(3)
+    vd = eqbrain.VarDict(a=Variable(jnp.zeros(1)))
+    cell = vd["a"]
+    vd["a"] = jnp.ones(1)
+    assert vd["a"] is cell
+    with pytest.raises(TypeError):
+        vd["b"] = 1.0
+    assert "b" not in vd

@@ -1,0 +1,164 @@
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import jax.tree_util as jtu
+import numpy as np
+import pytest
+
+import eqbrain
+from eqbrain import MathError, TrainVar, Variable
+
+
+def test_init_from_value_size_and_shape():
+    assert Variable(jnp.ones((2, 3))).shape == (2, 3)
+    assert Variable(3).shape == (3,)  # an int is a size, as in BrainPy
+    assert Variable((2, 4), dtype=jnp.int32).dtype == jnp.int32
+    np.testing.assert_array_equal(Variable((2, 4)).value, np.zeros((2, 4)))
+    assert Variable(1.5).shape == ()
+
+
+def test_init_drops_weak_type():
+    v = Variable(1.0)
+    assert not v.value.weak_type
+    assert v.dtype == jnp.float32
+
+
+def test_init_from_variable_copies_value_into_new_cell():
+    a = Variable(jnp.arange(3.0))
+    b = Variable(a, dtype=jnp.float16)
+    assert b is not a and b.dtype == jnp.float16
+    np.testing.assert_array_equal(b.value, a.value)
+
+
+def test_write_keeps_cell_and_checks_shape():
+    v = Variable(jnp.ones(1))
+    v.value = jnp.asarray([10.0])
+    np.testing.assert_array_equal(v.value, [10.0])
+    with pytest.raises(MathError) as e:
+        v.value = 1.0
+    assert str(e.value) == (
+        "The shape of the original data is (1,), while we got () with batch_axis=None."
+    )
+    np.testing.assert_array_equal(v.value, [10.0])
+
+
+def test_write_checks_dtype():
+    v = Variable(jnp.zeros(2, jnp.int32))
+    with pytest.raises(
+        MathError, match="dtype of the original data is int32, while we got float32"
+    ):
+        v.value = jnp.zeros(2, jnp.float32)
+    assert v.dtype == jnp.int32
+
+
+def test_python_scalars_cast_when_safe():
+    v = Variable(jnp.zeros((), jnp.float32))
+    v.value = 3  # int into float: same kind, cast
+    assert v.dtype == jnp.float32 and float(v.value) == 3.0
+    i = Variable(jnp.zeros((), jnp.int32))
+    with pytest.raises(MathError, match="int32"):
+        i.value = 1.5
+    assert int(i.value) == 0
+
+
+def test_batch_axis_ignored_in_shape_check():
+    v = Variable(jnp.zeros((4, 3)), batch_axis=0)
+    v.value = jnp.ones((7, 3))
+    assert v.shape == (7, 3) and v.batch_size == 7
+    with pytest.raises(MathError, match=r"\(7, 3\), while we got \(7, 2\) with batch_axis=0"):
+        v.value = jnp.ones((7, 2))
+    assert v.shape == (7, 3)
+
+
+def test_bad_batch_axis_and_axis_names():
+    with pytest.raises(MathError, match="batch_axis=2 is out of range"):
+        Variable(jnp.zeros((2, 3)), batch_axis=2)
+    with pytest.raises(MathError, match="one name .* for each of the 2 axes"):
+        Variable(jnp.zeros((2, 3)), axis_names=("a",))
+    v = Variable(jnp.zeros((2, 3)), axis_names=("batch", None), batch_axis=-2)
+    assert v.axis_names == ("batch", None) and v.batch_axis == 0
+
+
+def test_non_array_write_is_mathError():
+    v = Variable(jnp.zeros(2))
+    with pytest.raises(MathError, match="object of type object .* not an array"):
+        v.value = object()
+
+
+def test_operators_read_value_and_inplace_ops_write():
+    v = Variable(jnp.arange(3.0))
+    cell = v
+    np.testing.assert_array_equal(v + 1, [1, 2, 3])
+    np.testing.assert_array_equal(2 * v, [0, 2, 4])
+    np.testing.assert_array_equal(v >= 1, [False, True, True])
+    np.testing.assert_array_equal(v == 1, [False, True, False])
+    np.testing.assert_array_equal(-v, [0, -1, -2])
+    v += 1
+    assert v is cell
+    np.testing.assert_array_equal(v.value, [1, 2, 3])
+    v[0] = 9.0
+    np.testing.assert_array_equal(v.value, [9, 2, 3])
+    assert v[1] == 2 and len(v) == 3 and np.asarray(v).tolist() == [9, 2, 3]
+
+
+def test_inplace_op_that_changes_dtype_is_refused():
+    v = Variable(jnp.arange(3))
+    with pytest.raises(MathError):
+        v /= 2
+    np.testing.assert_array_equal(v.value, [0, 1, 2])
+
+
+def test_variables_hash_by_identity():
+    a, b = Variable(jnp.zeros(2)), Variable(jnp.zeros(2))
+    assert len({a, b, a}) == 2
+
+
+def test_pytree_node_with_one_child_and_static_aux():
+    v = TrainVar(jnp.zeros((2, 3)), batch_axis=0, axis_names=("b", "f"))
+    leaves, treedef = jtu.tree_flatten(v)
+    assert len(leaves) == 1 and leaves[0] is v.value
+    paths = jtu.tree_flatten_with_path(v)[0]
+    assert jtu.keystr(paths[0][0]) == ".value"
+    w = jtu.tree_unflatten(treedef, [jnp.ones((2, 3))])
+    assert type(w) is TrainVar and w is not v
+    assert w.batch_axis == 0 and w.axis_names == ("b", "f")
+
+
+@pytest.mark.parametrize(
+    "child", [None, object(), jax.ShapeDtypeStruct((9,), jnp.int8), "not an array"]
+)
+def test_unflatten_accepts_any_child(child):
+    treedef = jtu.tree_structure(Variable(jnp.zeros(2)))
+    v = jtu.tree_unflatten(treedef, [child])
+    assert v._value is child
+
+
+def test_unflatten_inside_trace_gives_cells_of_that_trace():
+    v = Variable(jnp.zeros(2))
+
+    @jax.jit
+    def f(v):
+        v.value = v.value + 1  # v is the traced copy: allowed
+        return v
+
+    out = f(v)
+    np.testing.assert_array_equal(out.value, [1, 1])
+    np.testing.assert_array_equal(v.value, [0, 0])
+
+
+def test_leak_guard_names_variable_and_keeps_value():
+    v = Variable(jnp.zeros(2))
+
+    @jax.jit
+    def f(x):
+        v.value = x
+        return x
+
+    with pytest.raises(eqbrain.TraceLeakError, match=r"Cannot write a traced value into Variable"):
+        f(jnp.ones(2))
+    np.testing.assert_array_equal(v.value, [0, 0])
+
+
+def test_repr_is_compact():
+    assert repr(TrainVar(jnp.zeros((3, 4)))) == "TrainVar(f32[3,4])"
+    assert "Variable(i32[2])" in eqx.tree_pformat(Variable(jnp.zeros(2, jnp.int32)))
