@@ -41,35 +41,70 @@ def check_method(method: str) -> None:
         )
 
 
-def entries(module: Module, nodes: list, variables: list) -> None:
+_VAR, _NODE, _SEQ, _MAP, _EQX, _OTHER = range(6)
+_kinds: dict[type, int] = {}
+
+
+def _kind(t: type) -> int:
+    """What a value of type `t` is to the walker (cached: `isinstance` on a module is slow)."""
+    try:
+        return _kinds[t]
+    except KeyError:
+        from ._module import Module
+
+        if issubclass(t, Variable):
+            k = _VAR
+        elif issubclass(t, Module):
+            k = _NODE
+        elif issubclass(t, list | tuple):
+            k = _SEQ
+        elif issubclass(t, dict):
+            k = _MAP
+        elif issubclass(t, eqx.Module):
+            k = _EQX
+        else:
+            k = _OTHER
+        _kinds[t] = k
+        return k
+
+
+_getattr = object.__getattribute__  # skips Equinox's Python-level __getattribute__
+
+
+def entries(module: Any, nodes: list, variables: list) -> None:
     """Append this module's direct child modules and own Variables as (key, obj)."""
-    d = module.__dict__
+    d = _getattr(module, "__dict__")
     for name in _dynamic_fields(type(module)):
-        _entry(d.get(name), name, nodes, variables)
+        obj = d.get(name)
+        k = _kinds.get(type(obj)) if obj is not None else _OTHER
+        if k is None:
+            k = _kind(type(obj))
+        if k == _VAR:
+            variables.append((name, obj))
+        elif k == _NODE:
+            nodes.append((name, obj))
+        elif k != _OTHER:
+            _entry(obj, k, name, nodes, variables)
 
 
-def _entry(obj: Any, key: str, nodes: list, variables: list) -> None:
-    from ._module import Module
-
-    if isinstance(obj, Variable):
+def _entry(obj: Any, k: int, key: str, nodes: list, variables: list) -> None:
+    if k == _VAR:
         variables.append((key, obj))
-    elif isinstance(obj, Module):
+    elif k == _NODE:
         nodes.append((key, obj))
-    elif isinstance(obj, list | tuple):
+    elif k == _SEQ:
         for i, x in enumerate(obj):
-            _entry(x, f"{key}-{i}", nodes, variables)
-    elif isinstance(obj, dict):
-        for k, x in obj.items():
-            _entry(
-                x,
-                f"{key}.{k}" if isinstance(x, Module) else f"{key}-{k}",
-                nodes,
-                variables,
-            )
-    elif isinstance(obj, eqx.Module):
+            _entry(x, _kind(type(x)), f"{key}-{i}", nodes, variables)
+    elif k == _MAP:
+        for name, x in obj.items():
+            kx = _kind(type(x))
+            _entry(x, kx, f"{key}.{name}" if kx == _NODE else f"{key}-{name}", nodes, variables)
+    elif k == _EQX:
         # A plain Equinox module (eqx.nn.Sequential, ...) is looked through.
+        d = _getattr(obj, "__dict__")
         for name in _dynamic_fields(type(obj)):
-            _entry(obj.__dict__.get(name), f"{key}.{name}", nodes, variables)
+            x = d.get(name)
+            _entry(x, _kind(type(x)), f"{key}.{name}", nodes, variables)
 
 
 def walk(root: Module, level: int = -1) -> list[tuple[str, Module, list]]:
@@ -113,7 +148,7 @@ def collect_nodes(
     for path, node, _ in walk(root, level):
         if node is root and not include_self:
             continue
-        out[node.name if absolute else path] = node
+        out[_getattr(node, "__dict__")["name"] if absolute else path] = node
     return out
 
 
@@ -127,12 +162,18 @@ def collect_vars(
     check_method(method)
     out = ArrayCollector()
     absolute = method == "absolute"
-    setitem = Collector.__setitem__
+    setitem = dict.__setitem__
     for path, node, own in walk(root, level):
         if node is root and not include_self:
             continue
-        prefix = node.name + "." if absolute else (path + "." if path else "")
+        if absolute:
+            prefix = _getattr(node, "__dict__")["name"] + "."
+        else:
+            prefix = path + "." if path else ""
         for key, var in own:
             if exclude_types is None or not isinstance(var, exclude_types):
-                setitem(out, prefix + key, var)
+                key = prefix + key
+                if key in out and out[key] is not var:
+                    Collector.__setitem__(out, key, var)  # raises the conflict error
+                setitem(out, key, var)
     return out

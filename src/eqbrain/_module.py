@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +48,21 @@ def _field_set(cls: type) -> frozenset[str]:
     except KeyError:
         out = _fields[cls] = frozenset(f.name for f in dataclasses.fields(cls))
         return out
+
+
+class _plain_method:
+    """A method that stays a plain callable on access.
+
+    Equinox turns `module.method` into a `BoundMethod` pytree, and building one flattens
+    the whole model; collectors are called on big models and are never transformed.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        functools.update_wrapper(self, fn)
+
+    def __get__(self, obj, cls=None):
+        return self.fn if obj is None else functools.partial(self.fn, obj)
 
 
 class Module(eqx.Module):
@@ -103,6 +119,7 @@ class Module(eqx.Module):
 
     # -- names ------------------------------------------------------------------------
 
+    @_plain_method
     def unique_name(self, name: str | None = None, type_: str | None = None) -> str:
         """A unique name: `name` checked for uniqueness, or the next `type_<k>` auto name.
 
@@ -117,6 +134,7 @@ class Module(eqx.Module):
 
     # -- collectors -------------------------------------------------------------------
 
+    @_plain_method
     def nodes(
         self, method: str = "absolute", level: int = -1, include_self: bool = True
     ) -> Collector:
@@ -135,6 +153,7 @@ class Module(eqx.Module):
         """
         return _collect.collect_nodes(self, method, level, include_self)
 
+    @_plain_method
     def vars(
         self,
         method: str = "absolute",
@@ -155,6 +174,7 @@ class Module(eqx.Module):
         """
         return _collect.collect_vars(self, method, level, include_self, exclude_types)
 
+    @_plain_method
     def train_vars(
         self, method: str = "absolute", level: int = -1, include_self: bool = True
     ) -> ArrayCollector:
@@ -163,14 +183,17 @@ class Module(eqx.Module):
 
     # -- state ------------------------------------------------------------------------
 
+    @_plain_method
     def save_state(self, **kwargs) -> dict[str, Any]:
         """This node's own Variables (not its children's): `{'C0.v': value, ...}`."""
         return _state.save_state(self)
 
+    @_plain_method
     def load_state(self, state_dict: Mapping[str, Any], **kwargs) -> StateLoadResult:
         """Load this node's own Variables from a `save_state()` dict (all-or-nothing)."""
         return _state.load_state(self, state_dict, **kwargs)
 
+    @_plain_method
     def state_dict(self, **kwargs) -> dict[str, dict[str, Any]]:
         """The whole state: `{node_name: {var_key: value}}` for every node.
 
@@ -180,6 +203,7 @@ class Module(eqx.Module):
         """
         return _state.state_dict(self)
 
+    @_plain_method
     def load_state_dict(
         self,
         state_dict: Mapping[str, Any],
@@ -206,25 +230,30 @@ class Module(eqx.Module):
 
     # -- devices ----------------------------------------------------------------------
 
+    @_plain_method
     def to(self, device: Any):
         """Move every Variable onto `device` (a `jax.Device` or sharding); returns `self`."""
         _device.move(self, device)
         return self
 
+    @_plain_method
     def cpu(self):
         """Move every Variable onto the first CPU device; returns `self`."""
         return self.to(_device.platform_device("cpu"))
 
+    @_plain_method
     def cuda(self):
         """Move every Variable onto the first GPU; `RuntimeError` if there is none."""
         return self.to(_device.platform_device("gpu"))
 
+    @_plain_method
     def tpu(self):
         """Move every Variable onto the first TPU; `RuntimeError` if there is none."""
         return self.to(_device.platform_device("tpu"))
 
     # -- pytree -----------------------------------------------------------------------
 
+    @_plain_method
     def tree_flatten(self) -> tuple[tuple[Any, ...], Any]:
         """One level of flattening, as `jax.tree_util` does it: (field values, aux)."""
         children, treedef = jtu.tree_flatten(self, is_leaf=lambda x: x is not self)
