@@ -21,6 +21,7 @@ from ._jit import jit as jit
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
 from ._scan import for_loop as for_loop, scan as scan
+from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult
 from ._variable import (
     Parameter as Parameter,
