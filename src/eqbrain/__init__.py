@@ -16,8 +16,12 @@ from ._filters import (
     partition_trainable as partition_trainable,
     trainable_filter as trainable_filter,
 )
+from ._grad import grad as grad, value_and_grad as value_and_grad
+from ._jit import jit as jit
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
+from ._scan import for_loop as for_loop, scan as scan
+from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult
 from ._variable import (
     Parameter as Parameter,

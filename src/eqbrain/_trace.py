@@ -30,9 +30,10 @@ class StateTrace:
     Variable back to the value it had when first touched.
     """
 
-    __slots__ = ("variables", "originals", "_ids", "written")
+    __slots__ = ("variables", "originals", "_ids", "written", "trace")
 
     def __init__(self, variables=()):
+        self.trace = None
         self.variables: list[Variable] = []
         self.originals: list = []
         self._ids: dict[int, int] = {}
@@ -58,6 +59,7 @@ class StateTrace:
             var._value = value
 
     def __enter__(self) -> StateTrace:
+        self.trace = current_trace()
         _STATE_TRACES.append(self)
         return self
 
@@ -71,5 +73,10 @@ _STATE_TRACES: list[StateTrace] = []
 
 
 def is_managed(var: Variable) -> bool:
-    """Whether an active eqbrain transform manages `var` (so tracers may be written)."""
-    return any(var in st for st in _STATE_TRACES)
+    """Whether an eqbrain transform manages writes to `var` at the current trace level.
+
+    The innermost `StateTrace` manages every Variable written in the trace it was
+    entered in (it collects and writes them back); a write from a nested plain JAX
+    transform (a `jax.jit` or `lax.cond` inside an eqbrain transform) is not managed.
+    """
+    return bool(_STATE_TRACES) and _STATE_TRACES[-1].trace == current_trace()

@@ -162,7 +162,7 @@ class Variable:
     def _prepare(self, new: Any) -> Any:
         """Check `new` for shape, dtype and tracer leaks; return it as an array."""
         new = self._check(new)
-        if not _STATE_TRACES and isinstance(new, Tracer):
+        if isinstance(new, Tracer):
             self._guard_leak()
         return new
 
@@ -207,6 +207,9 @@ class Variable:
             raise MathError(
                 f"The dtype of the original data is {self.dtype}, while we got {new.dtype}."
             )
+        if (new.aval if isinstance(new, Tracer) else new).weak_type:
+            # A weakly typed value (`jnp.full(3, 1.0)`) would make jit retrace.
+            new = jax.lax.convert_element_type(new, self.dtype)
         return new
 
     def _guard_leak(self) -> None:

@@ -1,0 +1,264 @@
+"""eqbrain.jit: in-place write-back, discovery, caching, shared cells, errors."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+from eqbrain import MathError, TraceLeakError, TrainVar, Variable
+
+
+class Net(eqbrain.Module):
+    V: Variable
+    w: TrainVar
+    traces: list = eqx.field(static=True)
+
+    def __init__(self, n=3):
+        super().__init__()
+        self.V = Variable(jnp.zeros(n))
+        self.w = TrainVar(jnp.ones(n))
+        self.traces = []
+
+    def step(self, x):
+        self.traces.append(1)
+        self.V.value = self.V.value * 0.5 + self.w.value * x
+        return self.V.value.sum()
+
+
+class Tied(eqbrain.Module):
+    a: Variable
+    b: Variable
+
+    def __init__(self):
+        super().__init__()
+        shared = Variable(jnp.zeros(2))
+        self.a = shared
+        self.b = shared
+
+
+def test_bound_method_writes_back_in_place():
+    net = Net()
+    V = net.V
+    step = eqbrain.jit(net.step)
+    out = step(jnp.float32(2.0))
+    np.testing.assert_allclose(out, 6.0)
+    assert net.V is V  # never replaced
+    np.testing.assert_allclose(net.V.value, [2.0, 2.0, 2.0])
+    step(jnp.float32(2.0))
+    np.testing.assert_allclose(net.V.value, [3.0, 3.0, 3.0])
+    assert not isinstance(net.V.value, jax.core.Tracer)
+
+
+def test_closure_is_found_while_tracing():
+    net = Net()
+    f = eqbrain.jit(lambda: net.step(1.0))
+    f()
+    f()
+    np.testing.assert_allclose(net.V.value, [1.5] * 3)
+
+
+def test_module_argument_and_variable_argument():
+    net = Net()
+
+    @eqbrain.jit
+    def f(model, x):
+        return model.step(x)
+
+    f(net, jnp.float32(1.0))
+    np.testing.assert_allclose(net.V.value, [1.0] * 3)
+
+    @eqbrain.jit
+    def g(v, x):
+        v.value = v.value + x
+
+    v = Variable(jnp.zeros(2))
+    g(v, jnp.ones(2))
+    g(v, jnp.ones(2))
+    np.testing.assert_allclose(v.value, [2.0, 2.0])
+
+
+def test_never_retraces_when_only_values_change():
+    net = Net()
+    step = eqbrain.jit(net.step)
+    step(jnp.float32(1.0))
+    n = len(net.traces)
+    assert n >= 1
+    for x in range(5):
+        net.V.value = jnp.full(3, float(x))  # changed from outside, too
+        step(jnp.float32(x))
+    assert len(net.traces) == n
+    step(jnp.ones(3))  # new shape: traced again
+    assert len(net.traces) > n
+
+
+def test_outside_changes_are_seen():
+    net = Net()
+    step = eqbrain.jit(net.step)
+    step(jnp.float32(0.0))
+    net.V.value = jnp.full(3, 4.0)
+    step(jnp.float32(0.0))
+    np.testing.assert_allclose(net.V.value, [2.0] * 3)
+
+
+def test_static_arguments_and_outputs():
+    v = Variable(jnp.zeros(2))
+
+    @eqbrain.jit
+    def f(x, mode, scale=2.0):
+        v.value = v.value + (x * scale if mode == "up" else -x)
+        return {"mode": mode, "v": v.value}
+
+    out = f(jnp.ones(2), "up")
+    assert out["mode"] == "up"
+    np.testing.assert_allclose(out["v"], [2.0, 2.0])
+    f(jnp.ones(2), "down")
+    np.testing.assert_allclose(v.value, [1.0, 1.0])
+
+
+def test_shared_cell_is_one_input_and_stays_shared():
+    m = Tied()
+
+    @eqbrain.jit
+    def f(model):
+        assert model.a is model.b
+        model.a.value = model.a.value + 1.0
+        model.b.value = model.b.value + 1.0
+
+    f(m)
+    assert m.a is m.b
+    np.testing.assert_allclose(m.a.value, [2.0, 2.0])
+    jaxpr = eqbrain.jit(lambda: f(m)).jaxpr()
+    assert len(jaxpr.jaxpr.invars) == 1 and len(jaxpr.jaxpr.outvars) == 1
+
+
+def test_declared_states():
+    v = Variable(jnp.zeros(2))
+    f = eqbrain.jit(lambda: None, states=[v])
+    f()
+    np.testing.assert_allclose(v.value, [0.0, 0.0])
+    with pytest.raises(TypeError, match="states="):
+        eqbrain.jit(lambda: None, states=[1.0])
+    eqbrain.jit(lambda: None, states=Net())()
+    eqbrain.jit(lambda: None, states={"v": v})()
+
+
+def test_jaxpr_equals_hand_written_jax():
+    net = Net()
+    step = eqbrain.jit(net.step)
+    x = jnp.float32(1.0)
+
+    def by_hand(state, dyn):
+        (x,) = dyn
+        V, w = state
+        V = V * 0.5 + w * x
+        return [V.sum()], [V]
+
+    ours = step.jaxpr(x)
+    theirs = jax.make_jaxpr(by_hand)([net.V.value, net.w.value], [x])
+    assert str(ours) == str(theirs)
+
+
+def test_nested_jit_and_method_decorator():
+    class M(eqbrain.Module):
+        v: Variable
+
+        def __init__(self):
+            super().__init__()
+            self.v = Variable(jnp.zeros(()))
+
+        @eqbrain.jit
+        def inc(self):
+            self.v.value = self.v.value + 1.0
+
+    m = M()
+    m.inc()
+    outer = eqbrain.jit(lambda: (m.inc(), m.inc()))
+    outer()
+    np.testing.assert_allclose(m.v.value, 3.0)
+
+
+# -- errors: type, message, nothing changed ------------------------------------------
+
+
+def test_returning_a_variable_raises_and_changes_nothing():
+    net = Net()
+    f = eqbrain.jit(lambda: (net.step(1.0), net.V))
+    with pytest.raises(TypeError, match=r"returned a Variable.*Return `v.value`"):
+        f()
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+
+
+def test_shape_change_raises_and_changes_nothing():
+    net = Net()
+
+    def bad():
+        net.V.value = net.V.value + 1.0  # a first, valid write
+        net.w.value = jnp.ones(4)
+
+    with pytest.raises(MathError, match=r"shape of the original data is \(3,\)"):
+        eqbrain.jit(bad)()
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+    np.testing.assert_array_equal(net.w.value, np.ones(3))
+
+
+def test_non_array_write_raises():
+    v = Variable(jnp.zeros(2))
+
+    def bad():
+        v.value = v.value + 1
+        v.value = "nope"
+
+    with pytest.raises(MathError, match="not an array"):
+        eqbrain.jit(bad)()
+    np.testing.assert_array_equal(v.value, np.zeros(2))
+
+
+def test_unhashable_static_argument():
+    with pytest.raises(TypeError, match="hashable"):
+        eqbrain.jit(lambda d: None)({"k": {1}})  # a set: static but unhashable
+
+
+def test_not_callable():
+    with pytest.raises(TypeError, match="callable"):
+        eqbrain.jit(3)
+
+
+def test_runtime_error_inside_changes_nothing():
+    net = Net()
+
+    def bad():
+        net.step(1.0)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        eqbrain.jit(bad)()
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+
+
+def test_plain_jit_inside_eqbrain_jit_leak_is_refused():
+    v = Variable(jnp.zeros(2))
+
+    def bad():
+        v.value = v.value + 1.0
+
+        @jax.jit
+        def inner(x):
+            v.value = x  # a tracer of the inner jax.jit: would leak
+            return x
+
+        inner(jnp.ones(2))
+
+    with pytest.raises(TraceLeakError, match="created outside"):
+        eqbrain.jit(bad)()
+    np.testing.assert_array_equal(v.value, np.zeros(2))
+
+
+def test_eqbrain_jit_inside_plain_jax_jit_is_refused():
+    net = Net()
+    step = eqbrain.jit(net.step)
+
+    with pytest.raises(TraceLeakError, match="Net0.V|eqbrain.jit"):
+        jax.jit(lambda x: step(x))(jnp.float32(1.0))
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))

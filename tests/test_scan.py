@@ -1,0 +1,107 @@
+"""eqbrain.scan / for_loop: Variables threaded through the carry, progress bar, errors."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+from eqbrain import MathError, Variable
+
+
+class Leaky(eqbrain.Module):
+    V: Variable
+    n: Variable
+
+    def __init__(self):
+        super().__init__()
+        self.V = Variable(jnp.zeros(2))
+        self.n = Variable(jnp.zeros((), jnp.int32))
+
+    def step(self, x):
+        self.V.value = 0.5 * self.V.value + x
+        self.n.value = self.n.value + 1
+        return self.V.value
+
+
+def _reference(xs):
+    V, out = np.zeros(2), []
+    for x in np.asarray(xs):
+        V = 0.5 * V + x
+        out.append(V)
+    return np.stack(out)
+
+
+def test_for_loop_stacks_outputs_and_writes_back():
+    net = Leaky()
+    xs = jnp.arange(10.0)
+    ys = eqbrain.for_loop(net.step, xs)
+    np.testing.assert_allclose(ys, _reference(xs), rtol=1e-6)
+    np.testing.assert_allclose(net.V.value, _reference(xs)[-1], rtol=1e-6)
+    assert int(net.n.value) == 10
+
+
+def test_for_loop_tuple_operands_and_length():
+    net = Leaky()
+    ys = eqbrain.for_loop(lambda a, b: net.step(a * b), (jnp.ones(4), jnp.full(4, 2.0)))
+    assert ys.shape == (4, 2)
+    eqbrain.for_loop(lambda: net.step(1.0), length=3)
+    assert int(net.n.value) == 7
+
+
+def test_for_loop_inside_jit_never_retraces():
+    net = Leaky()
+    traces = []
+
+    def run(xs):
+        traces.append(1)
+        return eqbrain.for_loop(net.step, xs)
+
+    f = eqbrain.jit(run)
+    f(jnp.ones(5))
+    n = len(traces)
+    f(jnp.zeros(5))
+    assert len(traces) == n
+    assert int(net.n.value) == 10
+
+
+def test_scan_carry_and_variables():
+    net = Leaky()
+
+    def body(total, x):
+        v = net.step(x)
+        return total + v.sum(), v
+
+    total, ys = eqbrain.scan(body, jnp.float32(0.0), jnp.arange(4.0))
+    np.testing.assert_allclose(total, _reference(jnp.arange(4.0)).sum(), rtol=1e-6)
+    assert ys.shape == (4, 2)
+    assert int(net.n.value) == 4
+
+
+def test_progress_bar(capsys):
+    net = Leaky()
+    eqbrain.for_loop(net.step, jnp.ones(250), progress_bar={"desc": "sim"})
+    jax.effects_barrier()
+    err = capsys.readouterr().err
+    assert "sim" in err and "250/250" in err
+
+
+def test_bad_operands_and_errors_change_nothing():
+    net = Leaky()
+    with pytest.raises(TypeError, match=r"must be arrays.*str"):
+        eqbrain.for_loop(net.step, "abc")
+    with pytest.raises(TypeError, match="must be arrays"):
+        eqbrain.for_loop(net.step, [1.0, 2.0])
+    with pytest.raises(ValueError, match="length="):
+        eqbrain.for_loop(lambda: None)
+
+    def bad(x):
+        net.step(x)
+        net.V.value = jnp.zeros(3)
+
+    with pytest.raises(MathError, match="shape"):
+        eqbrain.for_loop(bad, jnp.ones(3))
+    with pytest.raises(TypeError, match="returned a Variable"):
+        eqbrain.for_loop(lambda x: (net.step(x), net.V), jnp.ones(3))
+    np.testing.assert_array_equal(net.V.value, np.zeros(2))
+    assert int(net.n.value) == 0
