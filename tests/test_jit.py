@@ -262,3 +262,22 @@ def test_eqbrain_jit_inside_plain_jax_jit_is_refused():
     with pytest.raises(TraceLeakError, match="Net0.V|eqbrain.jit"):
         jax.jit(lambda x: step(x))(jnp.float32(1.0))
     np.testing.assert_array_equal(net.V.value, np.zeros(3))
+
+
+def test_shape_dependent_discovery_asks_for_states():
+    a = Variable(jnp.zeros(()))
+    b = Variable(jnp.zeros(()))
+    v = Variable(jnp.ones(1), batch_axis=0)
+
+    def fn():
+        (a if v.shape[0] == 1 else b).value = v.value.sum()
+
+    f = eqbrain.jit(fn)
+    f()
+    v.value = jnp.ones(2)  # a new batch size: jax.jit retraces, touching `b` now
+    with pytest.raises(RuntimeError, match="states="):
+        f()
+    assert float(b.value) == 0.0
+    g = eqbrain.jit(fn, states=[a, b])
+    g()
+    assert float(b.value) == 2.0

@@ -9,11 +9,23 @@ from typing import Any
 import jax
 import jax.tree_util as jtu
 
-from ._stateful import as_variables, check_outputs, discover, is_array, write_back
-from ._trace import StateTrace
+from ._stateful import (
+    as_variables,
+    check_outputs,
+    discover,
+    is_array,
+    outer_variables,
+    write_back,
+)
+from ._trace import StateTrace, current_trace
 from ._variable import Variable, is_variable
 
 _STATIC, _DYNAMIC = 0, 1
+
+_MISSED_MSG = """\
+eqbrain.jit: the function touched {var} when compiled for new shapes, but not when its \
+Variables were first discovered (its Python control flow depends on shapes). Declare \
+the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
 
 
 class _Entry:
@@ -154,11 +166,16 @@ class _Jitted:
             states = entry.current
             st = StateTrace(states)
             with st:
+                inner = current_trace()
                 try:
                     for var, value in zip(states, state_values):
                         var._value = value
                     out = call(dyn_values)
                     check_outputs(out, "jit")
+                    known = {id(v) for v in states}
+                    missed = [v for v in outer_variables(st, inner) if id(v) not in known]
+                    if missed:
+                        raise RuntimeError(_MISSED_MSG.format(var=missed[0]._describe()))
                     index = {id(v): i for i, v in enumerate(states)}
                     written = sorted(index[i] for i in st.written if i in index)
                     new = [states[i]._value for i in written]
@@ -222,8 +239,7 @@ def jit(
       any pytree of arrays and static objects, but not a Variable.
     - `states`: Variables to manage even if the first trace does not touch them (a
       Variable, a list/dict of them, an `ArrayCollector` or a module).
-    - `**jit_kwargs`: passed on to `jax.jit` (e.g. `donate_argnums=0` donates the
-      Variables' buffers).
+    - `**jit_kwargs`: passed on to `jax.jit` (e.g. `compiler_options`).
 
     **Returns:** the compiled function.
 
