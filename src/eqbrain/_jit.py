@@ -193,10 +193,7 @@ class _Jitted:
         self._cache[key] = entry
         return entry
 
-    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
-        """The jaxpr of one call: inputs are the touched Variables' values (arguments'
-        first, then closures', in first-touch order) and the array arguments; outputs
-        are the array outputs and the new values of the written Variables."""
+    def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
@@ -205,9 +202,19 @@ class _Jitted:
         states = arg_vars + entry.closure
         entry.current = states
         try:
-            return jax.make_jaxpr(entry.flat)([v._value for v in states], dyn)
+            return how(entry, [v._value for v in states], dyn)
         finally:
             entry.current = ()
+
+    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
+        """The jaxpr of one call: inputs are the touched Variables' values (arguments'
+        first, then closures', in first-touch order) and the array arguments; outputs
+        are the array outputs and the new values of the written Variables."""
+        return self._traced(lambda e, s, d: jax.make_jaxpr(e.flat)(s, d), args, kwargs)
+
+    def lower(self, *args, **kwargs) -> jax.stages.Lowered:
+        """`jax.jit(...).lower` of one call, e.g. `f.lower(x).compile().as_text()`."""
+        return self._traced(lambda e, s, d: e.jitted.lower(s, d), args, kwargs)
 
 
 def _merge_out(entry: _Entry, outs: list):
