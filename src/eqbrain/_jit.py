@@ -239,6 +239,9 @@ def jit(
     twice is one input and one output. Later calls with the same argument structure and
     shapes never retrace: they gather the Variables' values, run the compiled function
     and write back. If the call raises, every Variable keeps its previous value.
+    The Variables are found once per argument signature: a function that later reaches
+    other Variables through its closure (a rebound global) needs a new `eqbrain.jit`,
+    or `states=` naming them up front.
 
     **Arguments:**
 
