@@ -97,3 +97,19 @@ def test_optax_training_loop_the_equinox_way():
     for _ in range(100):
         model, opt_state, value = step(model, opt_state)
     assert float(value) < 0.5 * first
+
+
+def test_eqbrain_transforms_inside_filter_jit_act_on_the_local_copy():
+    m = MLP(jax.random.key(0))
+
+    @eqx.filter_jit
+    def run(model):
+        def count():
+            model.seen.value = model.seen.value + 1
+
+        eqbrain.for_loop(count, length=3)
+        eqbrain.jit(count)()
+        return model
+
+    new = run(m)
+    assert int(new.seen.value) == 4 and int(m.seen.value) == 0

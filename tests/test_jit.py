@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import eqbrain
 from eqbrain import MathError, TraceLeakError, TrainVar, Variable
@@ -262,3 +263,43 @@ def test_eqbrain_jit_inside_plain_jax_jit_is_refused():
     with pytest.raises(TraceLeakError, match="Net0.V|eqbrain.jit"):
         jax.jit(lambda x: step(x))(jnp.float32(1.0))
     np.testing.assert_array_equal(net.V.value, np.zeros(3))
+
+
+def test_shape_dependent_discovery_asks_for_states():
+    a = Variable(jnp.zeros(()))
+    b = Variable(jnp.zeros(()))
+    v = Variable(jnp.ones(1), batch_axis=0)
+
+    def fn():
+        (a if v.shape[0] == 1 else b).value = v.value.sum()
+
+    f = eqbrain.jit(fn)
+    f()
+    v.value = jnp.ones(2)  # a new batch size: jax.jit retraces, touching `b` now
+    with pytest.raises(RuntimeError, match="states="):
+        f()
+    assert float(b.value) == 0.0
+    g = eqbrain.jit(fn, states=[a, b])
+    g()
+    assert float(b.value) == 2.0
+
+
+_floats = st.floats(-100, 100, allow_nan=False, width=32)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_floats, min_size=3, max_size=3), st.lists(_floats, min_size=3, max_size=3))
+def test_jit_matches_eager_for_any_values(v0, xs):
+    """Property: an eqbrain.jit step writes back exactly what the eager step writes."""
+    eager, compiled = Net(), Net()
+    for net in (eager, compiled):
+        net.V.value = jnp.asarray(v0, jnp.float32)
+    step = _STEPS.setdefault("step", eqbrain.jit(lambda net, x: net.step(x)))
+    for x in xs:
+        out_e = eager.step(jnp.float32(x))
+        out_c = step(compiled, jnp.float32(x))
+        np.testing.assert_allclose(out_c, out_e, rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(compiled.V.value, eager.V.value, rtol=1e-5, atol=1e-4)
+
+
+_STEPS: dict = {}

@@ -9,11 +9,23 @@ from typing import Any
 import jax
 import jax.tree_util as jtu
 
-from ._stateful import as_variables, check_outputs, discover, is_array, write_back
-from ._trace import StateTrace
+from ._stateful import (
+    as_variables,
+    check_outputs,
+    discover,
+    is_array,
+    outer_variables,
+    write_back,
+)
+from ._trace import StateTrace, current_trace
 from ._variable import Variable, is_variable
 
 _STATIC, _DYNAMIC = 0, 1
+
+_MISSED_MSG = """\
+eqbrain.jit: the function touched {var} when compiled for new shapes, but not when its \
+Variables were first discovered (its Python control flow depends on shapes). Declare \
+the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
 
 
 class _Entry:
@@ -154,11 +166,16 @@ class _Jitted:
             states = entry.current
             st = StateTrace(states)
             with st:
+                inner = current_trace()
                 try:
                     for var, value in zip(states, state_values):
                         var._value = value
                     out = call(dyn_values)
                     check_outputs(out, "jit")
+                    known = {id(v) for v in states}
+                    missed = [v for v in outer_variables(st, inner) if id(v) not in known]
+                    if missed:
+                        raise RuntimeError(_MISSED_MSG.format(var=missed[0]._describe()))
                     index = {id(v): i for i, v in enumerate(states)}
                     written = sorted(index[i] for i in st.written if i in index)
                     new = [states[i]._value for i in written]
@@ -176,10 +193,7 @@ class _Jitted:
         self._cache[key] = entry
         return entry
 
-    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
-        """The jaxpr of one call: inputs are the touched Variables' values (arguments'
-        first, then closures', in first-touch order) and the array arguments; outputs
-        are the array outputs and the new values of the written Variables."""
+    def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
@@ -188,9 +202,19 @@ class _Jitted:
         states = arg_vars + entry.closure
         entry.current = states
         try:
-            return jax.make_jaxpr(entry.flat)([v._value for v in states], dyn)
+            return how(entry, [v._value for v in states], dyn)
         finally:
             entry.current = ()
+
+    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
+        """The jaxpr of one call: inputs are the touched Variables' values (arguments'
+        first, then closures', in first-touch order) and the array arguments; outputs
+        are the array outputs and the new values of the written Variables."""
+        return self._traced(lambda e, s, d: jax.make_jaxpr(e.flat)(s, d), args, kwargs)
+
+    def lower(self, *args, **kwargs) -> jax.stages.Lowered:
+        """`jax.jit(...).lower` of one call, e.g. `f.lower(x).compile().as_text()`."""
+        return self._traced(lambda e, s, d: e.jitted.lower(s, d), args, kwargs)
 
 
 def _merge_out(entry: _Entry, outs: list):
@@ -215,6 +239,9 @@ def jit(
     twice is one input and one output. Later calls with the same argument structure and
     shapes never retrace: they gather the Variables' values, run the compiled function
     and write back. If the call raises, every Variable keeps its previous value.
+    The Variables are found once per argument signature: a function that later reaches
+    other Variables through its closure (a rebound global) needs a new `eqbrain.jit`,
+    or `states=` naming them up front.
 
     **Arguments:**
 
@@ -222,8 +249,7 @@ def jit(
       any pytree of arrays and static objects, but not a Variable.
     - `states`: Variables to manage even if the first trace does not touch them (a
       Variable, a list/dict of them, an `ArrayCollector` or a module).
-    - `**jit_kwargs`: passed on to `jax.jit` (e.g. `donate_argnums=0` donates the
-      Variables' buffers).
+    - `**jit_kwargs`: passed on to `jax.jit` (e.g. `compiler_options`).
 
     **Returns:** the compiled function.
 
