@@ -162,3 +162,19 @@ def test_leak_guard_names_variable_and_keeps_value():
 def test_repr_is_compact():
     assert repr(TrainVar(jnp.zeros((3, 4)))) == "TrainVar(f32[3,4])"
     assert "Variable(i32[2])" in eqx.tree_pformat(Variable(jnp.zeros(2, jnp.int32)))
+
+
+def test_fast_trace_token_agrees_with_jax_public_one():
+    from eqbrain._trace import _public_current_trace, current_trace
+
+    outer_fast, outer_public = current_trace(), _public_current_trace()
+
+    def f(x):
+        assert (current_trace() == outer_fast) == (_public_current_trace() == outer_public)
+        assert current_trace() != outer_fast and current_trace() == current_trace()
+        return x
+
+    jax.jit(f)(1.0)
+    jax.vmap(f)(jnp.ones(2))
+    jax.grad(f)(1.0)
+    assert current_trace() == outer_fast

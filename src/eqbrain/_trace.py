@@ -16,9 +16,21 @@ if TYPE_CHECKING:
     from ._variable import Variable
 
 
-def current_trace():
-    """An opaque token for the current JAX trace; equal tokens mean the same trace."""
+def _public_current_trace():
     return get_opaque_trace_state(convention="nnx")
+
+
+try:  # The same token as `get_opaque_trace_state` wraps, without a wrapper per call:
+    from jax._src.core import trace_ctx as _trace_ctx  # every unflattened Variable asks.
+
+    _trace_ctx.trace._weakref  # noqa: B018 - fail here, at import, if JAX moved it
+
+    def current_trace():
+        """An opaque token for the current JAX trace; equal tokens mean the same trace."""
+        return _trace_ctx.trace._weakref
+
+except (ImportError, AttributeError):  # pragma: no cover - other JAX versions
+    current_trace = _public_current_trace
 
 
 class StateTrace:
