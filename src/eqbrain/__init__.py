@@ -1,5 +1,12 @@
 """eqbrain: BrainPy's object API on Equinox's immutable pytree modules."""
 
+from ._checkpoint import (
+    CheckpointError as CheckpointError,
+    load as load,
+    read_metadata as read_metadata,
+    read_state as read_state,
+    save as save,
+)
 from ._collector import ArrayCollector as ArrayCollector, Collector as Collector
 from ._containers import (
     NodeDict as NodeDict,
