@@ -13,6 +13,7 @@ and every value checked against its Variable, before the first Variable is writt
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import secrets
 from collections.abc import Mapping
@@ -187,27 +188,57 @@ def save(path: str | os.PathLike, model: Module, *, fsync: bool = True) -> None:
 # -- reading ------------------------------------------------------------------------
 
 
-def _read(path: Any) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """Read and check a whole safetensors file: ({key: array}, metadata)."""
+def _copy(key: str, view: np.ndarray) -> np.ndarray:
+    return view.copy()
+
+
+def _read(path: Any, convert=_copy) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read and check a whole safetensors file: ({key: convert(key, view)}, metadata).
+
+    The header is checked in full before any data is touched; `convert` gets a
+    read-only view into the mapped file and must return a value that does not alias it.
+    """
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size < 8:
-                raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
-            n = int.from_bytes(f.read(8), "little")
-            if n > min(size - 8, _MAX_HEADER):
-                raise _bad(
-                    path,
-                    f"the header claims {n} bytes but the file has only {size - 8} "
-                    "after the length (truncated, or not a safetensors file)",
-                )
-            raw = f.read(n)
-            data = bytearray(size - 8 - n)
-            got = f.readinto(data)
+        f = open(path, "rb")
     except IsADirectoryError:
         raise _bad(path, "it is a directory") from None
-    if got != len(data):
-        raise _bad(path, "the file changed size while it was read")
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        if size < 8:
+            raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
+        n = int.from_bytes(f.read(8), "little")
+        if n > min(size - 8, _MAX_HEADER):
+            raise _bad(
+                path,
+                f"the header claims {n} bytes but the file has only {size - 8} "
+                "after the length (truncated, or not a safetensors file)",
+            )
+        header, metadata, spans = _parse_header(path, f.read(n), size - 8 - n)
+        if not spans:
+            return {}, metadata
+        # One copy, from the page cache into fresh arrays (or device buffers).
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        arrays = {}
+        for begin, end, key, dtype, shape in spans:
+            view = (
+                np.frombuffer(
+                    mm, dtype=dtype, count=(end - begin) // dtype.itemsize, offset=8 + n + begin
+                )
+                if end > begin
+                else np.empty(0, dtype)
+            )
+            arrays[key] = convert(key, view.reshape(shape))
+            del view
+    finally:
+        try:
+            mm.close()
+        except BufferError:  # a view is still alive somewhere; the GC will close it
+            pass
+    return {k: arrays[k] for k in header}, metadata
+
+
+def _parse_header(path: Any, raw: bytes, data_len: int):
     try:
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -241,18 +272,13 @@ def _read(path: Any) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         if begin != position:
             raise _bad(path, f"the data of {key!r} does not start where the previous one ends")
         position = end
-    if position != len(data):
+    if position != data_len:
         raise _bad(
             path,
             f"the header describes {position} bytes of data but the file holds "
-            f"{len(data)} (truncated or corrupted)",
+            f"{data_len} (truncated or corrupted)",
         )
-    buf = memoryview(data)
-    arrays = {
-        key: np.frombuffer(buf[begin:end], dtype=dtype).reshape(shape)
-        for begin, end, key, dtype, shape in spans
-    }
-    return {k: arrays[k] for k in header}, metadata
+    return header, metadata, spans
 
 
 def read_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -280,17 +306,22 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
     return metadata
 
 
-def _to_device(var: Any, key: str, value: np.ndarray, where: str) -> Any:
-    """`value` as a jax.Array placed like `var`'s current value; MathError on dtype."""
+def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
+    """`view` copied to a jax.Array placed like `var`'s value; MathError on dtype."""
     old = var._value
-    if value.dtype != old.dtype:
+    if view.dtype != old.dtype:
         raise MathError(
             f"Cannot load {key!r} into {where}: The dtype of the original data is "
-            f"{old.dtype}, while we got {value.dtype}."
+            f"{old.dtype}, while we got {view.dtype}."
         )
-    if isinstance(old, jax.Array) and value.shape == old.shape:
-        return jax.device_put(value, old.sharding)
-    return value  # Variable._prepare converts it, or raises MathError for its shape
+    if not (isinstance(old, jax.Array) and view.shape == old.shape):
+        return view.copy()  # Variable._prepare converts it, or raises MathError
+    out = jax.device_put(view, old.sharding)
+    try:
+        aliased = view.size > 0 and out.unsafe_buffer_pointer() == view.ctypes.data
+    except Exception:  # several shards, or a backend without host pointers
+        aliased = False
+    return jax.device_put(view.copy(), old.sharding) if aliased else out
 
 
 def load(
@@ -303,7 +334,8 @@ def load(
 
     The whole file is read and checked, and every value is checked against its
     Variable (shape up to the batch axis, dtype), before the first Variable is written:
-    a failing load leaves `model` exactly as it was.
+    a failing load leaves `model` exactly as it was. Values go straight from the file
+    to the device each Variable's current value is on (its sharding is kept).
 
     **Arguments:**
 
@@ -324,18 +356,27 @@ def load(
     eqbrain.load("net.safetensors", net, strict=True)
     ```
     """
-    state = read_state(path)
-    return _load_arrays(state, model, f"{model.name} from {os.fspath(path)!r}", strict, warn)
+    where = f"{model.name} from {os.fspath(path)!r}"
+    variables = model.vars(method="relative")
+
+    def convert(key: str, view: np.ndarray) -> Any:
+        var = variables.get(key)
+        return None if var is None else _to_device(var, key, view, where)
+
+    state, _ = _read(path, convert)
+    provided = [(k, v, variables.get(k)) for k, v in state.items()]
+    return _load(list(variables.items()), provided, where, warn, strict)
 
 
-def _load_arrays(
-    state: Mapping[str, np.ndarray], model: Module, where: str, strict: bool, warn: bool
+def load_arrays(
+    state: Mapping[str, Any], model: Module, where: str, strict: bool, warn: bool
 ) -> StateLoadResult:
+    """Load `{relative_key: array}` into `model`, all or nothing (for other readers)."""
     variables = model.vars(method="relative")
     provided = []
     for key, value in state.items():
         var = variables.get(key)
         if var is not None:
-            value = _to_device(var, key, value, where)
+            value = _to_device(var, key, np.asarray(value), where)
         provided.append((key, value, var))
     return _load(list(variables.items()), provided, where, warn, strict)
