@@ -1,5 +1,10 @@
 """eqbrain: BrainPy's object API on Equinox's immutable pytree modules."""
 
+from ._brainpy import (
+    BrainPyFormatError as BrainPyFormatError,
+    load_brainpy as load_brainpy,
+    read_brainpy as read_brainpy,
+)
 from ._checkpoint import (
     CheckpointError as CheckpointError,
     load as load,
