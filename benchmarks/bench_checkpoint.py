@@ -69,7 +69,7 @@ def _reset_peak() -> bool:
 
 
 def measure(fn, repeat: int):
-    """(median seconds, peak extra MB over the baseline RSS)."""
+    """(median seconds, peak extra MB over the RSS before the call)."""
     times, peaks = [], []
     for _ in range(repeat):
         gc.collect()
@@ -112,10 +112,10 @@ def main() -> None:
     p = lambda name: os.path.join(folder, name)  # noqa: E731
     rows: list[tuple[str, str, float, float]] = []
 
+    cases: list = []
+
     def run(name, op, fn):
-        t, mb = measure(fn, args.repeat)
-        rows.append((name, op, t, mb))
-        print(f"  {name:<40} {op:<5} {t * 1e3:9.1f} ms  {gb / t:6.2f} GB/s  {mb:8.0f} MB")
+        cases.append((name, op, fn))
 
     # -- eqbrain ------------------------------------------------------------------------
     run("eqbrain.save (fsync)", "save", lambda: eqbrain.save(p("e.safetensors"), model))
@@ -201,6 +201,19 @@ def main() -> None:
     except Exception as e:  # not installed, or an incompatible version
         print(f"  brainpy: not run ({type(e).__name__}: {str(e)[:80]})")
 
+    # Interleaved repeats: a drifting machine load affects every case alike.
+    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    peaks: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    for r in range(args.repeat + 1):
+        for name, _, fn in cases:
+            t, mb = measure(fn, 1)
+            if r:  # the first round warms caches and files up
+                times[name].append(t)
+                peaks[name].append(mb)
+    for name, op, _ in cases:
+        t, mb = statistics.median(times[name]), max(peaks[name])
+        rows.append((name, op, t, mb))
+        print(f"  {name:<40} {op:<5} {t * 1e3:9.1f} ms  {gb / t:6.2f} GB/s  {mb:8.0f} MB")
     shutil.rmtree(folder, ignore_errors=True)
 
     # -- the table -------------------------------------------------------------------------

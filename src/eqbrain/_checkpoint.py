@@ -230,12 +230,26 @@ def _read(path: Any, convert=_copy) -> tuple[dict[str, Any], dict[str, str]]:
             )
             arrays[key] = convert(key, view.reshape(shape))
             del view
+            _release(mm, 8 + n + begin, end - begin)
     finally:
         try:
             mm.close()
         except BufferError:  # a view is still alive somewhere; the GC will close it
             pass
     return {k: arrays[k] for k in header}, metadata
+
+
+def _release(mm: mmap.mmap, start: int, length: int) -> None:
+    """Unmap pages already copied, so the mapping never holds more than one tensor
+    in this process's memory (the page cache keeps them; this is only bookkeeping)."""
+    if length < 1 << 20 or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    page = mmap.PAGESIZE
+    begin = start - start % page
+    try:
+        mm.madvise(mmap.MADV_DONTNEED, begin, start + length - begin)
+    except OSError:
+        pass
 
 
 def _parse_header(path: Any, raw: bytes, data_len: int):
