@@ -73,6 +73,7 @@ def measure(fn, repeat: int):
     times, peaks = [], []
     for _ in range(repeat):
         gc.collect()
+        os.sync()  # start clean: no earlier case's dirty pages to throttle or flush
         ok = _reset_peak()
         base = _rss_kb("VmRSS")
         t0 = time.perf_counter()

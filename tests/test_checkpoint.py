@@ -545,3 +545,54 @@ def test_sigkill_during_repeated_saves_always_leaves_a_whole_file(tmp_path):
     eqbrain.load(path, fresh, strict=True)
     w = np.asarray(fresh.w.value)
     assert w[0] >= 1.0 and np.all(w == w[0])  # one whole save, and not the first one
+
+
+_SHARDED_SCRIPT = """
+import sys
+import jax, jax.numpy as jnp, numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
+import eqbrain
+
+assert len(jax.devices()) == 8, jax.devices()
+mesh = Mesh(np.array(jax.devices()).reshape(4, 2), ("data", "model"))
+
+class Net(eqbrain.Module):
+    w: eqbrain.TrainVar
+    b: eqbrain.Variable
+    def __init__(self, fill):
+        super().__init__()
+        w = jnp.full((8, 6), fill, jnp.float32) + jnp.arange(6.0)
+        self.w = eqbrain.TrainVar(jax.device_put(w, NamedSharding(mesh, P("data", "model"))))
+        self.b = eqbrain.Variable(jax.device_put(jnp.zeros(6) + fill, NamedSharding(mesh, P())))
+
+path = sys.argv[1]
+net = Net(1.0)
+eqbrain.save(path, net)
+fresh = Net(0.0)
+eqbrain.load(path, fresh, strict=True)
+assert fresh.w.value.sharding == NamedSharding(mesh, P("data", "model")), fresh.w.value.sharding
+assert len(fresh.w.value.addressable_shards) == 8
+np.testing.assert_array_equal(np.asarray(fresh.w.value), np.asarray(net.w.value))
+np.testing.assert_array_equal(np.asarray(fresh.b.value), np.ones(6))
+print("ok")
+"""
+
+
+def test_sharded_model_round_trips_and_keeps_its_sharding(tmp_path):
+    script = tmp_path / "sharded.py"
+    script.write_text(textwrap.dedent(_SHARDED_SCRIPT))
+    env = dict(
+        os.environ,
+        PYTHONPATH=SRC,
+        JAX_PLATFORMS="cpu",
+        XLA_FLAGS="--xla_force_host_platform_device_count=8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "s.safetensors")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "ok"
