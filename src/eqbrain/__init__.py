@@ -30,6 +30,7 @@ from ._filters import (
 )
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
+from ._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from ._state import StateLoadResult as StateLoadResult
 from ._summary import Summary as Summary, summary as summary
 from ._variable import (
