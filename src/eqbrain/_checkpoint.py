@@ -13,6 +13,7 @@ and every value checked against its Variable, before the first Variable is writt
 from __future__ import annotations
 
 import json
+import math
 import mmap
 import os
 import secrets
@@ -273,7 +274,7 @@ def _parse_header(path: Any, raw: bytes, data_len: int):
             ok = all(type(s) is int and s >= 0 for s in shape + (begin, end))
         except (KeyError, TypeError, ValueError):
             raise _bad(path, f"the header entry for {key!r} is malformed: {entry!r}") from None
-        if not ok or end - begin != int(np.prod(shape)) * dtype.itemsize:
+        if not ok or end - begin != math.prod(shape) * dtype.itemsize:
             raise _bad(
                 path,
                 f"the header entry for {key!r} is inconsistent (dtype {entry['dtype']}, "
