@@ -596,3 +596,21 @@ def test_sharded_model_round_trips_and_keeps_its_sharding(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_short_raw_writes_are_continued():
+    # Guards the loop in _write_all: a raw write() may write fewer bytes than asked
+    # (Linux writes at most ~2 GiB per call), and the rest must not be dropped.
+    class Trickle:
+        def __init__(self):
+            self.out = bytearray()
+
+        def write(self, b):
+            n = min(len(b), 7)
+            self.out += bytes(b[:n])
+            return n
+
+    f = Trickle()
+    data = np.arange(100, dtype=np.float32)
+    _checkpoint._write_all(f, data.view(np.uint8).data)
+    assert bytes(f.out) == data.tobytes()

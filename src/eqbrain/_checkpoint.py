@@ -127,6 +127,14 @@ def _header(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, str]) -> by
     return len(raw).to_bytes(8, "little") + raw
 
 
+def _write_all(f: Any, chunk: Any) -> None:
+    # A raw write may write less than asked (Linux caps one write() near 2 GiB).
+    view = memoryview(chunk).cast("B")
+    while view:
+        n = f.write(view)
+        view = view[n:]
+
+
 def write_atomic(path: Any, chunks, fsync: bool = True) -> None:
     """Write the byte chunks to a temporary file beside `path`, then rename it over."""
     path = os.fspath(path)
@@ -136,7 +144,7 @@ def write_atomic(path: Any, chunks, fsync: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb", buffering=0) as f:
             for chunk in chunks:
-                f.write(chunk)
+                _write_all(f, chunk)
             if fsync:
                 os.fsync(f.fileno())
         os.replace(tmp, path)
