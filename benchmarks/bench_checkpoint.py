@@ -227,9 +227,10 @@ def main() -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
     # -- the table -------------------------------------------------------------------------
-    ref_save_fsync = next(
-        t for n, _, t, _, _ in rows if n.startswith("safetensors") and "+ fsync" in n
-    )
+    def durable(name: str) -> bool:
+        return "no fsync" not in name and "fsync" in name or "(atomic" in name
+
+    ref_save_fsync = next(t for n, _, t, _, _ in rows if "(atomic" in n)
     ref_save = next(t for n, _, t, _, _ in rows if n.startswith("safetensors") and "no fsync" in n)
     ref_load = next(t for n, _, t, _, _ in rows if n.endswith("+ device_put"))
     print()
@@ -246,7 +247,7 @@ def main() -> None:
     for name, op, t, med, mb in rows:
         if op == "load":
             r = t / ref_load
-        elif "fsync)" in name or "(atomic" in name:
+        elif durable(name):
             r = t / ref_save_fsync
         else:
             r = t / ref_save
