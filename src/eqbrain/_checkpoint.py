@@ -197,15 +197,19 @@ def save(path: str | os.PathLike, model: Module, *, fsync: bool = True) -> None:
 # -- reading ------------------------------------------------------------------------
 
 
-def _copy(key: str, view: np.ndarray) -> np.ndarray:
-    return view.copy()
+_BATCH_BYTES = 64 << 20  # values are converted (and their pages released) in batches
 
 
-def _read(path: Any, convert=_copy) -> tuple[dict[str, Any], dict[str, str]]:
-    """Read and check a whole safetensors file: ({key: convert(key, view)}, metadata).
+def _copies(items: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
+    return [view.copy() for _, view in items]
 
-    The header is checked in full before any data is touched; `convert` gets a
-    read-only view into the mapped file and must return a value that does not alias it.
+
+def _read(path: Any, convert=_copies) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read and check a whole safetensors file: ({key: value}, metadata).
+
+    The header is checked in full before any data is touched. `convert` gets batches
+    of (key, read-only view into the mapped file) and returns one value per view,
+    which must not alias the file.
     """
     try:
         f = open(path, "rb")
@@ -227,20 +231,24 @@ def _read(path: Any, convert=_copy) -> tuple[dict[str, Any], dict[str, str]]:
             return {}, metadata
         # One copy, from the page cache into fresh arrays (or device buffers).
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    start = 8 + n
+    arrays: dict[str, Any] = {}
     try:
-        arrays = {}
-        for begin, end, key, dtype, shape in spans:
-            view = (
-                np.frombuffer(
-                    mm, dtype=dtype, count=(end - begin) // dtype.itemsize, offset=8 + n + begin
-                )
-                if end > begin
-                else np.empty(0, dtype)
-            )
-            arrays[key] = convert(key, view.reshape(shape))
+        batch: list = []
+        first = 0
+        for i, (begin, end, key, dtype, shape) in enumerate(spans):
+            if not batch:
+                first = begin
+            count = (end - begin) // dtype.itemsize
+            view = np.frombuffer(mm, dtype, count, start + begin) if count else np.empty(0, dtype)
+            batch.append((key, view.reshape(shape)))
             del view
-            _release(mm, 8 + n + begin, end - begin)
+            if end - first >= _BATCH_BYTES or i == len(spans) - 1:
+                arrays.update(zip([k for k, _ in batch], convert(batch)))
+                batch.clear()
+                _release(mm, start + first, end - first)
     finally:
+        batch = []
         try:
             mm.close()
         except BufferError:  # a view is still alive somewhere; the GC will close it
@@ -339,12 +347,16 @@ def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
         )
     if not (isinstance(old, jax.Array) and view.shape == old.shape):
         return view.copy()  # Variable._prepare converts it, or raises MathError
-    out = jax.device_put(view, old.sharding)
+    return _unaliased(jax.device_put(view, old.sharding), view)
+
+
+def _unaliased(value: jax.Array, view: np.ndarray) -> jax.Array:
+    """`value`, or a copy of it if JAX kept pointing into the mapped file."""
     try:
-        aliased = view.size > 0 and out.unsafe_buffer_pointer() == view.ctypes.data
+        aliased = view.size > 0 and value.unsafe_buffer_pointer() == view.ctypes.data
     except Exception:  # several shards, or a backend without host pointers
         aliased = False
-    return jax.device_put(view.copy(), old.sharding) if aliased else out
+    return jax.device_put(view.copy(), value.sharding) if aliased else value
 
 
 def load(
@@ -382,9 +394,30 @@ def load(
     where = f"{model.name} from {os.fspath(path)!r}"
     variables = model.vars(method="relative")
 
-    def convert(key: str, view: np.ndarray) -> Any:
-        var = variables.get(key)
-        return None if var is None else _to_device(var, key, view, where)
+    def convert(items: list[tuple[str, np.ndarray]]) -> list[Any]:
+        out: list[Any] = [None] * len(items)  # None for keys the model lacks
+        todo, views, shardings = [], [], []
+        for i, (key, view) in enumerate(items):
+            var = variables.get(key)
+            if var is None:
+                continue
+            old = var._value
+            if view.dtype != old.dtype:
+                raise MathError(
+                    f"Cannot load {key!r} into {where}: The dtype of the original data is "
+                    f"{old.dtype}, while we got {view.dtype}."
+                )
+            if isinstance(old, jax.Array) and view.shape == old.shape:
+                todo.append(i)
+                views.append(view)
+                shardings.append(old.sharding)
+            else:
+                out[i] = view.copy()  # Variable._prepare converts it, or raises MathError
+        if views:  # one batched transfer, each value into its Variable's sharding
+            placed = jax.device_put(views, shardings)
+            for i, view, value in zip(todo, views, placed):
+                out[i] = _unaliased(value, view)
+        return out
 
     state, _ = _read(path, convert)
     provided = [(k, v, variables.get(k)) for k, v in state.items()]
