@@ -209,7 +209,7 @@ def _read(path: Any, convert=_copies) -> tuple[dict[str, Any], dict[str, str]]:
 
     The header is checked in full before any data is touched. `convert` gets batches
     of (key, read-only view into the mapped file) and returns one value per view,
-    which must not alias the file.
+    which must neither alias the file nor read it after `convert` returns.
     """
     try:
         f = open(path, "rb")
@@ -347,7 +347,7 @@ def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
         )
     if not (isinstance(old, jax.Array) and view.shape == old.shape):
         return view.copy()  # Variable._prepare converts it, or raises MathError
-    return _unaliased(jax.device_put(view, old.sharding), view)
+    return _unaliased(jax.block_until_ready(jax.device_put(view, old.sharding)), view)
 
 
 def _unaliased(value: jax.Array, view: np.ndarray) -> jax.Array:
@@ -414,7 +414,9 @@ def load(
             else:
                 out[i] = view.copy()  # Variable._prepare converts it, or raises MathError
         if views:  # one batched transfer, each value into its Variable's sharding
-            placed = jax.device_put(views, shardings)
+            # Wait for the copies: the transfer may still read the mapped file after
+            # device_put returns, and the batch's pages are released next.
+            placed = jax.block_until_ready(jax.device_put(views, shardings))
             for i, view, value in zip(todo, views, placed):
                 out[i] = _unaliased(value, view)
         return out
