@@ -614,3 +614,28 @@ def test_short_raw_writes_are_continued():
     data = np.arange(100, dtype=np.float32)
     _checkpoint._write_all(f, data.view(np.uint8).data)
     assert bytes(f.out) == data.tobytes()
+
+
+def test_fsync_false_writes_the_same_file(tmp_path):
+    b = B(scale=4.0)
+    eqbrain.save(tmp_path / "a.safetensors", b)
+    eqbrain.save(tmp_path / "b.safetensors", b, fsync=False)
+    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
+
+
+def test_saved_file_gets_the_usual_permissions(tmp_path):
+    # A temporary file made by tempfile.mkstemp would be 0600; the checkpoint is
+    # created like any file, 0666 minus the umask.
+    umask = os.umask(0o022)
+    try:
+        eqbrain.save(tmp_path / "m.safetensors", B())
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "m.safetensors").stat().st_mode & 0o777 == 0o644
+
+
+def test_metadata_of_a_plain_safetensors_file_is_empty(tmp_path):
+    path = tmp_path / "plain.safetensors"
+    stnp.save_file({"a": np.zeros(2, np.float32)}, str(path))
+    assert eqbrain.read_metadata(path) == {}
+    assert list(eqbrain.read_state(path)) == ["a"]
