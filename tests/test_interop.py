@@ -37,9 +37,11 @@ this script in a fresh process, in `tests/data/`:
 import json
 import pathlib
 
+import hypothesis.strategies as st
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import eqbrain
 from eqbrain._brainpy import brainpy_to_relative
@@ -188,3 +190,19 @@ def test_eqbrain_file_round_trip_of_the_brainpy_model(tmp_path):
     fresh = B()
     eqbrain.load(tmp_path / "m.safetensors", fresh, strict=True)
     assert_expected(fresh)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=300), prefix=st.booleans())
+def test_random_bytes_raise_brainpy_format_error_only(data, prefix):
+    import tempfile
+
+    if prefix:  # start like a real file, so the decoder gets deeper before failing
+        data = (DATA / "brainpy_save_pytree.msgpack").read_bytes()[:40] + data
+    with tempfile.TemporaryDirectory() as d:
+        path = pathlib.Path(d) / "random.msgpack"
+        path.write_bytes(data)
+        try:
+            eqbrain.read_brainpy(path)
+        except eqbrain.BrainPyFormatError as e:
+            assert "random.msgpack" in str(e)
