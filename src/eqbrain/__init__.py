@@ -1,5 +1,17 @@
 """eqbrain: BrainPy's object API on Equinox's immutable pytree modules."""
 
+from ._brainpy import (
+    BrainPyFormatError as BrainPyFormatError,
+    load_brainpy as load_brainpy,
+    read_brainpy as read_brainpy,
+)
+from ._checkpoint import (
+    CheckpointError as CheckpointError,
+    load as load,
+    read_metadata as read_metadata,
+    read_state as read_state,
+    save as save,
+)
 from ._collector import ArrayCollector as ArrayCollector, Collector as Collector
 from ._containers import (
     NodeDict as NodeDict,
@@ -20,9 +32,11 @@ from ._grad import grad as grad, value_and_grad as value_and_grad
 from ._jit import jit as jit
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
+from ._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from ._scan import for_loop as for_loop, scan as scan
 from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult
+from ._summary import Summary as Summary, summary as summary
 from ._variable import (
     Parameter as Parameter,
     TrainVar as TrainVar,

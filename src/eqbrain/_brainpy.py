@@ -1,0 +1,235 @@
+"""Reading BrainPy 2.x checkpoints: `read_brainpy` and `load_brainpy`.
+
+`brainpy.checkpoints.save_pytree(path, net.state_dict())` writes Flax-style msgpack
+(through `braintools.file.msgpack_save`): a map `{node_name: {var_key: array}}` whose
+arrays are msgpack extension objects (code 1: `(shape, dtype name, raw bytes)`; code 3:
+a numpy scalar in the same form) and whose arrays above 1 GiB are split into chunks.
+This module decodes that subset of msgpack itself, so no msgpack package is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import ml_dtypes
+import numpy as np
+
+from ._checkpoint import load_arrays
+from ._collect import walk
+
+if TYPE_CHECKING:
+    from ._module import Module
+    from ._state import StateLoadResult
+
+
+class BrainPyFormatError(ValueError):
+    """A file is not a readable BrainPy `save_pytree` checkpoint."""
+
+
+class _Reader:
+    def __init__(self, data: bytes, ext):
+        self.data = memoryview(data)
+        self.pos = 0
+        self.ext = ext
+
+    def take(self, n: int) -> memoryview:
+        if n < 0 or self.pos + n > len(self.data):
+            raise EOFError("the data ends early (truncated)")
+        out = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+    def unpack(self, fmt: str) -> Any:
+        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
+
+    def value(self, depth: int = 0) -> Any:
+        if depth > 100:
+            raise ValueError("nesting deeper than 100")
+        b = self.take(1)[0]
+        if b <= 0x7F:
+            return b
+        if b >= 0xE0:
+            return b - 0x100
+        if 0x80 <= b <= 0x8F:
+            return self.map(b & 0x0F, depth)
+        if 0x90 <= b <= 0x9F:
+            return self.array(b & 0x0F, depth)
+        if 0xA0 <= b <= 0xBF:
+            return self.str(b & 0x1F)
+        simple = {0xC0: None, 0xC2: False, 0xC3: True}
+        if b in simple:
+            return simple[b]
+        sized = {
+            0xC4: ("bin", ">B"), 0xC5: ("bin", ">H"), 0xC6: ("bin", ">I"),
+            0xD9: ("str", ">B"), 0xDA: ("str", ">H"), 0xDB: ("str", ">I"),
+            0xDC: ("array", ">H"), 0xDD: ("array", ">I"),
+            0xDE: ("map", ">H"), 0xDF: ("map", ">I"),
+            0xC7: ("ext", ">B"), 0xC8: ("ext", ">H"), 0xC9: ("ext", ">I"),
+        }  # fmt: skip
+        if b in sized:
+            kind, fmt = sized[b]
+            n = self.unpack(fmt)
+            if kind == "bin":
+                return bytes(self.take(n))
+            if kind == "str":
+                return self.str(n)
+            if kind == "array":
+                return self.array(n, depth)
+            if kind == "map":
+                return self.map(n, depth)
+            code = self.unpack(">b")
+            return self.ext(code, bytes(self.take(n)))
+        fixext = {0xD4: 1, 0xD5: 2, 0xD6: 4, 0xD7: 8, 0xD8: 16}
+        if b in fixext:
+            code = self.unpack(">b")
+            return self.ext(code, bytes(self.take(fixext[b])))
+        numbers = {
+            0xCA: ">f", 0xCB: ">d", 0xCC: ">B", 0xCD: ">H", 0xCE: ">I", 0xCF: ">Q",
+            0xD0: ">b", 0xD1: ">h", 0xD2: ">i", 0xD3: ">q",
+        }  # fmt: skip
+        if b in numbers:
+            return self.unpack(numbers[b])
+        raise ValueError(f"unknown msgpack type byte {b:#04x} at offset {self.pos - 1}")
+
+    def str(self, n: int) -> str:
+        return bytes(self.take(n)).decode("utf-8")
+
+    def array(self, n: int, depth: int) -> list:
+        return [self.value(depth + 1) for _ in range(n)]
+
+    def map(self, n: int, depth: int) -> dict:
+        out = {}
+        for _ in range(n):
+            k = self.value(depth + 1)
+            if isinstance(k, list):
+                k = tuple(k)
+            out[k] = self.value(depth + 1)
+        return out
+
+
+def _unpackb(data: bytes) -> Any:
+    reader = _Reader(data, _ext)
+    out = reader.value()
+    if reader.pos != len(reader.data):
+        raise ValueError(f"{len(reader.data) - reader.pos} bytes of extra data at the end")
+    return out
+
+
+def _ndarray(data: bytes) -> np.ndarray:
+    shape, name, buffer = _unpackb(data)
+    name = name.decode() if isinstance(name, bytes) else name
+    dtype = np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
+    if dtype.hasobject:
+        raise ValueError("object arrays are not supported")
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+
+
+def _ext(code: int, data: bytes) -> Any:
+    if code == 1:
+        return _ndarray(data)
+    if code == 3:
+        return _ndarray(data)[()]
+    if code == 2:
+        real, imag = _unpackb(data)
+        return complex(real, imag)
+    raise ValueError(f"unknown msgpack extension code {code}")
+
+
+def _unchunk(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        if tree.get("__msgpack_chunked_array__"):
+            shape = tuple(tree["shape"][str(i)] for i in range(len(tree["shape"])))
+            chunks = [tree["chunks"][str(i)] for i in range(len(tree["chunks"]))]
+            return np.concatenate(chunks).reshape(shape)
+        return {k: _unchunk(v) for k, v in tree.items()}
+    return tree
+
+
+def read_brainpy(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a file written by BrainPy's `brainpy.checkpoints.save_pytree` (msgpack).
+
+    Returns the saved pytree with numpy arrays as leaves; for a saved `state_dict()`
+    that is `{node_name: {var_key: array}}`, ready for `Module.load_state_dict`.
+    Raises `BrainPyFormatError` naming the file for anything it cannot decode.
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return _unchunk(_unpackb(data))
+    except (EOFError, ValueError, TypeError, KeyError, UnicodeDecodeError, struct.error) as e:
+        raise BrainPyFormatError(
+            f"Cannot read {os.fspath(path)!r} as a BrainPy save_pytree checkpoint: {e}. "
+            "Nothing was loaded."
+        ) from None
+
+
+def brainpy_to_relative(state: Mapping[str, Any], model: Module) -> dict[str, Any]:
+    """Re-key a BrainPy `state_dict()` (`{node_name: {'Node.var': array}}`) by `model`'s
+    relative paths.
+
+    Nodes are matched by name when the file's node names are exactly the model's;
+    otherwise by position, since BrainPy and eqbrain list nodes in the same order
+    (a node, its direct children, then each child's subtree). Positional matching
+    requires the same number of nodes with the same Variable names in each.
+    """
+    if not isinstance(state, Mapping) or not all(isinstance(v, Mapping) for v in state.values()):
+        raise TypeError(
+            "A BrainPy state_dict is a mapping {node_name: {var_key: array}}; got "
+            f"{type(state).__name__}."
+        )
+    nodes = [(path, node, [k for k, _ in own]) for path, node, own in walk(model)]
+    file_nodes = list(state.items())
+
+    def own_keys(name: str, entries: Mapping) -> list[str]:
+        prefix = name + "."
+        return [k[len(prefix) :] if k.startswith(prefix) else k for k in entries]
+
+    if {name for name, _ in file_nodes} == {node.name for _, node, _ in nodes}:
+        by_name = {node.name: path for path, node, _ in nodes}
+        pairs = [(by_name[name], name, entries) for name, entries in file_nodes]
+    else:
+        shapes = [sorted(keys) for _, _, keys in nodes]
+        file_shapes = [sorted(own_keys(name, entries)) for name, entries in file_nodes]
+        if shapes != file_shapes:
+            raise ValueError(
+                "The BrainPy state_dict's nodes match the model's neither by name nor by "
+                f"position. File nodes: {[(n, s) for (n, _), s in zip(file_nodes, file_shapes)]}"
+                f"; model nodes: {[(node.name, s) for (_, node, _), s in zip(nodes, shapes)]}."
+            )
+        pairs = [(path, name, entries) for (path, _, _), (name, entries) in zip(nodes, file_nodes)]
+    out: dict[str, Any] = {}
+    for path, name, entries in pairs:
+        prefix = path + "." if path else ""
+        for key, value in zip(own_keys(name, entries), entries.values()):
+            out[prefix + key] = value
+    return out
+
+
+def load_brainpy(
+    path: str | os.PathLike, model: Module, strict: bool = False, warn: bool = True
+) -> StateLoadResult:
+    """Load a BrainPy `save_pytree(path, net.state_dict())` file into the equivalent
+    eqbrain model, all or nothing.
+
+    Nodes are matched by name, or by position when BrainPy's auto names differ from
+    the model's (see `brainpy_to_relative`); then the load is `eqbrain.load`'s.
+
+    **Arguments:**
+
+    - `path`: the file BrainPy wrote.
+    - `model`: an eqbrain model with the same structure as the BrainPy one.
+    - `strict`, `warn`: as in `eqbrain.load`.
+
+    **Returns:** `StateLoadResult(missing_keys, unexpected_keys)` of relative keys.
+
+    ```python
+    # BrainPy:  bp.checkpoints.save_pytree("net.bp", net.state_dict())
+    eqbrain.load_brainpy("net.bp", Net(), strict=True)
+    ```
+    """
+    state = brainpy_to_relative(read_brainpy(path), model)
+    where = f"{model.name} from {os.fspath(path)!r}"
+    return load_arrays(state, model, where, strict, warn)
