@@ -61,3 +61,5 @@ def examples(session: nox.Session) -> None:
     """Run every example at full size."""
     session.install("-e", ".[examples]")
     session.run("python", "examples/quickstart.py")
+    session.run("python", "examples/coba_ei_network.py")
+    session.run("python", "examples/train_rate_rnn.py")
