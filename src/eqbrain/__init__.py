@@ -19,6 +19,7 @@ from ._containers import (
     VarDict as VarDict,
     VarList as VarList,
 )
+from ._context import get_dt as get_dt, set_dt as set_dt, share as share
 from ._errors import (
     MathError as MathError,
     TraceLeakError as TraceLeakError,

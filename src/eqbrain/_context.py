@@ -1,0 +1,104 @@
+"""`share`: the current time `t`, step `i` and step size `dt`, as BrainPy's `bp.share`.
+
+A runner (`eqbrain.run`) sets `t`, `i` and `dt` before every step, so any
+`DynamicalSystem.update` can read them without passing them down by hand. Outside a
+run, `dt` has a default (`0.1`, BrainPy's default, in ms) that `set_dt` changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from typing import Any
+
+_MISSING = object()
+
+_NOT_SET_MSG = """\
+eqbrain.share has no {key!r}: it is set by a runner (`eqbrain.run`) for each step. \
+Outside a run, set it yourself: `with eqbrain.share.context({key}=...): ...`. \
+Known keys now: {known}."""
+
+
+def _check_dt(dt: Any) -> float:
+    try:
+        dt = float(dt)
+    except (TypeError, ValueError):
+        raise TypeError(f"dt must be a positive number, got {dt!r}.") from None
+    if not (dt > 0 and math.isfinite(dt)):
+        raise ValueError(f"dt must be a positive, finite number, got {dt!r}.")
+    return dt
+
+
+class _Share:
+    """The shared context of a simulation step: `t`, `i`, `dt` and anything saved.
+
+    ```python
+    class Decay(eqbrain.DynamicalSystem):
+        x: eqbrain.Variable
+
+        def update(self):
+            dt = eqbrain.share.load("dt")
+            self.x.value = self.x.value * jnp.exp(-dt / 10.0)
+
+    with eqbrain.share.context(t=0.0, i=0, dt=0.1):
+        Decay(...).update()
+    ```
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[dict[str, Any]] = [{"dt": 0.1}]
+
+    def load(self, key: str, default: Any = _MISSING) -> Any:
+        """The value of `key` in the current context (`KeyError` if unset, no default)."""
+        for frame in reversed(self._stack):
+            if key in frame:
+                return frame[key]
+        if default is not _MISSING:
+            return default
+        raise KeyError(_NOT_SET_MSG.format(key=key, known=sorted(self.keys())))
+
+    def keys(self) -> set[str]:
+        """Every key set in the current context."""
+        return {k for frame in self._stack for k in frame}
+
+    def save(self, **values: Any) -> None:
+        """Set keys in the innermost context (for the rest of it)."""
+        if "dt" in values:
+            values["dt"] = _check_dt(values["dt"])
+        self._stack[-1].update(values)
+
+    @contextlib.contextmanager
+    def context(self, **values: Any) -> Iterator[_Share]:
+        """Set keys for the duration of a `with` block; the old values come back after."""
+        if "dt" in values:
+            values["dt"] = _check_dt(values["dt"])
+        self._stack.append(dict(values))
+        try:
+            yield self
+        finally:
+            self._stack.pop()
+
+    @property
+    def dt(self) -> float:
+        """The current step size."""
+        return self.load("dt")
+
+    def __repr__(self) -> str:
+        merged: dict[str, Any] = {}
+        for frame in self._stack:
+            merged.update(frame)
+        return f"eqbrain.share({', '.join(f'{k}={v!r}' for k, v in merged.items())})"
+
+
+share = _Share()
+
+
+def get_dt() -> float:
+    """The current step size (`share.load('dt')`), as BrainPy's `bm.get_dt()`."""
+    return share.dt
+
+
+def set_dt(dt: float) -> None:
+    """Set the default step size for everything outside a run, as `bm.set_dt(dt)`."""
+    share._stack[0]["dt"] = _check_dt(dt)
