@@ -55,7 +55,18 @@ def register(name: str, owner: object) -> None:
     _registry[name] = weakref.ref(owner, release)
 
 
+# Callbacks run by `clear_name_cache` (caches keyed by name elsewhere).
+_on_clear: list = []
+
+
+def on_clear(callback) -> None:
+    """Run `callback()` whenever `clear_name_cache()` is called."""
+    _on_clear.append(callback)
+
+
 def clear_name_cache() -> None:
     """Forget every registered name and restart every auto-name counter at 0."""
     _registry.clear()
     _counters.clear()
+    for callback in _on_clear:
+        callback()

@@ -1,0 +1,153 @@
+"""`DynamicalSystem`: a module that advances by one step, and `Network`, a group of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax.numpy as jnp
+
+from . import _collect, _naming
+from ._module import Module
+from ._variable import Parameter, TrainVar, Variable
+
+# Initial values of every DynamicalSystem's state Variables, by node name then key.
+# Keyed by name (not by cell) so that copies made by pytree unflattening, which keep
+# their origin's name, can be reset too. A name's entry is replaced when a new object
+# takes the name, and dropped by `eqbrain.clear_name_cache()`.
+_INITIAL: dict[str, dict[str, Any]] = {}
+_naming.on_clear(_INITIAL.clear)
+
+_NO_BATCH_MSG = """\
+reset_state(batch_size={batch_size}) found no batched state to resize: no state \
+Variable of {name} has a batch axis. Build the model with `batch_size=` (the building \
+blocks take it) or create its Variables with `batch_axis=0`."""
+
+_UPDATE_MSG = """\
+{cls} does not define `update`. A DynamicalSystem advances by one step in `update`:
+
+    class {cls}(eqbrain.DynamicalSystem):
+        def update(self, x):
+            dt = eqbrain.share.load("dt")
+            ..."""
+
+
+def is_state(var: Variable) -> bool:
+    """Whether `reset_state` resets `var`: every Variable but trainable weights and Parameters."""
+    return not isinstance(var, TrainVar | Parameter)
+
+
+def _rebatch(initial: Any, var: Variable, batch_size: int | None) -> Any:
+    axis = var.batch_axis
+    if batch_size is None or axis is None or initial.shape[axis] == batch_size:
+        return initial
+    first = jnp.take(initial, jnp.array([0]), axis=axis)
+    return jnp.repeat(first, batch_size, axis=axis)
+
+
+class DynamicalSystem(Module):
+    """A module that advances in time: BrainPy's `DynamicalSystem`.
+
+    Subclasses define `update(*args)`, one step of the dynamics; calling the module
+    calls `update`. Inside `update`, the current time, step index and step size are
+    `eqbrain.share.load("t")`, `"i"` and `"dt"` (set by `eqbrain.run` for each step).
+
+    `reset_state()` puts every state Variable of the subtree (all Variables but
+    `TrainVar`s and `Parameter`s) back to the value it had when its module was built.
+
+    ```python
+    class Decay(eqbrain.DynamicalSystem):
+        x: eqbrain.Variable
+        tau: float = eqx.field(static=True)
+
+        def __init__(self, n, tau=10.0, name=None):
+            super().__init__(name=name)
+            self.x = eqbrain.Variable(jnp.ones(n))
+            self.tau = tau
+
+        def update(self, inp=0.0):
+            dt = eqbrain.share.load("dt")
+            self.x.value = self.x.value * jnp.exp(-dt / self.tau) + inp
+            return self.x.value
+
+    d = Decay(3)
+    out = eqbrain.run(d, 10.0, monitors=["x"])   # 100 steps of dt = 0.1
+    d.reset_state()                              # x is ones again
+    ```
+    """
+
+    def __check_init__(self) -> None:
+        # Runs before Module's (Equinox calls subclasses first): name, then remember
+        # the initial state under it.
+        name = self.__dict__.get("name")
+        if name is None:
+            name = _naming.auto_name(type(self).__name__)
+            object.__setattr__(self, "name", name)
+        own: list = []
+        _collect.entries(self, [], own)
+        _INITIAL[name] = {key: var._value for key, var in own if is_state(var)}
+
+    def update(self, *args, **kwargs) -> Any:
+        """One step of the dynamics. Subclasses override it."""
+        raise NotImplementedError(_UPDATE_MSG.format(cls=type(self).__name__))
+
+    def __call__(self, *args, **kwargs) -> Any:
+        return self.update(*args, **kwargs)
+
+    def reset_state(self, batch_size: int | None = None) -> None:
+        """Reset every state Variable of this subtree to its initial value.
+
+        **Arguments:**
+
+        - `batch_size`: resize the batch axis of every batched state Variable to this
+          size (each trial starts from the first trial's initial value).
+        """
+        found_batched = False
+        for node in self.nodes().unique().values():
+            if isinstance(node, DynamicalSystem):
+                found_batched |= node._reset_own(batch_size)
+        if batch_size is not None and not found_batched:
+            raise ValueError(_NO_BATCH_MSG.format(batch_size=batch_size, name=self.name))
+
+    def _reset_own(self, batch_size: int | None) -> bool:
+        initial = _INITIAL.get(self.name, {})
+        own: list = []
+        _collect.entries(self, [], own)
+        batched = False
+        for key, var in own:
+            if key in initial and is_state(var):
+                batched |= var.batch_axis is not None
+                var.value = _rebatch(initial[key], var, batch_size)
+        return batched
+
+
+class Network(DynamicalSystem):
+    """A group of dynamical systems (BrainPy's `DynSysGroup`/`Network`).
+
+    Declare the parts as fields. The default `update(*args)` updates every direct child
+    `DynamicalSystem` in field order, passing the same arguments; override it to wire
+    the parts together.
+
+    ```python
+    class EI(eqbrain.Network):
+        E: eqbrain.LIF
+        I: eqbrain.LIF
+
+        def __init__(self):
+            super().__init__()
+            self.E = eqbrain.LIF(80, V_rest=-60.0, V_th=-50.0)
+            self.I = eqbrain.LIF(20, V_rest=-60.0, V_th=-50.0)
+
+    net = EI()
+    eqbrain.run(net, 100.0, inputs=jnp.full((1000,), 12.0), monitors=["E.spike"])
+    ```
+    """
+
+    def update(self, *args, **kwargs) -> None:
+        children: list = []
+        _collect.entries(self, children, [])
+        for _, child in children:
+            if isinstance(child, DynamicalSystem):
+                child.update(*args, **kwargs)
+
+
+DynSysGroup = Network

@@ -1,0 +1,61 @@
+"""`Expon`: the exponential synapse, a conductance that jumps on spikes and decays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import equinox as eqx
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+from ._context import share
+from ._dynsys import DynamicalSystem
+from ._lif import state_shape
+from ._variable import Variable
+
+
+class Expon(DynamicalSystem):
+    """Exponential synapse (BrainPy's `Expon`): `dg/dt = -g / tau`, plus the input.
+
+    Each step decays `g` exactly over `dt`, then adds the step's input (the summed
+    weights of the spikes that arrived, e.g. from `FixedProb`).
+
+    **Arguments:**
+
+    - `size`: the number of postsynaptic neurons (or a shape).
+    - `tau`: the decay time constant (ms).
+    - `batch_size`: give `g` a leading batch axis of this size.
+
+    Variables: `g`.
+
+    ```python
+    syn = eqbrain.Expon(100, tau=5.0)
+    g = syn(jnp.ones(100))   # decays, then adds 1 to every conductance
+    ```
+    """
+
+    g: Variable
+    tau: float = eqx.field(static=True)
+
+    def __init__(
+        self,
+        size: int | tuple[int, ...],
+        tau: float = 8.0,
+        *,
+        batch_size: int | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        if not tau > 0:
+            raise ValueError(f"tau must be positive, got {tau!r}.")
+        self.tau = float(tau)
+        shape = state_shape(size, batch_size)
+        self.g = Variable(jnp.zeros(shape), batch_axis=None if batch_size is None else 0)
+
+    def update(self, x: Any = None) -> Float[Array, "*shape"]:
+        """Decay `g` over one step, add the input `x`, return the new `g`."""
+        g = self.g.value * jnp.exp(-share.load("dt") / self.tau)
+        if x is not None:
+            g = g + x
+        self.g.value = g
+        return g
