@@ -1,5 +1,6 @@
 """eqbrain: BrainPy's object API on Equinox's immutable pytree modules."""
 
+from . import optim as optim
 from ._brainpy import (
     BrainPyFormatError as BrainPyFormatError,
     load_brainpy as load_brainpy,
