@@ -31,6 +31,11 @@ from ._filters import (
     trainable_filter as trainable_filter,
 )
 from ._grad import grad as grad, value_and_grad as value_and_grad
+from ._integrator import (
+    Integrator as Integrator,
+    diffrax_term as diffrax_term,
+    odeint as odeint,
+)
 from ._jit import jit as jit
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
