@@ -101,23 +101,23 @@ class DynamicalSystem(Module):
         - `batch_size`: resize the batch axis of every batched state Variable to this
           size (each trial starts from the first trial's initial value).
         """
-        found_batched = False
-        for node in self.nodes().unique().values():
-            if isinstance(node, DynamicalSystem):
-                found_batched |= node._reset_own(batch_size)
-        if batch_size is not None and not found_batched:
+        plan = [
+            (var, initial)
+            for node in self.nodes().unique().values()
+            if isinstance(node, DynamicalSystem)
+            for var, initial in node._initial_state()
+        ]
+        if batch_size is not None and not any(v.batch_axis is not None for v, _ in plan):
             raise ValueError(_NO_BATCH_MSG.format(batch_size=batch_size, name=self.name))
+        for var, initial in plan:
+            var.value = _rebatch(initial, var, batch_size)
 
-    def _reset_own(self, batch_size: int | None) -> bool:
+    def _initial_state(self) -> list[tuple[Variable, Any]]:
+        """(Variable, initial value) for each of this node's own state Variables."""
         initial = _INITIAL.get(self.name, {})
         own: list = []
         _collect.entries(self, [], own)
-        batched = False
-        for key, var in own:
-            if key in initial and is_state(var):
-                batched |= var.batch_axis is not None
-                var.value = _rebatch(initial[key], var, batch_size)
-        return batched
+        return [(var, initial[key]) for key, var in own if key in initial and is_state(var)]
 
 
 class Network(DynamicalSystem):

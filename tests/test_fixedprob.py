@@ -1,0 +1,127 @@
+"""FixedProb connectivity: the drawn graph, and event-driven propagation."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import eqbrain
+from eqbrain._event import dense_sum, event_sum
+
+
+def test_number_of_synapses_is_binomial():
+    n_pre, n_post, p = 400, 500, 0.02
+    conn = eqbrain.FixedProb(n_pre, n_post, p, seed=0)
+    mean, sd = n_pre * n_post * p, np.sqrt(n_pre * n_post * p * (1 - p))
+    assert abs(conn.n_synapses - mean) < 5 * sd
+    dense = conn.to_dense() != 0
+    assert dense.sum() == conn.n_synapses  # no pair drawn twice
+    # Rows and columns are both used evenly (no bias towards the start of the grid).
+    assert abs(dense[: n_pre // 2].sum() - dense[n_pre // 2 :].sum()) < 6 * sd
+    assert abs(dense[:, : n_post // 2].sum() - dense[:, n_post // 2 :].sum()) < 6 * sd
+
+
+def test_seed_determines_the_graph():
+    a = eqbrain.FixedProb(50, 60, 0.1, seed=1).to_dense()
+    b = eqbrain.FixedProb(50, 60, 0.1, seed=1).to_dense()
+    c = eqbrain.FixedProb(50, 60, 0.1, seed=2).to_dense()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_include_self_false_and_extreme_probabilities():
+    conn = eqbrain.FixedProb(30, 30, 1.0, weight=2.0, include_self=False)
+    np.testing.assert_array_equal(conn.to_dense(), 2.0 * (1 - np.eye(30)))
+    empty = eqbrain.FixedProb(30, 20, 0.0)
+    assert empty.n_synapses == 0
+    np.testing.assert_array_equal(empty(jnp.ones(30, bool)), np.zeros(20))
+
+
+_event = jax.jit(event_sum, static_argnums=(3, 4))
+_dense = jax.jit(dense_sum, static_argnums=(3,))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_pre=st.sampled_from([1, 7, 70]),
+    n_post=st.sampled_from([1, 40]),
+    p=st.sampled_from([0.0, 0.05, 0.3, 1.0]),
+    seed=st.integers(0, 2**16),
+    chunk=st.sampled_from([1, 3, 32]),
+    fraction=st.sampled_from([0.0, 0.4, 1.0]),
+)
+def test_event_sum_equals_the_dense_product(n_pre, n_post, p, seed, chunk, fraction):
+    conn = eqbrain.FixedProb(n_pre, n_post, p, weight=0.5, seed=seed)
+    spikes = np.random.default_rng(seed).random(n_pre) < fraction
+    expected = spikes.astype(np.float32) @ conn.to_dense()
+    # Extra padding changes nothing; a fixed width keeps the compiled kernels reused.
+    ell = np.asarray(conn.indices.value)
+    indices = np.full((n_pre + 1, n_post), n_post, np.int32)
+    indices[:, : ell.shape[1]] = ell
+    got = _event(jnp.asarray(spikes), indices, 0.5, n_post, chunk)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+    dense = _dense(jnp.asarray(spikes), indices, 0.5, n_post)
+    np.testing.assert_allclose(dense, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_every_spike_counts_when_all_neurons_fire():
+    conn = eqbrain.FixedProb(100, 10, 0.5, weight=1.0, seed=4)
+    got = jax.jit(lambda s: conn(s))(jnp.ones(100, bool))
+    np.testing.assert_allclose(got, conn.to_dense().sum(0))
+
+
+def test_per_synapse_weights():
+    conn = eqbrain.FixedProb(20, 10, 0.4, seed=5)
+    w = np.random.default_rng(0).random(conn.indices.shape).astype(np.float32)
+    spikes = np.arange(20) % 3 == 0
+    ell = np.asarray(conn.indices.value)
+    expected = np.zeros(11, np.float32)
+    for i in np.nonzero(spikes)[0]:
+        np.add.at(expected, ell[i], w[i])
+    got = event_sum(jnp.asarray(spikes), conn.indices.value, jnp.asarray(w), 10)
+    np.testing.assert_allclose(got, expected[:10], rtol=1e-5)
+
+
+def test_graded_and_batched_input():
+    conn = eqbrain.FixedProb(8, 6, 0.5, weight=0.25, seed=6)
+    rates = jnp.linspace(0.0, 1.0, 8)
+    np.testing.assert_allclose(conn(rates), np.asarray(rates) @ conn.to_dense(), rtol=1e-6)
+    batch = jnp.asarray(np.random.default_rng(1).random((3, 8)) < 0.5)
+    expected = np.asarray(batch, np.float32) @ conn.to_dense()
+    np.testing.assert_allclose(conn(batch), expected, rtol=1e-6)
+
+
+def test_connectivity_is_a_parameter_saved_with_the_model(tmp_path):
+    conn = eqbrain.FixedProb(20, 30, 0.2, seed=7)
+    assert isinstance(conn.indices, eqbrain.Parameter)
+    assert not conn.train_vars()
+    eqbrain.save(tmp_path / "c.safetensors", conn)
+    state = eqbrain.read_state(tmp_path / "c.safetensors")
+    np.testing.assert_array_equal(state["indices"], conn.indices.value)
+    # Another draw has another padded width: refused by name, nothing written.
+    other = eqbrain.FixedProb(20, 30, 0.2, seed=8)
+    before = other.to_dense()
+    if other.indices.shape != conn.indices.shape:
+        with pytest.raises(eqbrain.MathError, match="Cannot load 'indices'"):
+            eqbrain.load(tmp_path / "c.safetensors", other)
+        np.testing.assert_array_equal(other.to_dense(), before)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, 3, 0.1), "n_pre must be a positive int, got 0"),
+        ((3, -1, 0.1), "n_post must be a positive int, got -1"),
+        ((3, 3, 1.5), r"prob must be in \[0, 1\], got 1.5"),
+    ],
+)
+def test_bad_arguments(args, message):
+    with pytest.raises(ValueError, match=message):
+        eqbrain.FixedProb(*args)
+
+
+def test_wrong_input_shape():
+    conn = eqbrain.FixedProb(5, 3, 0.5)
+    with pytest.raises(ValueError, match=r"expects presynaptic input of shape \(\.\.\., 5\)"):
+        conn(jnp.ones(4, bool))

@@ -1,0 +1,91 @@
+"""LIF neurons: exact integration, threshold and reset, refractoriness, batching."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+
+PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
+
+
+def step(lif, x, t, dt=0.1):
+    with eqbrain.share.context(t=t, dt=dt):
+        return lif(x)
+
+
+def test_subthreshold_matches_the_analytic_solution():
+    lif = eqbrain.LIF(2, **PARS)
+    I = jnp.array([5.0, 8.0])
+    for k in range(100):
+        step(lif, I, k * 0.1)
+    # tau dV/dt = -(V - V_rest) + I, V(0) = V_rest: V(t) = V_rest + I (1 - exp(-t / tau))
+    exact = -60.0 + np.array([5.0, 8.0]) * (1 - np.exp(-10.0 / 20.0))
+    np.testing.assert_allclose(lif.V.value, exact, rtol=1e-5)
+    assert not lif.spike.value.any()
+
+
+def test_spike_resets_and_holds_for_the_refractory_period():
+    lif = eqbrain.LIF(1, **PARS, V_initializer=-50.5)
+    dt, t, spikes, Vs = 0.1, 0.0, [], []
+    for k in range(200):
+        t = k * dt
+        spikes.append(bool(step(lif, 30.0, t)[0]))
+        Vs.append(float(lif.V.value[0]))
+    first = spikes.index(True)
+    assert Vs[first] == -60.0 and float(lif.t_last_spike.value[0]) >= first * dt
+    # Held at V_reset while (t - t_spike) <= tau_ref: 50 steps of 0.1 ms.
+    held = Vs[first : first + 51]
+    assert held == [-60.0] * 51
+    assert Vs[first + 51] > -60.0
+    second = spikes.index(True, first + 1)
+    isi = (second - first) * dt
+    # ISI = tau_ref + the time from V_reset to V_th towards V_inf = V_rest + I = -30 mV.
+    V_inf = -30.0
+    expected = 5.0 + 20.0 * np.log((V_inf - -60.0) / (V_inf - -50.0))
+    assert abs(isi - expected) <= 2 * dt
+
+
+def test_no_refractory_period():
+    lif = eqbrain.LIF(1, V_rest=0.0, V_th=1.0, V_reset=0.0, tau=1.0, tau_ref=0.0)
+    n = sum(bool(step(lif, 10.0, k * 0.1)[0]) for k in range(100))
+    # Time from 0 to 1 under V_inf = 10: tau ln(10 / 9) ~ 0.105 ms -> a spike every 2 steps.
+    assert n == 50
+
+
+def test_initializer_callable_and_batch():
+    lif = eqbrain.LIF(
+        4,
+        **PARS,
+        V_initializer=lambda k, s: -55.0 + 2.0 * jax.random.normal(k, s),
+        key=jax.random.key(3),
+        batch_size=2,
+    )
+    assert lif.V.shape == (2, 4) and lif.V.batch_axis == 0 and lif.num == 4
+    expected = -55.0 + 2.0 * jax.random.normal(jax.random.key(3), (2, 4))
+    np.testing.assert_allclose(lif.V.value, expected)
+    assert lif.spike.dtype == jnp.bool_
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(size=0), "size must be a positive int"),
+        (dict(size=3, tau=0.0), "tau must be positive"),
+        (dict(size=3, tau_ref=-1.0), "tau_ref must be >= 0"),
+        (dict(size=3, batch_size=0), "batch_size must be a positive int"),
+        (dict(size=3, V_initializer=jnp.zeros(4)), "broadcast"),
+        (dict(size=3, V_initializer=lambda k, s: jnp.zeros(2)), r"V gave an array of shape"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        eqbrain.LIF(**kwargs)
+
+
+def test_update_needs_the_time():
+    lif = eqbrain.LIF(3, **PARS)
+    with pytest.raises(KeyError, match="no 't'"):
+        lif(1.0)
+    np.testing.assert_array_equal(lif.V.value, np.full(3, -60.0))
