@@ -427,9 +427,10 @@ def odeint(
     | `'exp_euler'` | 1 | exponential Euler; exact for linear `dy/dt = a y + b` |
     | `'diffrax'` | adaptive | `diffrax.diffeqsolve` from `t` to `t + dt` |
 
-    `'exp_euler'` takes `A = ∂f_i/∂y_i` by autodiff and steps
-    `y + dt * (exp(A dt) - 1)/(A dt) * f(y)`; it assumes each element's derivative
-    depends on its own value only through `f_i` (BrainPy's assumption), as in neurons.
+    `'exp_euler'` takes each state's own linear part `A = ∂f_i/∂y_i` by autodiff and
+    steps `y + dt * (exp(A dt) - 1)/(A dt) * f(y)`. Like BrainPy it takes `A`
+    elementwise: each element's derivative must depend on its own value only, as in a
+    population of neurons.
 
     **Arguments:**
 
