@@ -1,0 +1,412 @@
+"""eqbrain.optim.Optimizer: equal to plain optax, in place eagerly and under eqbrain.jit,
+checkpointed with its state, and all-or-nothing on bad gradients."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import eqbrain
+from eqbrain import optim
+
+from .helpers import assert_unchanged, snapshot
+
+
+class Net(eqbrain.Module):
+    w: eqbrain.TrainVar
+    b: eqbrain.TrainVar
+    h: eqbrain.Variable  # state, not trained
+    scale: eqbrain.Parameter  # a parameter, not trained
+
+    def __init__(self, seed: int = 0, name=None):
+        super().__init__(name=name)
+        k1, k2 = jax.random.split(jax.random.PRNGKey(seed))
+        self.w = eqbrain.TrainVar(jax.random.normal(k1, (3, 2)))
+        self.b = eqbrain.TrainVar(jax.random.normal(k2, (2,)))
+        self.h = eqbrain.Variable(jnp.zeros((4, 2)))
+        self.scale = eqbrain.Parameter(jnp.asarray(2.0))
+
+    def loss(self, x, y):
+        self.h.value = jnp.tanh(x @ self.w.value + self.b.value)
+        return jnp.mean((self.scale.value * self.h.value - y) ** 2)
+
+
+X = jnp.linspace(-1.0, 1.0, 12).reshape(4, 3)
+Y = jnp.asarray([[0.5, -0.5]] * 4)
+
+
+def fake_grads(step: int, shapes) -> list[jax.Array]:
+    """Deterministic gradients of every sign and size, one list per step."""
+    key = jax.random.fold_in(jax.random.PRNGKey(42), step)
+    keys = jax.random.split(key, len(shapes))
+    return [jax.random.normal(k, s) for k, s in zip(keys, shapes)]
+
+
+def params_of(net: Net) -> list[np.ndarray]:
+    return [np.asarray(net.w.value), np.asarray(net.b.value)]
+
+
+# The eqbrain optimizer and the plain optax transform it must equal, bit for bit.
+CASES = {
+    "sgd": (lambda tv: optim.SGD(0.1, train_vars=tv), optax.sgd(0.1)),
+    "momentum": (
+        lambda tv: optim.Momentum(0.05, train_vars=tv, momentum=0.8, nesterov=True),
+        optax.sgd(0.05, momentum=0.8, nesterov=True),
+    ),
+    "adam": (
+        lambda tv: optim.Adam(1e-2, train_vars=tv, b1=0.8, b2=0.99),
+        optax.adam(1e-2, b1=0.8, b2=0.99),
+    ),
+    "adamw": (
+        lambda tv: optim.AdamW(1e-2, train_vars=tv, weight_decay=0.1),
+        optax.adamw(1e-2, weight_decay=0.1),
+    ),
+    "rmsprop": (
+        lambda tv: optim.RMSProp(1e-2, train_vars=tv, decay=0.8, centered=True),
+        optax.rmsprop(1e-2, decay=0.8, centered=True),
+    ),
+    "chain": (
+        lambda tv: optim.Optimizer(
+            optax.chain(optax.clip_by_global_norm(1.0), optax.adam(1e-2)), train_vars=tv
+        ),
+        optax.chain(optax.clip_by_global_norm(1.0), optax.adam(1e-2)),
+    ),
+}
+
+
+def run_optax(tx, params, n_steps):
+    state = tx.init(params)
+    for i in range(n_steps):
+        grads = fake_grads(i, [p.shape for p in params])
+        updates, state = tx.update(grads, state, params)
+        params = optax.apply_updates(params, updates)
+    return params
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_update_equals_plain_optax(case):
+    make, tx = CASES[case]
+    net = Net()
+    w, b = net.w, net.b
+    expected = run_optax(tx, [net.w.value, net.b.value], 5)
+    opt = make(net.train_vars())
+    for i in range(5):
+        g = fake_grads(i, [net.w.shape, net.b.shape])
+        opt.update(dict(zip(opt.vars_to_train, g)))
+    assert net.w is w and net.b is b  # updated in place, never replaced
+    for got, want in zip(params_of(net), expected):
+        np.testing.assert_array_equal(got, want)
+    assert not np.array_equal(params_of(net)[0], np.asarray(Net().w.value))
+
+
+def test_scheduled_update_equals_optax_with_the_same_schedule():
+    net = Net()
+    schedule = optax.exponential_decay(0.1, transition_steps=2, decay_rate=0.5, staircase=True)
+    expected = run_optax(optax.adam(schedule), [net.w.value, net.b.value], 6)
+    opt = optim.Adam(lr=optim.StepLR(0.1, step_size=2, gamma=0.5), train_vars=net.train_vars())
+    for i in range(6):
+        opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
+    for got, want in zip(params_of(net), expected):
+        np.testing.assert_array_equal(got, want)
+    assert int(opt.lr.calls.value) == 6
+
+
+def test_jitted_update_equals_eager_and_compiles_once():
+    eager_net, jit_net = Net(), Net()
+    eager = optim.Adam(1e-2, train_vars=eager_net.train_vars())
+    opt = optim.Adam(1e-2, train_vars=jit_net.train_vars())
+    traces = []
+
+    @eqbrain.jit
+    def step(g0, g1):
+        traces.append(1)
+        opt.update(dict(zip(opt.vars_to_train, [g0, g1])))
+
+    for i in range(4):
+        g = fake_grads(i, [(3, 2), (2,)])
+        eager.update(dict(zip(eager.vars_to_train, g)))
+        step(*g)
+    assert len(traces) == 2  # eqbrain.jit's discovery trace + jax.jit's trace, then none
+    for got, want in zip(params_of(jit_net), params_of(eager_net)):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(opt.state["count"].value, 4)
+    assert opt.state["count"].dtype == jnp.int32
+
+
+def test_training_step_with_grad_inside_jit():
+    net = Net()
+    opt = optim.Adam(lr=optim.CosineAnnealingLR(0.2, T_max=50), train_vars=net.train_vars())
+    grad = eqbrain.grad(net.loss, grad_vars=net.train_vars(), return_value=True)
+
+    @eqbrain.jit
+    def train(x, y):
+        grads, loss = grad(x, y)
+        opt.update(grads)
+        return loss
+
+    losses = [float(train(X, Y)) for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+    assert int(opt.lr.calls.value) == 30
+    assert len(train._cache) == 1
+    assert net.h.value.shape == (4, 2)  # the forward pass's state write came back too
+
+
+def test_value_and_grad_with_list_train_vars():
+    net = Net()
+    opt = optim.SGD(0.1, train_vars=[net.w, net.b])
+    vg = eqbrain.value_and_grad(net.loss, grad_vars=[net.w, net.b])
+    loss0, grads = vg(X, Y)
+    assert isinstance(grads, list)
+    opt.update(grads)
+    assert float(net.loss(X, Y)) < float(loss0)
+    assert list(opt.vars_to_train) == [0, 1]
+
+
+def test_state_lives_in_the_optimizers_own_variables():
+    eqbrain.clear_name_cache()
+    net = Net()
+    opt = optim.Adam(1e-3, train_vars=net.train_vars())
+    assert isinstance(opt, eqbrain.Module)
+    rel = opt.vars(method="relative")
+    assert list(rel) == [
+        "state-count",
+        "state-hyperparams.learning_rate",
+        "state-inner_state.0.count",
+        "state-inner_state.0.mu.0",
+        "state-inner_state.0.mu.1",
+        "state-inner_state.0.nu.0",
+        "state-inner_state.0.nu.1",
+        "lr.calls",
+        "lr.epochs",
+    ]
+    # The trained Variables belong to the model, not to the optimizer's state.
+    assert not {id(v) for v in rel.values()} & {id(net.w), id(net.b)}
+    for key in ("state-count", "state-inner_state.0.count", "lr.calls", "lr.epochs"):
+        assert rel[key].dtype == jnp.int32 and rel[key].shape == ()
+    assert rel["state-inner_state.0.mu.0"].shape == (3, 2)
+    assert set(opt.state_dict()) == {"Adam0", "Constant0"}
+    assert list(opt.vars_to_train) == ["Net0.w", "Net0.b"]
+    assert jax.tree_util.tree_structure(opt.opt_state) == opt._state_def
+
+
+def test_state_dict_round_trip_restores_training_exactly():
+    net = Net()
+    opt = optim.RMSProp(1e-2, train_vars=net.train_vars(), momentum=0.9)
+    for i in range(2):
+        opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
+    saved_net, saved_opt = net.state_dict(), opt.state_dict()
+    for i in range(2, 5):
+        opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
+    first = params_of(net)
+    net.load_state_dict(saved_net)
+    opt.load_state_dict(saved_opt)
+    for i in range(2, 5):
+        opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
+    for a, b in zip(params_of(net), first):
+        np.testing.assert_array_equal(a, b)
+
+
+class Trainer(eqbrain.Module):
+    """A model and its optimizer in one checkpoint file."""
+
+    net: Net
+    opt: optim.Optimizer
+
+
+MAKERS = {
+    "adam_steplr": lambda tv: optim.Adam(optim.StepLR(0.05, step_size=2, gamma=0.5), tv),
+    "adamw": lambda tv: optim.AdamW(1e-2, tv, weight_decay=0.05),
+    "momentum_cosine": lambda tv: optim.Momentum(optim.CosineAnnealingLR(0.1, T_max=5), tv),
+    "rmsprop": lambda tv: optim.RMSProp(1e-2, tv, centered=True, momentum=0.5),
+}
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    n=st.integers(0, 3),
+    m=st.integers(1, 3),
+    kind=st.sampled_from(sorted(MAKERS)),
+    seed=st.integers(0, 2**16),
+)
+def test_checkpoint_resumes_training_exactly(n, m, kind, seed):
+    """Train n steps, save model+optimizer, train m more; a fresh model and optimizer
+    loaded from the file and trained m steps end with the same Variables, bit for bit."""
+
+    def train(trainer: Trainer, steps: range) -> None:
+        grad = eqbrain.grad(trainer.net.loss, grad_vars=trainer.net.train_vars())
+        for i in steps:
+            x = X + 0.1 * jax.random.normal(jax.random.PRNGKey(seed + i), X.shape)
+            trainer.opt.update(grad(x, Y))
+
+    def fresh() -> Trainer:
+        net = Net(seed=seed)
+        return Trainer(net=net, opt=MAKERS[kind](net.train_vars()))
+
+    a = fresh()
+    train(a, range(n))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "trainer.safetensors"
+        eqbrain.save(path, a, fsync=False)
+        train(a, range(n, n + m))
+        b = fresh()
+        result = eqbrain.load(path, b, strict=True)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    train(b, range(n, n + m))
+    va, vb = a.vars(method="relative"), b.vars(method="relative")
+    assert list(va) == list(vb)
+    for key in va:
+        assert va[key].dtype == vb[key].dtype, key
+        np.testing.assert_array_equal(va[key].value, vb[key].value, err_msg=key)
+    assert int(b.opt.state["count"].value) == n + m
+
+
+def test_optimizer_checkpoint_file_alone():
+    net = Net()
+    opt = optim.Adam(1e-2, net.train_vars())
+    opt.update(dict(zip(opt.vars_to_train, fake_grads(0, [(3, 2), (2,)]))))
+    with tempfile.TemporaryDirectory() as tmp:
+        eqbrain.save(Path(tmp) / "opt.safetensors", opt, fsync=False)
+        other = optim.Adam(1e-2, Net().train_vars())
+        eqbrain.load(Path(tmp) / "opt.safetensors", other, strict=True)
+    for key, var in opt.vars(method="relative").items():
+        np.testing.assert_array_equal(other.vars(method="relative")[key].value, var.value)
+
+
+# -- bad input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, key, words",
+    [
+        (lambda n: {"w": n.w, "h": n.h}, "'h'", "is a Variable, not an eqbrain.TrainVar"),
+        (lambda n: {"w": n.w, "s": n.scale}, "'s'", "is a Parameter, not an eqbrain.TrainVar"),
+        (lambda n: n.vars(), "'Net", "not an eqbrain.TrainVar"),
+        (lambda n: {"w": n.w, "x": jnp.ones(2)}, "'x'", "(not a Variable at all)"),
+        (lambda n: [n.w, n.b.value], "1", "(not a Variable at all)"),
+        (lambda n: {"i": eqbrain.TrainVar(jnp.ones(2, jnp.int32))}, "'i'", "int32 values"),
+    ],
+)
+def test_train_vars_must_be_trainable(make, key, words):
+    net = Net()
+    with pytest.raises(TypeError) as e:
+        optim.Adam(1e-3, train_vars=make(net))
+    msg = str(e.value)
+    assert f"train_vars[{key}" in msg and words in msg
+    assert "model.train_vars()" in msg or "floating-point" in msg
+
+
+@pytest.mark.parametrize("bad", [None, "Net", 3])
+def test_train_vars_of_the_wrong_kind(bad):
+    net = Net()
+    bad = net if bad == "Net" else bad
+    with pytest.raises(TypeError, match=r"`train_vars=` takes .*model\.train_vars\(\)"):
+        optim.SGD(0.1, train_vars=bad)
+    if bad is net:
+        with pytest.raises(TypeError, match=r"pass its `\.train_vars\(\)`"):
+            optim.SGD(0.1, train_vars=bad)
+
+
+def test_train_vars_empty_or_shared():
+    net = Net()
+    with pytest.raises(ValueError, match="empty: there is nothing to train"):
+        optim.Adam(1e-3, train_vars={})
+    with pytest.raises(ValueError, match=r"same Variable.*\.unique\(\)"):
+        optim.Adam(1e-3, train_vars={"a": net.w, "b": net.b, "tied": net.w})
+
+
+@pytest.mark.parametrize("lr", [-0.1, float("nan"), float("inf")])
+def test_bad_learning_rate(lr):
+    net = Net()
+    with pytest.raises(ValueError, match=r"lr must be a finite number >= 0"):
+        optim.Adam(lr, train_vars=net.train_vars())
+
+
+def test_bad_lr_type_and_tx():
+    net = Net()
+    with pytest.raises(TypeError, match="lr must be a number, an eqbrain.optim.Scheduler"):
+        optim.SGD("fast", train_vars=net.train_vars())
+    with pytest.raises(TypeError, match="tx must be an optax.GradientTransformation"):
+        optim.Optimizer(optax.adam, train_vars=net.train_vars())
+    with pytest.raises(ValueError, match="no injectable `learning_rate`.*inject_hyperparams"):
+        optim.Optimizer(optax.adam(1e-3), net.train_vars(), lr=optim.StepLR(0.1, 10))
+
+
+def test_generic_optimizer_with_injected_lr_follows_scheduler():
+    net = Net()
+    sch = optim.MultiStepLR(0.1, milestones=[1, 3], gamma=0.1)
+    tx = optax.inject_hyperparams(optax.sgd)(learning_rate=0.5)
+    opt = optim.Optimizer(tx, net.train_vars(), lr=sch)
+    for i in range(4):
+        opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
+        seen = optax.tree_utils.tree_get(opt.opt_state, "learning_rate")
+        np.testing.assert_array_equal(
+            seen, optax.piecewise_constant_schedule(0.1, {1: 0.1, 3: 0.1})(i)
+        )
+
+
+def good_grads(net):
+    return {"Net0.w": jnp.ones((3, 2)), "Net0.b": jnp.ones(2)}
+
+
+@pytest.mark.parametrize(
+    "edit, error, words",
+    [
+        (lambda g: {"Net0.w": g["Net0.w"]}, ValueError, "missing keys ['Net0.b']"),
+        (lambda g: {**g, "Net0.h": jnp.ones(2)}, ValueError, "unexpected keys ['Net0.h']"),
+        (
+            lambda g: {**g, "Net0.w": jnp.ones((2, 3))},
+            ValueError,
+            "has shape (2, 3), its Variable (3, 2)",
+        ),
+        (lambda g: {**g, "Net0.b": jnp.ones(2, jnp.float16)}, TypeError, "has dtype float16"),
+        (lambda g: {**g, "Net0.b": None}, TypeError, "is a NoneType, not an array"),
+        (lambda g: list(g.values()), TypeError, "grads must be a dict, not list"),
+    ],
+)
+def test_bad_grads_change_nothing(edit, error, words):
+    eqbrain.clear_name_cache()
+    net = Net()
+    opt = optim.Adam(optim.StepLR(0.1, 2), train_vars=net.train_vars())
+    opt.update(good_grads(net))  # some state to lose
+    before_net, before_opt = snapshot(net), snapshot(opt)
+    with pytest.raises(error) as e:
+        opt.update(edit(good_grads(net)))
+    msg = str(e.value)
+    assert words in msg and "keyed like its train_vars" in msg and "Nothing was updated" in msg
+    assert_unchanged(net, before_net)
+    assert_unchanged(opt, before_opt)
+
+
+def test_bad_grads_inside_jit_change_nothing():
+    net = Net()
+    opt = optim.Adam(1e-2, train_vars=net.train_vars())
+    before_net, before_opt = snapshot(net), snapshot(opt)
+
+    w_key, b_key = opt.vars_to_train
+
+    @eqbrain.jit
+    def step(g):
+        opt.update({w_key: g})
+
+    with pytest.raises(ValueError, match=rf"missing keys \['{b_key}'\]"):
+        step(jnp.ones((3, 2)))
+    assert_unchanged(net, before_net)
+    assert_unchanged(opt, before_opt)
+
+
+def test_list_grads_for_list_train_vars_are_checked():
+    net = Net()
+    opt = optim.SGD(0.1, train_vars=[net.w, net.b])
+    before = snapshot(net)
+    with pytest.raises(ValueError, match="got 1 gradients for 2 train_vars"):
+        opt.update([jnp.ones((3, 2))])
+    with pytest.raises(TypeError, match="train_vars is a list, so grads must be too"):
+        opt.update({"0": jnp.ones((3, 2))})
+    assert_unchanged(net, before)
