@@ -1,0 +1,45 @@
+"""examples/coba_ei_network.py at a small size: a plausible rate, a raster, the structure."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+
+import eqbrain
+
+_PATH = pathlib.Path(__file__).parents[1] / "examples" / "coba_ei_network.py"
+_spec = importlib.util.spec_from_file_location("coba_ei_network", _PATH)
+coba = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(coba)
+
+
+def test_small_network_fires_at_a_plausible_rate_and_saves_a_raster(tmp_path, capsys):
+    png = tmp_path / "raster.png"
+    rate = coba.main(duration=300.0, scale=0.25, png=str(png), progress_bar=False)
+    assert 5.0 < rate < 80.0
+    assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
+    assert f"mean rate {rate:.2f} Hz" in capsys.readouterr().out
+
+
+def test_structure_matches_the_classic_network():
+    net = coba.build(scale=0.25, seed=0)
+    assert net.N.num == 1000 and net.n_exc == 800
+    assert (net.E.comm.n_pre, net.E.comm.n_post, net.I.comm.n_pre) == (800, 1000, 200)
+    density = net.E.comm.n_synapses / (800 * 1000)
+    assert abs(density - 0.02) < 0.002
+    assert net.E.out.E == 0.0 and net.I.out.E == -80.0
+    assert (net.E.syn.tau, net.I.syn.tau) == (5.0, 10.0)
+    assert np.isclose(net.E.comm.weight, 0.6 / 0.25) and np.isclose(net.I.comm.weight, 6.7 / 0.25)
+    keys = set(net.vars(method="relative"))
+    assert {"N.V", "N.spike", "E.syn.g", "I.syn.g", "E.comm.indices"} <= keys
+    assert not net.train_vars()
+
+
+def test_reset_state_replays_the_run():
+    net = coba.build(scale=0.1, seed=1)
+    runner = eqbrain.Runner(net, monitors=["N.spike"])
+    first = np.asarray(runner.run(50.0)["N.spike"])
+    net.reset_state()
+    again = np.asarray(eqbrain.run(net, 50.0, monitors=["N.spike"])["N.spike"])
+    np.testing.assert_array_equal(first, again)
+    assert first.sum() > 0
