@@ -2,6 +2,7 @@
 
 import importlib.util
 import pathlib
+import sys
 
 import numpy as np
 
@@ -9,7 +10,7 @@ import eqbrain
 
 _PATH = pathlib.Path(__file__).parents[1] / "examples" / "coba_ei_network.py"
 _spec = importlib.util.spec_from_file_location("coba_ei_network", _PATH)
-coba = importlib.util.module_from_spec(_spec)
+coba = sys.modules["coba_ei_network"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(coba)
 
 
