@@ -21,15 +21,22 @@ from ._containers import (
     VarList as VarList,
 )
 from ._context import get_dt as get_dt, set_dt as set_dt, share as share
+from ._dynsys import (
+    DynamicalSystem as DynamicalSystem,
+    DynSysGroup as DynSysGroup,
+    Network as Network,
+)
 from ._errors import (
     MathError as MathError,
     TraceLeakError as TraceLeakError,
     UniqueNameError as UniqueNameError,
 )
+from ._expon import Expon as Expon
 from ._filters import (
     partition_trainable as partition_trainable,
     trainable_filter as trainable_filter,
 )
+from ._fixedprob import FixedProb as FixedProb
 from ._grad import grad as grad, value_and_grad as value_and_grad
 from ._integrator import (
     Integrator as Integrator,
@@ -37,13 +44,18 @@ from ._integrator import (
     odeint as odeint,
 )
 from ._jit import jit as jit
+from ._lif import LIF as LIF
 from ._module import BrainPyObject as BrainPyObject, Module as Module
 from ._naming import clear_name_cache as clear_name_cache
 from ._orbax import load_orbax as load_orbax, save_orbax as save_orbax
+from ._poisson import PoissonGroup as PoissonGroup
+from ._projection import AlignPostProj as AlignPostProj
+from ._runner import Runner as Runner, run as run
 from ._scan import for_loop as for_loop, scan as scan
 from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult
 from ._summary import Summary as Summary, summary as summary
+from ._synout import COBA as COBA, CUBA as CUBA
 from ._variable import (
     Parameter as Parameter,
     TrainVar as TrainVar,
