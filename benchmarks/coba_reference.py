@@ -1,0 +1,180 @@
+"""The COBA E/I network written by hand in pure JAX: one `lax.scan`, no eqbrain inside.
+
+The reference that `bench_coba.py` times eqbrain against, and that
+`tests/test_coba_reference.py` checks eqbrain's `examples/coba_ei_network.py` against
+spike for spike. The model is BrainPy's own COBA example (`EINet`: Vogel & Abbott 2005,
+the Brette et al. 2007 benchmark): one LIF population of `N` neurons, the first `n_exc`
+excitatory; two projections (E from the excitatory neurons, I from the inhibitory ones)
+to all `N` neurons over a padded ("ELL") target list per presynaptic neuron, exponential
+synapses and conductance-based currents. Per step, as eqbrain's example computes it
+(the same float operations in the same order, so the spikes are the same):
+
+1. read the previous step's spikes;
+2. each projection: `g = g * exp(-dt / tau_syn) + w * (number of spiking sources of
+   each target)` (BrainPy 2.8 adds first, then decays: `brainpy_order=True`);
+3. `I = g_E (0 - V) + g_I (-80 - V) + 20`;
+4. LIF with refractoriness (exponential Euler, exact for a constant input):
+   `V' = V_inf + (V - V_inf) exp(-dt / tau)` with `V_inf = V_rest + R I`; a neuron with
+   `t - t_last_spike <= tau_ref` keeps its `V`; `spike = V' >= V_th`; spiking neurons
+   are reset to `V_reset` and get `t_last_spike = t`; `t = i dt`.
+
+Two versions of step 2:
+
+- `simulate_event`: event-driven, the algorithm of `eqbrain._event.event_sum` written
+  out again: list the spiking ids with `jnp.nonzero`, then scatter their target rows
+  `chunk` rows at a time in a `lax.while_loop` (work grows with the number of spikes).
+- `simulate_dense`: processes every synapse every step: one scatter-add of all rows of
+  the target list, each weighted by its source's spike (0 or 1), as
+  `eqbrain._event.dense_sum` (a dense matrix would need `n_pre * N` floats: 13 GB at
+  64k neurons).
+
+Both take the connectivity and the initial `V` as inputs, so they run exactly eqbrain's
+network when given its arrays; `fixed_prob` draws a connectivity for standalone use.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+# BrainPy's COBA example (EINet), times in ms, potentials in mV.
+V_REST, V_RESET, V_TH = -60.0, -60.0, -50.0
+TAU, TAU_REF, R = 20.0, 5.0, 1.0
+TAU_EXC, TAU_INH = 5.0, 10.0
+E_EXC, E_INH = 0.0, -80.0
+I_BG = 20.0
+PROB = 0.02
+
+
+def sizes(scale: float) -> tuple[int, int]:
+    """`(n_exc, n_inh)` for a network `scale` times the 4000-neuron one."""
+    return int(3200 * scale), int(800 * scale)
+
+
+def weights(scale: float) -> tuple[float, float]:
+    """`(w_exc, w_inh)`: 0.6 and 6.7, divided by `scale` to keep the input per neuron."""
+    return 0.6 / scale, 6.7 / scale
+
+
+def fixed_prob(seed: int, n_pre: int, n_post: int, prob: float = PROB) -> np.ndarray:
+    """A FixedProb connectivity as a padded target list of shape `(n_pre + 1, K)`.
+
+    Each pair is connected with probability `prob` (no self-exclusion, no multiple
+    synapses); row `r` lists the targets of presynaptic neuron `r`, padded with
+    `n_post`, and the last row is all `n_post` ("no neuron").
+    """
+    rng = np.random.default_rng(seed)
+    rows: list[np.ndarray] = []
+    block = max(1, 2**24 // n_post)  # draw ~16M pairs at a time
+    for start in range(0, n_pre, block):
+        mask = rng.random((min(block, n_pre - start), n_post), dtype=np.float32) < prob
+        rows.extend(np.flatnonzero(row) for row in mask)
+    k = max(1, max(len(r) for r in rows))
+    out = np.full((n_pre + 1, k), n_post, np.int32)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out
+
+
+def initial_V(seed: int, n: int) -> jax.Array:
+    """`V` drawn from Normal(-55, 2), as BrainPy's `bp.init.Normal(-55., 2.)`."""
+    return -55.0 + 2.0 * jax.random.normal(jax.random.key(seed), (n,), jnp.float32)
+
+
+def event_sum(spikes, indices, weight, n_post: int, chunk: int):
+    """Sum of `weight` over the synapses of the spiking sources, by spiking rows only."""
+    spikes, indices = jnp.asarray(spikes), jnp.asarray(indices)
+    n_pre = spikes.shape[0]
+    padded = -(-n_pre // chunk) * chunk
+    order = jnp.nonzero(spikes, size=padded, fill_value=n_pre)[0]  # spiking ids, then n_pre
+    count = jnp.sum(spikes, dtype=jnp.int32)
+
+    def body(state):
+        c, out = state
+        rows = lax.dynamic_slice_in_dim(order, c * chunk, chunk)
+        targets = indices[rows]
+        w = jnp.broadcast_to(jnp.asarray(weight, jnp.float32), targets.shape)
+        return c + 1, out.at[targets.ravel()].add(w.ravel(), mode="drop")
+
+    n_chunks = (count + chunk - 1) // chunk
+    init = (jnp.int32(0), jnp.zeros(n_post, jnp.float32))
+    return lax.while_loop(lambda s: s[0] < n_chunks, body, init)[1]
+
+
+def dense_sum(spikes, indices, weight, n_post: int):
+    """The same sum, every synapse every step: all rows, weighted by their spike."""
+    spikes, indices = jnp.asarray(spikes), jnp.asarray(indices)
+    on = jnp.concatenate([spikes, jnp.zeros(1, bool)])[:, None]  # the sentinel row: off
+    w = jnp.where(on, jnp.float32(weight), jnp.float32(0.0))
+    contrib = jnp.broadcast_to(w, indices.shape)
+    return jnp.zeros(n_post, jnp.float32).at[indices.ravel()].add(contrib.ravel(), mode="drop")
+
+
+def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order):
+    n = V0.shape[0]
+    n_exc = indices_E.shape[0] - 1
+    ts = jnp.arange(n_steps, dtype=jnp.float32) * jnp.float32(dt)  # t = i dt in float32
+    decay_E = jnp.exp(-dt / TAU_EXC)
+    decay_I = jnp.exp(-dt / TAU_INH)
+    decay_V = jnp.exp(-dt / TAU)
+
+    def step(state, t):
+        V, spike, t_last, gE, gI = state
+        if brainpy_order:  # BrainPy adds the spikes, then decays g before the neurons step
+            gE = (gE + sum_fn(spike[:n_exc], indices_E, w_exc, n)) * decay_E
+            gI = (gI + sum_fn(spike[n_exc:], indices_I, w_inh, n)) * decay_I
+        else:
+            gE = gE * decay_E + sum_fn(spike[:n_exc], indices_E, w_exc, n)
+            gI = gI * decay_I + sum_fn(spike[n_exc:], indices_I, w_inh, n)
+        I = gE * (E_EXC - V) + gI * (E_INH - V) + I_BG
+        V_inf = V_REST + R * I
+        V_new = V_inf + (V - V_inf) * decay_V
+        V_new = jnp.where((t - t_last) <= TAU_REF, V, V_new)
+        spike = V_new >= V_TH
+        V = jnp.where(spike, V_RESET, V_new)
+        t_last = jnp.where(spike, t, t_last)
+        return (V, spike, t_last, gE, gI), spike
+
+    zeros = jnp.zeros(n, jnp.float32)
+    state = (V0, jnp.zeros(n, bool), jnp.full(n, -1e7, jnp.float32), zeros, zeros)
+    return lax.scan(step, state, ts)[1]
+
+
+@functools.partial(
+    jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "chunk", "brainpy_order")
+)
+def simulate_event(
+    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, chunk=32, brainpy_order=False
+):
+    """Run the network event-driven for `n_steps`; returns the spikes `(n_steps, N)`.
+
+    **Arguments:**
+
+    - `indices_E`, `indices_I`: the padded target lists of the excitatory and inhibitory
+      sources, `(n_exc + 1, K_E)` and `(n_inh + 1, K_I)`, padded with `N`.
+    - `V0`: the initial membrane potentials, shape `(N,)`.
+    - `n_steps`: how many steps of `dt` ms.
+    - `w_exc`, `w_inh`: the synaptic weights; `dt`: the step (ms).
+    - `chunk`: how many spiking rows are scattered at a time.
+    - `brainpy_order`: update the synapses in BrainPy 2.8's order, `g = (g + input) *
+      exp(-dt / tau)` (its projection adds the input, then the synapse decays as the
+      neurons' before-update), instead of eqbrain's `g = g * exp(-dt / tau) + input`;
+      the input of a spike is then `exp(-dt / tau)` times smaller (0.98 and 0.99).
+    """
+
+    def sum_fn(spikes, indices, weight, n_post):
+        return event_sum(spikes, indices, weight, n_post, chunk)
+
+    return _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order)
+
+
+@functools.partial(jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "brainpy_order"))
+def simulate_dense(
+    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, brainpy_order=False
+):
+    """As `simulate_event`, but every synapse is processed every step (`dense_sum`)."""
+    return _simulate(dense_sum, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order)

@@ -1,0 +1,93 @@
+"""eqbrain's COBA example against the hand-written pure-JAX network of the benchmark.
+
+`benchmarks/coba_reference.py` writes the same equations, in the same order, as one
+`lax.scan` with no eqbrain inside; given eqbrain's connectivity and initial potentials
+it must produce the very same spikes. This guards the benchmark's claim that both run
+the same algorithm (and eqbrain's model against silent changes of its update order).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+
+import eqbrain
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses (eqx.Module) look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return _load(ROOT / "benchmarks" / "coba_reference.py", "_test_coba_reference")
+
+
+@pytest.fixture(scope="module")
+def example():
+    path = ROOT / "examples" / "coba_ei_network.py"
+    if not path.exists():
+        pytest.skip("examples/coba_ei_network.py is not written yet")
+    return _load(path, "_test_coba_ei_network")
+
+
+def _eqbrain_and_inputs(example, scale: float, duration: float):
+    net = example.build(scale, seed=0)
+    V0 = np.asarray(net.N.V.value)
+    spikes = eqbrain.Runner(net, monitors=["N.spike"], dt=0.1).run(duration)["N.spike"]
+    conn = {
+        "indices_E": np.asarray(net.E.comm.indices.value),
+        "indices_I": np.asarray(net.I.comm.indices.value),
+        "w_exc": net.E.comm.weight,
+        "w_inh": net.I.comm.weight,
+    }
+    return np.asarray(spikes), V0, conn
+
+
+def test_eqbrain_spikes_equal_hand_written_jax(ref, example):
+    spikes, V0, conn = _eqbrain_and_inputs(example, scale=0.1, duration=100.0)
+    n_steps = spikes.shape[0]
+    assert n_steps == 1000 and spikes.shape[1] == 400
+    kw = dict(n_steps=n_steps, w_exc=conn["w_exc"], w_inh=conn["w_inh"], dt=0.1)
+    event = np.asarray(ref.simulate_event(conn["indices_E"], conn["indices_I"], V0, **kw))
+    dense = np.asarray(ref.simulate_dense(conn["indices_E"], conn["indices_I"], V0, **kw))
+    assert spikes.sum() > 1000  # the network is active: the comparison means something
+    np.testing.assert_array_equal(event, spikes)
+    np.testing.assert_array_equal(dense, spikes)
+
+
+def test_reference_connectivity_and_initial_V(ref):
+    indices = ref.fixed_prob(3, 200, 300, prob=0.1)
+    assert indices.shape[0] == 201 and (indices[-1] == 300).all()
+    real = indices[:-1][indices[:-1] < 300]
+    assert 0.08 < real.size / (200 * 300) < 0.12
+    for row in indices[:-1]:  # sorted, distinct targets, then the padding
+        targets = row[row < 300]
+        assert (np.diff(targets) > 0).all() and (row[targets.size :] == 300).all()
+    V0 = np.asarray(ref.initial_V(0, 10_000))
+    assert abs(V0.mean() + 55.0) < 0.1 and abs(V0.std() - 2.0) < 0.1
+
+
+def test_event_sum_equals_dense_sum(ref):
+    # More spikes than one chunk, repeated targets, and the padded sentinel row.
+    rng = np.random.default_rng(0)
+    indices = ref.fixed_prob(1, 100, 50, prob=0.2)
+    for p in (0.0, 0.05, 0.5, 1.0):
+        spikes = rng.random(100) < p
+        event = np.asarray(ref.event_sum(spikes, indices, 0.5, 50, chunk=8))
+        dense = np.asarray(ref.dense_sum(spikes, indices, 0.5, 50))
+        expected = np.zeros(50)
+        for i in np.flatnonzero(spikes):
+            np.add.at(expected, indices[i][indices[i] < 50], 0.5)
+        np.testing.assert_allclose(event, expected, rtol=1e-6)
+        np.testing.assert_allclose(dense, expected, rtol=1e-6)
