@@ -134,3 +134,20 @@ def test_dynamical_systems_are_equinox_modules():
 
 def test_dynsysgroup_is_network():
     assert eqbrain.DynSysGroup is eqbrain.Network
+
+
+def test_step_run_sets_t_and_i_for_a_hand_written_loop():
+    class Clock(eqbrain.DynamicalSystem):
+        t: eqbrain.Variable
+
+        def __init__(self):
+            super().__init__()
+            self.t = eqbrain.Variable(jnp.float32(0))
+
+        def update(self):
+            self.t.value = jnp.float32(eqbrain.share.load("t")) + eqbrain.share.load("i")
+
+    clock = Clock()
+    ts = eqbrain.for_loop(lambda i: (clock.step_run(i), clock.t.value)[1], jnp.arange(5))
+    np.testing.assert_allclose(ts, np.arange(5) * 0.1 + np.arange(5), rtol=1e-6)
+    assert "t" not in eqbrain.share.keys()

@@ -7,6 +7,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from . import _collect, _naming
+from ._context import share
 from ._module import Module
 from ._variable import Parameter, TrainVar, Variable
 
@@ -92,6 +93,16 @@ class DynamicalSystem(Module):
 
     def __call__(self, *args, **kwargs) -> Any:
         return self.update(*args, **kwargs)
+
+    def step_run(self, i: Any, *args, **kwargs) -> Any:
+        """Step `i`: `update(*args)` with `t = i * dt` and `i` set in `eqbrain.share`.
+
+        BrainPy's `step_run`, for loops written by hand:
+        `eqbrain.for_loop(net.step_run, jnp.arange(1000))`.
+        """
+        dt = share.dt
+        with share.context(t=i * dt, i=i, dt=dt):
+            return self.update(*args, **kwargs)
 
     def reset_state(self, batch_size: int | None = None) -> None:
         """Reset every state Variable of this subtree to its initial value.
