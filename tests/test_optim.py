@@ -135,7 +135,7 @@ def test_jitted_update_equals_eager_and_compiles_once():
         step(*g)
     assert len(traces) == 2  # eqbrain.jit's discovery trace + jax.jit's trace, then none
     for got, want in zip(params_of(jit_net), params_of(eager_net)):
-        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)  # XLA may fuse ops
     np.testing.assert_array_equal(opt.state["count"].value, 4)
     assert opt.state["count"].dtype == jnp.int32
 
@@ -228,10 +228,10 @@ MAKERS = {
 }
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(
     n=st.integers(0, 3),
-    m=st.integers(1, 3),
+    m=st.integers(1, 2),
     kind=st.sampled_from(sorted(MAKERS)),
     seed=st.integers(0, 2**16),
 )
