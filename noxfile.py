@@ -45,7 +45,8 @@ def bench(session: nox.Session) -> None:
     """
     session.install("-e", ".[bench]")
     # Peers are optional: a benchmark prints 'not installed' for one that fails here.
-    for peer in ("flax", "brainpy>=2.8,<3"):
+    # brainpy[cpu] is BrainPy's CPU install: it adds numba, brainevent's CPU kernels.
+    for peer in ("flax", "brainpy[cpu]>=2.8,<3"):
         session.run("pip", "install", peer, success_codes=[0, 1])
     import pathlib
 
