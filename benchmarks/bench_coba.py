@@ -18,8 +18,10 @@ exponential conductance-based synapses, dt = 0.1 ms. Versions, all in one run:
 Each version is warmed up once (compiles), then run `--rounds` times, the versions
 interleaved round by round, each run from the initial state. Printed: wall seconds per
 simulated second (best and median), compilation seconds (first run minus the best),
-the mean rate, and the ratio to the hand-written event-driven JAX version; then how
-time grows with the network size and with the simulated duration.
+the mean rate over the runs, and the ratio of the medians to the hand-written
+event-driven JAX version; then the spread of the rate over connectivity seeds (and
+BrainPy's synapse update order against eqbrain's), and how time grows with the network
+size and with the simulated duration.
 
     PYTHONPATH=src python benchmarks/bench_coba.py [--rounds 5] [--quick]
     nox -s bench -- coba          # with BrainPy installed in the session's venv
@@ -175,11 +177,13 @@ def _import(name: str, path: pathlib.Path):
 class Eqbrain:
     name = "eqbrain"
 
-    def __init__(self, scale: float):
+    def __init__(self, scale: float, seed: int = 0):
         import eqbrain
 
-        example = _import("coba_ei_network", HERE.parent / "examples" / "coba_ei_network.py")
-        self.net = example.build(scale, seed=0)
+        example = sys.modules.get("coba_ei_network") or _import(
+            "coba_ei_network", HERE.parent / "examples" / "coba_ei_network.py"
+        )
+        self.net = example.build(scale, seed=seed)
         self.runner = eqbrain.Runner(self.net, monitors=["N.spike"], dt=DT)
 
     def run(self, duration: float):
@@ -207,7 +211,9 @@ class Eqbrain:
 
 class HandJax:
     def __init__(self, kind: str, inputs: dict):
-        ref = _import("coba_reference", HERE / "coba_reference.py")
+        ref = sys.modules.get("coba_reference") or _import(
+            "coba_reference", HERE / "coba_reference.py"
+        )
         self.name = {"event": "JAX, event-driven", "dense": "JAX, every synapse"}[kind]
         self.fn = ref.simulate_event if kind == "event" else ref.simulate_dense
         self.inputs = inputs
@@ -238,10 +244,11 @@ class HandJax:
 
 def measure(versions: list, duration: float, rounds: int, check: bool = False) -> list[dict]:
     """Warm up each version (compiles), then `rounds` interleaved timed runs."""
-    results = [{"name": v.name, "times": [], "rate": None} for v in versions]
+    results = [{"name": v.name, "times": [], "rates": []} for v in versions]
     first_spikes = {}
     for v, r in zip(versions, results):
-        r["first"], r["rate"], spikes = v.run(duration)
+        r["first"], rate, spikes = v.run(duration)
+        r["rates"].append(rate)
         if check and spikes is not None:
             first_spikes[v.name] = spikes
     if check and {"eqbrain", "JAX, event-driven"} <= first_spikes.keys():
@@ -255,10 +262,12 @@ def measure(versions: list, duration: float, rounds: int, check: bool = False) -
     del first_spikes
     for _ in range(rounds):
         for v, r in zip(versions, results):
-            seconds, _, spikes = v.run(duration)
+            seconds, rate, spikes = v.run(duration)
             del spikes
             r["times"].append(seconds)
+            r["rates"].append(rate)
     for r in results:
+        r["rate"] = statistics.mean(r["rates"])  # BrainPy draws a new V0 every run
         r["best"], r["median"] = min(r["times"]), statistics.median(r["times"])
         r["compile"] = max(0.0, r["first"] - r["best"])
     return results
@@ -283,6 +292,39 @@ def _close(versions: list) -> None:
             v.close()
 
 
+def rate_spread(seeds: int, duration: float) -> None:
+    """Mean rates of the hand-written JAX version over `seeds` connectivities and V0s."""
+    import numpy as np
+
+    ref = sys.modules.get("coba_reference") or _import(
+        "coba_reference", HERE / "coba_reference.py"
+    )
+    rates = {False: [], True: []}
+    for seed in range(seeds):
+        x = Eqbrain(1.0, seed=seed).inputs()
+        for order in rates:
+            spikes = ref.simulate_event(
+                x["indices_E"],
+                x["indices_I"],
+                x["V0"],
+                round(duration / DT),
+                w_exc=x["w_exc"],
+                w_inh=x["w_inh"],
+                dt=DT,
+                brainpy_order=order,
+            )
+            rates[order].append(float(np.mean(np.asarray(spikes))) / (DT * 1e-3))
+    print(f"\nMean rate over {seeds} connectivity seeds (hand-written JAX, event-driven):\n")
+    print("| synapse update | mean Hz | min Hz | max Hz |")
+    print("|---|---|---|---|")
+    for order, label in (
+        (False, "eqbrain's: g·decay + input"),
+        (True, "BrainPy's: (g + input)·decay"),
+    ):
+        r = rates[order]
+        print(f"| {label} | {np.mean(r):.2f} | {min(r):.2f} | {max(r):.2f} |")
+
+
 def _ratio(r: dict, results: list[dict]) -> str:
     ref = next((x for x in results if x["name"] == "JAX, event-driven"), None)
     return f"{r['median'] / ref['median']:.2f}" if ref else "-"
@@ -303,6 +345,7 @@ def main() -> None:
     parser.add_argument("--durations", type=float, nargs="*", default=[250, 500, 1000, 2000])
     parser.add_argument("--scaling-rounds", type=int, default=2)
     parser.add_argument("--brainpy", nargs="*", default=["numba", "jax_raw"], help="backends")
+    parser.add_argument("--seeds", type=int, default=5, help="connectivities, rate spread")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--brainpy-worker", metavar="BACKEND", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -310,7 +353,7 @@ def main() -> None:
     if args.brainpy_worker:
         return brainpy_worker(args.brainpy_worker, args.scale)
     if args.quick:
-        args.rounds, args.duration, args.scaling_rounds = 1, 100.0, 1
+        args.rounds, args.duration, args.scaling_rounds, args.seeds = 1, 100.0, 1, 2
         args.scales, args.scale_durations, args.durations = [0.25, 0.5], [100, 100], [50, 100]
 
     import equinox as eqx
@@ -342,6 +385,10 @@ def main() -> None:
         )
     for name, why in skipped.items():
         print(f"| {name} | not installed: {why} | | | | |")
+
+    # How much the rate depends on the random connectivity, and on the synapse order.
+    if args.seeds:
+        rate_spread(args.seeds, args.duration)
 
     # 2. Network size.
     print(f"\nNetwork size ({args.scaling_rounds} interleaved rounds):\n")
