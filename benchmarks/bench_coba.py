@@ -216,6 +216,7 @@ class HandJax:
         )
         self.name = {"event": "JAX, event-driven", "dense": "JAX, every synapse"}[kind]
         self.fn = ref.simulate_event if kind == "event" else ref.simulate_dense
+        self.fn.clear_cache()  # compile afresh, as eqbrain's new Runner does
         self.inputs = inputs
 
     def run(self, duration: float):
