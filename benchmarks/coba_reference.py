@@ -21,8 +21,9 @@ synapses and conductance-based currents. Per step, as eqbrain's example computes
 Two versions of step 2:
 
 - `simulate_event`: event-driven, the algorithm of `eqbrain._event.event_sum` written
-  out again: list the spiking ids with `jnp.nonzero`, then scatter their target rows
-  `chunk` rows at a time in a `lax.while_loop` (work grows with the number of spikes).
+  out again: list the spiking ids `chunk` at a time from per-block spike counts (no
+  prefix sum over every neuron), and scatter their target rows in a `lax.while_loop`
+  (work grows with the number of spikes).
 - `simulate_dense`: processes every synapse every step: one scatter-add of all rows of
   the target list, each weighted by its source's spike (0 or 1), as
   `eqbrain._event.dense_sum` (a dense matrix would need `n_pre * N` floats: 13 GB at
@@ -85,17 +86,32 @@ def initial_V(seed: int, n: int) -> jax.Array:
     return -55.0 + 2.0 * jax.random.normal(jax.random.key(seed), (n,), jnp.float32)
 
 
+BLOCK = 64
+
+
 def event_sum(spikes, indices, weight, n_post: int, chunk: int):
-    """Sum of `weight` over the synapses of the spiking sources, by spiking rows only."""
+    """Sum of `weight` over the synapses of the spiking sources, by spiking rows only.
+
+    The spiking ids are listed without a prefix sum over every neuron: spikes are
+    counted per block of `BLOCK` neurons, and the k-th spike is found from the block
+    counts and a prefix sum inside its block.
+    """
     spikes, indices = jnp.asarray(spikes), jnp.asarray(indices)
     n_pre = spikes.shape[0]
-    padded = -(-n_pre // chunk) * chunk
-    order = jnp.nonzero(spikes, size=padded, fill_value=n_pre)[0]  # spiking ids, then n_pre
-    count = jnp.sum(spikes, dtype=jnp.int32)
+    n_blocks = -(-n_pre // BLOCK)
+    blocks = jnp.pad(spikes.astype(jnp.float32), (0, n_blocks * BLOCK - n_pre))
+    blocks = blocks.reshape(n_blocks, BLOCK)
+    ends = lax.associative_scan(jnp.add, blocks.sum(1).astype(jnp.int32))
+    count = ends[-1]
+    upper = jnp.triu(jnp.ones((BLOCK, BLOCK), jnp.float32))
 
     def body(state):
         c, out = state
-        rows = lax.dynamic_slice_in_dim(order, c * chunk, chunk)
+        rank = c * chunk + jnp.arange(chunk, dtype=jnp.int32)
+        block = jnp.minimum(jnp.sum(ends[None, :] <= rank[:, None], axis=1), n_blocks - 1)
+        inside = rank - jnp.where(block > 0, ends[block - 1], 0)
+        place = jnp.argmax((blocks[block] @ upper) > inside[:, None].astype(jnp.float32), axis=1)
+        rows = jnp.where(rank < count, block * BLOCK + place, n_pre)
         targets = indices[rows]
         w = jnp.broadcast_to(jnp.asarray(weight, jnp.float32), targets.shape)
         return c + 1, out.at[targets.ravel()].add(w.ravel(), mode="drop")

@@ -3,9 +3,15 @@
 The connectivity is stored row-padded ("ELL"): `indices[pre, k]` is the k-th target of
 presynaptic neuron `pre`, rows are padded with the sentinel `n_post`, and one extra
 all-sentinel row `indices[n_pre]` stands for "no neuron". Each step only the rows of
-the neurons that spiked are read: the spiking ids are listed with `jnp.nonzero`, and
-a `while_loop` scatters them `chunk` rows at a time, so the work grows with the number
-of spikes, not with the number of synapses, and no spike is ever dropped.
+the neurons that spiked are read: a `while_loop` lists the spiking ids `chunk` at a
+time and scatters their rows, so the work grows with the number of spikes times the
+fan-out, not with the number of synapses, and no spike is ever dropped.
+
+Listing the spiking ids is the part that must not cost time in the number of neurons:
+`jnp.nonzero` does (a prefix sum over every neuron, slow on CPU). Instead the spikes
+are counted per block of `_BLOCK` neurons (one vectorized reduction), and the k-th
+spike is found by locating its block among the block counts and its place inside the
+block with a small prefix sum over that block only.
 """
 
 from __future__ import annotations
@@ -13,6 +19,30 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax import lax
 from jaxtyping import Array, Bool, Float, Int
+
+_BLOCK = 64
+
+
+def _spike_lister(spikes: Bool[Array, " n"]):
+    """A function `ids(start, chunk)`: the ids of the spikes ranked `start, start + 1, ...`
+    (`n` past the last), and the number of spikes."""
+    n = spikes.shape[0]
+    n_blocks = -(-n // _BLOCK)
+    bits = jnp.pad(spikes.astype(jnp.float32), (0, n_blocks * _BLOCK - n))
+    blocks = bits.reshape(n_blocks, _BLOCK)
+    ends = lax.associative_scan(jnp.add, blocks.sum(1).astype(jnp.int32))  # inclusive
+    total = ends[-1]
+    upper = jnp.triu(jnp.ones((_BLOCK, _BLOCK), jnp.float32))  # prefix sums as a matmul
+
+    def ids(start, chunk: int):
+        rank = start + jnp.arange(chunk, dtype=jnp.int32)
+        block = jnp.minimum(jnp.sum(ends[None, :] <= rank[:, None], axis=1), n_blocks - 1)
+        inside = rank - jnp.where(block > 0, ends[block - 1], 0)
+        prefix = blocks[block] @ upper  # (chunk, _BLOCK) spike counts up to each place
+        place = jnp.argmax(prefix > inside[:, None].astype(jnp.float32), axis=1)
+        return jnp.where(rank < total, block * _BLOCK + place, n).astype(jnp.int32)
+
+    return ids, total
 
 
 def _dtype(weight) -> jnp.dtype:
@@ -36,17 +66,13 @@ def event_sum(
     - `n_post`: the number of postsynaptic neurons.
     - `chunk`: how many spiking rows are scattered at a time.
     """
-    n_pre = spikes.shape[0]
     dtype = _dtype(weight)
-    # The spiking ids first, then the sentinel row, padded to whole chunks.
-    padded = -(-n_pre // chunk) * chunk
-    order = jnp.nonzero(spikes, size=padded, fill_value=n_pre)[0]
-    count = jnp.sum(spikes, dtype=jnp.int32)
+    ids, count = _spike_lister(spikes)
     per_synapse = jnp.ndim(weight) > 0
 
     def body(state):
         c, out = state
-        rows = lax.dynamic_slice_in_dim(order, c * chunk, chunk)
+        rows = ids(c * chunk, chunk)
         targets = indices[rows]
         w = weight[rows] if per_synapse else jnp.full(targets.shape, weight, dtype)
         out = out.at[targets.ravel()].add(w.ravel(), mode="drop")
