@@ -44,3 +44,29 @@ def test_reset_state_replays_the_run():
     again = np.asarray(eqbrain.run(net, 50.0, monitors=["N.spike"])["N.spike"])
     np.testing.assert_array_equal(first, again)
     assert first.sum() > 0
+
+
+def test_functional_steps_give_the_same_spikes_as_the_runner():
+    """The Equinox way (a jitted step returning the new model) runs the same network."""
+    import equinox as eqx
+    import jax.numpy as jnp
+
+    in_place, functional = coba.build(scale=0.1, seed=2), coba.build(scale=0.1, seed=2)
+    expected = np.asarray(eqbrain.run(in_place, n_steps=200, monitors=["N.spike"])["N.spike"])
+
+    @eqx.filter_jit
+    def step(net, i):
+        with eqbrain.share.context(t=i.astype(jnp.float32) * 0.1, i=i, dt=0.1):
+            spike = net.update()
+        return net, spike
+
+    start = functional
+    spikes = []
+    for i in range(200):
+        functional, spike = step(functional, jnp.int32(i))
+        spikes.append(np.asarray(spike))
+    np.testing.assert_array_equal(np.stack(spikes), expected)
+    assert expected.sum() > 0
+    # Functional updates left the first model as it was built.
+    np.testing.assert_array_equal(start.N.spike.value, np.zeros(400, bool))
+    np.testing.assert_allclose(functional.N.V.value, in_place.N.V.value)
