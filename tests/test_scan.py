@@ -105,3 +105,42 @@ def test_bad_operands_and_errors_change_nothing():
         eqbrain.for_loop(lambda x: (net.step(x), net.V), jnp.ones(3))
     np.testing.assert_array_equal(net.V.value, np.zeros(2))
     assert int(net.n.value) == 0
+
+
+def test_only_written_variables_are_carried():
+    """Weights the body only reads stay loop constants, as in a hand-written scan."""
+    w = Variable(jnp.ones((3, 3)))
+    V = Variable(jnp.zeros(3))
+
+    def body(x):
+        V.value = w.value @ V.value + x
+        return V.value
+
+    run = eqbrain.jit(lambda xs: eqbrain.for_loop(body, xs))
+    jaxpr = run.jaxpr(jnp.ones((4, 3)))
+    (scan,) = [e for e in jaxpr.jaxpr.eqns if e.primitive.name == "scan"]
+    carried = [v.aval.shape for v in scan.outvars[: scan.params["num_carry"]]]
+    assert (3, 3) not in carried and (3,) in carried
+    ys = run(jnp.ones((4, 3)))
+    expected, v = [], np.zeros(3)
+    for _ in range(4):
+        v = np.ones((3, 3)) @ v + 1
+        expected.append(v)
+    np.testing.assert_allclose(ys, np.stack(expected))
+    np.testing.assert_allclose(V.value, expected[-1])
+    np.testing.assert_array_equal(w.value, np.ones((3, 3)))
+
+
+def test_a_body_that_writes_what_it_only_read_before_is_refused():
+    v = Variable(jnp.zeros(2))
+    traces = []
+
+    def body(x):
+        traces.append(1)
+        if len(traces) > 1:  # Python control flow that changes between traces
+            v.value = v.value + x
+        return v.value
+
+    with pytest.raises(RuntimeError, match=r"the loop body wrote Variable .*only read"):
+        eqbrain.for_loop(body, jnp.ones((3, 2)))
+    np.testing.assert_array_equal(v.value, np.zeros(2))

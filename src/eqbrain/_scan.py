@@ -19,6 +19,12 @@ eqbrain.{name} iterates over the leading axis of its operands, so they must be a
 non-array objects in the body instead of passing them as operands."""
 
 
+_MISSED_MSG = """\
+eqbrain.scan: the loop body wrote {var}, which it only read when its Variables were \
+discovered (its Python control flow changed between the two traces). Make the body \
+write the same Variables every time it is traced."""
+
+
 def _check_operands(xs: Any, name: str) -> None:
     for leaf in jtu.tree_leaves(xs):
         if not is_array(leaf):
@@ -65,18 +71,24 @@ def scan(
     init_abstract = jtu.tree_map(
         lambda x: jax.ShapeDtypeStruct(jnp.shape(x), jnp.result_type(x)), init
     )
-    found, _ = discover(lambda d: f(*d), [], (init_abstract, x0), [])
-    states = found
+    found, written = discover(lambda d: f(*d), [], (init_abstract, x0), [])
+    # Only the Variables the body writes are carried; the ones it only reads (weights,
+    # connectivity) stay loop constants, as they would in a hand-written scan.
+    states = [v for v in found if id(v) in written]
+    constants = [v for v in found if id(v) not in written]
 
     def body(carry, x):
         values, c = carry
-        st = StateTrace(states)
+        st = StateTrace(found)
         with st:
             try:
                 for var, value in zip(states, values):
                     var._value = value
                 c, y = f(c, x)
                 check_outputs((c, y), "scan")
+                for var in constants:
+                    if id(var) in st.written:
+                        raise RuntimeError(_MISSED_MSG.format(var=var._describe()))
                 new = [var._value for var in states]
             finally:
                 st.restore()
