@@ -41,9 +41,9 @@ def scan(
 ) -> tuple[Any, Any]:
     """`jax.lax.scan` over a body that may read and write Variables.
 
-    Every Variable the body touches (through closures, `self`, or Variables in `init`'s
-    surroundings) is found by tracing one step, threaded through the scan's carry, and
-    its final value written back into the caller's cell.
+    Every Variable the body touches (through closures or `self`) is found by tracing one
+    step. Those it writes are threaded through the scan's carry and their final values
+    written back into the caller's cells; those it only reads are loop constants.
 
     **Arguments:**
 
