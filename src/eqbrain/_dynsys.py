@@ -37,6 +37,18 @@ def is_state(var: Variable) -> bool:
     return not isinstance(var, TrainVar | Parameter)
 
 
+def state_shape(size: int | tuple[int, ...], batch_size: int | None) -> tuple[int, ...]:
+    """The shape of a population's state: `size`, after a batch axis if batched."""
+    shape = (size,) if isinstance(size, int) else tuple(size)
+    if not all(isinstance(s, int) and s > 0 for s in shape):
+        raise ValueError(f"size must be a positive int or a tuple of them, got {size!r}.")
+    if batch_size is not None:
+        if not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}.")
+        shape = (batch_size, *shape)
+    return shape
+
+
 def _rebatch(initial: Any, var: Variable, batch_size: int | None) -> Any:
     axis = var.batch_axis
     if batch_size is None or axis is None or initial.shape[axis] == batch_size:

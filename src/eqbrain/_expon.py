@@ -9,8 +9,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, Float
 
 from ._context import share
-from ._dynsys import DynamicalSystem
-from ._lif import state_shape
+from ._dynsys import DynamicalSystem, state_shape
 from ._variable import Variable
 
 

@@ -11,20 +11,8 @@ import jax.numpy as jnp
 from jaxtyping import Array, Bool
 
 from ._context import share
-from ._dynsys import DynamicalSystem
+from ._dynsys import DynamicalSystem, state_shape
 from ._variable import Variable
-
-
-def state_shape(size: int | tuple[int, ...], batch_size: int | None) -> tuple[int, ...]:
-    """The shape of a population's state: `size`, after a batch axis if batched."""
-    shape = (size,) if isinstance(size, int) else tuple(size)
-    if not all(isinstance(s, int) and s > 0 for s in shape):
-        raise ValueError(f"size must be a positive int or a tuple of them, got {size!r}.")
-    if batch_size is not None:
-        if not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}.")
-        shape = (batch_size, *shape)
-    return shape
 
 
 def init_value(init: Any, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:

@@ -11,8 +11,7 @@ import numpy as np
 from jaxtyping import Array, Bool
 
 from ._context import share
-from ._dynsys import DynamicalSystem
-from ._lif import state_shape
+from ._dynsys import DynamicalSystem, state_shape
 from ._variable import Variable
 
 
