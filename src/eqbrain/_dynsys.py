@@ -88,16 +88,9 @@ class DynamicalSystem(Module):
     ```
     """
 
-    def __check_init__(self) -> None:
-        # Runs before Module's (Equinox calls subclasses first): name, then remember
-        # the initial state under it.
-        name = self.__dict__.get("name")
-        if name is None:
-            name = _naming.auto_name(type(self).__name__)
-            object.__setattr__(self, "name", name)
-        own: list = []
-        _collect.entries(self, [], own)
-        _INITIAL[name] = {key: var._value for key, var in own if is_state(var)}
+    def _after_init(self, own: list[tuple[str, Variable]]) -> None:
+        # Remember the initial state under the module's name.
+        _INITIAL[self.name] = {key: var._value for key, var in own if is_state(var)}
 
     def update(self, *args, **kwargs) -> Any:
         """One step of the dynamics. Subclasses override it."""

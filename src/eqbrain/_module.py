@@ -103,6 +103,11 @@ class Module(eqx.Module):
         for key, var in own:
             if var._label is None:
                 var._label = f"{name}.{key}"
+        type(self)._after_init(self, own)
+
+    def _after_init(self, own: list[tuple[str, Variable]]) -> None:
+        """Called once a new module is named and registered, with its own Variables as
+        (key, Variable): a hook for subclasses (`DynamicalSystem` records initial state)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         current = self.__dict__.get(name)
