@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -96,10 +97,7 @@ class LIF(DynamicalSystem):
     @property
     def num(self) -> int:
         """The number of neurons."""
-        n = 1
-        for s in self.size:
-            n *= s
-        return n
+        return math.prod(self.size)
 
     def update(self, x: Any = 0.0) -> Bool[Array, "*shape"]:
         """One step with input current `x`; returns the spikes."""

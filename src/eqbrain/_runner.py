@@ -49,9 +49,7 @@ def _resolve_monitors(model: DynamicalSystem, monitors: Any) -> dict[str, Any]:
     for name, target in items:
         if not isinstance(name, str):
             raise TypeError(f"monitor names must be strings, got {name!r}.")
-        if callable(target) and not isinstance(target, Variable):
-            out[name] = target
-        elif isinstance(target, Variable):
+        if isinstance(target, Variable) or callable(target):
             out[name] = target
         elif isinstance(target, str) and (target in relative or target in absolute):
             out[name] = relative[target] if target in relative else absolute[target]
@@ -151,7 +149,7 @@ class Runner:
             with share.context(t=t0 + (i - i0[0]).astype(t0.dtype) * dt, i=i, dt=dt):
                 model.update(*xs)
             return {
-                name: (m(model) if callable(m) and not isinstance(m, Variable) else m.value)
+                name: (m.value if isinstance(m, Variable) else m(model))
                 for name, m in self.monitors.items()
             }
 
