@@ -17,7 +17,7 @@ import safetensors.numpy as stnp
 from hypothesis import HealthCheck, given, settings
 
 import eqbrain
-from eqbrain import _checkpoint
+from eqbrain.io import _checkpoint
 
 SRC = str(pathlib.Path(__file__).resolve().parents[1] / "src")
 
@@ -449,7 +449,7 @@ _KILL_SCRIPT = """
 import sys, time
 import jax.numpy as jnp
 import eqbrain
-from eqbrain import _checkpoint
+from eqbrain.io import _checkpoint
 
 class Big(eqbrain.Module):
     w: eqbrain.Variable

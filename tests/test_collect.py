@@ -123,7 +123,7 @@ def test_plain_tuple_and_equinox_containers_are_looked_through():
     assert list(m.vars(method="relative")) == ["t-0", "t-1.v", "t-1.w", "h.inner.v", "h.inner.w"]
 
 
-def test_name_clash_between_a_copy_and_its_origin_is_reported():
+def test_copy_of_an_auto_named_node_takes_a_new_name_an_explicit_name_clashes():
     import jax.tree_util as jtu
 
     class Pair(eqbrain.Module):
@@ -133,6 +133,9 @@ def test_name_clash_between_a_copy_and_its_origin_is_reported():
     eqbrain.clear_name_cache()
     c = C()
     p = Pair(a=c, b=jtu.tree_map(lambda x: x, c))
-    with pytest.raises(ValueError, match='Name "C0" conflicts'):
-        p.nodes()
-    assert list(p.nodes(method="relative")) == ["", "a", "b"]
+    assert list(p.nodes()) == ["Pair0", "C0", "C1"]  # the copy is a new object
+    named = C(name="named_c")
+    q = Pair(a=named, b=jtu.tree_map(lambda x: x, named))
+    with pytest.raises(ValueError, match='Name "named_c" conflicts'):
+        q.nodes()
+    assert list(q.nodes(method="relative")) == ["", "a", "b"]

@@ -84,7 +84,7 @@ def test_network_default_update_steps_every_child_in_order():
 def test_reset_state_of_a_functional_copy():
     d = Decay()
     new = eqx.filter_jit(lambda m: (m.update(1.0), m)[1])(d)
-    assert new.name == d.name and new.x is not d.x
+    assert new.name != d.name and new.x is not d.x  # a copy is a new object: new name
     np.testing.assert_array_equal(d.x.value, [1.0, 2.0, 3.0])  # the original is untouched
     new.reset_state()
     np.testing.assert_array_equal(new.x.value, [1.0, 2.0, 3.0])
@@ -126,7 +126,8 @@ def test_reset_state_inside_eqbrain_jit():
 def test_dynamical_systems_are_equinox_modules():
     d = Decay()
     leaves = jax.tree_util.tree_leaves(d)
-    assert len(leaves) == 2
+    # x and w, and x's initial value (the initial state is carried by the pytree).
+    assert len(leaves) == 3 and leaves[0] is d.initial_state["x"]
     grads = eqx.filter_grad(lambda m: jnp.sum(m.update(0.0) * m.w.value))(d)
     assert isinstance(grads, Decay)
     np.testing.assert_allclose(grads.w.value, np.arange(1.0, 4) * np.exp(-0.01), rtol=1e-6)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
-from eqbrain._event import dense_sum, event_sum
+from eqbrain.dyn._event import dense_sum, event_sum
 
 
 def test_number_of_synapses_is_binomial():

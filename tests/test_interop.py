@@ -44,7 +44,7 @@ import pytest
 from hypothesis import given, settings
 
 import eqbrain
-from eqbrain._brainpy import brainpy_to_relative
+from eqbrain.io._brainpy import brainpy_to_relative
 
 DATA = pathlib.Path(__file__).parent / "data"
 

@@ -16,7 +16,8 @@ SETTINGS = settings(max_examples=40, deadline=None)
 
 
 def _names(model):
-    return [n.name for n in model.nodes(method="relative").values()]
+    # Explicit names are part of the structure and survive copies; auto names do not.
+    return [n.__dict__["name"] for n in model.nodes(method="relative").values()]
 
 
 @SETTINGS

@@ -20,10 +20,7 @@ import numpy as np
 import optax
 from jax.core import Tracer
 
-from .._collector import ArrayCollector
-from .._containers import VarDict
-from .._module import Module
-from .._variable import TrainVar, Variable
+from ..core import ArrayCollector, Module, TrainVar, VarDict, Variable
 from ._scheduler import Scheduler, as_scheduler
 
 _TRAIN_VARS_MSG = """\
@@ -269,9 +266,9 @@ class Optimizer(Module):
                 f"{treedef}\nvs\n{self._state_def}\nNothing was updated."
             )
         targets = variables + list(self.state.values())
-        checked = [v._prepare(x) for v, x in zip(targets, params + leaves)]  # all, then write
+        checked = [v.check_value(x) for v, x in zip(targets, params + leaves)]  # all, then write
         for var, value in zip(targets, checked):
-            var._write(value)
+            var.write_value(value)
         if self.lr is not None:
             self.lr.step_call()
 

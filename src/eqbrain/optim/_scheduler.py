@@ -18,8 +18,7 @@ import optax
 from jax import Array
 from jax.typing import ArrayLike
 
-from .._module import Module
-from .._variable import Variable
+from ..core import Module, Variable
 
 _BY = ("call", "epoch")
 

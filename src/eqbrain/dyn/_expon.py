@@ -8,9 +8,9 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from ._context import share
+from ..core import Variable
 from ._dynsys import DynamicalSystem, state_shape
-from ._variable import Variable
+from ._share import share
 
 
 class Expon(DynamicalSystem):

@@ -13,8 +13,8 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ._errors import MathError, TraceLeakError
-from ._trace import _STATE_TRACES, current_trace, is_managed
+from .._errors import MathError, TraceLeakError
+from ._trace import _local, current_trace, is_managed
 
 _VALUE_KEY = jtu.GetAttrKey("value")
 
@@ -33,7 +33,7 @@ def _shape_of(x) -> tuple[int, ...]:
     return tuple(np.shape(x))
 
 
-def _without(shape: tuple[int, ...], axis: int | None) -> tuple[int, ...]:
+def shape_without(shape: tuple[int, ...], axis: int | None) -> tuple[int, ...]:
     return shape if axis is None else shape[:axis] + shape[axis + 1 :]
 
 
@@ -151,26 +151,62 @@ class Variable:
     @property
     def value(self) -> Any:
         """The current value. Assigning checks shape and dtype, then writes in place."""
-        if _STATE_TRACES:
-            _STATE_TRACES[-1].touch(self)
+        stack = _local.stack
+        if stack:
+            stack[-1].touch(self)
         return self._value
 
     @value.setter
     def value(self, new: Any) -> None:
-        self._write(self._prepare(new))
+        self.write_value(self.check_value(new))
 
-    def _prepare(self, new: Any) -> Any:
-        """Check `new` for shape, dtype and tracer leaks; return it as an array."""
+    # -- the public API transforms and loaders use -------------------------------------
+
+    @property
+    def raw_value(self) -> Any:
+        """The stored value, read and written with no check and no recording.
+
+        For transforms that swap tracers in and out of cells; user code writes `value`.
+        """
+        return self._value
+
+    @raw_value.setter
+    def raw_value(self, new: Any) -> None:
+        self._value = new
+
+    def check_value(self, new: Any) -> Any:
+        """`new` as an array fit for this Variable (shape up to the batch axis, dtype,
+        no tracer leak), or `MathError`/`TraceLeakError`. Nothing is written."""
         new = self._check(new)
         if isinstance(new, Tracer):
             self._guard_leak()
         return new
 
-    def _write(self, new: Any) -> None:
-        """Store an already `_prepare`d value."""
-        if _STATE_TRACES:
-            _STATE_TRACES[-1].mark_written(self)
+    def write_value(self, new: Any) -> None:
+        """Store a value returned by `check_value` (recorded as a write by an enclosing
+        eqbrain transform). Loaders check every value first, then write them all."""
+        stack = _local.stack
+        if stack:
+            stack[-1].mark_written(self)
         self._value = new
+
+    @property
+    def created_in(self) -> Any:
+        """The opaque token of the JAX trace this cell was created in."""
+        return self._trace
+
+    @property
+    def label(self) -> str | None:
+        """The path that names this Variable in error messages (`Net0.E.V`), if known."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self._label = label
+
+    def describe(self) -> str:
+        """`Variable 'Net0.E.V' (f32[4000])`: how errors name this Variable."""
+        return self._describe()
 
     def _check(self, new: Any) -> Any:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
@@ -197,7 +233,7 @@ class Variable:
         if old_shape != new_shape and (
             axis is None
             or len(old_shape) != len(new_shape)
-            or _without(old_shape, axis) != _without(new_shape, axis)
+            or shape_without(old_shape, axis) != shape_without(new_shape, axis)
         ):
             raise MathError(
                 f"The shape of the original data is {old_shape}, while we got "

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import equinox as eqx
 import jax.numpy as jnp
 
-from . import _collect, _naming
-from ._context import share
-from ._module import Module
-from ._variable import Parameter, TrainVar, Variable
-
-# Initial values of every DynamicalSystem's state Variables, by node name then key.
-# Keyed by name (not by cell) so that copies made by pytree unflattening, which keep
-# their origin's name, can be reset too. A name's entry is replaced when a new object
-# takes the name, and dropped by `eqbrain.clear_name_cache()`.
-_INITIAL: dict[str, dict[str, Any]] = {}
-_naming.on_clear(_INITIAL.clear)
+from ..core import Module, Parameter, TrainVar, Variable, entries
+from ._share import share
 
 _NO_BATCH_MSG = """\
 reset_state(batch_size={batch_size}) found no batched state to resize: no state \
@@ -88,9 +80,17 @@ class DynamicalSystem(Module):
     ```
     """
 
+    # The value each own state Variable had when this module was built, by field key.
+    # A dynamic field, so it lives and dies with the object, is carried by functional
+    # copies and is batched by `eqx.filter_vmap` like the state itself; collectors,
+    # state dicts and checkpoints skip it (`internal`).
+    initial_state: dict[str, Any] = eqx.field(
+        default=None, init=False, repr=False, metadata={"internal": True}
+    )
+
     def _after_init(self, own: list[tuple[str, Variable]]) -> None:
-        # Remember the initial state under the module's name.
-        _INITIAL[self.name] = {key: var._value for key, var in own if is_state(var)}
+        initial = {key: var.raw_value for key, var in own if is_state(var)}
+        object.__setattr__(self, "initial_state", initial)
 
     def update(self, *args, **kwargs) -> Any:
         """One step of the dynamics. Subclasses override it."""
@@ -130,9 +130,9 @@ class DynamicalSystem(Module):
 
     def _initial_state(self) -> list[tuple[Variable, Any]]:
         """(Variable, initial value) for each of this node's own state Variables."""
-        initial = _INITIAL.get(self.name, {})
+        initial = self.initial_state or {}
         own: list = []
-        _collect.entries(self, [], own)
+        entries(self, [], own)
         return [(var, initial[key]) for key, var in own if key in initial and is_state(var)]
 
 
@@ -160,7 +160,7 @@ class Network(DynamicalSystem):
 
     def update(self, *args, **kwargs) -> None:
         children: list = []
-        _collect.entries(self, children, [])
+        entries(self, children, [])
         for _, child in children:
             if isinstance(child, DynamicalSystem):
                 child.update(*args, **kwargs)

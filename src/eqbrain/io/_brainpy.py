@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 import ml_dtypes
 import numpy as np
 
+from ..core import walk
 from ._checkpoint import load_arrays
-from ._collect import walk
 
 if TYPE_CHECKING:
-    from ._module import Module
-    from ._state import StateLoadResult
+    from ..core import Module, StateLoadResult
 
 
 class BrainPyFormatError(ValueError):

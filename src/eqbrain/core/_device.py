@@ -28,6 +28,6 @@ def platform_device(platform: str) -> jax.Device:
 def move(module: Module, device: Any) -> None:
     """`jax.device_put` every Variable of `module` onto `device` (a device or sharding)."""
     variables = list(collect_vars(module).unique().values())
-    moved = jax.device_put([v._value for v in variables], device)
+    moved = jax.device_put([v.raw_value for v in variables], device)
     for var, value in zip(variables, moved):
-        var._value = value
+        var.raw_value = value

@@ -9,7 +9,8 @@ from typing import Any
 import jax
 import jax.tree_util as jtu
 
-from ._stateful import (
+from ..core import StateTrace, Variable, current_trace, is_variable
+from ._engine import (
     as_variables,
     check_outputs,
     discover,
@@ -17,8 +18,6 @@ from ._stateful import (
     outer_variables,
     write_back,
 )
-from ._trace import StateTrace, current_trace
-from ._variable import Variable, is_variable
 
 _STATIC, _DYNAMIC = 0, 1
 
@@ -118,7 +117,7 @@ class _Jitted:
         states = arg_vars + entry.closure if arg_vars else entry.closure
         entry.current = states
         try:
-            outs, new = entry.jitted([v._value for v in states], dyn)
+            outs, new = entry.jitted([v.raw_value for v in states], dyn)
         finally:
             entry.current = ()
         written = entry.written
@@ -169,16 +168,16 @@ class _Jitted:
                 inner = current_trace()
                 try:
                     for var, value in zip(states, state_values):
-                        var._value = value
+                        var.raw_value = value
                     out = call(dyn_values)
                     check_outputs(out, "jit")
                     known = {id(v) for v in states}
                     missed = [v for v in outer_variables(st, inner) if id(v) not in known]
                     if missed:
-                        raise RuntimeError(_MISSED_MSG.format(var=missed[0]._describe()))
+                        raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
                     index = {id(v): i for i, v in enumerate(states)}
                     written = sorted(index[i] for i in st.written if i in index)
-                    new = [states[i]._value for i in written]
+                    new = [states[i].raw_value for i in written]
                 finally:
                     st.restore()
             entry.written = written
@@ -202,7 +201,7 @@ class _Jitted:
         states = arg_vars + entry.closure
         entry.current = states
         try:
-            return how(entry, [v._value for v in states], dyn)
+            return how(entry, [v.raw_value for v in states], dyn)
         finally:
             entry.current = ()
 

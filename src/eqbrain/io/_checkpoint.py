@@ -25,11 +25,11 @@ import ml_dtypes
 import numpy as np
 from jax.core import Tracer
 
-from ._errors import MathError
-from ._state import StateLoadResult, _load
+from .._errors import MathError
+from ..core import StateLoadResult, load_checked
 
 if TYPE_CHECKING:
-    from ._module import Module
+    from ..core import Module
 
 __all__ = ["CheckpointError", "save", "load", "read_state", "read_metadata"]
 
@@ -95,7 +95,9 @@ def _variables_of(model: Module) -> dict[str, Any]:
 
 
 def _metadata(variables: Mapping[str, Any]) -> dict[str, str]:
-    from . import __version__
+    from importlib.metadata import version
+
+    __version__ = version("eqbrain")
 
     info = {
         k: {
@@ -189,7 +191,7 @@ def save(path: str | os.PathLike, model: Module, *, fsync: bool = True) -> None:
     """
     variables = _variables_of(model)
     # Everything is fetched and checked before the file is opened.
-    arrays = {k: _host_array(k, v._value) for k, v in variables.items()}
+    arrays = {k: _host_array(k, v.raw_value) for k, v in variables.items()}
     header = _header(arrays, _metadata(variables))
     write_atomic(path, _chunks(header, arrays), fsync=fsync)
 
@@ -339,14 +341,14 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
 
 def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
     """`view` copied to a jax.Array placed like `var`'s value; MathError on dtype."""
-    old = var._value
+    old = var.raw_value
     if view.dtype != old.dtype:
         raise MathError(
             f"Cannot load {key!r} into {where}: The dtype of the original data is "
             f"{old.dtype}, while we got {view.dtype}."
         )
     if not (isinstance(old, jax.Array) and view.shape == old.shape):
-        return view.copy()  # Variable._prepare converts it, or raises MathError
+        return view.copy()  # Variable.check_value converts it, or raises MathError
     return _unaliased(jax.block_until_ready(jax.device_put(view, old.sharding)), view)
 
 
@@ -401,7 +403,7 @@ def load(
             var = variables.get(key)
             if var is None:
                 continue
-            old = var._value
+            old = var.raw_value
             if view.dtype != old.dtype:
                 raise MathError(
                     f"Cannot load {key!r} into {where}: The dtype of the original data is "
@@ -412,7 +414,7 @@ def load(
                 views.append(view)
                 shardings.append(old.sharding)
             else:
-                out[i] = view.copy()  # Variable._prepare converts it, or raises MathError
+                out[i] = view.copy()  # Variable.check_value converts it, or raises MathError
         if views:  # one batched transfer, each value into its Variable's sharding
             # Wait for the copies: the transfer may still read the mapped file after
             # device_put returns, and the batch's pages are released next.
@@ -423,7 +425,7 @@ def load(
 
     state, _ = _read(path, convert)
     provided = [(k, v, variables.get(k)) for k, v in state.items()]
-    return _load(list(variables.items()), provided, where, warn, strict)
+    return load_checked(list(variables.items()), provided, where, warn, strict)
 
 
 def load_arrays(
@@ -437,4 +439,4 @@ def load_arrays(
         if var is not None:
             value = _to_device(var, key, np.asarray(value), where)
         provided.append((key, value, var))
-    return _load(list(variables.items()), provided, where, warn, strict)
+    return load_checked(list(variables.items()), provided, where, warn, strict)

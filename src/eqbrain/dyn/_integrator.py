@@ -13,8 +13,8 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ._context import _check_dt, share
-from ._module import Module
+from ..core import Module
+from ._share import _check_dt, share
 
 
 class _Tableau(NamedTuple):

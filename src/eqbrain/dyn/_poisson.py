@@ -10,9 +10,9 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool
 
-from ._context import share
+from ..core import Variable
 from ._dynsys import DynamicalSystem, state_shape
-from ._variable import Variable
+from ._share import share
 
 
 class PoissonGroup(DynamicalSystem):

@@ -11,9 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
+from ..core import Parameter
 from ._dynsys import DynamicalSystem
 from ._event import dense_sum, event_sum
-from ._variable import Parameter
 
 
 def fixed_prob_targets(

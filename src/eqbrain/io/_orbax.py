@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 import jax
 import numpy as np
 
-from ._errors import MathError
-from ._state import StateLoadResult, _load
-from ._variable import _without
+from .._errors import MathError
+from ..core import StateLoadResult, load_checked, shape_without
 
 if TYPE_CHECKING:
-    from ._module import Module
+    from ..core import Module
 
 _MISSING_MSG = (
     "The orbax backend needs orbax-checkpoint: `pip install 'eqbrain[orbax]'` "
@@ -48,7 +47,7 @@ def save_orbax(directory: str | os.PathLike, model: Module, *, force: bool = Fal
     - `force`: overwrite an existing checkpoint.
     """
     ocp = _ocp()
-    tree = {k: v._value for k, v in model.vars(method="relative").unique().items()}
+    tree = {k: v.raw_value for k, v in model.vars(method="relative").unique().items()}
     ckptr = ocp.StandardCheckpointer()
     ckptr.save(os.path.abspath(directory), tree, force=force)
     ckptr.wait_until_finished()
@@ -90,14 +89,16 @@ def load_orbax(
             )
         old, axis = var.shape, var.batch_axis
         if shape != old and (
-            axis is None or len(old) != len(shape) or _without(old, axis) != _without(shape, axis)
+            axis is None
+            or len(old) != len(shape)
+            or shape_without(old, axis) != shape_without(shape, axis)
         ):
             raise MathError(
                 f"Cannot load {key!r} into {where}: The shape of the original data is "
                 f"{old}, while we got {shape} with batch_axis={axis}."
             )
-        sharding = getattr(var._value, "sharding", None) if shape == var.shape else None
+        sharding = getattr(var.raw_value, "sharding", None) if shape == var.shape else None
         target[key] = jax.ShapeDtypeStruct(shape, dtype, sharding=sharding)
     restored = ckptr.restore(path, target)
     provided = [(k, restored[k], variables.get(k)) for k in meta]
-    return _load(list(variables.items()), provided, where, warn, strict)
+    return load_checked(list(variables.items()), provided, where, warn, strict)

@@ -19,8 +19,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ._trace import _STATE_TRACES, StateTrace, current_trace
-from ._variable import Variable, is_variable
+from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable
 
 RETURN_VARIABLE_MSG = """\
 The function transformed by eqbrain.{name} returned a Variable ({var}). A Variable is \
@@ -40,7 +39,7 @@ def is_array(x: Any) -> bool:
 
 def as_variables(states: Any) -> list[Variable]:
     """The Variables declared by a `states=` argument, each once, in order."""
-    from ._module import Module
+    from ..core import Module
 
     if states is None:
         return []
@@ -68,14 +67,14 @@ def as_variables(states: Any) -> list[Variable]:
 
 def outer_variables(st: StateTrace, inner_trace: Any) -> list[Variable]:
     """The Variables recorded by `st` that belong to the caller (not created inside)."""
-    return [v for v in st.variables if v._trace != inner_trace]
+    return [v for v in st.variables if v.created_in != inner_trace]
 
 
 def check_outputs(out: Any, name: str) -> None:
     """Raise `TypeError` if `out` holds a Variable."""
     for leaf in jtu.tree_leaves(out, is_leaf=is_variable):
         if isinstance(leaf, Variable):
-            raise TypeError(RETURN_VARIABLE_MSG.format(name=name, var=leaf._describe()))
+            raise TypeError(RETURN_VARIABLE_MSG.format(name=name, var=leaf.describe()))
 
 
 def discover(
@@ -94,14 +93,14 @@ def discover(
             inner = current_trace()
             try:
                 for var, value in zip(inputs, values):
-                    var._value = value
+                    var.raw_value = value
                 fn(dyn)
                 found.extend(outer_variables(st, inner))
                 written.update(st.written)
             finally:
                 st.restore()
 
-    jax.eval_shape(probe, [v._value for v in inputs], dyn)
+    jax.eval_shape(probe, [v.raw_value for v in inputs], dyn)
     return found, written
 
 
@@ -114,22 +113,22 @@ def write_back(variables: list[Variable], values: list) -> None:
     """
     if not variables:
         return
-    if not _STATE_TRACES and not isinstance(values[0], Tracer):
+    outer = active_recorder()
+    if outer is None and not isinstance(values[0], Tracer):
         for var, value in zip(variables, values):
-            var._value = value
+            var.raw_value = value
         return
-    if _STATE_TRACES:
-        outer = _STATE_TRACES[-1]
+    if outer is not None:
         for var in variables:
             outer.touch(var)
-    checked = [var._prepare(value) for var, value in zip(variables, values)]
+    checked = [var.check_value(value) for var, value in zip(variables, values)]
     for var, value in zip(variables, checked):
-        var._write(value)
+        var.write_value(value)
 
 
 def touch_outer(variables: list[Variable]) -> None:
     """Record `variables` in the enclosing eqbrain transform, if any (nested transforms)."""
-    if _STATE_TRACES:
-        outer = _STATE_TRACES[-1]
+    outer = active_recorder()
+    if outer is not None:
         for var in variables:
             outer.touch(var)

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._collect import walk
-from ._variable import TrainVar
+from ..core import TrainVar, walk
 
 if TYPE_CHECKING:
-    from ._module import Module
+    from ..core import Module
 
 _COLUMNS = ("path", "class", "shape", "dtype", "params", "bytes", "trainable")
 
@@ -144,7 +143,7 @@ def summary(model: Module) -> Summary:
         prefix = path + "." if path else ""
         for key, var in own:
             vpath = prefix + key
-            value = var._value
+            value = var.raw_value
             shape = tuple(np.shape(value))
             dtype = np.dtype(value.dtype)
             params = int(np.prod(shape))

@@ -11,9 +11,9 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool
 
-from ._context import share
+from ..core import Variable
 from ._dynsys import DynamicalSystem, state_shape
-from ._variable import Variable
+from ._share import share
 
 
 def init_value(init: Any, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:

@@ -28,7 +28,11 @@ def _dynamic_fields(cls: type) -> tuple[str, ...]:
     try:
         return _field_names[cls]
     except KeyError:
-        names = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("static"))
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if not (f.metadata.get("static") or f.metadata.get("internal"))
+        )
         _field_names[cls] = names
         return names
 
@@ -148,7 +152,7 @@ def collect_nodes(
     for path, node, _ in walk(root, level):
         if node is root and not include_self:
             continue
-        out[_getattr(node, "__dict__")["name"] if absolute else path] = node
+        out[node.name if absolute else path] = node
     return out
 
 
@@ -167,7 +171,7 @@ def collect_vars(
         if node is root and not include_self:
             continue
         if absolute:
-            prefix = _getattr(node, "__dict__")["name"] + "."
+            prefix = node.name + "."
         else:
             prefix = path + "." if path else ""
         for key, var in own:

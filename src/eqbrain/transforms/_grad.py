@@ -10,9 +10,8 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from ._stateful import check_outputs, outer_variables, write_back
-from ._trace import StateTrace, current_trace
-from ._variable import Variable, is_variable
+from ..core import StateTrace, Variable, current_trace, is_variable
+from ._engine import check_outputs, outer_variables, write_back
 
 _GRAD_VARS_MSG = """\
 `grad_vars=` takes Variables: a Variable, a list/tuple/dict of them or an \
@@ -73,7 +72,7 @@ class _Grad:
                 inner_trace = current_trace()
                 try:
                     for var, value in zip(variables, var_values):
-                        var._value = value
+                        var.raw_value = value
                     a = list(args)
                     for i, value in zip(argnums, arg_values):
                         a[i] = value
@@ -81,7 +80,7 @@ class _Grad:
                     value, aux = out if self._has_aux else (out, None)
                     check_outputs(out, self._name)
                     changed = [v for v in outer_variables(st, inner_trace) if id(v) in st.written]
-                    new = [v._value for v in changed]
+                    new = [v.raw_value for v in changed]
                 finally:
                     st.restore()
             side["changed"] = changed
@@ -89,7 +88,7 @@ class _Grad:
 
         (value, (aux, new)), (var_grads, arg_grads) = jax.value_and_grad(
             inner, argnums=(0, 1), has_aux=True, **self._jax_kwargs
-        )([v._value for v in variables], [args[i] for i in argnums])
+        )([v.raw_value for v in variables], [args[i] for i in argnums])
         write_back(side["changed"], new)
         return value, aux, var_grads, arg_grads
 

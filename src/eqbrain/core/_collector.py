@@ -110,9 +110,9 @@ class ArrayCollector(Collector):
         unknown = [k for k in inputs if k not in self]
         if unknown:
             raise KeyError(f"No Variable named {unknown} in this collector.")
-        checked = [(self[k], self[k]._prepare(v)) for k, v in inputs.items()]
+        checked = [(self[k], self[k].check_value(v)) for k, v in inputs.items()]
         for var, value in checked:
-            var._write(value)
+            var.write_value(value)
 
     @classmethod
     def from_other(cls, other: Mapping[str, Variable]) -> ArrayCollector:

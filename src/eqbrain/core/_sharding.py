@@ -36,7 +36,7 @@ def sharding_of(
             axis = rules.get(name)
         if axis is not None and axis not in mesh.axis_names:
             raise ValueError(
-                _RULE_MSG.format(var=var._describe(), name=name, axis=axis, axes=mesh.axis_names)
+                _RULE_MSG.format(var=var.describe(), name=name, axis=axis, axes=mesh.axis_names)
             )
         spec.append(axis)
     return NamedSharding(mesh, PartitionSpec(*spec))
@@ -70,7 +70,7 @@ def shard(model: _T, mesh: Mesh, rules: Mapping[str, str | None] | None = None) 
             seen.setdefault(id(leaf), leaf)
     variables = list(seen.values())
     shardings = [sharding_of(v, mesh, rules) for v in variables]
-    values = jax.device_put([v._value for v in variables], shardings)
+    values = jax.device_put([v.raw_value for v in variables], shardings)
     for var, value in zip(variables, values):
-        var._value = value
+        var.raw_value = value
     return model

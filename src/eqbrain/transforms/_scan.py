@@ -10,8 +10,8 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from ._stateful import check_outputs, discover, is_array, write_back
-from ._trace import StateTrace
+from ..core import StateTrace
+from ._engine import check_outputs, discover, is_array, write_back
 
 _OPERAND_MSG = """\
 eqbrain.{name} iterates over the leading axis of its operands, so they must be arrays \
@@ -83,20 +83,20 @@ def scan(
         with st:
             try:
                 for var, value in zip(states, values):
-                    var._value = value
+                    var.raw_value = value
                 c, y = f(c, x)
                 check_outputs((c, y), "scan")
                 for var in constants:
                     if id(var) in st.written:
-                        raise RuntimeError(_MISSED_MSG.format(var=var._describe()))
-                new = [var._value for var in states]
+                        raise RuntimeError(_MISSED_MSG.format(var=var.describe()))
+                new = [var.raw_value for var in states]
             finally:
                 st.restore()
         return (new, c), y
 
     (final, carry), ys = lax.scan(
         body,
-        ([v._value for v in states], init),
+        ([v.raw_value for v in states], init),
         xs,
         length=length,
         reverse=reverse,

@@ -65,6 +65,20 @@ class _plain_method:
         return self.fn if obj is None else functools.partial(self.fn, obj)
 
 
+class _NameField:
+    """The `name` field: an explicit name is stored in the instance (a static field, so
+    it survives copies); without one, reading `name` gives the object's auto name, which
+    is kept outside the instance and so outside the treedef (see `_naming`)."""
+
+    def __get__(self, obj: Any, cls: Any = None) -> str:
+        if obj is None:
+            return None  # type: ignore[return-value]  # the dataclass default
+        return _naming.name_of(obj, obj.__dict__.get("name"))
+
+    def __set__(self, obj: Any, value: str | None) -> None:
+        obj.__dict__["name"] = None if value is self else value
+
+
 class Module(eqx.Module):
     """The base class of every eqbrain model: BrainPy's `BrainPyObject` as an Equinox module.
 
@@ -90,19 +104,20 @@ class Module(eqx.Module):
     ```
     """
 
-    name: str = eqx.field(default=None, static=True, kw_only=True)
+    name: _NameField = eqx.field(default=_NameField(), static=True, kw_only=True)
 
     def __check_init__(self) -> None:
-        name = self.__dict__.get("name")
-        if name is None:
-            name = _naming.auto_name(type(self).__name__)
-            object.__setattr__(self, "name", name)
-        _naming.register(name, self)
+        explicit = self.__dict__.get("name")
+        if explicit is None:
+            name = _naming.name_of(self, None)
+        else:
+            name = explicit
+            _naming.register(name, self)
         own: list = []
         _collect.entries(self, [], own)
         for key, var in own:
-            if var._label is None:
-                var._label = f"{name}.{key}"
+            if var.label is None:
+                var.label = f"{name}.{key}"
         type(self)._after_init(self, own)
 
     def _after_init(self, own: list[tuple[str, Variable]]) -> None:

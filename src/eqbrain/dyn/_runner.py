@@ -11,11 +11,11 @@ import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 
-from ._context import _check_dt, share
+from ..core import Variable
+from ..transforms._jit import jit
+from ..transforms._scan import for_loop
 from ._dynsys import DynamicalSystem
-from ._jit import jit
-from ._scan import for_loop
-from ._variable import Variable
+from ._share import _check_dt, share
 
 _MONITOR_MSG = """\
 Unknown monitor {key!r}: it is not a Variable of {model}.{hint} A monitor names a \

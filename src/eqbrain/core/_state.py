@@ -10,8 +10,8 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._errors import MathError
 from ._collect import collect_vars, walk
-from ._errors import MathError
 
 if TYPE_CHECKING:
     from ._module import Module
@@ -40,7 +40,7 @@ def state_dict(module: Module) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _load(
+def load_checked(
     expected: list[tuple[str, Variable]],
     provided: list[tuple[str, Any, Variable | None]],
     where: str,
@@ -55,7 +55,7 @@ def _load(
             unexpected.append(key)
         else:
             try:
-                checked = var._prepare(value)  # check every key, even a shared cell's twin
+                checked = var.check_value(value)  # check every key, even a shared cell's twin
             except MathError as e:
                 raise MathError(f"Cannot load {key!r} into {where}: {e}") from None
             plan.setdefault(id(var), (var, checked))  # but write each cell once
@@ -66,7 +66,7 @@ def _load(
             f"loaded. Missing keys: {missing}. Unexpected keys: {unexpected}."
         )
     for var, value in plan.values():
-        var._write(value)
+        var.write_value(value)
     if warn and (missing or unexpected):
         warnings.warn(
             f"Loading the state of {where}: missing keys {missing}, unexpected keys {unexpected}.",
@@ -100,7 +100,7 @@ def load_state_dict(
     if compatible == "v1":
         variables = collect_vars(module)
         provided = [(k, v, variables.get(k)) for k, v in _flat(state, "state").items()]
-        return _load(list(variables.items()), provided, module.name, warn, strict)
+        return load_checked(list(variables.items()), provided, module.name, warn, strict)
     if compatible != "v2":
         raise ValueError(f"compatible must be 'v1' or 'v2', not {compatible!r}.")
     expected = []
@@ -115,7 +115,7 @@ def load_state_dict(
         targets = own_of.get(node_name, {})
         for k, v in _flat(entries, f"state_dict[{node_name!r}]").items():
             provided.append((k, v, targets.get(k)))
-    return _load(expected, provided, module.name, warn, strict)
+    return load_checked(expected, provided, module.name, warn, strict)
 
 
 def save_state(module: Module) -> dict[str, Any]:
@@ -127,4 +127,4 @@ def load_state(module: Module, state: Mapping[str, Any], **kwargs) -> StateLoadR
     strict = _pop_strict(kwargs)
     own = collect_vars(module, level=0)
     provided = [(k, v, own.get(k)) for k, v in _flat(state, "state").items()]
-    return _load(list(own.items()), provided, module.name, False, strict)
+    return load_checked(list(own.items()), provided, module.name, False, strict)

@@ -1,0 +1,39 @@
+"""The object model: Variable cells, Module, names, collectors, state dicts, placement.
+
+The other layers (transforms, dyn, optim, io) import only the names listed here.
+"""
+
+from ._collect import (
+    collect_nodes as collect_nodes,
+    collect_vars as collect_vars,
+    entries as entries,
+    walk as walk,
+)
+from ._collector import ArrayCollector as ArrayCollector, Collector as Collector
+from ._containers import (
+    NodeDict as NodeDict,
+    NodeList as NodeList,
+    VarDict as VarDict,
+    VarList as VarList,
+)
+from ._filters import (
+    partition_trainable as partition_trainable,
+    trainable_filter as trainable_filter,
+)
+from ._module import BrainPyObject as BrainPyObject, Module as Module
+from ._naming import clear_name_cache as clear_name_cache
+from ._sharding import shard as shard
+from ._state import StateLoadResult as StateLoadResult, load_checked as load_checked
+from ._trace import (
+    StateTrace as StateTrace,
+    active_recorder as active_recorder,
+    current_trace as current_trace,
+)
+from ._variable import (
+    Parameter as Parameter,
+    TrainVar as TrainVar,
+    Variable as Variable,
+    is_trainable as is_trainable,
+    is_variable as is_variable,
+    shape_without as shape_without,
+)

@@ -1,0 +1,114 @@
+"""Which JAX trace is current, and which Variables an eqbrain transform records.
+
+A Variable remembers the trace it was created in. Writing a tracer into a Variable that
+belongs to another (outer) trace would leak that tracer, so it is refused -- unless an
+eqbrain transform is recording the Variable, in which case the transform writes the
+value back to the caller's cell once the call is over.
+
+The stack of active recorders is per thread, as JAX's own trace state is: a transform
+running in one thread never sees (or records) the Variables another thread touches.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from jax.extend.core import get_opaque_trace_state
+
+if TYPE_CHECKING:
+    from ._variable import Variable
+
+
+def current_trace() -> Any:
+    """An opaque token for the current JAX trace (of this thread); equal tokens mean
+    the same trace."""
+    return get_opaque_trace_state(convention="nnx")
+
+
+class _Local(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[StateTrace] = []
+
+
+_local = _Local()
+
+
+def active_recorder() -> StateTrace | None:
+    """The innermost `StateTrace` of this thread, or `None` outside eqbrain transforms."""
+    stack = _local.stack
+    return stack[-1] if stack else None
+
+
+class StateTrace:
+    """Records the Variables read or written while an eqbrain transform traces a function.
+
+    A transform pushes one on entry (`with StateTrace() as st:`); every Variable touched
+    inside (in this thread) is recorded once, in first-touch order, together with its
+    value at that time, and is then *managed*: tracers may be written into it.
+    `restore()` puts every recorded Variable back to the value it had when first touched.
+    """
+
+    __slots__ = ("variables", "originals", "_ids", "written", "trace")
+
+    def __init__(self, variables: Any = ()):
+        self.trace: Any = None
+        self.variables: list[Variable] = []
+        self.originals: list = []
+        self._ids: dict[int, int] = {}
+        self.written: set[int] = set()
+        for v in variables:
+            self.touch(v)
+
+    def touch(self, var: Variable) -> None:
+        """Record `var` (once) with its current value."""
+        if id(var) not in self._ids:
+            self._ids[id(var)] = len(self.variables)
+            self.variables.append(var)
+            self.originals.append(var.raw_value)
+
+    def mark_written(self, var: Variable) -> None:
+        """Record `var` as written."""
+        self.touch(var)
+        self.written.add(id(var))
+
+    def __contains__(self, var: Variable) -> bool:
+        return id(var) in self._ids
+
+    def swap_in(self, variables: list[Variable], values: Any) -> None:
+        """Record `variables` and give them `values` (tracers) until `restore()`."""
+        for var, value in zip(variables, values):
+            self.touch(var)
+            var.raw_value = value
+
+    def restore(self) -> None:
+        """Put every recorded Variable back to the value it had when first touched."""
+        for var, value in zip(self.variables, self.originals):
+            var.raw_value = value
+
+    def manages(self, var: Variable) -> bool:
+        """Whether writes of tracers into `var` are collected by this recorder: it is the
+        innermost one and the current JAX trace is the one it was entered in."""
+        return self.trace == current_trace()
+
+    def __enter__(self) -> StateTrace:
+        self.trace = current_trace()
+        _local.stack.append(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        stack = _local.stack
+        if not stack or stack[-1] is not self:  # pragma: no cover - a bug in eqbrain
+            raise RuntimeError("eqbrain's recorder stack is corrupted (exited out of order).")
+        stack.pop()
+
+
+def is_managed(var: Variable) -> bool:
+    """Whether an eqbrain transform manages writes to `var` at the current trace level.
+
+    The innermost `StateTrace` manages every Variable written in the trace it was
+    entered in (it collects and writes them back); a write from a nested plain JAX
+    transform (a `jax.jit` or `lax.cond` inside an eqbrain transform) is not managed.
+    """
+    rec = active_recorder()
+    return rec is not None and rec.manages(var)
