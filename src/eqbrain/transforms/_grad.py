@@ -67,12 +67,11 @@ class _Grad:
         side: dict = {}
 
         def inner(var_values, arg_values):
-            st = StateTrace(variables)
+            st = StateTrace()
             with st:
                 inner_trace = current_trace()
                 try:
-                    for var, value in zip(variables, var_values):
-                        var.raw_value = value
+                    st.swap_in(variables, var_values)
                     a = list(args)
                     for i, value in zip(argnums, arg_values):
                         a[i] = value
