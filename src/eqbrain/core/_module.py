@@ -60,7 +60,9 @@ class _plain_method:
 
     def __init__(self, fn):
         self.fn = fn
-        functools.update_wrapper(self, fn)
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+        self.__wrapped__ = fn
 
     def __get__(self, obj, cls=None):
         return self.fn if obj is None else functools.partial(self.fn, obj)

@@ -252,7 +252,7 @@ class Variable:
             raise MathError(
                 f"The dtype of the original data is {self.dtype}, while we got {new.dtype}."
             )
-        if (new.aval if isinstance(new, Tracer) else new).weak_type:
+        if getattr(new.aval if isinstance(new, Tracer) else new, "weak_type", False):
             # A weakly typed value (`jnp.full(3, 1.0)`) would make jit retrace.
             new = jax.lax.convert_element_type(new, self.dtype)
         return new

@@ -9,6 +9,7 @@ from typing import Any
 
 import jax
 import jax.tree_util as jtu
+from jax.extend.core import ClosedJaxpr
 
 from ..core import StateTrace, Variable, current_trace, is_variable
 from ._engine import (
@@ -28,6 +29,10 @@ Variables were first discovered (its Python control flow depends on shapes). Dec
 the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
 
 
+def _unset(*args: Any) -> Any:  # pragma: no cover - replaced before any call
+    raise AssertionError("eqbrain.jit entry used before it was compiled")
+
+
 class _Entry:
     """What one call signature compiled to: its Variables, the jitted flat function."""
 
@@ -44,9 +49,9 @@ class _Entry:
     def __init__(self):
         self.closure: list[Variable] = []
         self.written: list[int] = []
-        self.jitted: Callable = None
-        self.flat: Callable = None
-        self.out_def = None
+        self.jitted: Callable = _unset
+        self.flat: Callable = _unset
+        self.out_def: Any = None
         self.out_static: tuple = ()
         self.out_simple = True
 
@@ -216,7 +221,7 @@ class _Jitted:
         finally:
             _calling.states = outer
 
-    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
+    def jaxpr(self, *args, **kwargs) -> ClosedJaxpr:
         """The jaxpr of one call: inputs are the touched Variables' values (arguments'
         first, then closures', in first-touch order) and the array arguments; outputs
         are the array outputs and the new values of the written Variables."""

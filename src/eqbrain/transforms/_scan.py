@@ -129,6 +129,15 @@ class _Bar:
     def __init__(self, total: int, kwargs: dict):
         self.total, self.kwargs, self.bar = total, kwargs, None
 
+    def report(self, i: Any) -> None:
+        """From inside the compiled loop: update the bar about a hundred times in all."""
+        every = max(1, self.total // 100)
+        lax.cond(
+            (i % every == 0) | (i == self.total - 1),
+            lambda: jax.debug.callback(self, i, ordered=True),
+            lambda: None,
+        )
+
     def __call__(self, i) -> None:
         from tqdm.auto import tqdm
 
@@ -176,10 +185,9 @@ def for_loop(
     """
     _check_operands(operands, "for_loop")
     leaves = jtu.tree_leaves(operands)
-    if length is None:
-        if not leaves:
-            raise ValueError("eqbrain.for_loop needs `length=` when there are no operands.")
-        length = leaves[0].shape[0]
+    if length is None and not leaves:
+        raise ValueError("eqbrain.for_loop needs `length=` when there are no operands.")
+    n: int = leaves[0].shape[0] if length is None else length
     if is_eager():
         bar_key = (
             tuple(sorted(progress_bar.items())) if isinstance(progress_bar, dict) else progress_bar
@@ -187,10 +195,10 @@ def for_loop(
         settings = ("for_loop", length, unroll, bar_key, isinstance(operands, tuple | list))
 
         def make(get_body: Callable) -> Callable:
-            return jit(lambda ops: _for_loop(get_body(), ops, length, unroll, progress_bar))
+            return jit(lambda ops: _for_loop(get_body(), ops, n, unroll, progress_bar))
 
         return cached(body, settings, make)(operands)
-    return _for_loop(body, operands, length, unroll, progress_bar)
+    return _for_loop(body, operands, n, unroll, progress_bar)
 
 
 def _for_loop(
@@ -198,20 +206,14 @@ def _for_loop(
 ) -> Any:
     leaves = jtu.tree_leaves(operands)
     star = isinstance(operands, tuple | list)
-    bar = None
-    every = 1
+    bar: _Bar | None = None
     if progress_bar:
         bar = _Bar(length, dict(progress_bar) if isinstance(progress_bar, dict) else {})
-        every = max(1, length // 100)
 
     def step(i, x):
         out = body() if not leaves else body(*x) if star else body(x)
         if bar is not None:
-            lax.cond(
-                (i % every == 0) | (i == length - 1),
-                lambda: jax.debug.callback(bar, i, ordered=True),
-                lambda: None,
-            )
+            bar.report(i)
         return i + 1, out
 
     _, ys = _scan(step, jnp.int32(0), operands if leaves else None, length, False, unroll)
