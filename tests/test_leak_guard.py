@@ -25,13 +25,13 @@ class Net(eqbrain.Module):
         return self.V.value
 
 
-def _check(run):
+def _check(run, advice=("eqx.filter_jit(step)(model)", "eqbrain.jit")):
     net = Net()
     with pytest.raises(TraceLeakError) as info:
         run(net)
     msg = str(info.value)
-    assert net.V._label in msg and "Variable" in msg
-    assert "eqx.filter_jit(step)(model)" in msg and "eqbrain.jit" in msg
+    assert net.V.label in msg and "Variable" in msg
+    assert all(a in msg for a in advice), msg
     np.testing.assert_array_equal(net.V.value, np.zeros(3))
     assert not isinstance(net.V.value, jax.core.Tracer)
 
@@ -61,7 +61,9 @@ def test_lax_cond_inside_eqbrain_jit():
     def run(net):
         eqbrain.jit(lambda p: lax.cond(p, lambda: net.step(1.0), lambda: net.V.value))(True)
 
-    _check(run)
+    # The advice fits: eqbrain.jit is in use already; the nested part needs eqbrain's
+    # in-place control flow.
+    _check(run, advice=("plain JAX transform nested inside", "eqbrain.cond"))
 
 
 def test_functional_style_is_not_a_leak():

@@ -95,13 +95,11 @@ def _corrupt(value, how):
     value = np.asarray(value)
     if how == "shape":
         return np.zeros(value.shape + (2,), value.dtype)
-    other = {
-        np.dtype("float32"): np.int32,
-        np.dtype("int32"): np.float32,
-        np.dtype("bool"): np.float32,
-        np.dtype("float16"): np.int32,
-    }[value.dtype]
-    return value.astype(other)
+    # Data that cannot go into the Variable without losing values: a kind change
+    # (complex into float, fractions into integers or booleans).
+    if np.issubdtype(value.dtype, np.floating):
+        return value.astype(np.complex64) + 1j
+    return value.astype(np.float32) + 0.5
 
 
 @SETTINGS
