@@ -143,6 +143,32 @@ def to_array(new: Any, dtype: Any, what: str) -> Any:
     return jnp.asarray(cast)
 
 
+def check_shape_dtype(
+    new: Any, shape: tuple[int, ...], dtype: Any, batch_axis: int | None, what: str
+) -> Any:
+    """`new` (an array from `to_array`) if it has `shape` (up to `batch_axis`) and
+    `dtype`, else `MathError` with BrainPy's message; a weakly typed value is made strong
+    (it would make jit retrace)."""
+    new_shape = tuple(new.shape)
+    if shape != new_shape and (
+        batch_axis is None
+        or len(shape) != len(new_shape)
+        or shape_without(shape, batch_axis) != shape_without(new_shape, batch_axis)
+    ):
+        raise MathError(
+            f"The shape of the original data is {shape}, while we got "
+            f"{new_shape} with batch_axis={batch_axis} (writing into {what})."
+        )
+    if new.dtype != dtype:
+        raise MathError(
+            f"The dtype of the original data is {dtype}, while we got {new.dtype} "
+            f"(writing into {what})."
+        )
+    if _is_weak(new):
+        new = jax.lax.convert_element_type(new, dtype)
+    return new
+
+
 def _is_weak(x: Any) -> bool:
     return bool(getattr(x.aval if isinstance(x, Tracer) else x, "weak_type", False))
 
@@ -345,27 +371,9 @@ class Variable:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
         if isinstance(new, Variable):
             new = new._value
-        new = to_array(new, self.dtype, self._describe())
-        old_shape, new_shape = self.shape, tuple(new.shape)
-        axis = self._batch_axis
-        if old_shape != new_shape and (
-            axis is None
-            or len(old_shape) != len(new_shape)
-            or shape_without(old_shape, axis) != shape_without(new_shape, axis)
-        ):
-            raise MathError(
-                f"The shape of the original data is {old_shape}, while we got "
-                f"{new_shape} with batch_axis={axis} (writing into {self._describe()})."
-            )
-        if new.dtype != self.dtype:
-            raise MathError(
-                f"The dtype of the original data is {self.dtype}, while we got {new.dtype} "
-                f"(writing into {self._describe()})."
-            )
-        if _is_weak(new):
-            # A weakly typed value (`jnp.full(3, 1.0)`) would make jit retrace.
-            new = jax.lax.convert_element_type(new, self.dtype)
-        return new
+        what = self._describe()
+        new = to_array(new, self.dtype, what)
+        return check_shape_dtype(new, self.shape, self.dtype, self._batch_axis, what)
 
     def _guard_leak(self, new: Any) -> None:
         if self._trace != current_trace() and not is_managed(self):
@@ -595,6 +603,22 @@ def is_variable(x: Any) -> bool:
     return isinstance(x, Variable)
 
 
+_IS_TRAINABLE_ON_ARRAY = """\
+eqbrain.is_trainable was called on an array, not a Variable: used as a filter in \
+`eqx.partition(model, eqbrain.is_trainable)` it never sees Variables (their values are \
+the leaves), so it would select nothing. Use the filter spec \
+`eqx.partition(model, eqbrain.trainable_filter(model))` (or \
+`eqbrain.partition_trainable(model)`), which also trains the weights of Equinox layers."""
+
+
 def is_trainable(x: Any) -> bool:
-    """Whether `x` is a trainable Variable (`TrainVar`)."""
+    """Whether `x` is a trainable Variable (`TrainVar`).
+
+    For `jtu.tree_map(..., is_leaf=eqbrain.is_variable)` and collectors. Called on an
+    array it raises `TypeError` instead of answering `False`: as an `eqx.partition`
+    filter it would silently select nothing; `eqbrain.trainable_filter(model)` is the
+    filter spec for that.
+    """
+    if isinstance(x, jax.Array | np.ndarray | Tracer):
+        raise TypeError(_IS_TRAINABLE_ON_ARRAY)
     return isinstance(x, TrainVar)
