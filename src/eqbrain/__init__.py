@@ -2,7 +2,7 @@
 
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
-from . import optim as optim
+from . import dyn as dyn, optim as optim
 from ._errors import (
     MathError as MathError,
     TraceLeakError as TraceLeakError,
@@ -50,7 +50,6 @@ from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
 
 # -- models: neurons, rate models, synapses and outputs (issue 11) ----------------------
-from . import dyn as dyn
 from .dyn.neurons import (
     FHN as FHN,
     HH as HH,

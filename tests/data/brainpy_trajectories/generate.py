@@ -154,7 +154,11 @@ FHN_Y0 = np.asarray([0.0, 0.01, 0.02], np.float32)
 CASES.append(
     Case(
         "FHN",
-        lambda: bp.dyn.FHN(N, x_initializer=jnp.asarray(FHN_X0, bm.float_), y_initializer=jnp.asarray(FHN_Y0, bm.float_)),
+        lambda: bp.dyn.FHN(
+            N,
+            x_initializer=jnp.asarray(FHN_X0, bm.float_),
+            y_initializer=jnp.asarray(FHN_Y0, bm.float_),
+        ),
         ["x", "y"],
         [currents([0.5, 0.8, 1.0]), np.full((STEPS, N), 0.01, np.float32)],
         args={"x0": FHN_X0, "y0": FHN_Y0},
