@@ -82,7 +82,7 @@ _SCALARS = (bool, int, float, complex)
 def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     """Why casting `source` to `cast`'s dtype loses values, or None if it does not."""
     if np.issubdtype(cast.dtype, np.inexact) and np.issubdtype(source.dtype, np.inexact):
-        if np.iscomplexobj(source) and not np.iscomplexobj(cast) and np.any(source.imag):
+        if np.iscomplexobj(source) and not np.iscomplexobj(cast) and np.any(np.imag(source)):
             return "its imaginary part would be dropped"
         if np.any(np.isfinite(source) & ~np.isfinite(cast)):
             return f"values overflow {cast.dtype}"
