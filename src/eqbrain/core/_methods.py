@@ -16,6 +16,7 @@ import functools
 import inspect
 from typing import Any
 
+import equinox as eqx
 import jax.tree_util as jtu
 
 from .._errors import TraceLeakError
@@ -91,7 +92,7 @@ def _unflatten(func: Any, children: Any) -> BoundMethod:
 jtu.register_pytree_with_keys(BoundMethod, _flatten_with_keys, _unflatten, _flatten)
 
 
-def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict) -> Any:
+def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | None = None) -> Any:
     cells = [v for _, _, own in walk(obj) for _, v in own]
     before = [v.raw_value for v in cells]
     out = func(obj, *args, **kwargs)
@@ -101,7 +102,8 @@ def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict) -> Any:
     ):
         raise TraceLeakError(
             LOST_MSG.format(
-                how="A JAX/Equinox transform (eqx.filter_jit, eqx.filter_vmap, a diffrax "
+                how=how
+                or "A JAX/Equinox transform (eqx.filter_jit, eqx.filter_vmap, a diffrax "
                 "term, ...) given the bound method",
                 name=func.__name__,
                 var=written[0].describe(),
@@ -122,3 +124,31 @@ class Method:
 
     def __get__(self, obj: Any, cls: Any = None) -> Any:
         return self.fn if obj is None else BoundMethod(self.fn, obj)
+
+
+_JIT_WRAPPER = type(eqx.filter_jit(lambda: None))
+
+
+def watch_jitted_method(value: Any) -> Any:
+    """For a method decorated with `@eqx.filter_jit` in an eqbrain class: the same
+    decoration of a function that refuses to lose writes to `self` (Equinox passes a copy
+    of the module as `self`); `None` for anything else."""
+    if not isinstance(value, _JIT_WRAPPER):
+        return None
+    fn = value.__wrapped__
+    if not inspect.isfunction(fn):
+        return None
+    donate_first = bool(getattr(value, "donate_first", False))
+    donate_rest = bool(getattr(value, "donate_rest", False))
+    donate = (
+        "all" if donate_first and donate_rest else "all-except-first" if donate_rest else "none"
+    )
+
+    @functools.wraps(fn)
+    def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if is_eager():
+            return fn(self, *args, **kwargs)
+        how = "`@eqx.filter_jit` on the method (it passes a copy of the module as `self`)"
+        return _call_watched(fn, self, args, kwargs, how)
+
+    return eqx.filter_jit(watched, donate=donate)

@@ -465,6 +465,8 @@ class Variable:
     def __setitem__(self, index, new) -> None:
         if isinstance(new, Variable):
             new = new.value
+        # The same lossless rule as any write: `v[0] = 2**40` must not wrap in int32.
+        new = to_array(new, self.dtype, self._describe())
         self.value = self.value.at[index].set(new)
 
     def __neg__(self):
