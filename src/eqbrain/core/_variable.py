@@ -600,6 +600,14 @@ def _summary(value) -> str:
 _register(Variable)
 
 
+def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:
+    """Write `values` into `cells` all or nothing: every value is checked
+    (`check_value`: shape, dtype, lossless cast, leak guard) before the first is written."""
+    checked = [cell.check_value(value) for cell, value in zip(cells, values)]
+    for cell, value in zip(cells, checked):
+        cell.write_value(value)
+
+
 def is_variable(x: Any) -> bool:
     """Whether `x` is a `Variable` (of any subclass). Use as `is_leaf=eqbrain.is_variable`."""
     return isinstance(x, Variable)
