@@ -94,6 +94,7 @@ from .io._checkpoint import (
 )
 from .io._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from .io._summary import Summary as Summary, summary as summary
+from .optim._clip import clip_by_norm as clip_by_norm  # optim block (BrainPy's bm.clip_by_norm)
 from .transforms._grad import grad as grad, value_and_grad as value_and_grad
 from .transforms._jit import jit as jit
 from .transforms._scan import for_loop as for_loop, scan as scan
