@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
-from eqbrain.dyn._event import dense_sum, event_sum
+from eqbrain.dyn._event import dense_sum, event_sum, spike_lister
 
 
 def test_number_of_synapses_is_binomial():
@@ -125,3 +125,51 @@ def test_wrong_input_shape():
     conn = eqbrain.FixedProb(5, 3, 0.5)
     with pytest.raises(ValueError, match=r"expects presynaptic input of shape \(\.\.\., 5\)"):
         conn(jnp.ones(4, bool))
+
+
+_lister = jax.jit(
+    lambda s, start, size: (lambda ids, count: (ids(start, size), count))(*spike_lister(s)),
+    static_argnums=(2,),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.sampled_from([1, 31, 32, 33, 2047, 2048, 2049, 5000]),
+    fraction=st.sampled_from([0.0, 0.001, 0.02, 0.5, 1.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_spike_lister_lists_every_spike_in_order(n, fraction, seed):
+    # Word boundaries (32), one and two levels of the blocked prefix sum (64 words).
+    spikes = np.random.default_rng(seed).random(n) < fraction
+    expected = np.flatnonzero(spikes)
+    listed, count = [], None
+    for start in range(0, max(expected.size, 1), 16):
+        ids, count = _lister(jnp.asarray(spikes), start, 16)
+        listed.extend(np.asarray(ids).tolist())
+    assert int(count) == expected.size
+    assert listed[: expected.size] == expected.tolist()
+    assert all(i == n for i in listed[expected.size :])  # the sentinel past the last
+
+
+def test_spike_lister_past_float32_exact_counts():
+    # Beyond 2**24 neurons the running counts are summed in int32, not float32.
+    n = 2**24 + 40
+    spikes = np.zeros(n, bool)
+    where = np.array([3, 2**23 + 1, 2**24 + 7, n - 1])
+    spikes[where] = True
+    ids, count = _lister(jnp.asarray(spikes), 0, 8)
+    assert int(count) == 4
+    np.testing.assert_array_equal(np.asarray(ids), [*where, n, n, n, n])
+
+
+def test_event_sum_with_many_groups_and_a_batch():
+    # Thousands of sources and hundreds of spikes: many groups of 8, under vmap too.
+    conn = eqbrain.FixedProb(5000, 300, 0.01, weight=0.25, seed=9)
+    rng = np.random.default_rng(2)
+    batch = rng.random((2, 5000)) < np.array([[0.05], [0.002]])
+    expected = batch.astype(np.float32) @ conn.to_dense()
+    got = jax.jit(lambda s: conn(s))(jnp.asarray(batch))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    one = jax.jit(lambda s: conn(s))(jnp.asarray(batch[0]))
+    np.testing.assert_allclose(one, expected[0], rtol=1e-5)
