@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
+from eqbrain.dyn import _fixedprob
 from eqbrain.dyn._event import dense_sum, event_sum, spike_lister
 
 
@@ -173,3 +174,45 @@ def test_event_sum_with_many_groups_and_a_batch():
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     one = jax.jit(lambda s: conn(s))(jnp.asarray(batch[0]))
     np.testing.assert_allclose(one, expected[0], rtol=1e-5)
+
+
+def _ell_in_one_go(n_pre, n_post, prob, seed, include_self):
+    """The same draw written plainly: every gap at once, int64 positions, then rows."""
+    rng = np.random.default_rng(seed)
+    total = n_pre * n_post
+    if prob == 0.0:
+        flat = np.zeros(0, np.int64)
+    elif prob == 1.0:
+        flat = np.arange(total)
+    else:
+        flat = np.cumsum(rng.geometric(prob, size=total + 10)) - 1  # surely past the grid
+        flat = flat[flat < total]
+    pre, post = np.divmod(flat, n_post)
+    if not include_self:
+        pre, post = pre[pre != post], post[pre != post]
+    rows = [post[pre == i] for i in range(n_pre)]
+    ell = np.full((n_pre + 1, max(1, max(map(len, rows)))), n_post, np.int32)
+    for i, r in enumerate(rows):
+        ell[i, : len(r)] = r
+    return ell
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_pre=st.integers(1, 40),
+    n_post=st.integers(1, 40),
+    prob=st.sampled_from([0.0, 0.03, 0.3, 0.9, 1.0]),
+    seed=st.integers(0, 2**16),
+    include_self=st.booleans(),
+    draws=st.sampled_from([1, 5, 64, 1 << 20]),
+)
+def test_streamed_connectivity_equals_the_draw_in_one_go(
+    n_pre, n_post, prob, seed, include_self, draws
+):
+    # Drawing the gaps in blocks (any size) changes neither the graph nor the padding.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fixedprob, "_DRAWS", draws)
+        got = _fixedprob.fixed_prob_ell(n_pre, n_post, prob, seed, include_self)
+    expected = _ell_in_one_go(n_pre, n_post, prob, seed, include_self)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, expected)
