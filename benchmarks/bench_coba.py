@@ -21,10 +21,11 @@ own, driven in step with the others (round by round), and records every spike:
   is the binary's simulation loop as Brian2 reports it (`device._last_run_time`); its
   whole run (building the synapses included) is printed beside it.
 
-Each version's first run is its build and compilation plus a run; then `--rounds`
-timed runs, interleaved, each from the initial state (t = 0). Printed per size: the
-first run, the steady-state seconds per simulated second (median and best), the
-ratio to Brian2's loop, the mean rate, and the peak memory of the worker process
+Each version is built (imports, network and connectivity; Brian2: nothing yet), then
+run once (compilation included; Brian2: code generation and C++ compilation), then
+`--rounds` timed runs, interleaved, each from the initial state (t = 0). Printed per
+size: the build, the first run, the steady-state seconds per simulated second (median
+and best), the ratio to Brian2's loop, the mean rate, and the peak memory of the worker process
 (resident set, the Brian2 binary's own included). `--memory` adds a separate 1 s run at
 the largest size in fresh workers, for the peak memory of a whole simulated second.
 
@@ -483,7 +484,8 @@ def measure(kinds: list[str], scale: float, duration: float, rounds: int) -> tup
     for w in workers:
         t0 = time.perf_counter()
         first = w.ask(f"run {duration}")
-        r = {"name": w.name, "version": w.version, "first": w.build_s + time.perf_counter() - t0}
+        r = {"name": w.name, "version": w.version, "build": w.build_s}
+        r["first"] = time.perf_counter() - t0
         r.update(times=[], binary=[], spikes=[first["spikes"]], hash=first.get("hash"))
         results.append(r)
     for _ in range(rounds):
@@ -513,21 +515,22 @@ def print_table(results: list, skipped: dict, scale: float, duration: float, rou
         f"(load average {os.getloadavg()[0]:.1f}):\n"
     )
     print(
-        "| version | first run s | s per sim. s, median | best | × Brian2 loop | rate Hz "
-        "| peak memory |"
+        "| version | build s | first run s | s per sim. s, median | best | × Brian2 loop "
+        "| rate Hz | peak memory |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         ratio = f"{r['median'] / brian['median']:.2f}" if brian else "-"
         name = r["name"]
         if r["binary"]:
             name += f" (whole binary: {statistics.median(r['binary']) / per:.3f} s per sim. s)"
         print(
-            f"| {name} | {r['first']:.2f} | {r['median'] / per:.3f} | {r['best'] / per:.3f} "
+            f"| {name} | {r['build']:.2f} | {r['first']:.2f} | {r['median'] / per:.3f} "
+            f"| {r['best'] / per:.3f} "
             f"| {ratio} | {r['rate']:.2f} | {_fmt_mb(r['peak_mb'])} |"
         )
     for name, why in skipped.items():
-        print(f"| {name} | not available: {why} | | | | | |")
+        print(f"| {name} | not available: {why} | | | | | | |")
     hashes = {r["name"]: r["hash"] for r in results if r["hash"]}
     if len(hashes) == 2:
         same = len(set(hashes.values())) == 1

@@ -57,6 +57,15 @@ def _example():
     return module
 
 
+def _reference():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("coba_reference", HERE / "coba_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def wall_per_step(fn, n_steps: int, rounds: int = 5) -> float:
     """Best wall time per step (µs) over `rounds` runs, after a compiling run."""
     jax.block_until_ready(fn())
@@ -185,8 +194,27 @@ def main() -> None:
         f"jax {jax.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
         f"{net.N.num} neurons, {n} steps, {spikes.sum() / n:.1f} spikes per step"
     )
+    ref = _reference()
+    net.reset_state()
+    sim = (net.E.comm.indices.value, net.I.comm.indices.value, net.N.V.value, n)
+    w = {"w_exc": net.E.comm.weight, "w_inh": net.I.comm.weight, "dt": 0.1}
+    no_prop = jax.jit(
+        lambda iE, iI, V0: ref._simulate(
+            lambda s, i, w, n_post: jnp.zeros(n_post, jnp.float32),
+            iE,
+            iI,
+            V0,
+            n,
+            w["w_exc"],
+            w["w_inh"],
+            0.1,
+            False,
+        )
+    )
     wall = {
         "eqbrain COBA step": wall_per_step(run_eqbrain, n),
+        "hand-written JAX step": wall_per_step(lambda: ref.simulate_event(*sim, **w), n),
+        "hand-written JAX step, propagation left out": wall_per_step(lambda: no_prop(*sim[:3]), n),
         "bare lax.scan, LIF only": wall_per_step(lambda: bare_lif(V0), n),
     }
     for name, us in wall.items():
@@ -209,6 +237,8 @@ def main() -> None:
     for name, (_, us) in body.items():
         if not name.startswith(("while", "cond")):  # containers: their ops are counted
             parts[where.get(name, "loop, monitor")] += us
+    runs = sum(c for k, (c, _) in body.items() if not k.startswith(("while", "cond")))
+    print(f"\n{runs:.1f} operations run per step (the loops' bodies included).")
     print("\n| part | µs per step (profiled) |\n|---|---|")
     for part, us in parts.most_common():
         print(f"| {part} | {us:.1f} |")
