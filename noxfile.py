@@ -42,15 +42,22 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Every benchmark, beside its peers (Flax NNX, BrainPy 2.x) installed only here.
+    """Every benchmark, beside its peers, which are installed only here.
 
-    `nox -s bench -- traversal` runs just `benchmarks/bench_traversal.py`.
+    `nox -s bench -- coba` runs just `benchmarks/bench_coba.py`. The peers: Flax NNX;
+    BrainPy 2.x with its CPU kernels (`brainpy[cpu]`: brainevent's numba kernels) and
+    brainpy.state (brainstate); Brian2 in C++ standalone mode (needs a C++ compiler, and
+    `numpy<2.4`: Brian2 2.9's `Quantity` still wraps `ndarray.ptp`).
     """
     session.install("-e", ".[bench]")
-    # Peers are optional: a benchmark prints 'not installed' for one that fails here.
-    # brainpy[cpu] is BrainPy's CPU install: it adds numba, brainevent's CPU kernels.
-    for peer in ("flax", "brainpy[cpu]>=2.8,<3"):
-        session.run("pip", "install", peer, success_codes=[0, 1])
+    # Peers are optional: a benchmark prints 'not available' for one that fails here.
+    peers = (
+        ("flax",),
+        ("brainpy[cpu]>=2.8,<2.9", "brainpy-state<0.2"),
+        ("brian2>=2.9,<2.10", "numpy<2.4"),
+    )
+    for peer in peers:
+        session.run("pip", "install", *peer, success_codes=[0, 1])
     import pathlib
 
     scripts = sorted(pathlib.Path("benchmarks").glob("bench_*.py"))

@@ -21,9 +21,9 @@ synapses and conductance-based currents. Per step, as eqbrain's example computes
 Two versions of step 2:
 
 - `simulate_event`: event-driven, the algorithm of `eqbrain.dyn._event.event_sum` written
-  out again: list the spiking ids `chunk` at a time from per-block spike counts (no
-  prefix sum over every neuron), and scatter their target rows in a `lax.while_loop`
-  (work grows with the number of spikes).
+  out again: list the spiking ids `group` at a time from the population counts of
+  packed 32-bit words (no prefix sum over every neuron), and scatter their target rows
+  in a loop of `ceil(spikes / group)` turns (work grows with the number of spikes).
 - `simulate_dense`: processes every synapse every step: one scatter-add of all rows of
   the target list, each weighted by its source's spike (0 or 1), as
   `eqbrain.dyn._event.dense_sum` (a dense matrix would need `n_pre * N` floats: 13 GB at
@@ -86,39 +86,64 @@ def initial_V(seed: int, n: int) -> jax.Array:
     return -55.0 + 2.0 * jax.random.normal(jax.random.key(seed), (n,), jnp.float32)
 
 
-BLOCK = 64
+WORD = 32  # spikes per packed word
+TRI = 64  # width of the triangular matrices of the prefix sum
 
 
-def event_sum(spikes, indices, weight, n_post: int, chunk: int):
+def running_total(x):
+    """Inclusive prefix sum of small integer counts held as float32, by blocked matmuls
+    with an upper-triangular matrix (exact below 2**24)."""
+    m = x.shape[0]
+    if m <= TRI:
+        upper = jnp.triu(jnp.ones((m, m), jnp.float32))
+        return jnp.dot(x, upper, precision=lax.Precision.HIGHEST)
+    nb = -(-m // TRI)
+    upper = jnp.triu(jnp.ones((TRI, TRI), jnp.float32))
+    inner = jnp.dot(jnp.pad(x, (0, nb * TRI - m)).reshape(nb, TRI), upper, precision="highest")
+    offsets = running_total(inner[:, -1]) - inner[:, -1]
+    return (inner + offsets[:, None]).reshape(-1)[:m]
+
+
+def event_sum(spikes, indices, weight, n_post: int, group: int = 8):
     """Sum of `weight` over the synapses of the spiking sources, by spiking rows only.
 
-    The spiking ids are listed without a prefix sum over every neuron: spikes are
-    counted per block of `BLOCK` neurons, and the k-th spike is found from the block
-    counts and a prefix sum inside its block.
+    The spiking ids are listed without a prefix sum over every neuron: the spikes are
+    packed 32 to a uint32 word, the words' population counts are summed up, and the k-th
+    spike is found from those running counts (its word) and a binary search on population
+    counts inside the word (its bit). Rows are cut out `group` at a time as stacked
+    `dynamic_slice`s and scatter-added, in a loop of `ceil(spikes / group)` turns.
     """
     spikes, indices = jnp.asarray(spikes), jnp.asarray(indices)
     n_pre = spikes.shape[0]
-    n_blocks = -(-n_pre // BLOCK)
-    blocks = jnp.pad(spikes.astype(jnp.float32), (0, n_blocks * BLOCK - n_pre))
-    blocks = blocks.reshape(n_blocks, BLOCK)
-    ends = lax.associative_scan(jnp.add, blocks.sum(1).astype(jnp.int32))
+    n_words = -(-n_pre // WORD)
+    bits = jnp.pad(spikes, (0, n_words * WORD - n_pre)).reshape(n_words, WORD)
+    words = (bits.astype(jnp.uint32) << jnp.arange(WORD, dtype=jnp.uint32)).sum(
+        axis=1, dtype=jnp.uint32
+    )
+    per_word = lax.population_count(words).astype(jnp.int32)
+    ends = running_total(per_word.astype(jnp.float32)).astype(jnp.int32)
     count = ends[-1]
-    upper = jnp.triu(jnp.ones((BLOCK, BLOCK), jnp.float32))
 
-    def body(state):
-        c, out = state
-        rank = c * chunk + jnp.arange(chunk, dtype=jnp.int32)
-        block = jnp.minimum(jnp.sum(ends[None, :] <= rank[:, None], axis=1), n_blocks - 1)
-        inside = rank - jnp.where(block > 0, ends[block - 1], 0)
-        place = jnp.argmax((blocks[block] @ upper) > inside[:, None].astype(jnp.float32), axis=1)
-        rows = jnp.where(rank < count, block * BLOCK + place, n_pre)
-        targets = indices[rows]
-        w = jnp.broadcast_to(jnp.asarray(weight, jnp.float32), targets.shape)
-        return c + 1, out.at[targets.ravel()].add(w.ravel(), mode="drop")
+    def spiking(rank):
+        w = jnp.minimum(jnp.sum(ends[None, :] <= rank[:, None], axis=1), n_words - 1)
+        word, k = words[w], rank - (ends[w] - per_word[w])
+        bit = jnp.zeros(rank.shape, jnp.uint32)  # largest bit with <= k set bits below it
+        for step in (16, 8, 4, 2, 1):
+            trial = bit + jnp.uint32(step)
+            below = lax.population_count(word & ((jnp.uint32(1) << trial) - jnp.uint32(1)))
+            bit = jnp.where(below.astype(jnp.int32) <= k, trial, bit)
+        return jnp.where(rank < count, w * WORD + bit.astype(jnp.int32), n_pre)
 
-    n_chunks = (count + chunk - 1) // chunk
-    init = (jnp.int32(0), jnp.zeros(n_post, jnp.float32))
-    return lax.while_loop(lambda s: s[0] < n_chunks, body, init)[1]
+    def scatter(c, out):
+        rows = spiking(c * group + jnp.arange(group, dtype=jnp.int32))
+        targets = jnp.concatenate(
+            [lax.dynamic_slice_in_dim(indices, rows[i], 1) for i in range(group)]
+        )
+        w = jnp.full(targets.size, weight, jnp.float32)
+        return out.at[targets.reshape(-1)].add(w, mode="drop")
+
+    n_groups = (count + group - 1) // group
+    return lax.fori_loop(0, n_groups, scatter, jnp.zeros(n_post, jnp.float32))
 
 
 def dense_sum(spikes, indices, weight, n_post: int):
@@ -161,10 +186,10 @@ def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brain
 
 
 @functools.partial(
-    jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "chunk", "brainpy_order")
+    jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "group", "brainpy_order")
 )
 def simulate_event(
-    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, chunk=32, brainpy_order=False
+    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, group=8, brainpy_order=False
 ):
     """Run the network event-driven for `n_steps`; returns the spikes `(n_steps, N)`.
 
@@ -175,7 +200,7 @@ def simulate_event(
     - `V0`: the initial membrane potentials, shape `(N,)`.
     - `n_steps`: how many steps of `dt` ms.
     - `w_exc`, `w_inh`: the synaptic weights; `dt`: the step (ms).
-    - `chunk`: how many spiking rows are scattered at a time.
+    - `group`: how many spiking rows are scattered at a time.
     - `brainpy_order`: update the synapses in BrainPy 2.8's order, `g = (g + input) *
       exp(-dt / tau)` (its projection adds the input, then the synapse decays as the
       neurons' before-update), instead of eqbrain's `g = g * exp(-dt / tau) + input`;
@@ -183,7 +208,7 @@ def simulate_event(
     """
 
     def sum_fn(spikes, indices, weight, n_post):
-        return event_sum(spikes, indices, weight, n_post, chunk)
+        return event_sum(spikes, indices, weight, n_post, group)
 
     return _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order)
 

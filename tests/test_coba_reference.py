@@ -79,12 +79,12 @@ def test_reference_connectivity_and_initial_V(ref):
 
 
 def test_event_sum_equals_dense_sum(ref):
-    # More spikes than one chunk, repeated targets, and the padded sentinel row.
+    # More spikes than one group, repeated targets, and the padded sentinel row.
     rng = np.random.default_rng(0)
     indices = ref.fixed_prob(1, 100, 50, prob=0.2)
     for p in (0.0, 0.05, 0.5, 1.0):
         spikes = rng.random(100) < p
-        event = np.asarray(ref.event_sum(spikes, indices, 0.5, 50, chunk=8))
+        event = np.asarray(ref.event_sum(spikes, indices, 0.5, 50, group=8))
         dense = np.asarray(ref.dense_sum(spikes, indices, 0.5, 50))
         expected = np.zeros(50)
         for i in np.flatnonzero(spikes):

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
-from eqbrain.dyn._event import dense_sum, event_sum
+from eqbrain.dyn import _fixedprob
+from eqbrain.dyn._event import dense_sum, event_sum, spike_lister
 
 
 def test_number_of_synapses_is_binomial():
@@ -125,3 +126,93 @@ def test_wrong_input_shape():
     conn = eqbrain.FixedProb(5, 3, 0.5)
     with pytest.raises(ValueError, match=r"expects presynaptic input of shape \(\.\.\., 5\)"):
         conn(jnp.ones(4, bool))
+
+
+_lister = jax.jit(
+    lambda s, start, size: (lambda ids, count: (ids(start, size), count))(*spike_lister(s)),
+    static_argnums=(2,),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.sampled_from([1, 31, 32, 33, 2047, 2048, 2049, 5000]),
+    fraction=st.sampled_from([0.0, 0.001, 0.02, 0.5, 1.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_spike_lister_lists_every_spike_in_order(n, fraction, seed):
+    # Word boundaries (32), one and two levels of the blocked prefix sum (64 words).
+    spikes = np.random.default_rng(seed).random(n) < fraction
+    expected = np.flatnonzero(spikes)
+    listed, count = [], None
+    for start in range(0, max(expected.size, 1), 16):
+        ids, count = _lister(jnp.asarray(spikes), start, 16)
+        listed.extend(np.asarray(ids).tolist())
+    assert int(count) == expected.size
+    assert listed[: expected.size] == expected.tolist()
+    assert all(i == n for i in listed[expected.size :])  # the sentinel past the last
+
+
+def test_spike_lister_past_float32_exact_counts():
+    # Beyond 2**24 neurons the running counts are summed in int32, not float32.
+    n = 2**24 + 40
+    spikes = np.zeros(n, bool)
+    where = np.array([3, 2**23 + 1, 2**24 + 7, n - 1])
+    spikes[where] = True
+    ids, count = _lister(jnp.asarray(spikes), 0, 8)
+    assert int(count) == 4
+    np.testing.assert_array_equal(np.asarray(ids), [*where, n, n, n, n])
+
+
+def test_event_sum_with_many_groups_and_a_batch():
+    # Thousands of sources and hundreds of spikes: many groups of 8, under vmap too.
+    conn = eqbrain.FixedProb(5000, 300, 0.01, weight=0.25, seed=9)
+    rng = np.random.default_rng(2)
+    batch = rng.random((2, 5000)) < np.array([[0.05], [0.002]])
+    expected = batch.astype(np.float32) @ conn.to_dense()
+    got = jax.jit(lambda s: conn(s))(jnp.asarray(batch))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    one = jax.jit(lambda s: conn(s))(jnp.asarray(batch[0]))
+    np.testing.assert_allclose(one, expected[0], rtol=1e-5)
+
+
+def _ell_in_one_go(n_pre, n_post, prob, seed, include_self):
+    """The same draw written plainly: every gap at once, int64 positions, then rows."""
+    rng = np.random.default_rng(seed)
+    total = n_pre * n_post
+    if prob == 0.0:
+        flat = np.zeros(0, np.int64)
+    elif prob == 1.0:
+        flat = np.arange(total)
+    else:
+        flat = np.cumsum(rng.geometric(prob, size=total + 10)) - 1  # surely past the grid
+        flat = flat[flat < total]
+    pre, post = np.divmod(flat, n_post)
+    if not include_self:
+        pre, post = pre[pre != post], post[pre != post]
+    rows = [post[pre == i] for i in range(n_pre)]
+    ell = np.full((n_pre + 1, max(1, max(map(len, rows)))), n_post, np.int32)
+    for i, r in enumerate(rows):
+        ell[i, : len(r)] = r
+    return ell
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n_pre=st.integers(1, 40),
+    n_post=st.integers(1, 40),
+    prob=st.sampled_from([0.0, 0.03, 0.3, 0.9, 1.0]),
+    seed=st.integers(0, 2**16),
+    include_self=st.booleans(),
+    draws=st.sampled_from([1, 5, 64, 1 << 20]),
+)
+def test_streamed_connectivity_equals_the_draw_in_one_go(
+    n_pre, n_post, prob, seed, include_self, draws
+):
+    # Drawing the gaps in blocks (any size) changes neither the graph nor the padding.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fixedprob, "_DRAWS", draws)
+        got = _fixedprob.fixed_prob_ell(n_pre, n_post, prob, seed, include_self)
+    expected = _ell_in_one_go(n_pre, n_post, prob, seed, include_self)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, expected)

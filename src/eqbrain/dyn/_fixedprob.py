@@ -15,49 +15,72 @@ from ..core import Parameter
 from ._dynsys import DynamicalSystem
 from ._event import dense_sum, event_sum
 
+_DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
 
-def fixed_prob_targets(
-    n_pre: int, n_post: int, prob: float, seed: int, include_self: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair `i -> j` drawn independently with probability `prob`, as CSR.
+
+def _drawn_pairs(n_pre: int, n_post: int, prob: float, seed: int):
+    """The synapses `(pre, post)` of a FixedProb draw, in increasing flat order, as int32
+    blocks of at most `_DRAWS` pairs.
 
     The gaps between successive synapses in the flattened `n_pre x n_post` grid are
-    geometric, so drawing them costs time and memory in the number of synapses, not
-    of pairs. **Returns:** `(indptr, indices)`, the targets of each row sorted.
+    geometric, so drawing them costs time and memory in the number of synapses, not of
+    pairs; they are drawn `_DRAWS` at a time, and only a block's positions are ever held
+    in int64. The stream of gaps, hence the graph, depends only on `seed`.
     """
-    rng = np.random.default_rng(seed)
     total = n_pre * n_post
     if prob == 0.0 or total == 0:
-        flat = np.zeros(0, np.int64)
-    elif prob == 1.0:
-        flat = np.arange(total, dtype=np.int64)
-    else:
-        parts, last = [], -1
-        while last < total:
-            n = int(1.05 * prob * (total - last)) + 1024
-            pos = last + np.cumsum(rng.geometric(prob, size=n))
-            parts.append(pos)
-            last = int(pos[-1])
-        flat = np.concatenate(parts)
-        flat = flat[flat < total]
-    pre, post = np.divmod(flat, n_post)
-    if not include_self:
-        keep = pre != post
-        pre, post = pre[keep], post[keep]
-    indptr = np.zeros(n_pre + 1, np.int64)
-    np.cumsum(np.bincount(pre, minlength=n_pre), out=indptr[1:])
-    return indptr, post.astype(np.int32)
+        return
+    if prob == 1.0:
+        rows = max(1, _DRAWS // n_post)
+        for r0 in range(0, n_pre, rows):
+            r1 = min(n_pre, r0 + rows)
+            pre = np.repeat(np.arange(r0, r1, dtype=np.int32), n_post)
+            yield pre, np.tile(np.arange(n_post, dtype=np.int32), r1 - r0)
+        return
+    rng = np.random.default_rng(seed)
+    last = -1  # the position of the last synapse drawn
+    while True:
+        pos = np.cumsum(rng.geometric(prob, size=_DRAWS))
+        pos += last
+        end = int(np.searchsorted(pos, total))  # the first position past the grid
+        pre, post = np.divmod(pos[:end], n_post)
+        yield pre.astype(np.int32), post.astype(np.int32)
+        if end < pos.size:
+            return
+        last = int(pos[-1])
 
 
-def to_ell(indptr: np.ndarray, indices: np.ndarray, n_post: int) -> np.ndarray:
-    """CSR rows padded to the longest with the sentinel `n_post`, plus one sentinel row."""
-    n_pre = len(indptr) - 1
-    counts = np.diff(indptr)
-    width = max(int(counts.max(initial=0)), 1)
-    ell = np.full((n_pre + 1, width), n_post, np.int32)
-    rows = np.repeat(np.arange(n_pre), counts)
-    cols = np.arange(len(indices)) - indptr[rows]
-    ell[rows, cols] = indices
+def fixed_prob_ell(
+    n_pre: int, n_post: int, prob: float, seed: int, include_self: bool = True
+) -> np.ndarray:
+    """Every pair `i -> j` drawn independently with probability `prob`, as padded rows.
+
+    **Returns:** the int32 array `(n_pre + 1, width)`: row `i` lists the targets of `i`
+    in increasing order, padded with `n_post` to the longest row; the last row is all
+    `n_post`. Built in one streaming pass: the targets are kept as int32 while the row
+    lengths are counted, then moved into the padded rows block by block, so the peak is
+    the result plus the int32 targets, never an int64 array of the synapses.
+    """
+    counts = np.zeros(n_pre, np.int64)
+    blocks: list[tuple[int, np.ndarray, np.ndarray]] = []  # first row, row lengths, targets
+    for pre, post in _drawn_pairs(n_pre, n_post, prob, seed):
+        if not include_self:
+            keep = pre != post
+            pre, post = pre[keep], post[keep]
+        if post.size:
+            first = int(pre[0])
+            lengths = np.bincount(pre - first)  # the rows this block touches (sorted)
+            counts[first : first + lengths.size] += lengths
+            blocks.append((first, lengths, post))
+    ell = np.full((n_pre + 1, max(int(counts.max(initial=0)), 1)), n_post, np.int32)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    done = 0
+    blocks.reverse()  # pop from the end: each block is freed once placed
+    while blocks:
+        first, lengths, post = blocks.pop()
+        pre = np.repeat(np.arange(first, first + lengths.size, dtype=np.int32), lengths)
+        ell[pre, np.arange(done, done + post.size) - starts[pre]] = post
+        done += post.size
     return ell
 
 
@@ -111,10 +134,8 @@ class FixedProb(DynamicalSystem):
             raise ValueError(f"prob must be in [0, 1], got {prob!r}.")
         self.n_pre, self.n_post = int(n_pre), int(n_post)
         self.prob, self.weight = float(prob), float(weight)
-        indptr, targets = fixed_prob_targets(
-            self.n_pre, self.n_post, self.prob, seed, include_self
-        )
-        self.indices = Parameter(jnp.asarray(to_ell(indptr, targets, self.n_post)))
+        ell = fixed_prob_ell(self.n_pre, self.n_post, self.prob, seed, include_self)
+        self.indices = Parameter(jnp.asarray(ell))
 
     @property
     def n_synapses(self) -> int:
