@@ -56,12 +56,26 @@ def test_lax_scan():
     _check(lambda net: lax.scan(lambda c, x: (c, net.step(x)), None, jnp.ones((2, 3))))
 
 
-def test_lax_cond_inside_eqbrain_jit():
-    # A nested plain JAX transform inside an eqbrain transform is not managed either.
-    def run(net):
-        eqbrain.jit(lambda p: lax.cond(p, lambda: net.step(1.0), lambda: net.V.value))(True)
-
-    _check(run)
+@pytest.mark.parametrize(
+    "inner",
+    [
+        lambda net, p: lax.cond(p, lambda: net.step(1.0), lambda: net.V.value),
+        lambda net, p: lax.switch(p.astype(int), [lambda: net.step(1.0), lambda: net.V.value]),
+        lambda net, p: lax.while_loop(lambda c: c < 2, lambda c: (net.step(1.0), c + 1)[1], 0),
+    ],
+    ids=["cond", "switch", "while_loop"],
+)
+def test_plain_lax_control_flow_inside_eqbrain_jit(inner):
+    # A nested plain JAX transform inside an eqbrain transform is not managed: the error
+    # advises eqbrain's in-place control flow (eqbrain.jit is in use already).
+    net = Net()
+    with pytest.raises(TraceLeakError) as info:
+        eqbrain.jit(lambda p: inner(net, p))(True)
+    msg = str(info.value)
+    assert net.V.label in msg and "nested inside eqbrain.jit" in msg
+    assert "eqbrain.cond" in msg and "eqbrain.while_loop" in msg
+    assert "filter_jit(step)(model)" not in msg
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
 
 
 def test_functional_style_is_not_a_leak():

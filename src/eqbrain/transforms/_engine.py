@@ -1,5 +1,6 @@
-"""The engine under `jit`, `grad` and `scan`: finding the Variables a function touches,
-running it with their values swapped for tracers, and writing results back.
+"""The engine under every in-place transform (`jit`, `grad`, loops, control flow):
+finding the Variables a function touches, running it with their values swapped for
+tracers, and writing results back.
 
 Every eqbrain transform works the same way: while JAX traces the function, a
 `StateTrace` is active, so each Variable the function reads or writes (through its
@@ -11,7 +12,8 @@ back into the caller's cells once the compiled call has returned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import jax
@@ -19,6 +21,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
+from .._errors import TraceLeakError
 from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable
 
 RETURN_VARIABLE_MSG = """\
@@ -32,9 +35,38 @@ STATES_TYPE_MSG = """\
 (`net.vars()`), or a module (all its Variables); got {what}."""
 
 
+NESTED_LEAK_ADVICE = """\
+This write comes from a plain JAX transform (lax.cond, lax.switch, lax.while_loop, \
+lax.fori_loop, lax.scan, jax.jit, jax.vmap, ...) nested inside eqbrain.{name}; eqbrain \
+manages the traces of its own transforms only. Inside eqbrain.{name}, use the in-place \
+version of that transform: eqbrain.cond or eqbrain.ifelse for lax.cond/lax.switch, \
+eqbrain.while_loop for lax.while_loop, eqbrain.for_loop or eqbrain.scan for \
+lax.fori_loop/lax.scan, eqbrain.jit for jax.jit. Or return the new value from the JAX \
+transform and write it into the Variable outside it."""
+
+_FIX_MARKER = "\nFix the call"
+_NESTED_MARKER = "This write comes from a plain JAX transform"
+
+
+@contextlib.contextmanager
+def nested_leak_advice(name: str) -> Iterator[None]:
+    """Around the tracing of a user function by eqbrain.`name`: a `TraceLeakError` raised
+    in it comes from a plain JAX transform nested inside, so its advice is replaced by
+    advice that fits (use eqbrain's in-place version of that transform, not
+    `eqbrain.jit`, which is already in use). The exception keeps its traceback."""
+    try:
+        yield
+    except TraceLeakError as err:
+        msg = str(err)
+        if _NESTED_MARKER not in msg:
+            head = msg.split(_FIX_MARKER, 1)[0]
+            err.args = (head + "\n" + NESTED_LEAK_ADVICE.format(name=name),)
+        raise
+
+
 def is_array(x: Any) -> bool:
-    """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array)."""
-    return isinstance(x, jax.Array | np.ndarray | Tracer)
+    """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array or scalar)."""
+    return isinstance(x, jax.Array | np.ndarray | np.generic | Tracer)
 
 
 def as_variables(states: Any) -> list[Variable]:
@@ -100,6 +132,7 @@ def discover(
                 st.restore()
 
     jax.eval_shape(probe, [v.raw_value for v in inputs], dyn)
+    touch_outer(found)
     return found, written
 
 
@@ -126,8 +159,27 @@ def write_back(variables: list[Variable], values: list) -> None:
 
 
 def touch_outer(variables: list[Variable]) -> None:
-    """Record `variables` in the enclosing eqbrain transform, if any (nested transforms)."""
+    """Record `variables` in the enclosing eqbrain transform, if any (nested transforms).
+
+    Every transform calls this for each caller Variable it uses -- read or written --
+    before it reads their values: an enclosing `eqbrain.jit` then feeds them in as
+    inputs instead of baking their values at trace time into the compiled code.
+    """
     outer = active_recorder()
     if outer is not None:
         for var in variables:
             outer.touch(var)
+
+
+def read_values(variables: list[Variable]) -> list:
+    """The values of the caller's `variables`, recorded in the enclosing transform first."""
+    touch_outer(variables)
+    return [v.raw_value for v in variables]
+
+
+def unwrap_variables(tree: Any) -> Any:
+    """`tree` with every Variable replaced by its value (BrainPy's operands of control flow
+    and loops may be Variables: they are read, as values)."""
+    return jtu.tree_map(
+        lambda x: x.value if isinstance(x, Variable) else x, tree, is_leaf=is_variable
+    )
