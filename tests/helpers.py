@@ -46,7 +46,10 @@ def make_b() -> B:
 
 def snapshot(model) -> list[tuple[int, np.ndarray]]:
     """(id, value copy) of every unique Variable: to show that nothing changed."""
-    return [(id(v), np.array(v.value)) for v in model.vars().unique().values()]
+    out = [(id(v), np.array(v.value)) for v in model.vars().unique().values()]
+    # Plain arrays (array fields, Equinox layers' weights) are state too.
+    out += [(k, np.array(x)) for d in model.state_dict().values() for k, x in d.items()]
+    return out
 
 
 def assert_unchanged(model, before) -> None:

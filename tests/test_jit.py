@@ -251,7 +251,7 @@ def test_plain_jit_inside_eqbrain_jit_leak_is_refused():
 
         inner(jnp.ones(2))
 
-    with pytest.raises(TraceLeakError, match="created outside"):
+    with pytest.raises(TraceLeakError, match="plain JAX transform nested inside"):
         eqbrain.jit(bad)()
     np.testing.assert_array_equal(v.value, np.zeros(2))
 

@@ -25,13 +25,13 @@ class Net(eqbrain.Module):
         return self.V.value
 
 
-def _check(run):
+def _check(run, advice=("eqx.filter_jit(step)(model)", "eqbrain.jit")):
     net = Net()
     with pytest.raises(TraceLeakError) as info:
         run(net)
     msg = str(info.value)
-    assert net.V._label in msg and "Variable" in msg
-    assert "eqx.filter_jit(step)(model)" in msg and "eqbrain.jit" in msg
+    assert net.V.label in msg and "Variable" in msg
+    assert all(a in msg for a in advice), msg
     np.testing.assert_array_equal(net.V.value, np.zeros(3))
     assert not isinstance(net.V.value, jax.core.Tracer)
 
@@ -56,26 +56,14 @@ def test_lax_scan():
     _check(lambda net: lax.scan(lambda c, x: (c, net.step(x)), None, jnp.ones((2, 3))))
 
 
-@pytest.mark.parametrize(
-    "inner",
-    [
-        lambda net, p: lax.cond(p, lambda: net.step(1.0), lambda: net.V.value),
-        lambda net, p: lax.switch(p.astype(int), [lambda: net.step(1.0), lambda: net.V.value]),
-        lambda net, p: lax.while_loop(lambda c: c < 2, lambda c: (net.step(1.0), c + 1)[1], 0),
-    ],
-    ids=["cond", "switch", "while_loop"],
-)
-def test_plain_lax_control_flow_inside_eqbrain_jit(inner):
-    # A nested plain JAX transform inside an eqbrain transform is not managed: the error
-    # advises eqbrain's in-place control flow (eqbrain.jit is in use already).
-    net = Net()
-    with pytest.raises(TraceLeakError) as info:
-        eqbrain.jit(lambda p: inner(net, p))(True)
-    msg = str(info.value)
-    assert net.V.label in msg and "nested inside eqbrain.jit" in msg
-    assert "eqbrain.cond" in msg and "eqbrain.while_loop" in msg
-    assert "filter_jit(step)(model)" not in msg
-    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+def test_lax_cond_inside_eqbrain_jit():
+    # A nested plain JAX transform inside an eqbrain transform is not managed either.
+    def run(net):
+        eqbrain.jit(lambda p: lax.cond(p, lambda: net.step(1.0), lambda: net.V.value))(True)
+
+    # The advice fits: eqbrain.jit is in use already; the nested part needs eqbrain's
+    # in-place control flow.
+    _check(run, advice=("plain JAX transform nested inside", "eqbrain.cond"))
 
 
 def test_functional_style_is_not_a_leak():

@@ -36,8 +36,10 @@ def test_write_keeps_cell_and_checks_shape():
     np.testing.assert_array_equal(v.value, [10.0])
     with pytest.raises(MathError) as e:
         v.value = 1.0
+    # BrainPy's message, then which Variable it is.
     assert str(e.value) == (
-        "The shape of the original data is (1,), while we got () with batch_axis=None."
+        "The shape of the original data is (1,), while we got () with batch_axis=None "
+        "(writing into Variable (f32[1]))."
     )
     np.testing.assert_array_equal(v.value, [10.0])
 

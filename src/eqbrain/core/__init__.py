@@ -3,10 +3,13 @@
 The other layers (transforms, dyn, optim, io) import only the names listed here.
 """
 
+from ._arrays import ArraySlot as ArraySlot, is_plain_array as is_plain_array
 from ._collect import (
+    array_entries as array_entries,
     collect_nodes as collect_nodes,
     collect_vars as collect_vars,
     entries as entries,
+    state_entries as state_entries,
     walk as walk,
 )
 from ._collector import ArrayCollector as ArrayCollector, Collector as Collector

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import equinox as eqx
 
+from ._arrays import ArraySlot, is_plain_array
 from ._collector import ArrayCollector, Collector
 from ._naming import name_of
 from ._variable import Variable
@@ -116,6 +117,52 @@ def entries(module: Any, nodes: list, variables: list) -> None:
             nodes.append((name, obj))
         elif k != _OTHER:
             _entry(obj, k, name, nodes, variables)
+
+
+def array_entries(module: Any, prefix: str = "") -> list[tuple[str, ArraySlot]]:
+    """This module's own plain arrays (outside Variables and child modules) as
+    (key, ArraySlot), keyed as Variables are (`attr`, `attr-0`, `attr-key`, `lin.weight`)."""
+    out: list[tuple[str, ArraySlot]] = []
+    d = _getattr(module, "__dict__")
+    for name in _dynamic_fields(type(module)):
+        _arrays_in(d.get(name), module, name, "attr", name, prefix, out)
+    return out
+
+
+def _arrays_in(
+    obj: Any, owner: Any, where: Any, how: str, key: str, prefix: str, out: list
+) -> None:
+    if is_plain_array(obj):
+        out.append((key, ArraySlot(owner, where, how, prefix + key)))
+        return
+    k = _kind(type(obj))
+    if k == _SEQ:
+        how = "item" if isinstance(obj, list) else "tuple"
+        for i, x in enumerate(obj):
+            _arrays_in(x, obj, i, how, f"{key}-{i}", prefix, out)
+    elif k == _MAP:
+        for name, x in obj.items():
+            _arrays_in(x, obj, name, "item", f"{key}-{name}", prefix, out)
+    elif k == _EQX:
+        d = _getattr(obj, "__dict__")
+        for name in _dynamic_fields(type(obj)):
+            _arrays_in(d.get(name), obj, name, "attr", f"{key}.{name}", prefix, out)
+
+
+def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
+    """Everything a checkpoint holds: every Variable and plain array of the tree, as
+    (key, Variable or ArraySlot), each Variable once, keyed as `vars(method)` keys."""
+    check_method(method)
+    out: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for path, node, own in walk(root):
+        prefix = (_name_of(node) + ".") if method == "absolute" else (path + "." if path else "")
+        for key, var in own:
+            if id(var) not in seen:
+                seen.add(id(var))
+                out.append((prefix + key, var))
+        out.extend((prefix + key, slot) for key, slot in array_entries(node, prefix))
+    return out
 
 
 def _entry(obj: Any, k: int, key: str, nodes: list, variables: list) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import jax
 
-from ._collect import collect_vars
+from ._collect import state_entries
 
 if TYPE_CHECKING:
     from ._module import Module
@@ -26,8 +26,9 @@ def platform_device(platform: str) -> Any:
 
 
 def move(module: Module, device: Any) -> None:
-    """`jax.device_put` every Variable of `module` onto `device` (a device or sharding)."""
-    variables = list(collect_vars(module).unique().values())
+    """`jax.device_put` every Variable and plain array of `module` onto `device` (a
+    device or sharding)."""
+    variables = [cell for _, cell in state_entries(module) if getattr(cell, "writable", True)]
     moved = jax.device_put([v.raw_value for v in variables], device)
     for var, value in zip(variables, moved):
         var.raw_value = value

@@ -1,8 +1,14 @@
-"""Splitting a model into its trainable Variables and everything else."""
+"""Splitting a model into what is trained and everything else.
+
+The rule, as in Equinox: every floating-point array is trained, unless it is held by a
+Variable that is not a `TrainVar`. So `TrainVar`s are trained, plain `Variable`s and
+`Parameter`s (state, constants) are not, and the weights of Equinox layers (and plain
+float array fields) held by an eqbrain model are, as they would be in Equinox.
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import equinox as eqx
 import jax.tree_util as jtu
@@ -12,17 +18,31 @@ from ._variable import is_trainable, is_variable
 _T = TypeVar("_T")
 
 
+def _trained(x: Any) -> bool:
+    if is_variable(x):
+        return is_trainable(x)
+    return eqx.is_inexact_array(x)
+
+
 def trainable_filter(model: _T) -> _T:
-    """A filter spec for `eqx.partition`: `True` at every `TrainVar`, `False` elsewhere."""
-    return jtu.tree_map(is_trainable, model, is_leaf=is_variable)
+    """A filter spec (a pytree of bools) for `eqx.partition` and `eqx.filter_grad`:
+    `True` at every `TrainVar` and every floating-point array outside Variables (an
+    Equinox layer's weights), `False` at other Variables and everything else.
+
+    ```python
+    params, static = eqx.partition(model, eqbrain.trainable_filter(model))
+    ```
+    """
+    return jtu.tree_map(_trained, model, is_leaf=is_variable)
 
 
 def partition_trainable(model: _T) -> tuple[_T, _T]:
     """Split `model` into `(trainable, rest)`; `eqx.combine(trainable, rest)` rebuilds it.
 
-    `trainable` holds the values of the `TrainVar`s (and `None` elsewhere); `rest` holds
-    every other array. Both keep the model's structure, so the usual Equinox pattern
-    works:
+    `trainable` holds the values of the `TrainVar`s and the floating-point arrays outside
+    Variables (Equinox layers' weights), `None` elsewhere; `rest` holds everything else
+    (other Variables' values, integer arrays, static fields). Both keep the model's
+    structure, so the usual Equinox pattern works:
 
     ```python
     params, static = eqbrain.partition_trainable(model)

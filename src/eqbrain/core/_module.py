@@ -116,11 +116,15 @@ class Module(eqx.Module):
         else:
             name = explicit
             _naming.register(name, self)
+        # Name every Variable of the subtree by its path from here (`Net0.E.V`); a parent
+        # built later renames them from its own name, so the outermost model wins.
         own: list = []
-        _collect.entries(self, [], own)
-        for key, var in own:
-            if var.label is None:
-                var.label = f"{name}.{key}"
+        for path, _, node_own in _collect.walk(self):
+            prefix = f"{name}.{path}." if path else f"{name}."
+            for key, var in node_own:
+                var.label = prefix + key
+            if not path:
+                own = node_own
         type(self)._after_init(self, own)
 
     def _after_init(self, own: list[tuple[str, Variable]]) -> None:

@@ -1,14 +1,16 @@
-"""`shard`: place a model's Variables on a device mesh by their `axis_names`."""
+"""`shard`: place a model's Variables on a device mesh by their `axis_names` (and its
+plain arrays, replicated)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import jax
 import jax.tree_util as jtu
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from ._collect import _node_base, state_entries
 from ._variable import Variable, is_variable
 
 _T = TypeVar("_T")
@@ -64,12 +66,22 @@ def shard(model: _T, mesh: Mesh, rules: Mapping[str, str | None] | None = None) 
     eqbrain.shard(net, mesh, {"batch": "data"})
     ```
     """
-    seen: dict[int, Variable] = {}
-    for leaf in jtu.tree_leaves(model, is_leaf=is_variable):
-        if isinstance(leaf, Variable):
-            seen.setdefault(id(leaf), leaf)
+    seen: dict[int, Any] = {}
+    if _node_base and isinstance(model, _node_base[0]):
+        # A module: its Variables and its plain arrays (Equinox layers' weights, which are
+        # replicated); arrays in tuples cannot be replaced and stay where they are.
+        for _, cell in state_entries(model):
+            if getattr(cell, "writable", True):
+                seen.setdefault(id(cell), cell)
+    else:
+        for leaf in jtu.tree_leaves(model, is_leaf=is_variable):
+            if isinstance(leaf, Variable):
+                seen.setdefault(id(leaf), leaf)
     variables = list(seen.values())
-    shardings = [sharding_of(v, mesh, rules) for v in variables]
+    replicated = NamedSharding(mesh, PartitionSpec())
+    shardings = [
+        sharding_of(v, mesh, rules) if isinstance(v, Variable) else replicated for v in variables
+    ]
     values = jax.device_put([v.raw_value for v in variables], shardings)
     for var, value in zip(variables, values):
         var.raw_value = value

@@ -2,6 +2,10 @@
 
 Every load is all-or-nothing: all values are checked (shape, dtype, tracer leaks) and,
 with `strict=True`, all keys, before the first Variable is written.
+
+The state is every Variable *and* every plain array the model holds (array fields, the
+weights of Equinox layers): see `_arrays`. Plain arrays are keyed as Variables are
+(`Net0.lin.weight`) and listed under the eqbrain node that holds them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._errors import MathError
-from ._collect import collect_vars, walk
+from ._arrays import ArraySlot
+from ._collect import array_entries, collect_vars, walk
 
 if TYPE_CHECKING:
     from ._module import Module
@@ -36,8 +41,17 @@ def state_dict(module: Module) -> dict[str, dict[str, Any]]:
                 "apart. Give them distinct names."
             )
         prefix = node.name + "."
-        out[node.name] = {prefix + k: v.value for k, v in own}
+        entry = {prefix + k: v.value for k, v in own}
+        entry.update((prefix + k, slot.raw_value) for k, slot in array_entries(node))
+        out[node.name] = entry
     return out
+
+
+def _own_state(node: Any) -> list[tuple[str, Any]]:
+    """A node's own Variables and plain arrays, as (absolute key, Variable or ArraySlot)."""
+    own: list[tuple[str, Any]] = list(collect_vars(node, level=0).items())
+    own.extend((node.name + "." + k, slot) for k, slot in array_entries(node))
+    return own
 
 
 def load_checked(
@@ -50,9 +64,12 @@ def load_checked(
     """Check everything, then write everything. `provided` is (key, value, target)."""
     plan: dict[int, tuple[Variable, Any]] = {}
     unexpected = []
+    readonly = []
     for key, value, var in provided:
         if var is None:
             unexpected.append(key)
+        elif isinstance(var, ArraySlot) and not var.writable:
+            readonly.append(key)
         else:
             try:
                 checked = var.check_value(value)  # check every key, even a shared cell's twin
@@ -61,9 +78,15 @@ def load_checked(
             plan.setdefault(id(var), (var, checked))  # but write each cell once
     missing = [key for key, var in expected if id(var) not in plan]
     if strict and (missing or unexpected):
+        cannot = (
+            f" Cannot restore (plain arrays in tuples, which cannot be replaced in place; "
+            f"hold them in a list or a Variable): {readonly}."
+            if readonly
+            else ""
+        )
         raise ValueError(
             f"Error(s) in loading the state of {where} (strict=True), nothing was "
-            f"loaded. Missing keys: {missing}. Unexpected keys: {unexpected}."
+            f"loaded. Missing keys: {missing}. Unexpected keys: {unexpected}.{cannot}"
         )
     for var, value in plan.values():
         var.write_value(value)
@@ -98,16 +121,19 @@ def load_state_dict(
 ) -> StateLoadResult:
     strict = _pop_strict(kwargs)
     if compatible == "v1":
-        variables = collect_vars(module)
-        provided = [(k, v, variables.get(k)) for k, v in _flat(state, "state").items()]
-        return load_checked(list(variables.items()), provided, module.name, warn, strict)
+        targets: dict[str, Any] = dict(collect_vars(module))
+        for _, node, _ in walk(module):
+            targets.update((node.name + "." + k, s) for k, s in array_entries(node))
+        provided = [(k, v, targets.get(k)) for k, v in _flat(state, "state").items()]
+        return load_checked(list(targets.items()), provided, module.name, warn, strict)
     if compatible != "v2":
         raise ValueError(f"compatible must be 'v1' or 'v2', not {compatible!r}.")
     expected = []
-    own_of: dict[str, dict[str, Variable]] = {}
+    own_of: dict[str, dict[str, Any]] = {}
     for _, node, own in walk(module):
         prefix = node.name + "."
         keyed = {prefix + k: v for k, v in own}
+        keyed.update((prefix + k, slot) for k, slot in array_entries(node))
         own_of[node.name] = keyed
         expected.extend(keyed.items())
     provided = []
@@ -119,12 +145,13 @@ def load_state_dict(
 
 
 def save_state(module: Module) -> dict[str, Any]:
-    """This node's own Variables (level 0), `{abs_key: value}`, as BrainPy's."""
-    return collect_vars(module, level=0).dict()
+    """This node's own Variables and plain arrays (level 0), `{abs_key: value}`, as
+    BrainPy's."""
+    return {k: v.raw_value for k, v in _own_state(module)}
 
 
 def load_state(module: Module, state: Mapping[str, Any], **kwargs) -> StateLoadResult:
     strict = _pop_strict(kwargs)
-    own = collect_vars(module, level=0)
+    own = dict(_own_state(module))
     provided = [(k, v, own.get(k)) for k, v in _flat(state, "state").items()]
     return load_checked(list(own.items()), provided, module.name, False, strict)

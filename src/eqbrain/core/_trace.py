@@ -11,6 +11,7 @@ running in one thread never sees (or records) the Variables another thread touch
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,13 @@ _EAGER = current_trace()  # the top-level (eval) trace, the same object in every
 def is_eager() -> bool:
     """Whether this thread runs at top level: no JAX transform is tracing."""
     return current_trace() == _EAGER
+
+
+# Every Variable takes the next serial number when it is created or unflattened. A
+# recorder ignores Variables newer than itself: copies made inside the function it traces
+# (by `jnp.sum(v)` flattening `v`, or by an `eqx.filter_jit` nested in it) are local to
+# the function, not cells of the caller.
+serials = itertools.count()
 
 
 class _Local(threading.local):
@@ -57,9 +65,10 @@ class StateTrace:
     `restore()` puts every recorded Variable back to the value it had when first touched.
     """
 
-    __slots__ = ("variables", "originals", "_ids", "written", "trace")
+    __slots__ = ("variables", "originals", "_ids", "written", "trace", "since")
 
     def __init__(self, variables: Any = ()):
+        self.since = next(serials)
         self.trace: Any = None
         self.variables: list[Variable] = []
         self.originals: list = []
@@ -69,8 +78,9 @@ class StateTrace:
             self.touch(v)
 
     def touch(self, var: Variable) -> None:
-        """Record `var` (once) with its current value."""
-        if id(var) not in self._ids:
+        """Record `var` (once) with its current value; Variables created since this
+        recorder started belong to the traced function and are not recorded."""
+        if id(var) not in self._ids and var._serial < self.since:
             self._ids[id(var)] = len(self.variables)
             self.variables.append(var)
             self.originals.append(var.raw_value)
@@ -78,7 +88,8 @@ class StateTrace:
     def mark_written(self, var: Variable) -> None:
         """Record `var` as written."""
         self.touch(var)
-        self.written.add(id(var))
+        if id(var) in self._ids:
+            self.written.add(id(var))
 
     def __contains__(self, var: Variable) -> bool:
         return id(var) in self._ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -14,29 +15,162 @@ import numpy as np
 from jax.core import Tracer
 
 from .._errors import MathError, TraceLeakError
-from ._trace import _local, current_trace, is_managed
+from ._trace import _EAGER, _local, current_trace, is_managed, serials
 
 _VALUE_KEY = jtu.GetAttrKey("value")
 
-TRACE_LEAK_MSG = """\
-Cannot write a traced value into {var}: that Variable was created outside the \
-transform being traced (jax.jit, eqx.filter_jit, jax.grad, jax.vmap, lax.scan, ...), \
-so the tracer would leak out of it.
+_LEAK = """\
+Cannot write {what} into {var}: {why}"""
+
+_WHY_TOP = """\
+that Variable was created outside the transform being traced (jax.jit, \
+eqx.filter_jit, jax.grad, jax.vmap, lax.scan, ...), {so}.
 Fix the call in one of two ways:
   - functional style: pass the model into the transformed function as an argument and \
 return it, e.g. `model = eqx.filter_jit(step)(model)`;
   - in-place style: use `eqbrain.jit`, `eqbrain.grad` or `eqbrain.for_loop`, which \
 write Variables back to the caller's cells."""
 
-LOST_WRITE_MSG = """\
-Cannot write into {var} here: that Variable was created outside the transform being \
-traced (jax.jit, eqx.filter_jit, jax.vmap, lax.scan, ...), and a write made while \
-tracing happens once, at trace time, and is lost on every later call.
-Fix the call in one of two ways:
-  - functional style: pass the model into the transformed function as an argument and \
-return it, e.g. `model = eqx.filter_jit(step)(model)`;
-  - in-place style: use `eqbrain.jit`, `eqbrain.grad` or `eqbrain.for_loop`, which \
-write Variables back to the caller's cells."""
+_WHY_COPY = """\
+that Variable belongs to a copy of the model made by an outer transform (the model was \
+passed into it), and it is written inside a nested transform (lax.scan, lax.cond, \
+lax.while_loop, jax.vmap, jax.jit, ...) it was not passed into, {so}.
+Pass the model (or the values) through the nested transform too -- as its carry or \
+operand, returning the new values -- or use eqbrain's in-place forms \
+(`eqbrain.for_loop`, `eqbrain.scan`), which carry Variables for you."""
+
+_WHY_NESTED = """\
+an eqbrain transform is tracing this Variable, but the write comes from a plain JAX \
+transform nested inside it (lax.cond, lax.while_loop, lax.switch, jax.vmap, jax.jit, \
+...), {so}.
+Use eqbrain's in-place forms for the nested part (`eqbrain.for_loop`, `eqbrain.scan`, \
+`eqbrain.cond`, `eqbrain.while_loop`), or return the new value from the nested \
+transform and write it into the Variable outside it."""
+
+_SO_TRACER = "so the tracer would leak out of it"
+_SO_LOST = (
+    "and a write made while tracing happens once, at trace time, and is lost on every later call"
+)
+
+
+class _Label:
+    """A Variable's name in messages (`Net0.E.V`), kept in its aux data so that copies
+    made by pytree transforms keep it. Every label compares equal to every other: a
+    label never splits a treedef."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | None):
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Label)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"_Label({self.text!r})"
+
+
+_NO_LABEL = _Label(None)
+
+
+_SCALARS = (bool, int, float, complex)
+
+
+def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
+    """Why casting `source` to `cast`'s dtype loses values, or None if it does not."""
+    if np.issubdtype(cast.dtype, np.inexact) and np.issubdtype(source.dtype, np.inexact):
+        if np.iscomplexobj(source) and not np.iscomplexobj(cast) and np.any(source.imag):
+            return "its imaginary part would be dropped"
+        if np.any(np.isfinite(source) & ~np.isfinite(cast)):
+            return f"values overflow {cast.dtype}"
+        return None
+    # Integers (into integers, or into floats) must come back exactly.
+    with np.errstate(invalid="ignore", over="ignore"):
+        back = cast.astype(source.dtype)
+    if not np.array_equal(back, source):
+        return f"values do not fit {cast.dtype}"
+    return None
+
+
+def to_array(new: Any, dtype: Any, what: str) -> Any:
+    """`new` as a JAX array (or tracer) of `dtype`, or `MathError` if values would be lost.
+
+    The one rule for every write into a Variable (construction, `.value =`, `update`,
+    `[]=`, state loads, `assign`, checkpoint files): JAX values keep their dtype (a weakly
+    typed one may take `dtype` of the same kind, as JAX promotion would); anything else
+    (NumPy arrays, lists, Python scalars) is converted when NumPy casts it safely, or
+    when its values survive the cast (integers that fit, floats that stay finite).
+    """
+    dtype = np.dtype(dtype)
+    if isinstance(new, jax.Array | Tracer):
+        if new.dtype != dtype and _is_weak(new) and np.can_cast(new.dtype, dtype, "same_kind"):
+            return jax.lax.convert_element_type(new, dtype)
+        return new
+    scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
+    try:
+        src = np.asarray(new)
+    except (TypeError, ValueError) as e:
+        raise MathError(
+            f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
+            f"an array ({e})."
+        ) from None
+    if src.dtype == object or src.dtype.kind in "SUV":
+        raise MathError(
+            f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
+            "an array of numbers."
+        )
+    if src.dtype == dtype or np.can_cast(src.dtype, dtype, "safe"):
+        return jnp.asarray(src, dtype=dtype)
+    if not (isinstance(new, _SCALARS) or np.can_cast(src.dtype, dtype, "same_kind")):
+        raise MathError(
+            f"The dtype of the original data is {dtype}, while we got {src.dtype}: "
+            f"writing it into {what} would change its kind of values. Convert it "
+            f"explicitly (`x.astype({dtype.name!r})`) if that is what you mean."
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = src.astype(dtype)
+    why = _lost(src, cast)
+    if why is not None:
+        shown = f" {new!r}" if scalar else ""
+        raise MathError(
+            f"Cannot write {src.dtype} data{shown} into {what} of dtype {dtype}: {why}. "
+            "Write values that fit, use a Variable of a wider dtype, or enable 64-bit "
+            "types with `jax.config.update('jax_enable_x64', True)`."
+        )
+    return jnp.asarray(cast)
+
+
+def check_shape_dtype(
+    new: Any, shape: tuple[int, ...], dtype: Any, batch_axis: int | None, what: str
+) -> Any:
+    """`new` (an array from `to_array`) if it has `shape` (up to `batch_axis`) and
+    `dtype`, else `MathError` with BrainPy's message; a weakly typed value is made strong
+    (it would make jit retrace)."""
+    new_shape = tuple(new.shape)
+    if shape != new_shape and (
+        batch_axis is None
+        or len(shape) != len(new_shape)
+        or shape_without(shape, batch_axis) != shape_without(new_shape, batch_axis)
+    ):
+        raise MathError(
+            f"The shape of the original data is {shape}, while we got "
+            f"{new_shape} with batch_axis={batch_axis} (writing into {what})."
+        )
+    if new.dtype != dtype:
+        raise MathError(
+            f"The dtype of the original data is {dtype}, while we got {new.dtype} "
+            f"(writing into {what})."
+        )
+    if _is_weak(new):
+        new = jax.lax.convert_element_type(new, dtype)
+    return new
+
+
+def _is_weak(x: Any) -> bool:
+    return bool(getattr(x.aval if isinstance(x, Tracer) else x, "weak_type", False))
 
 
 def _shape_of(x) -> tuple[int, ...]:
@@ -85,6 +219,7 @@ class Variable:
         "_axis_names",
         "_trace",
         "_label",
+        "_serial",
         "__weakref__",
     )
 
@@ -107,13 +242,27 @@ class Variable:
             and all(isinstance(s, int) for s in value_or_size)
         ):
             value = jnp.zeros(value_or_size, dtype=dtype)
-        else:
-            # An explicit dtype also drops JAX's weak type (`Variable(1.0)` is strong f32).
-            dtype = jnp.result_type(value_or_size) if dtype is None else dtype
+        elif isinstance(value_or_size, jax.Array | Tracer):
+            # An explicit dtype also drops JAX's weak type.
+            dtype = value_or_size.dtype if dtype is None else dtype
             value = jnp.asarray(value_or_size, dtype=dtype)
+        else:
+            # Lists, NumPy arrays, Python scalars: JAX's default dtype for them (`1.0` is a
+            # strong f32), and no value lost on the way (`2**40` does not fit int32).
+            if dtype is None:
+                try:
+                    dtype = jax.dtypes.canonicalize_dtype(np.asarray(value_or_size).dtype)
+                except (TypeError, ValueError):
+                    dtype = np.dtype(object)
+            value = to_array(value_or_size, dtype, f"a new {type(self).__name__}")
         ndim = np.ndim(value)
         if batch_axis is not None:
-            if not isinstance(batch_axis, int) or not -ndim <= batch_axis < max(ndim, 1):
+            if ndim == 0:
+                raise MathError(
+                    f"batch_axis={batch_axis!r} was given for a scalar value: a scalar has "
+                    "no axis to batch. Give a value with a batch axis, e.g. shape (1,)."
+                )
+            if not isinstance(batch_axis, int) or not -ndim <= batch_axis < ndim:
                 raise MathError(
                     f"batch_axis={batch_axis!r} is out of range for a value of shape "
                     f"{_shape_of(value)}."
@@ -132,7 +281,8 @@ class Variable:
         self._batch_axis = batch_axis
         self._axis_names = axis_names
         self._trace = current_trace()
-        self._label = None
+        self._label = _NO_LABEL
+        self._serial = next(serials)
 
     # -- pytree -----------------------------------------------------------------------
 
@@ -141,19 +291,19 @@ class Variable:
         _register(cls)
 
     def _tree_flatten(self):
-        return (self._value,), (self._batch_axis, self._axis_names)
+        return (self._value,), (self._batch_axis, self._axis_names, self._label)
 
     def _tree_flatten_with_keys(self):
-        return ((_VALUE_KEY, self._value),), (self._batch_axis, self._axis_names)
+        return ((_VALUE_KEY, self._value),), (self._batch_axis, self._axis_names, self._label)
 
     @classmethod
     def _tree_unflatten(cls, aux, children):
         # Accept any child (None, tree_at sentinels, ShapeDtypeStruct, tracers).
         self = object.__new__(cls)
         self._value = children[0]
-        self._batch_axis, self._axis_names = aux
+        self._batch_axis, self._axis_names, self._label = aux
         self._trace = current_trace()
-        self._label = None
+        self._serial = next(serials)
         return self
 
     # -- the value --------------------------------------------------------------------
@@ -207,11 +357,11 @@ class Variable:
     @property
     def label(self) -> str | None:
         """The path that names this Variable in error messages (`Net0.E.V`), if known."""
-        return self._label
+        return self._label.text
 
     @label.setter
     def label(self, label: str | None) -> None:
-        self._label = label
+        self._label = _Label(label)
 
     def describe(self) -> str:
         """`Variable 'Net0.E.V' (f32[4000])`: how errors name this Variable."""
@@ -221,49 +371,26 @@ class Variable:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
         if isinstance(new, Variable):
             new = new._value
-        if not isinstance(new, jax.Array | Tracer):
-            scalar = isinstance(new, bool | int | float | complex)
-            try:
-                arr = jnp.asarray(new)
-            except TypeError as e:
-                raise MathError(
-                    f"Cannot write an object of type {type(new).__name__} into "
-                    f"{self._describe()}: it is not an array."
-                ) from e
-            if (
-                scalar
-                and arr.dtype != self.dtype
-                and np.can_cast(arr.dtype, self.dtype, casting="same_kind")
-            ):
-                arr = arr.astype(self.dtype)
-            new = arr
-        old_shape, new_shape = self.shape, tuple(new.shape)
-        axis = self._batch_axis
-        if old_shape != new_shape and (
-            axis is None
-            or len(old_shape) != len(new_shape)
-            or shape_without(old_shape, axis) != shape_without(new_shape, axis)
-        ):
-            raise MathError(
-                f"The shape of the original data is {old_shape}, while we got "
-                f"{new_shape} with batch_axis={axis}."
-            )
-        if new.dtype != self.dtype:
-            raise MathError(
-                f"The dtype of the original data is {self.dtype}, while we got {new.dtype}."
-            )
-        if getattr(new.aval if isinstance(new, Tracer) else new, "weak_type", False):
-            # A weakly typed value (`jnp.full(3, 1.0)`) would make jit retrace.
-            new = jax.lax.convert_element_type(new, self.dtype)
-        return new
+        what = self._describe()
+        new = to_array(new, self.dtype, what)
+        return check_shape_dtype(new, self.shape, self.dtype, self._batch_axis, what)
 
     def _guard_leak(self, new: Any) -> None:
         if self._trace != current_trace() and not is_managed(self):
-            msg = TRACE_LEAK_MSG if isinstance(new, Tracer) else LOST_WRITE_MSG
-            raise TraceLeakError(msg.format(var=self._describe()))
+            so = _SO_TRACER if isinstance(new, Tracer) else _SO_LOST
+            if _local.stack:
+                why = _WHY_NESTED
+            elif self._trace == _EAGER:
+                why = _WHY_TOP
+            else:
+                why = _WHY_COPY
+            what = "a traced value" if isinstance(new, Tracer) else "a value"
+            raise TraceLeakError(
+                _LEAK.format(what=what, var=self._describe(), why=why.format(so=so))
+            )
 
     def _describe(self) -> str:
-        label = f" {self._label!r}" if self._label else ""
+        label = f" {self._label.text!r}" if self._label.text else ""
         return f"{type(self).__name__}{label} ({_summary(self._value)})"
 
     def update(self, value: Any) -> None:
@@ -351,6 +478,39 @@ class Variable:
 
     def __invert__(self):
         return ~self.value
+
+    def __jax_array__(self):
+        # `jnp.exp(v)`, `jnp.sum(v)`, `jax.nn.relu(v)`: JAX reads the value (and an eqbrain
+        # transform records the read). `lax` primitives take `v.value`.
+        return self.value
+
+    def __getattr__(self, name: str) -> Any:
+        # The array methods BrainPy code calls on a Variable (`v.max()`, `v.flatten()`,
+        # `v.at[...]`, `v.clip(...)`, ...): those of the value. They return new arrays.
+        if name.startswith("_") or not hasattr(jax.Array, name):
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r} (a Variable "
+                "offers the array methods of its value, e.g. `v.max()`, `v.flatten()`)."
+            )
+        return getattr(self.value, name)
+
+    @property
+    def size_without_batch(self) -> int:
+        """The number of elements of one batch entry (BrainPy's `size_without_batch`)."""
+        return math.prod(shape_without(self.shape, self._batch_axis))
+
+    @property
+    def varshape(self) -> tuple[int, ...]:
+        """The shape without the batch axis (BrainPy's `varshape`)."""
+        return shape_without(self.shape, self._batch_axis)
+
+    def to_numpy(self) -> np.ndarray:
+        """The value as a NumPy array (BrainPy's `to_numpy`)."""
+        return np.asarray(self.value)
+
+    def to_jax(self) -> Any:
+        """The value as a JAX array (BrainPy's `to_jax`)."""
+        return self.value
 
     def astype(self, dtype):
         return self.value.astype(dtype)
@@ -443,6 +603,22 @@ def is_variable(x: Any) -> bool:
     return isinstance(x, Variable)
 
 
+_IS_TRAINABLE_ON_ARRAY = """\
+eqbrain.is_trainable was called on an array, not a Variable: used as a filter in \
+`eqx.partition(model, eqbrain.is_trainable)` it never sees Variables (their values are \
+the leaves), so it would select nothing. Use the filter spec \
+`eqx.partition(model, eqbrain.trainable_filter(model))` (or \
+`eqbrain.partition_trainable(model)`), which also trains the weights of Equinox layers."""
+
+
 def is_trainable(x: Any) -> bool:
-    """Whether `x` is a trainable Variable (`TrainVar`)."""
+    """Whether `x` is a trainable Variable (`TrainVar`).
+
+    For `jtu.tree_map(..., is_leaf=eqbrain.is_variable)` and collectors. Called on an
+    array it raises `TypeError` instead of answering `False`: as an `eqx.partition`
+    filter it would silently select nothing; `eqbrain.trainable_filter(model)` is the
+    filter spec for that.
+    """
+    if isinstance(x, jax.Array | np.ndarray | Tracer):
+        raise TypeError(_IS_TRAINABLE_ON_ARRAY)
     return isinstance(x, TrainVar)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core import TrainVar, walk
+from ..core import TrainVar, Variable, array_entries, walk
 
 if TYPE_CHECKING:
     from ..core import Module
@@ -141,7 +141,10 @@ def summary(model: Module) -> Summary:
         label = path or "(root)"
         rows.append(SummaryRow("node", label, f"{type(node).__name__} {node.name!r}"))
         prefix = path + "." if path else ""
-        for key, var in own:
+        # Its Variables, then the plain arrays it holds (Equinox layers' weights): state
+        # too, trained when floating point.
+        cells = list(own) + array_entries(node)
+        for key, var in cells:
             vpath = prefix + key
             value = var.raw_value
             shape = tuple(np.shape(value))
@@ -151,12 +154,13 @@ def summary(model: Module) -> Summary:
                 SummaryRow(
                     "var",
                     vpath,
-                    type(var).__name__,
+                    type(var).__name__ if isinstance(var, Variable) else "array",
                     shape,
                     dtype.name,
                     params,
                     params * dtype.itemsize,
-                    isinstance(var, TrainVar),
+                    isinstance(var, TrainVar)
+                    or (not isinstance(var, Variable) and np.issubdtype(dtype, np.inexact)),
                     seen.get(id(var)),
                 )
             )
