@@ -20,7 +20,6 @@ from ..core import StateTrace, Variable, current_trace
 from ._engine import (
     check_outputs,
     discover,
-    nested_leak_advice,
     outer_variables,
     read_values,
     unwrap_variables,
@@ -64,16 +63,15 @@ def _as_callable(branch: Any) -> Callable:
     return lambda *_: value
 
 
-def _discover_all(fns: Sequence[Callable], ops: tuple, name: str) -> tuple[list, set[int]]:
+def _discover_all(fns: Sequence[Callable], ops: tuple) -> tuple[list, set[int]]:
     """The caller Variables touched by any of `fns`, and the ids of those written."""
     found: dict[int, Variable] = {}
     written: set[int] = set()
-    with nested_leak_advice(name):
-        for fn in fns:
-            f_found, f_written = discover(lambda o, fn=fn: fn(*o), [], ops, [])
-            for v in f_found:
-                found.setdefault(id(v), v)
-            written |= f_written
+    for fn in fns:
+        f_found, f_written = discover(lambda o, fn=fn: fn(*o), [], ops, [])
+        for v in f_found:
+            found.setdefault(id(v), v)
+        written |= f_written
     return list(found.values()), written
 
 
@@ -116,11 +114,10 @@ class _Managed:
 
 
 def _branching(select: Callable, fns: list[Callable], ops: tuple, name: str) -> Any:
-    found, written = _discover_all(fns, ops, name)
+    found, written = _discover_all(fns, ops)
     states = [v for v in found if id(v) in written]
     managed = _Managed(states, name)
-    with nested_leak_advice(name):
-        out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
+    out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
     write_back(states, new)
     return out
 
@@ -241,8 +238,8 @@ def while_loop(body_fun: Callable, cond_fun: Callable, operands: Any) -> Any:
     ```
     """
     ops = _as_tuple(operands)
-    found, written = _discover_all([body_fun], ops, "while_loop")
-    c_found, c_written = _discover_all([cond_fun], ops, "while_loop")
+    found, written = _discover_all([body_fun], ops)
+    c_found, c_written = _discover_all([cond_fun], ops)
     if c_written:
         var = next(v for v in c_found if id(v) in c_written)
         raise ValueError(_COND_WRITES_MSG.format(var=var.describe()))
@@ -273,7 +270,6 @@ def while_loop(body_fun: Callable, cond_fun: Callable, operands: Any) -> Any:
         return new, tuple(out)
 
     init = (read_values(states), ops)
-    with nested_leak_advice("while_loop"):
-        final, out = lax.while_loop(cond_f, body_f, init)
+    final, out = lax.while_loop(cond_f, body_f, init)
     write_back(states, final)
     return out

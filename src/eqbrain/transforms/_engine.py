@@ -12,8 +12,7 @@ back into the caller's cells once the compiled call has returned.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jax
@@ -21,7 +20,6 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from .._errors import TraceLeakError
 from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable
 
 RETURN_VARIABLE_MSG = """\
@@ -33,35 +31,6 @@ into the caller's cell already. Return `v.value` instead of `v` (or use \
 STATES_TYPE_MSG = """\
 `states=` takes Variables: a Variable, a list/tuple/dict of them, an ArrayCollector \
 (`net.vars()`), or a module (all its Variables); got {what}."""
-
-
-NESTED_LEAK_ADVICE = """\
-This write comes from a plain JAX transform (lax.cond, lax.switch, lax.while_loop, \
-lax.fori_loop, lax.scan, jax.jit, jax.vmap, ...) nested inside eqbrain.{name}; eqbrain \
-manages the traces of its own transforms only. Inside eqbrain.{name}, use the in-place \
-version of that transform: eqbrain.cond or eqbrain.ifelse for lax.cond/lax.switch, \
-eqbrain.while_loop for lax.while_loop, eqbrain.for_loop or eqbrain.scan for \
-lax.fori_loop/lax.scan, eqbrain.jit for jax.jit. Or return the new value from the JAX \
-transform and write it into the Variable outside it."""
-
-_FIX_MARKER = "\nFix the call"
-_NESTED_MARKER = "This write comes from a plain JAX transform"
-
-
-@contextlib.contextmanager
-def nested_leak_advice(name: str) -> Iterator[None]:
-    """Around the tracing of a user function by eqbrain.`name`: a `TraceLeakError` raised
-    in it comes from a plain JAX transform nested inside, so its advice is replaced by
-    advice that fits (use eqbrain's in-place version of that transform, not
-    `eqbrain.jit`, which is already in use). The exception keeps its traceback."""
-    try:
-        yield
-    except TraceLeakError as err:
-        msg = str(err)
-        if _NESTED_MARKER not in msg:
-            head = msg.split(_FIX_MARKER, 1)[0]
-            err.args = (head + "\n" + NESTED_LEAK_ADVICE.format(name=name),)
-        raise
 
 
 def is_array(x: Any) -> bool:

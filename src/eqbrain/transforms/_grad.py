@@ -18,7 +18,6 @@ from jax.core import Tracer
 from ..core import StateTrace, Variable, current_trace, is_variable
 from ._engine import (
     check_outputs,
-    nested_leak_advice,
     outer_variables,
     read_values,
     touch_outer,
@@ -134,8 +133,7 @@ class Diff:
             return value, (value, aux, new)
 
         var_values = read_values(variables)
-        with nested_leak_advice(self._name):
-            derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
+        derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
         touch_outer(side["found"])  # read-only Variables too: an enclosing jit feeds them
         write_back(side["changed"], new)
         return derivs, value, aux

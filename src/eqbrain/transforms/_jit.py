@@ -19,7 +19,6 @@ from ._engine import (
     check_outputs,
     discover,
     is_array,
-    nested_leak_advice,
     outer_variables,
     touch_outer,
     write_back,
@@ -203,20 +202,18 @@ class _Jitted:
         entry = self._cache.get(key)
         if entry is None:
             mask = self._donation_mask(args, kwargs) if self._donates else ()
-            with nested_leak_advice("jit"):
-                entry = self._compile(key, dyn, arg_vars, treedef, mask)
+            entry = self._compile(key, dyn, arg_vars, treedef, mask)
         states = arg_vars + entry.closure if arg_vars else entry.closure
         if active_recorder() is not None:
             touch_outer(states)  # nested: the enclosing transform feeds their values in
         outer, _calling.states = _calling.states, states
         try:
-            with nested_leak_advice("jit"):
-                if entry.mask:
-                    kept = [x for x, d in zip(dyn, entry.mask) if not d]
-                    given = [x for x, d in zip(dyn, entry.mask) if d]
-                    outs, new = entry.jitted([v.raw_value for v in states], kept, given)
-                else:
-                    outs, new = entry.jitted([v.raw_value for v in states], dyn)
+            if entry.mask:
+                kept = [x for x, d in zip(dyn, entry.mask) if not d]
+                given = [x for x, d in zip(dyn, entry.mask) if d]
+                outs, new = entry.jitted([v.raw_value for v in states], kept, given)
+            else:
+                outs, new = entry.jitted([v.raw_value for v in states], dyn)
         finally:
             _calling.states = outer
         written = entry.written

@@ -17,7 +17,6 @@ from ._engine import (
     check_outputs,
     discover,
     is_array,
-    nested_leak_advice,
     read_values,
     unwrap_variables,
     write_back,
@@ -131,8 +130,7 @@ def _scan(
     init_abstract = jtu.tree_map(
         lambda x: jax.ShapeDtypeStruct(jnp.shape(x), jnp.result_type(x)), init
     )
-    with nested_leak_advice("scan"):
-        found, written = discover(lambda d: f(*d), [], (init_abstract, x0), [])
+    found, written = discover(lambda d: f(*d), [], (init_abstract, x0), [])
     # Only the Variables the body writes are carried; the ones it only reads (weights,
     # connectivity) stay loop constants, as they would in a hand-written scan.
     states = [v for v in found if id(v) in written]
@@ -159,15 +157,14 @@ def _scan(
         return (new, c, i), y
 
     step = jax.checkpoint(body) if remat else body
-    with nested_leak_advice("scan"):
-        (final, carry, _), ys = lax.scan(
-            step,
-            (read_values(states), init, None if bar is None else jnp.int32(0)),
-            xs,
-            length=length,
-            reverse=reverse,
-            unroll=unroll,
-        )
+    (final, carry, _), ys = lax.scan(
+        step,
+        (read_values(states), init, None if bar is None else jnp.int32(0)),
+        xs,
+        length=length,
+        reverse=reverse,
+        unroll=unroll,
+    )
     write_back(states, final)
     return carry, ys
 
