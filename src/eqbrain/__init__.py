@@ -63,8 +63,23 @@ from .io._checkpoint import (
 from .io._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from .io._summary import Summary as Summary, summary as summary
 
-# -- in-place transforms (the `parity` branch: issue 10) ------------------------------
+# isort: split
+# -- in-place transforms and BrainPy parity (the `parity` branch, issue 10) -------------
+from .core._collector import TensorCollector as TensorCollector
+from .core._containers import (
+    node_dict as node_dict,
+    node_list as node_list,
+    var_dict as var_dict,
+    var_list as var_list,
+)
 from .transforms._control import cond as cond, ifelse as ifelse, while_loop as while_loop
+from .transforms._function import (
+    FunAsObject as FunAsObject,
+    ObjectTransform as ObjectTransform,
+    Partial as Partial,
+    function as function,
+    to_object as to_object,
+)
 from .transforms._grad import grad as grad, value_and_grad as value_and_grad
 from .transforms._jacobian import (
     hessian as hessian,
@@ -77,7 +92,7 @@ from .transforms._jit import cls_jit as cls_jit, jit as jit
 from .transforms._progress import ProgressBar as ProgressBar
 from .transforms._scan import for_loop as for_loop, scan as scan
 
-# -- end of the transforms block -------------------------------------------------------
+# -- end of the transforms block --------------------------------------------------------
 
 try:
     __version__ = _version("eqbrain")

@@ -192,3 +192,9 @@ for _cls in (VarList, NodeList):
     _register_list(_cls)
 for _cls in (VarDict, NodeDict):
     _register_dict(_cls)
+
+# BrainPy's lower-case names for the containers.
+var_list = VarList
+var_dict = VarDict
+node_list = NodeList
+node_dict = NodeDict

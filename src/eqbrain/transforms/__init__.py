@@ -1,6 +1,13 @@
 """In-place transforms: `jit`, `grad` and the Jacobian family, loops and control flow."""
 
 from ._control import cond as cond, ifelse as ifelse, while_loop as while_loop
+from ._function import (
+    FunAsObject as FunAsObject,
+    ObjectTransform as ObjectTransform,
+    Partial as Partial,
+    function as function,
+    to_object as to_object,
+)
 from ._grad import grad as grad, value_and_grad as value_and_grad
 from ._jacobian import (
     hessian as hessian,
