@@ -178,8 +178,9 @@ def hessian(
     Variables; those changed during the call are written back). The blocks are arranged
     as the gradients of `eqbrain.grad`, twice: with only `grad_vars` (or only
     `argnums`), `hess[a][b]` is the block of the second derivative with respect to
-    entries `a` and `b`; with both, `hess` is `((vars_vars, vars_args),
-    (args_vars, args_args))`.
+    entries `a` and `b`. With both, `hess` is `(var_rows, arg_rows)`: `var_rows` is
+    shaped like `grad_vars`, `arg_rows` like `argnums`, and each row is a
+    `(var_blocks, arg_blocks)` pair shaped the same way (BrainPy refuses this case).
 
     **Arguments:**
 
