@@ -228,17 +228,25 @@ def bench_brainpy(n: int, calls: int) -> tuple[float, float]:
 # -- a changing Python scalar argument ---------------------------------------------------
 
 
-def _scalar_calls(step, block, n_values: int) -> float:
-    """Seconds for `n_values` calls with distinct Python floats (compilations included)."""
+def _scalar_calls(step, block, n_values: int) -> tuple[float, float]:
+    """(seconds for `n_values` calls with distinct Python floats, compilations included;
+    the median call in ms)."""
     x = jnp.ones(4)
     block(step(x, 0.25))  # warm: the first compilation is not what this measures
-    t0 = time.perf_counter()
-    for i in range(n_values):
-        block(step(x, 0.5 + i))
-    return time.perf_counter() - t0
+    times = []
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(n_values):
+            t0 = time.perf_counter()
+            block(step(x, 0.5 + i))
+            times.append(time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return sum(times), statistics.median(times) * 1e3
 
 
-def scalar_raw(n_values: int) -> float:
+def scalar_raw(n_values: int) -> tuple[float, float]:
     @jax.jit
     def step(x, scale):
         _count("raw jax.jit")
@@ -247,7 +255,7 @@ def scalar_raw(n_values: int) -> float:
     return _scalar_calls(step, jax.block_until_ready, n_values)
 
 
-def scalar_eqbrain(n_values: int) -> float:
+def scalar_eqbrain(n_values: int) -> tuple[float, float]:
     v = eqbrain.Variable(jnp.zeros(4))
 
     @eqbrain.jit
@@ -259,7 +267,7 @@ def scalar_eqbrain(n_values: int) -> float:
     return _scalar_calls(step, jax.block_until_ready, n_values)
 
 
-def scalar_brainpy(n_values: int) -> float:
+def scalar_brainpy(n_values: int) -> tuple[float, float]:
     import brainpy.math as bm
 
     v = bm.Variable(jnp.zeros(4))
@@ -282,16 +290,16 @@ SCALAR_BENCHES = [
 
 def scalar_table(n_values: int) -> None:
     print(f"\nA changing Python float argument: {n_values} distinct values after the first\n")
-    print("| variant | s for all calls | ms/call | traces |")
+    print("| variant | s for all calls | median ms/call | traces |")
     print("|---|---|---|---|")
     for name, bench in SCALAR_BENCHES:
         TRACES.pop(name, None)
         try:
-            total = bench(n_values)
+            total, median = bench(n_values)
         except ImportError as e:
             print(f"| {name} | not installed ({e}) | | |")
             continue
-        print(f"| {name} | {total:.3f} | {total / n_values * 1e3:.2f} | {TRACES.get(name, 0)} |")
+        print(f"| {name} | {total:.4f} | {median:.3f} | {TRACES.get(name, 0)} |")
 
 
 BENCHES = [
