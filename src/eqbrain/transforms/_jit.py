@@ -53,7 +53,7 @@ class _Entry:
     def __init__(self):
         self.closure: list[Variable] = []
         self.written: list[int] = []
-        self.jitted: Callable = _unset
+        self.jitted: Any = _unset
         self.flat: Callable = _unset
         self.out_def: Any = None
         self.out_static: tuple = ()
