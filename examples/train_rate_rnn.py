@@ -93,7 +93,8 @@ def main(n_steps: int = 1500, seed: int = 0, verbose: bool = True) -> tuple[floa
     if verbose:
         print(
             f"loss {first:.4f} -> {last:.4f} ({first / last:.0f}x lower) in {n_steps} steps, "
-            f"{time.perf_counter() - start:.1f} s; the schedule ran {int(opt.lr.calls)} times"
+            f"{time.perf_counter() - start:.1f} s; "
+            f"the schedule ran {int(opt.lr.last_call) + 1} times"
         )
     return first, last
 

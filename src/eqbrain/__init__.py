@@ -2,7 +2,7 @@
 
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
-from . import optim as optim
+from . import dyn as dyn, optim as optim
 from ._errors import (
     MathError as MathError,
     TraceLeakError as TraceLeakError,
@@ -48,6 +48,38 @@ from .dyn._projection import AlignPostProj as AlignPostProj
 from .dyn._runner import Runner as Runner, run as run
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
+
+# -- models: neurons, rate models, synapses and outputs (issue 11) ----------------------
+from .dyn.neurons import (
+    FHN as FHN,
+    HH as HH,
+    AdEx as AdEx,
+    AdExIF as AdExIF,
+    AdExIFRef as AdExIFRef,
+    ExpIF as ExpIF,
+    ExpIFRef as ExpIFRef,
+    Izhikevich as Izhikevich,
+    IzhikevichRef as IzhikevichRef,
+    Lif as Lif,
+    LifRef as LifRef,
+    OUProcess as OUProcess,
+    QuaIF as QuaIF,
+    QuaIFRef as QuaIFRef,
+    Reservoir as Reservoir,
+    RNNCell as RNNCell,
+)
+from .dyn.synapses import (
+    AMPA as AMPA,
+    NMDA as NMDA,
+    STD as STD,
+    STP as STP,
+    Alpha as Alpha,
+    DualExpon as DualExpon,
+    GABAa as GABAa,
+    MgBlock as MgBlock,
+)
+
+# -- end of models ----------------------------------------------------------------------
 from .io._brainpy import (
     BrainPyFormatError as BrainPyFormatError,
     load_brainpy as load_brainpy,
@@ -62,6 +94,7 @@ from .io._checkpoint import (
 )
 from .io._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from .io._summary import Summary as Summary, summary as summary
+from .optim._clip import clip_by_norm as clip_by_norm  # optim block (BrainPy's bm.clip_by_norm)
 
 # isort: split
 # -- in-place transforms and BrainPy parity (the `parity` branch, issue 10) -------------

@@ -44,4 +44,5 @@ from ._variable import (
     is_trainable as is_trainable,
     is_variable as is_variable,
     shape_without as shape_without,
+    write_all as write_all,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 import jax.tree_util as jtu
 
-from ._variable import Variable
+from ._variable import Variable, write_all
 
 
 class _CollectorTypeError(TypeError, AssertionError):
@@ -182,9 +182,7 @@ class ArrayCollector(Collector):
         unknown = [k for k in inputs if k not in self]
         if unknown:
             raise KeyError(f"No Variable named {unknown} in this collector.")
-        checked = [(self[k], self[k].check_value(v)) for k, v in inputs.items()]
-        for var, value in checked:
-            var.write_value(value)
+        write_all([self[k] for k in inputs], list(inputs.values()))
 
     @classmethod
     def from_other(cls, other: Mapping[str, Variable]) -> ArrayCollector:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ import jax.tree_util as jtu
 from . import _collect, _device, _naming, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
+from ._methods import Method, watch_jitted_method
 from ._state import StateLoadResult
 from ._variable import TrainVar, Variable
 
@@ -108,6 +110,18 @@ class Module(eqx.Module):
     """
 
     name: _NameField = eqx.field(default=_NameField(), static=True, kw_only=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Methods bind to eqbrain's BoundMethod: a pytree, as Equinox's, that refuses to
+        # lose the writes of a method run by eqx.filter_jit/filter_vmap on a copy.
+        for attr, value in list(vars(cls).items()):
+            if attr.startswith("__") and attr.endswith("__"):
+                continue
+            if inspect.isfunction(value):
+                setattr(cls, attr, Method(value))
+            elif (watched := watch_jitted_method(value)) is not None:
+                setattr(cls, attr, watched)
 
     def __check_init__(self) -> None:
         explicit = self.__dict__.get("name")

@@ -82,7 +82,7 @@ _SCALARS = (bool, int, float, complex)
 def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     """Why casting `source` to `cast`'s dtype loses values, or None if it does not."""
     if np.issubdtype(cast.dtype, np.inexact) and np.issubdtype(source.dtype, np.inexact):
-        if np.iscomplexobj(source) and not np.iscomplexobj(cast) and np.any(source.imag):
+        if np.iscomplexobj(source) and not np.iscomplexobj(cast) and np.any(np.imag(source)):
             return "its imaginary part would be dropped"
         if np.any(np.isfinite(source) & ~np.isfinite(cast)):
             return f"values overflow {cast.dtype}"
@@ -465,6 +465,8 @@ class Variable:
     def __setitem__(self, index, new) -> None:
         if isinstance(new, Variable):
             new = new.value
+        # The same lossless rule as any write: `v[0] = 2**40` must not wrap in int32.
+        new = to_array(new, self.dtype, self._describe())
         self.value = self.value.at[index].set(new)
 
     def __neg__(self):
@@ -596,6 +598,14 @@ def _summary(value) -> str:
 
 
 _register(Variable)
+
+
+def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:
+    """Write `values` into `cells` all or nothing: every value is checked
+    (`check_value`: shape, dtype, lossless cast, leak guard) before the first is written."""
+    checked = [cell.check_value(value) for cell, value in zip(cells, values)]
+    for cell, value in zip(cells, checked):
+        cell.write_value(value)
 
 
 def is_variable(x: Any) -> bool:

@@ -1,1 +1,53 @@
-"""Brain dynamics: `share`, dynamical systems, neurons, synapses, runner, integrators."""
+"""The dynamics layer (BrainPy's `bp.dyn`): dynamical systems, neurons, synapses,
+projections, connectivity, integrators and the runner."""
+
+from ._dynsys import (
+    DynamicalSystem as DynamicalSystem,
+    DynSysGroup as DynSysGroup,
+    Network as Network,
+)
+from ._expon import Expon as Expon
+from ._fixedprob import FixedProb as FixedProb
+from ._integrator import (
+    Integrator as Integrator,
+    diffrax_term as diffrax_term,
+    odeint as odeint,
+)
+from ._lif import LIF as LIF
+from ._poisson import PoissonGroup as PoissonGroup
+from ._projection import AlignPostProj as AlignPostProj
+from ._runner import Runner as Runner, run as run
+from ._share import get_dt as get_dt, set_dt as set_dt, share as share
+from ._synout import COBA as COBA, CUBA as CUBA
+
+# -- models: neurons, rate models, synapses and outputs (BrainPy 2.x's) ----------------
+from .neurons import (
+    FHN as FHN,
+    HH as HH,
+    AdEx as AdEx,
+    AdExIF as AdExIF,
+    AdExIFRef as AdExIFRef,
+    ExpIF as ExpIF,
+    ExpIFRef as ExpIFRef,
+    Izhikevich as Izhikevich,
+    IzhikevichRef as IzhikevichRef,
+    Lif as Lif,
+    LifRef as LifRef,
+    OUProcess as OUProcess,
+    Population as Population,
+    QuaIF as QuaIF,
+    QuaIFRef as QuaIFRef,
+    Reservoir as Reservoir,
+    RNNCell as RNNCell,
+    SpikingNeuron as SpikingNeuron,
+)
+from .synapses import (
+    AMPA as AMPA,
+    NMDA as NMDA,
+    STD as STD,
+    STP as STP,
+    Alpha as Alpha,
+    DualExpon as DualExpon,
+    GABAa as GABAa,
+    MgBlock as MgBlock,
+)

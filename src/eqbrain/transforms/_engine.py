@@ -20,7 +20,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable
+from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable, write_all
 
 RETURN_VARIABLE_MSG = """\
 The function transformed by eqbrain.{name} returned a Variable ({var}). A Variable is \
@@ -122,9 +122,7 @@ def write_back(variables: list[Variable], values: list) -> None:
     if outer is not None:
         for var in variables:
             outer.touch(var)
-    checked = [var.check_value(value) for var, value in zip(variables, values)]
-    for var, value in zip(variables, checked):
-        var.write_value(value)
+    write_all(variables, values)
 
 
 def touch_outer(variables: list[Variable]) -> None:

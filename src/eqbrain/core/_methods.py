@@ -1,0 +1,154 @@
+"""Bound methods of eqbrain modules: pytrees (as Equinox's) that refuse to lose writes.
+
+`model.step` is a pytree holding `model`, as in Equinox, so `eqx.filter_jit(model.step)`
+and `eqx.filter_vmap(model.step)` trace it. But those transforms run the method on a
+*copy* of the model made inside the trace: a Variable the method writes is the copy's,
+and the write cannot reach the caller's model. Equinox drops such writes without a
+word. Here the bound method notices: a bound method that was copied by a transform and
+runs inside a trace checks, after the call, whether it wrote any Variable of its copied
+`self`; if it did and does not return that `self` (the functional style, where the
+caller gets the new model back), it raises `TraceLeakError` saying what to do.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any
+
+import equinox as eqx
+import jax.tree_util as jtu
+
+from .._errors import TraceLeakError
+from ._collect import walk
+from ._trace import is_eager
+
+LOST_MSG = """\
+{how} ran `{name}` on a copy of the model made inside the transform, and `{name}` wrote \
+{var}: that write cannot reach your model, and would be lost.
+Do one of:
+  - in-place style: `eqbrain.jit({obj}.{name})(...)` (or `eqbrain.for_loop`), which \
+writes Variables back into your model;
+  - functional style: pass the model in and return it, \
+`model = eqx.filter_jit(lambda m, *a: (m.{name}(*a), m)[1])(model, ...)`, or make \
+`{name}` return `self`."""
+
+
+class BoundMethod:
+    """`module.method`: calls `method(module, ...)`; a pytree whose child is `module`."""
+
+    __slots__ = ("__func__", "__self__", "_copied", "__weakref__")
+
+    def __init__(self, func: Any, obj: Any, copied: bool = False):
+        self.__func__ = func
+        self.__self__ = obj
+        self._copied = copied
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        # The function's signature without `self` (eqx.filter_jit binds arguments to it).
+        sig = inspect.signature(self.__func__)
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+    @property
+    def __name__(self) -> str:
+        return self.__func__.__name__
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self.__func__.__doc__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self._copied or is_eager():
+            return self.__func__(self.__self__, *args, **kwargs)
+        return _call_watched(self.__func__, self.__self__, args, kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, BoundMethod)
+            and other.__func__ is self.__func__
+            and other.__self__ is self.__self__
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.__func__), id(self.__self__)))
+
+    def __repr__(self) -> str:
+        return f"<bound method {self.__func__.__qualname__} of {type(self.__self__).__name__}>"
+
+
+def _flatten(m: BoundMethod) -> tuple[tuple[Any], Any]:
+    return (m.__self__,), m.__func__
+
+
+def _flatten_with_keys(m: BoundMethod) -> tuple[tuple[tuple[Any, Any]], Any]:
+    return ((jtu.GetAttrKey("__self__"), m.__self__),), m.__func__
+
+
+def _unflatten(func: Any, children: Any) -> BoundMethod:
+    return BoundMethod(func, children[0], copied=True)
+
+
+jtu.register_pytree_with_keys(BoundMethod, _flatten_with_keys, _unflatten, _flatten)
+
+
+def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | None = None) -> Any:
+    cells = [v for _, _, own in walk(obj) for _, v in own]
+    before = [v.raw_value for v in cells]
+    out = func(obj, *args, **kwargs)
+    written = [v for v, old in zip(cells, before) if v.raw_value is not old]
+    if written and not any(
+        leaf is obj for leaf in jtu.tree_leaves(out, is_leaf=lambda x: x is obj)
+    ):
+        raise TraceLeakError(
+            LOST_MSG.format(
+                how=how
+                or "A JAX/Equinox transform (eqx.filter_jit, eqx.filter_vmap, a diffrax "
+                "term, ...) given the bound method",
+                name=func.__name__,
+                var=written[0].describe(),
+                obj=type(obj).__name__.lower(),
+            )
+        )
+    return out
+
+
+class Method:
+    """The descriptor eqbrain puts in place of each method of a Module subclass."""
+
+    __slots__ = ("fn", "__dict__")
+
+    def __init__(self, fn: Any):
+        self.fn = fn
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        return self.fn if obj is None else BoundMethod(self.fn, obj)
+
+
+_JIT_WRAPPER = type(eqx.filter_jit(lambda: None))
+
+
+def watch_jitted_method(value: Any) -> Any:
+    """For a method decorated with `@eqx.filter_jit` in an eqbrain class: the same
+    decoration of a function that refuses to lose writes to `self` (Equinox passes a copy
+    of the module as `self`); `None` for anything else."""
+    if not isinstance(value, _JIT_WRAPPER):
+        return None
+    fn = value.__wrapped__
+    if not inspect.isfunction(fn):
+        return None
+    donate_first = bool(getattr(value, "donate_first", False))
+    donate_rest = bool(getattr(value, "donate_rest", False))
+    donate = (
+        "all" if donate_first and donate_rest else "all-except-first" if donate_rest else "none"
+    )
+
+    @functools.wraps(fn)
+    def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if is_eager():
+            return fn(self, *args, **kwargs)
+        how = "`@eqx.filter_jit` on the method (it passes a copy of the module as `self`)"
+        return _call_watched(fn, self, args, kwargs, how)
+
+    return eqx.filter_jit(watched, donate=donate)

@@ -1,0 +1,153 @@
+"""`Lif` and `LifRef`: leaky integrate-and-fire neurons, as BrainPy's `bp.dyn.Lif`/`LifRef`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jax
+
+from ...core import Variable
+from .._share import share
+from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+
+
+def lif_derivative(V, t, I, V_rest, R, tau):
+    """`dV/dt = (-V + V_rest + R I) / tau`."""
+    return (-V + V_rest + R * I) / tau
+
+
+class Lif(SpikingNeuron):
+    r"""Leaky integrate-and-fire neurons (BrainPy's `bp.dyn.Lif`).
+
+    $$\tau \frac{dV}{dt} = -(V - V_{rest}) + R I(t),$$
+
+    and when `V >= V_th` the neuron spikes and `V` is set to `V_reset`. Integrated with
+    exponential Euler by default (`method='exp_euler'`, BrainPy's `exp_auto`), which is
+    exact for an input constant over the step. BrainPy's defaults, initial `V = 0`
+    included.
+
+    **Arguments:**
+
+    - `size`: the number of neurons (or a shape).
+    - `V_rest`, `V_reset`, `V_th`: resting, reset and threshold potentials (mV).
+    - `R`: membrane resistance; `tau`: membrane time constant (ms).
+    - `V_initializer`: the initial `V`: a number, an array, or an initializer
+      (`f(key, shape)` as `jax.nn.initializers`, or `f(shape)`).
+    - `key`: the random key for initializers (parameters may be initializers too).
+    - `batch_size`: give the state a leading batch axis of this size.
+    - `method`: the `eqbrain.odeint` method.
+    - `spk_fun`, `spk_reset`, `detach_spk`: surrogate spikes for training (see
+      `SpikingNeuron`); by default spikes are booleans and the reset is hard.
+
+    Variables: `V` (mV), `spike`.
+
+    ```python
+    neu = eqbrain.Lif(3)
+    out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 25.0), monitors=["V", "spike"])
+    ```
+    """
+
+    V: Variable
+    V_rest: Any
+    V_reset: Any
+    V_th: Any
+    R: Any
+    tau: Any
+
+    def __init__(
+        self,
+        size: int | tuple[int, ...],
+        *,
+        V_rest: Init = 0.0,
+        V_reset: Init = -5.0,
+        V_th: Init = 20.0,
+        R: Init = 1.0,
+        tau: Init = 10.0,
+        V_initializer: Init = 0.0,
+        key: jax.Array | None = None,
+        batch_size: int | None = None,
+        method: str = "exp_euler",
+        spk_fun: Callable | None = None,
+        spk_reset: str = "soft",
+        detach_spk: bool = False,
+        name: str | None = None,
+    ):
+        super().__init__(
+            size,
+            batch_size=batch_size,
+            method=method,
+            spk_fun=spk_fun,
+            spk_reset=spk_reset,
+            detach_spk=detach_spk,
+            name=name,
+        )
+        k = keys_for(key, 7)
+        self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
+        self.V_reset = init_param(V_reset, self.size, k[1], "V_reset")
+        self.V_th = init_param(V_th, self.size, k[2], "V_th")
+        self.R = init_param(R, self.size, k[3], "R")
+        self.tau = init_param(tau, self.size, k[4], "tau", positive=True)
+        self.V = self._variable(init_array(V_initializer, self.state_shape, k[5], "V"))
+
+    def _integrate(self, x: Any) -> Any:
+        f = integral(lif_derivative, self.method)
+        t = share.load("t", 0.0)
+        return f(self.V.value, t, x, self.V_rest, self.R, self.tau, dt=share.load("dt"))
+
+    def update(self, x: Any = None) -> Any:
+        """One step with input current `x` (default 0); returns the spikes."""
+        V = self._integrate(0.0 if x is None else x)
+        spike, V, _ = self._fire(V, self.V_th, self.V_reset)
+        self.V.value = V
+        self.spike.value = spike
+        return spike
+
+
+class LifRef(Lif, RefractoryMixin):
+    r"""Leaky integrate-and-fire neurons with a refractory period (BrainPy's
+    `bp.dyn.LifRef`).
+
+    `Lif`'s dynamics, and after a spike `V` is held at its value for `tau_ref` ms
+    (while `t - t_last_spike <= tau_ref`). BrainPy's defaults, initial `V = 0`
+    included.
+
+    This differs from `eqbrain.LIF`, which starts at `V_rest` and integrates its
+    closed form directly: `eqbrain.LIF` is kept as it was; use `LifRef` for BrainPy's
+    behaviour (`eqbrain.LifRef(n, ..., V_initializer=V_rest)` gives `LIF`'s start).
+
+    **Arguments:** those of `Lif`, and
+
+    - `tau_ref`: the refractory period (ms).
+    - `ref_var`: keep a boolean `refractory` Variable.
+
+    Variables: `V` (mV), `spike`, `t_last_spike` (ms), and `refractory` with
+    `ref_var=True`.
+
+    ```python
+    neu = eqbrain.LifRef(4000, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0,
+                         tau_ref=5.0, V_initializer=-55.0)
+    ```
+    """
+
+    def __init__(
+        self,
+        size: int | tuple[int, ...],
+        *,
+        tau_ref: Init = 0.0,
+        ref_var: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(size, **kwargs)
+        self._init_refractory(tau_ref, ref_var, kwargs.get("key"))
+
+    def update(self, x: Any = None) -> Any:
+        """One step with input current `x` (default 0); returns the spikes."""
+        t = share.load("t")
+        V_new = self._integrate(0.0 if x is None else x)
+        refractory, V = self._hold(t, V_new, self.V.value)
+        spike, V, s = self._fire(V, self.V_th, self.V_reset)
+        self._record_spike(t, refractory, s)
+        self.V.value = V
+        self.spike.value = spike
+        return spike
