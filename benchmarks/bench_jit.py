@@ -6,7 +6,13 @@ variant: the first call (trace + compile, milliseconds, and its ratio to
 `eqx.filter_jit`'s), the median per-call time after it (microseconds, and its ratio to
 raw `jax.jit` over the same arrays), and how many times the function was traced.
 
+A second table calls a jitted step with a changing Python float (`f(x, 0.5)`,
+`f(x, 1.5)`, ...): the time for all the calls, compilations included, and how many times
+each variant traced. `jax.jit`, `eqbrain.jit` and `bm.jit` trace a Python scalar as a
+weakly typed scalar, so a new value never compiles again.
+
     PYTHONPATH=src python benchmarks/bench_jit.py [--sizes 10 100 1000] [--calls 200]
+        [--scalars 50]
 """
 
 from __future__ import annotations
@@ -219,6 +225,83 @@ def bench_brainpy(n: int, calls: int) -> tuple[float, float]:
     return _median_us(call, jax.block_until_ready, calls)
 
 
+# -- a changing Python scalar argument ---------------------------------------------------
+
+
+def _scalar_calls(step, block, n_values: int) -> tuple[float, float]:
+    """(seconds for `n_values` calls with distinct Python floats, compilations included;
+    the median call in ms)."""
+    x = jnp.ones(4)
+    block(step(x, 0.25))  # warm: the first compilation is not what this measures
+    times = []
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(n_values):
+            t0 = time.perf_counter()
+            block(step(x, 0.5 + i))
+            times.append(time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return sum(times), statistics.median(times) * 1e3
+
+
+def scalar_raw(n_values: int) -> tuple[float, float]:
+    @jax.jit
+    def step(x, scale):
+        _count("raw jax.jit")
+        return x * scale
+
+    return _scalar_calls(step, jax.block_until_ready, n_values)
+
+
+def scalar_eqbrain(n_values: int) -> tuple[float, float]:
+    v = eqbrain.Variable(jnp.zeros(4))
+
+    @eqbrain.jit
+    def step(x, scale):
+        _count("eqbrain.jit")
+        v.value = v.value * 0.9 + x * scale
+        return v.value
+
+    return _scalar_calls(step, jax.block_until_ready, n_values)
+
+
+def scalar_brainpy(n_values: int) -> tuple[float, float]:
+    import brainpy.math as bm
+
+    v = bm.Variable(jnp.zeros(4))
+
+    @bm.jit
+    def step(x, scale):
+        _count("bm.jit")
+        v.value = v.value * 0.9 + x * scale
+        return v.value
+
+    return _scalar_calls(step, jax.block_until_ready, n_values)
+
+
+SCALAR_BENCHES = [
+    ("raw jax.jit", scalar_raw),
+    ("eqbrain.jit", scalar_eqbrain),
+    ("bm.jit", scalar_brainpy),
+]
+
+
+def scalar_table(n_values: int) -> None:
+    print(f"\nA changing Python float argument: {n_values} distinct values after the first\n")
+    print("| variant | s for all calls | median ms/call | traces |")
+    print("|---|---|---|---|")
+    for name, bench in SCALAR_BENCHES:
+        TRACES.pop(name, None)
+        try:
+            total, median = bench(n_values)
+        except ImportError as e:
+            print(f"| {name} | not installed ({e}) | | |")
+            continue
+        print(f"| {name} | {total:.4f} | {median:.3f} | {TRACES.get(name, 0)} |")
+
+
 BENCHES = [
     ("raw jax.jit", bench_raw),
     ("eqx module, jax.jit", bench_eqx_jax_jit),
@@ -233,6 +316,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--scalars", type=int, default=50)
     args = parser.parse_args()
     print(f"jax {jax.__version__}, equinox {eqx.__version__}, device {jax.devices()[0]}")
     rows = []
@@ -247,6 +331,7 @@ def main() -> None:
             rows.append((n, name, first, us, TRACES.get(name, 0), ""))
     _table("Per call (after the first)", rows, "µs/call", 3, "raw jax.jit", "{:.1f}")
     _table("First call (trace + compile)", rows, "ms", 2, "eqx.filter_jit", "{:.0f}")
+    scalar_table(args.scalars)
 
 
 def _table(title: str, rows: list, unit: str, col: int, base: str, fmt: str) -> None:

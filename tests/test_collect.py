@@ -1,4 +1,5 @@
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import eqbrain
@@ -139,3 +140,56 @@ def test_copy_of_an_auto_named_node_takes_a_new_name_an_explicit_name_clashes():
     with pytest.raises(ValueError, match='Name "named_c" conflicts'):
         q.nodes()
     assert list(q.nodes(method="relative")) == ["", "a", "b"]
+
+
+class _ModelA(eqbrain.Module):
+    a: Variable
+
+    def __init__(self):
+        super().__init__()
+        self.a = Variable(jnp.zeros(5))
+
+
+class _SharedA(eqbrain.Module):
+    source: _ModelA
+    a: Variable
+
+    def __init__(self, source):
+        super().__init__()
+        self.source = source
+        self.a = source.a  # the same Variable
+
+
+class _Group(eqbrain.Module):
+    A: _ModelA
+    A_shared: _SharedA
+
+    def __init__(self):
+        super().__init__()
+        self.A = _ModelA()
+        self.A_shared = _SharedA(self.A)
+
+
+def test_a_node_held_by_two_parents_is_listed_under_both_relative_paths():
+    # BrainPy's rule: every parent-child link is followed once, so a node reached from a
+    # second parent is listed again under that path (BrainPy 2.8 lists these three keys).
+    eqbrain.clear_name_cache()
+    g = _Group()
+    rel = g.vars(method="relative")
+    assert list(rel) == ["A.a", "A_shared.a", "A_shared.source.a"]
+    assert rel["A.a"] is rel["A_shared.a"] is rel["A_shared.source.a"]
+    assert list(g.nodes(method="relative")) == ["", "A", "A_shared", "A_shared.source"]
+    assert list(g.nodes(method="relative", level=1)) == ["", "A", "A_shared"]
+    assert list(g.nodes()) == ["_Group0", "_ModelA0", "_SharedA0"]  # absolute: by name
+    assert list(g.vars()) == ["_ModelA0.a", "_SharedA0.a"]
+    assert list(rel.unique()) == ["A.a"]
+
+
+def test_checkpoint_keys_stay_one_per_variable_with_shared_nodes(tmp_path):
+    g = _Group()
+    g.A.a.value = jnp.arange(5.0)
+    path = tmp_path / "g.safetensors"
+    eqbrain.save(path, g)
+    other = _Group()
+    eqbrain.load(path, other, strict=True)
+    np.testing.assert_array_equal(other.A.a.value, np.arange(5.0))

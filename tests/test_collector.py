@@ -83,3 +83,36 @@ def test_containers_check_their_items_and_never_replace():
     with pytest.raises(TypeError):
         vd["b"] = 1.0
     assert "b" not in vd
+
+
+def test_brainpy_update_add_sub_rules():
+    c = Collector({"a": 1})
+    assert c.update([10], b=2) is c and c == {"a": 1, "_var1": 10, "b": 2}
+    with pytest.raises(TypeError, match="takes a dict or a list/tuple"):
+        c.update(5)
+    with pytest.raises(ValueError, match="Cannot remove 'zz'"):
+        c - {"zz": 1}
+    with pytest.raises(ValueError, match="holds 1, not the 2 given"):
+        c - {"a": 2}
+    assert c == {"a": 1, "_var1": 10, "b": 2}  # nothing changed by a failed subtraction
+    v, t = Variable(jnp.zeros(1)), TrainVar(jnp.zeros(1))
+    vs = ArrayCollector({"v": v, "t": t})
+    assert list(vs.include(Variable)) == ["v"] and list(vs.exclude(Variable)) == ["t"]
+    assert list(vs.subset(Variable)) == ["v", "t"]
+
+
+def test_containers_take_brainpy_arguments():
+    v, w = Variable(jnp.zeros(1)), Variable(jnp.ones(1))
+    d = eqbrain.VarDict(("a", v), [("b", w)], c=Variable(jnp.zeros(2)))
+    assert list(d) == ["a", "b", "c"] and d["a"] is v
+    with pytest.raises(TypeError, match="takes dicts, \\(key, value\\) pairs"):
+        eqbrain.VarDict(5)
+    with pytest.raises(TypeError, match="holds only Variable"):
+        eqbrain.VarDict(("a", 1.0))
+    vl = eqbrain.VarList([v])
+    assert vl.append(w) is vl and len(vl) == 2
+    vl[1:] = [Variable(jnp.zeros(3))]
+    assert vl[1] is not w and vl[1].shape == (3,)
+    with pytest.raises(TypeError, match="holds only Variable"):
+        vl[1:] = [jnp.zeros(3)]
+    assert vl[1].shape == (3,)

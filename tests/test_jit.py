@@ -1,5 +1,7 @@
 """eqbrain.jit: in-place write-back, discovery, caching, shared cells, errors."""
 
+import warnings
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -303,3 +305,181 @@ def test_jit_matches_eager_for_any_values(v0, xs):
 
 
 _STEPS: dict = {}
+
+
+# -- arguments: Python scalars, static and donated arguments, BrainPy's dyn_vars ----------
+
+
+def test_python_scalars_are_traced_and_compile_once_per_type():
+    v = Variable(jnp.zeros(2))
+    traces = []
+
+    @eqbrain.jit
+    def f(x, scale):
+        traces.append(isinstance(scale, jax.core.Tracer))
+        v.value = v.value + x * scale
+        return v.value
+
+    for i in range(20):
+        f(jnp.ones(2), 0.5 + i)  # twenty floats: one compilation
+    assert len(f._cache) == 1 and traces == [True, True]  # discovery + compile
+    np.testing.assert_allclose(v.value, np.full(2, sum(0.5 + i for i in range(20))))
+    f(jnp.ones(2), 3)  # an int: its own (weakly typed int32) entry, once
+    f(jnp.ones(2), 4)
+    assert len(f._cache) == 2
+    out = f(jnp.ones(2), True)
+    assert len(f._cache) == 3 and out.dtype == jnp.float32
+
+
+def test_weak_scalar_keeps_the_variable_dtype():
+    v = Variable(jnp.zeros(2, jnp.float16))
+    eqbrain.jit(lambda s: v.update(v.value + s))(1.5)  # weakly typed: float16 stays
+    assert v.dtype == jnp.float16 and float(v.value[0]) == 1.5
+
+
+def test_a_traced_scalar_in_python_control_flow_asks_for_static():
+    f = eqbrain.jit(lambda x, flag: x if flag else -x)
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        f(jnp.ones(2), True)
+    g = eqbrain.jit(lambda x, flag: x if flag else -x, static_argnums=1)
+    np.testing.assert_array_equal(g(jnp.ones(2), False), [-1.0, -1.0])
+
+
+def test_static_argnums_and_argnames_follow_jax():
+    seen = []
+
+    def f(x, n, mode="a"):
+        seen.append((isinstance(n, jax.core.Tracer), isinstance(mode, jax.core.Tracer)))
+        return x * n
+
+    g = eqbrain.jit(f, static_argnames="n")
+    g(jnp.ones(2), 2)  # positional, but named static: completed from the signature
+    g(jnp.ones(2), n=3)
+    assert all(s == (False, False) for s in seen)
+    assert g._static_nums == (1,) and "n" in g._static_names
+    h = eqbrain.jit(f, static_argnums=-1)  # negative: counts from the end of the call
+    seen.clear()
+    h(jnp.ones(2), 2.0, 5.0)
+    assert seen[-1] == (True, False)
+    k = eqbrain.jit(f, static_argnums=(1,))
+    assert k(jnp.ones(2), 2).shape == (2,) and len(k._cache) == 1
+    k(jnp.ones(2), 3)  # a new static value compiles again, as in jax.jit
+    assert len(k._cache) == 2
+
+
+def test_static_arguments_are_checked_at_construction():
+    def f(x, c):
+        return x
+
+    with pytest.raises(ValueError, match=r"static_argnames names \['d'\]"):
+        eqbrain.jit(f, static_argnames="d")
+    with pytest.raises(ValueError, match="takes only 2 positional arguments"):
+        eqbrain.jit(f, static_argnums=2)
+    with pytest.raises(ValueError, match="both static and donated"):
+        eqbrain.jit(f, static_argnums=0, donate_argnums=0)
+    with pytest.raises(ValueError, match="an int or a sequence of ints"):
+        eqbrain.jit(f, static_argnums="x")
+    eqbrain.jit(lambda *a, **k: None, static_argnums=5, static_argnames="anything")
+
+
+def test_unhashable_static_argument_is_value_error():
+    f = eqbrain.jit(lambda x, c: x, static_argnums=1)
+    with pytest.raises(ValueError, match=r"must be\s+hashable.*list"):
+        f(jnp.ones(2), [1, 2])
+    assert len(f._cache) == 0
+    np.testing.assert_array_equal(f(jnp.ones(2), (1, 2)), [1.0, 1.0])
+
+
+def test_static_module_argument_is_hashed_whole():
+    # A static argument is not looked into: its Variables are found as closures are.
+    class Plain:
+        def __init__(self):
+            self.v = Variable(jnp.zeros(2))
+
+    p = Plain()
+    f = eqbrain.jit(lambda obj, x: obj.v.update(obj.v.value + x), static_argnums=0)
+    f(p, jnp.ones(2))
+    f(p, jnp.ones(2))
+    np.testing.assert_array_equal(p.v.value, [2.0, 2.0])
+    assert len(f._cache) == 1
+
+
+def test_donate_argnums_donates_only_those_arguments():
+    v = Variable(jnp.zeros(3))
+
+    def step(x, y, scale=1.0):
+        v.value = v.value + x * scale
+        return x + y
+
+    f = eqbrain.jit(step, donate_argnums=0)
+    x, y = jnp.ones(3), jnp.full(3, 2.0)
+    lowered = f.lower(x, y)
+    donated = [a.donated for a in jax.tree.leaves(lowered.args_info)]
+    # inputs: the Variable's value, then kept (y, and scale when given) and donated (x)
+    assert donated == [False, False, True]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the CPU backend may not reuse the buffer
+        out = f(x, y)
+    np.testing.assert_array_equal(out, [3.0, 3.0, 3.0])
+    np.testing.assert_array_equal(v.value, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(y, [2.0, 2.0, 2.0])
+    g = eqbrain.jit(step, donate_argnames="y")
+    assert [a.donated for a in jax.tree.leaves(g.lower(x, y=y).args_info)] == [False, False, True]
+
+
+def test_dyn_vars_and_child_objs_warn_at_construction_and_are_managed():
+    net = Net()
+    with pytest.warns(DeprecationWarning, match="`dyn_vars=` is not needed"):
+        f = eqbrain.jit(lambda: None, dyn_vars=net.vars())
+    assert len(f._declared) == 2
+    with pytest.warns(DeprecationWarning, match="`child_objs=` is not needed"):
+        g = eqbrain.jit(lambda: None, child_objs=net)
+    assert {id(v) for v in g._declared} == {id(net.V), id(net.w)}
+    with pytest.raises(TypeError, match="states="):
+        with pytest.warns(DeprecationWarning):
+            eqbrain.jit(lambda: None, dyn_vars=[1.0])
+
+
+def test_nested_transform_feeds_read_only_variables_instead_of_baking_them():
+    # A Variable only read inside eqbrain.grad / for_loop / cond within eqbrain.jit is an
+    # input of the compiled function: a later change from outside is seen.
+    w = TrainVar(jnp.ones(2))
+    c = Variable(jnp.ones(2))
+    g = eqbrain.jit(eqbrain.grad(lambda: jnp.sum(w.value**2 * c.value), grad_vars=[w]))
+    np.testing.assert_allclose(g()[0], [2.0, 2.0])
+    w.value = jnp.full(2, 5.0)
+    c.value = jnp.full(2, 3.0)
+    np.testing.assert_allclose(g()[0], [30.0, 30.0])
+    acc = Variable(jnp.zeros(2))
+
+    def body(x):
+        acc.value = acc.value + c.value * x
+        return acc.value
+
+    loop = eqbrain.jit(lambda xs: eqbrain.for_loop(body, xs))
+    loop(jnp.ones(2))
+    c.value = jnp.full(2, 10.0)
+    loop(jnp.ones(2))
+    np.testing.assert_allclose(acc.value, [26.0, 26.0])
+    pick = eqbrain.jit(lambda p: eqbrain.cond(p, lambda: c.value, lambda: -c.value))
+    np.testing.assert_allclose(pick(True), [10.0, 10.0])
+    c.value = jnp.full(2, 7.0)
+    np.testing.assert_allclose(pick(False), [-7.0, -7.0])
+
+
+def test_cls_jit_numbers_skip_self():
+    class M(eqbrain.Module):
+        v: Variable
+
+        def __init__(self):
+            super().__init__()
+            self.v = Variable(jnp.zeros(2))
+
+        @eqbrain.cls_jit(static_argnums=0)
+        def add(self, times, x):
+            for _ in range(times):  # `times` is static: a Python int
+                self.v.value = self.v.value + x
+
+    m = M()
+    m.add(3, jnp.ones(2))
+    np.testing.assert_array_equal(m.v.value, [3.0, 3.0])

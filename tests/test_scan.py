@@ -144,3 +144,73 @@ def test_a_body_that_writes_what_it_only_read_before_is_refused():
     with pytest.raises(RuntimeError, match=r"the loop body wrote Variable .*only read"):
         eqbrain.for_loop(body, jnp.ones((3, 2)))
     np.testing.assert_array_equal(v.value, np.zeros(2))
+
+
+def test_progress_bar_forms(capsys):
+    net = Leaky()
+    eqbrain.for_loop(net.step, jnp.ones(40), progress_bar=eqbrain.ProgressBar(desc="pb", freq=7))
+    eqbrain.scan(lambda c, x: (c + net.step(x).sum(), None), 0.0, jnp.ones(30), progress_bar=10)
+    jax.effects_barrier()
+    err = capsys.readouterr().err
+    assert "pb" in err and "40/40" in err and "30/30" in err
+    assert int(net.n.value) == 70
+    with pytest.raises(ValueError, match="`freq` or `count`, not both"):
+        eqbrain.ProgressBar(freq=2, count=3)
+    with pytest.raises(ValueError, match="`count` must be a positive int"):
+        eqbrain.ProgressBar(count=0)
+    with pytest.raises(TypeError, match="progress_bar must be bool, int, or ProgressBar"):
+        eqbrain.for_loop(net.step, jnp.ones(3), progress_bar=2.5)
+    assert int(net.n.value) == 70
+
+
+def test_reverse_and_eager_python_loop_agree_with_the_compiled_loop():
+    xs = jnp.arange(1.0, 6.0)
+    outs = {}
+    for jit in (None, False):
+        for reverse in (False, True):
+            net = Leaky()
+            outs[jit, reverse] = (eqbrain.for_loop(net.step, xs, reverse=reverse, jit=jit), net)
+    for reverse in (False, True):
+        (a, na), (b, nb) = outs[None, reverse], outs[False, reverse]
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+        np.testing.assert_allclose(na.V.value, nb.V.value, rtol=1e-6)
+    rev, _ = outs[None, True]
+    np.testing.assert_allclose(rev[-1], [5.0, 5.0])  # the first step taken was xs[-1]
+
+
+def test_for_loop_jit_false_runs_each_step_eagerly():
+    net = Leaky()
+    seen = []
+
+    def body(x):
+        seen.append(isinstance(x, jax.core.Tracer))
+        return net.step(x)
+
+    eqbrain.for_loop(body, jnp.ones(4), jit=False)
+    assert seen == [False] * 4 and int(net.n.value) == 4
+    # inside a transform jit=False has no effect: the loop is traced
+    eqbrain.jit(lambda xs: eqbrain.for_loop(body, xs, jit=False))(jnp.ones(4))
+    assert int(net.n.value) == 8 and any(seen[4:])
+
+
+def test_scan_remat_gives_the_same_gradient():
+    w = eqbrain.TrainVar(jnp.full(2, 0.5))
+
+    def loss(remat):
+        def body(c, x):
+            return jnp.tanh(c * w.value + x), c
+
+        c, _ = eqbrain.scan(body, jnp.ones(2), jnp.ones((5, 2)), remat=remat)
+        return jnp.sum(c)
+
+    g1 = eqbrain.grad(lambda: loss(False), grad_vars=w)()
+    g2 = eqbrain.grad(lambda: loss(True), grad_vars=w)()
+    np.testing.assert_allclose(g1, g2, rtol=1e-6)
+
+
+def test_operands_may_be_variables_read_as_values():
+    xs = Variable(jnp.arange(3.0))
+    net = Leaky()
+    eqbrain.for_loop(net.step, xs)
+    carry, _ = eqbrain.scan(lambda c, x: (c + x, c), Variable(jnp.zeros(())), xs)
+    assert float(carry) == 3.0 and int(net.n.value) == 3

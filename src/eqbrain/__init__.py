@@ -95,9 +95,37 @@ from .io._checkpoint import (
 from .io._orbax import load_orbax as load_orbax, save_orbax as save_orbax
 from .io._summary import Summary as Summary, summary as summary
 from .optim._clip import clip_by_norm as clip_by_norm  # optim block (BrainPy's bm.clip_by_norm)
+
+# isort: split
+# -- in-place transforms and BrainPy parity (the `parity` branch, issue 10) -------------
+from .core._collector import TensorCollector as TensorCollector
+from .core._containers import (
+    node_dict as node_dict,
+    node_list as node_list,
+    var_dict as var_dict,
+    var_list as var_list,
+)
+from .transforms._control import cond as cond, ifelse as ifelse, while_loop as while_loop
+from .transforms._function import (
+    FunAsObject as FunAsObject,
+    ObjectTransform as ObjectTransform,
+    Partial as Partial,
+    function as function,
+    to_object as to_object,
+)
 from .transforms._grad import grad as grad, value_and_grad as value_and_grad
-from .transforms._jit import jit as jit
+from .transforms._jacobian import (
+    hessian as hessian,
+    jacfwd as jacfwd,
+    jacobian as jacobian,
+    jacrev as jacrev,
+    vector_grad as vector_grad,
+)
+from .transforms._jit import cls_jit as cls_jit, jit as jit
+from .transforms._progress import ProgressBar as ProgressBar
 from .transforms._scan import for_loop as for_loop, scan as scan
+
+# -- end of the transforms block --------------------------------------------------------
 
 try:
     __version__ = _version("eqbrain")

@@ -12,7 +12,11 @@ from ._collect import (
     state_entries as state_entries,
     walk as walk,
 )
-from ._collector import ArrayCollector as ArrayCollector, Collector as Collector
+from ._collector import (
+    ArrayCollector as ArrayCollector,
+    Collector as Collector,
+    TensorCollector as TensorCollector,
+)
 from ._containers import (
     NodeDict as NodeDict,
     NodeList as NodeList,

@@ -185,34 +185,50 @@ def _entry(obj: Any, k: int, key: str, nodes: list, variables: list) -> None:
             _entry(x, _kind(type(x)), f"{key}.{name}", nodes, variables)
 
 
-def walk(root: Module, level: int = -1) -> list[tuple[str, Module, list]]:
-    """Every node reachable from `root` (once each) as (relative path, node, own vars).
+def walk(root: Module, level: int = -1, all_paths: bool = False) -> list[tuple[str, Module, list]]:
+    """Every node reachable from `root` as (relative path, node, own vars).
 
     The order is BrainPy's: a node's direct children, then each child's subtree.
     `level=0` is `root` alone, `level=1` adds its direct children, `-1` is unlimited.
+    Each node is listed once, under the first path that reaches it -- unless
+    `all_paths`: then, as BrainPy's relative collectors, a node is listed under every
+    path that reaches it through a parent-child link not followed before (a node held
+    by two parents appears under both paths; one held twice by the same parent once).
     """
-    root_nodes: list = []
-    root_vars: list = []
-    entries(root, root_nodes, root_vars)
+    # id(node) -> (child modules, own Variables), each node's fields read once.
+    found: dict[int, tuple[list, list]] = {}
+
+    def expand(node: Any) -> tuple[list, list]:
+        got = found.get(id(node))
+        if got is None:
+            got = found[id(node)] = ([], [])
+            entries(node, got[0], got[1])
+        return got
+
+    root_nodes, root_vars = expand(root)
     out = [("", root, root_vars)]
     seen = {id(root)}
-    stack = [(root_nodes, "", 0)]
+    links: set[tuple[int, int]] = set()
+    stack = [(root, root_nodes, "", 0)]
     # Iterative version of: visit(node) = emit its children; then visit each child.
     while stack:
-        children, prefix, depth = stack.pop()
+        parent, children, prefix, depth = stack.pop()
         if level >= 0 and depth >= level:
             continue
         fresh = []
         for key, child in children:
-            if id(child) in seen:
+            if all_paths:
+                link = (id(parent), id(child))
+                if link in links:
+                    continue
+                links.add(link)
+            elif id(child) in seen:
                 continue
             seen.add(id(child))
-            sub_nodes: list = []
-            sub_vars: list = []
-            entries(child, sub_nodes, sub_vars)
             path = prefix + key
+            sub_nodes, sub_vars = expand(child)
             out.append((path, child, sub_vars))
-            fresh.append((sub_nodes, path + ".", depth + 1))
+            fresh.append((child, sub_nodes, path + ".", depth + 1))
         stack.extend(reversed(fresh))
     return out
 
@@ -223,7 +239,7 @@ def collect_nodes(
     check_method(method)
     out = Collector()
     absolute = method == "absolute"
-    for path, node, _ in walk(root, level):
+    for path, node, _ in walk(root, level, all_paths=not absolute):
         if node is root and not include_self:
             continue
         out[_name_of(node) if absolute else path] = node
@@ -241,7 +257,7 @@ def collect_vars(
     out = ArrayCollector()
     absolute = method == "absolute"
     setitem = dict.__setitem__
-    for path, node, own in walk(root, level):
+    for path, node, own in walk(root, level, all_paths=not absolute):
         if node is root and not include_self:
             continue
         if absolute:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import jax.tree_util as jtu
 
 from ._variable import Variable, write_all
+
+
+class _CollectorTypeError(TypeError, AssertionError):
+    """A collector was given something it cannot hold. A `TypeError`, and an
+    `AssertionError` too, because BrainPy checks these cases with `assert`: code that
+    catches either keeps working."""
 
 
 class Collector(dict):
@@ -28,32 +34,94 @@ class Collector(dict):
             )
         dict.__setitem__(self, key, value)
 
-    def update(self, other=(), **kwargs) -> None:
-        for k, v in dict(other, **kwargs).items():
+    def update(  # type: ignore[override]  # returns self, as BrainPy's
+        self, other: Mapping | list | tuple = (), **kwargs: Any
+    ) -> Collector:
+        """Add entries (a key may not be rebound to another object); returns `self`.
+
+        **Arguments:**
+
+        - `other`: a dict of entries, or a list/tuple of values, keyed `_var<n>` from
+          `n = len(self)` on (as BrainPy).
+        - `**kwargs`: more entries.
+
+        ```python
+        c = eqbrain.Collector({"a": 1})
+        c.update([10, 20])           # {'a': 1, '_var1': 10, '_var2': 20}
+        ```
+        """
+        if isinstance(other, Mapping):
+            for k, v in other.items():
+                self[k] = v
+        elif isinstance(other, list | tuple):
+            n = len(self)
+            for i, v in enumerate(other):
+                self[f"_var{i + n}"] = v
+        else:
+            raise _CollectorTypeError(
+                f"{type(self).__name__}.update takes a dict or a list/tuple of values, "
+                f"got {type(other).__name__}."
+            )
+        for k, v in kwargs.items():
             self[k] = v
+        return self
 
     def replace(self, key: str, new_value: Any) -> None:
-        """Bind `key` to `new_value`, whatever it held before."""
-        dict.__setitem__(self, key, new_value)
+        """Bind `key` to `new_value`, whatever it held before (`KeyError` if `key` is
+        absent). The entry moves to the end, as in BrainPy."""
+        self.pop(key)
+        self[key] = new_value
 
-    def __add__(self, other: Mapping) -> Collector:
+    def __add__(self, other: Mapping | list | tuple) -> Collector:
+        """A new collector with the entries of both (a key bound to two objects raises)."""
         out = type(self)(self)
         out.update(other)
         return out
 
-    def __sub__(self, other: Mapping | Iterable) -> Collector:
-        """Drop the entries named by `other`'s keys (a dict) or by `other` (keys or values)."""
+    def __sub__(self, other: Mapping | list | tuple) -> Collector:
+        """A new collector without the entries named by `other`, as BrainPy's.
+
+        `other` is a dict (each key must be present and bound to the same object), or a
+        list/tuple of keys (strings) and of objects (every key bound to that object is
+        dropped). Anything missing raises `ValueError`, and so does another type.
+        """
+        if not isinstance(other, Mapping | list | tuple):
+            raise ValueError(
+                f"Subtract a dict, list or tuple from a {type(self).__name__}, not "
+                f"{type(other).__name__}."
+            )
         out = type(self)(self)
         if isinstance(other, Mapping):
-            names = set(other)
-        else:
-            other = list(other)
-            values = {id(x) for x in other}
-            names = {x for x in other if isinstance(x, str)}
-            names |= {k for k, v in self.items() if id(v) in values}
-        for k in names:
-            out.pop(k, None)
+            for k, v in other.items():
+                if k not in self:
+                    raise ValueError(f"Cannot remove {k!r}: it is not in {list(self)}.")
+                if self[k] is not v:
+                    raise ValueError(
+                        f"Cannot remove {k!r}: it holds {self[k]!r}, not the {v!r} given."
+                    )
+                dict.pop(out, k)
+            return out
+        keys_of: dict[int, list[str]] = {}
+        for k, v in self.items():
+            keys_of.setdefault(id(v), []).append(k)
+        drop: list[str] = []
+        for x in other:
+            if isinstance(x, str):
+                if x not in self:
+                    raise ValueError(f"Cannot remove {x!r}: it is not in {list(self)}.")
+                drop.append(x)
+            elif id(x) in keys_of:
+                drop.extend(keys_of[id(x)])
+            else:
+                raise ValueError(f"Cannot remove {x!r}: no key of {list(self)} holds it.")
+        for k in drop:
+            if k in out:
+                dict.pop(out, k)
         return out
+
+    def subtract(self, other: Mapping | list | tuple) -> Collector:
+        """`self - other` (see `__sub__`)."""
+        return self - other
 
     def subset(self, var_type: type | tuple[type, ...]) -> Collector:
         """The entries whose value is an instance of `var_type`."""
@@ -64,10 +132,14 @@ class Collector(dict):
         return type(self)((k, v) for k, v in self.items() if not isinstance(v, var_type))
 
     def include(self, *types: type) -> Collector:
-        return self.subset(types)
+        """The entries whose value's class is exactly one of `types` (not a subclass:
+        `include(Variable)` leaves out `TrainVar`s, as in BrainPy; `subset` takes
+        subclasses too)."""
+        return type(self)((k, v) for k, v in self.items() if type(v) in types)
 
     def exclude(self, *types: type) -> Collector:
-        return self.not_subset(types)
+        """The entries whose value's class is none of `types` exactly (see `include`)."""
+        return type(self)((k, v) for k, v in self.items() if type(v) not in types)
 
     def unique(self) -> Collector:
         """Keep the first key of every object held under several keys."""
@@ -92,7 +164,7 @@ class ArrayCollector(Collector):
 
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(value, Variable):
-            raise TypeError(
+            raise _CollectorTypeError(
                 f"An ArrayCollector holds Variables, but {key!r} was given {type(value).__name__}."
             )
         super().__setitem__(key, value)
@@ -131,6 +203,9 @@ def _register(cls: type) -> None:
         cls, flatten_with_keys, unflatten, lambda c: (list(c.values()), tuple(c))
     )
 
+
+TensorCollector = ArrayCollector
+"""BrainPy's other name for `ArrayCollector`."""
 
 _register(Collector)
 _register(ArrayCollector)

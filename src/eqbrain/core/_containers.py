@@ -11,6 +11,7 @@ from typing import Any
 
 import jax.tree_util as jtu
 
+from ._collector import _CollectorTypeError
 from ._variable import Variable
 
 
@@ -22,6 +23,27 @@ def _check_all(kind: str, items, cls) -> None:
             )
 
 
+def _pairs(kind: str, args: tuple, kwargs: dict) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of BrainPy's `VarDict(...)`/`NodeDict(...)` arguments: each
+    positional argument is a dict, a `(key, value)` pair, or an iterable of pairs."""
+    out: list[tuple[Any, Any]] = []
+    for arg in args:
+        if isinstance(arg, dict):
+            out.extend(arg.items())
+        elif isinstance(arg, tuple) and len(arg) == 2 and not isinstance(arg[0], tuple):
+            out.append(arg)
+        else:
+            try:
+                out.extend(dict(arg).items())
+            except (TypeError, ValueError):
+                raise _CollectorTypeError(
+                    f"A {kind} takes dicts, (key, value) pairs or iterables of pairs, and "
+                    f"keyword entries; got {type(arg).__name__}: {arg!r}."
+                ) from None
+    out.extend(kwargs.items())
+    return out
+
+
 class _CheckedList(list):
     _item_type: type
     _kind: str
@@ -31,18 +53,28 @@ class _CheckedList(list):
         _check_all(self._kind, seq, self._item_type)
         super().__init__(seq)
 
-    def append(self, x) -> None:
+    def append(self, x):  # type: ignore[override]  # returns self, as BrainPy's
         _check_all(self._kind, [x], self._item_type)
         super().append(x)
+        return self
 
-    def extend(self, seq) -> None:
+    def extend(self, seq):  # type: ignore[override]  # returns self, as BrainPy's
         seq = list(seq)
         _check_all(self._kind, seq, self._item_type)
         super().extend(seq)
+        return self
 
     def insert(self, i, x) -> None:
         _check_all(self._kind, [x], self._item_type)
         super().insert(i, x)
+
+    def _replace(self, i, x) -> None:
+        if isinstance(i, slice):
+            x = list(x)
+            _check_all(self._kind, x, self._item_type)
+        else:
+            _check_all(self._kind, [x], self._item_type)
+        super().__setitem__(i, x)
 
 
 class _CheckedDict(dict):
@@ -50,17 +82,21 @@ class _CheckedDict(dict):
     _kind: str
 
     def __init__(self, *args, **kwargs):
-        d = dict(*args, **kwargs)
-        _check_all(self._kind, d.values(), self._item_type)
-        super().__init__(d)
+        pairs = _pairs(self._kind, args, kwargs)
+        _check_all(self._kind, [v for _, v in pairs], self._item_type)
+        super().__init__(pairs)
 
-    def update(self, *args, **kwargs) -> None:
-        for k, v in dict(*args, **kwargs).items():
+    def update(self, *args, **kwargs):  # type: ignore[override]  # returns self, as BrainPy's
+        for k, v in _pairs(self._kind, args, kwargs):
             self[k] = v
+        return self
 
 
 class VarList(_CheckedList):
     """A list of Variables. `vl[i] = x` writes `x` into the Variable at `i`.
+
+    As BrainPy's: an index write keeps the cell and writes its value; a slice write
+    replaces entries, with Variables only (`vl[1:] = [v]`).
 
     ```python
     vl = eqbrain.VarList([eqbrain.Variable(jnp.zeros(2))])
@@ -73,8 +109,9 @@ class VarList(_CheckedList):
 
     def __setitem__(self, i, x) -> None:
         if isinstance(i, slice):
-            raise TypeError("A VarList's Variables are never replaced: no slice writes.")
-        self[i].value = x
+            self._replace(i, x)
+        else:
+            self[i].value = x
 
 
 class VarDict(_CheckedDict):
@@ -96,14 +133,31 @@ class NodeList(_CheckedList):
 
     _kind = "NodeList"
 
+    def __setitem__(self, i, x) -> None:
+        self._replace(i, x)
+
 
 class NodeDict(_CheckedDict):
-    """A dict of modules, keyed `attr.key` by `nodes()` and `vars()`."""
+    """A dict of modules, keyed `attr.key` by `nodes()` and `vars()`.
+
+    **Arguments:** dicts, `(key, module)` pairs and keyword entries, as for `dict`;
+    `check_unique=True` refuses to rebind a key to another module (`KeyError`).
+
+    ```python
+    blocks = eqbrain.NodeDict(("l1", Dense(2, 3)), l2=Dense(3, 1))
+    ```
+    """
 
     _kind = "NodeDict"
 
+    def __init__(self, *args, check_unique: bool = False, **kwargs):
+        self.check_unique = check_unique
+        super().__init__(*args, **kwargs)
+
     def __setitem__(self, k, x) -> None:
         _check_all(self._kind, [x], self._item_type)
+        if getattr(self, "check_unique", False) and k in self and self[k] is not x:
+            raise KeyError(f"NodeDict key {k!r} already holds {self[k]!r}; not rebound.")
         super().__setitem__(k, x)
 
 
@@ -138,3 +192,9 @@ for _cls in (VarList, NodeList):
     _register_list(_cls)
 for _cls in (VarDict, NodeDict):
     _register_dict(_cls)
+
+# BrainPy's lower-case names for the containers.
+var_list = VarList
+var_dict = VarDict
+node_list = NodeList
+node_dict = NodeDict

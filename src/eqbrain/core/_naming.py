@@ -14,6 +14,7 @@ Every table here is guarded by one lock, so threads may build models concurrentl
 from __future__ import annotations
 
 import threading
+import warnings
 import weakref
 from collections import defaultdict
 
@@ -102,8 +103,23 @@ def clear_name_cache(ignore_warn: bool = True) -> None:
     """Forget every registered name and restart every auto-name counter at 0.
 
     Objects alive now keep the names they have; new objects may then take the same
-    names. (BrainPy's `clear_name_cache`; `ignore_warn` is accepted for compatibility.)
+    names (BrainPy's `clear_name_cache`).
+
+    **Arguments:**
+
+    - `ignore_warn`: `False` warns (`UserWarning`) that the names were cleared, as BrainPy.
+
+    ```python
+    eqbrain.clear_name_cache()       # e.g. between trials that rebuild the same model
+    ```
     """
     with _lock:
         _registry.clear()
         _counters.clear()
+    if not ignore_warn:
+        warnings.warn(
+            "eqbrain.clear_name_cache: every registered name was forgotten and the auto-name "
+            "counters restart at 0; new objects may take the names of live ones.",
+            UserWarning,
+            stacklevel=2,
+        )

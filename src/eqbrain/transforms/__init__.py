@@ -1,5 +1,21 @@
-"""In-place transforms: `jit`, `grad`, `value_and_grad`, `scan`, `for_loop`."""
+"""In-place transforms: `jit`, `grad` and the Jacobian family, loops and control flow."""
 
+from ._control import cond as cond, ifelse as ifelse, while_loop as while_loop
+from ._function import (
+    FunAsObject as FunAsObject,
+    ObjectTransform as ObjectTransform,
+    Partial as Partial,
+    function as function,
+    to_object as to_object,
+)
 from ._grad import grad as grad, value_and_grad as value_and_grad
-from ._jit import jit as jit
+from ._jacobian import (
+    hessian as hessian,
+    jacfwd as jacfwd,
+    jacobian as jacobian,
+    jacrev as jacrev,
+    vector_grad as vector_grad,
+)
+from ._jit import cls_jit as cls_jit, jit as jit
+from ._progress import ProgressBar as ProgressBar
 from ._scan import for_loop as for_loop, scan as scan

@@ -1,5 +1,6 @@
-"""The engine under `jit`, `grad` and `scan`: finding the Variables a function touches,
-running it with their values swapped for tracers, and writing results back.
+"""The engine under every in-place transform (`jit`, `grad`, loops, control flow):
+finding the Variables a function touches, running it with their values swapped for
+tracers, and writing results back.
 
 Every eqbrain transform works the same way: while JAX traces the function, a
 `StateTrace` is active, so each Variable the function reads or writes (through its
@@ -33,8 +34,8 @@ STATES_TYPE_MSG = """\
 
 
 def is_array(x: Any) -> bool:
-    """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array)."""
-    return isinstance(x, jax.Array | np.ndarray | Tracer)
+    """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array or scalar)."""
+    return isinstance(x, jax.Array | np.ndarray | np.generic | Tracer)
 
 
 def as_variables(states: Any) -> list[Variable]:
@@ -100,6 +101,7 @@ def discover(
                 st.restore()
 
     jax.eval_shape(probe, [v.raw_value for v in inputs], dyn)
+    touch_outer(found)
     return found, written
 
 
@@ -124,8 +126,27 @@ def write_back(variables: list[Variable], values: list) -> None:
 
 
 def touch_outer(variables: list[Variable]) -> None:
-    """Record `variables` in the enclosing eqbrain transform, if any (nested transforms)."""
+    """Record `variables` in the enclosing eqbrain transform, if any (nested transforms).
+
+    Every transform calls this for each caller Variable it uses -- read or written --
+    before it reads their values: an enclosing `eqbrain.jit` then feeds them in as
+    inputs instead of baking their values at trace time into the compiled code.
+    """
     outer = active_recorder()
     if outer is not None:
         for var in variables:
             outer.touch(var)
+
+
+def read_values(variables: list[Variable]) -> list:
+    """The values of the caller's `variables`, recorded in the enclosing transform first."""
+    touch_outer(variables)
+    return [v.raw_value for v in variables]
+
+
+def unwrap_variables(tree: Any) -> Any:
+    """`tree` with every Variable replaced by its value (BrainPy's operands of control flow
+    and loops may be Variables: they are read, as values)."""
+    return jtu.tree_map(
+        lambda x: x.value if isinstance(x, Variable) else x, tree, is_leaf=is_variable
+    )

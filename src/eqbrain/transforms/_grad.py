@@ -1,8 +1,13 @@
-"""`grad` and `value_and_grad`: gradients with respect to Variables, BrainPy style."""
+"""`grad` and `value_and_grad`: gradients with respect to Variables, BrainPy style.
+
+`Diff` is the engine shared with the Jacobian family (`_jacobian.py`): it runs the
+function with the `grad_vars` and the `argnums` arguments as explicit inputs, hands the
+pair to one JAX differentiation transform, arranges the derivatives in BrainPy's
+structures, and writes back the Variables the forward pass changed.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,7 +16,13 @@ import jax.tree_util as jtu
 from jax.core import Tracer
 
 from ..core import StateTrace, Variable, current_trace, is_variable
-from ._engine import check_outputs, outer_variables, write_back
+from ._engine import (
+    check_outputs,
+    outer_variables,
+    read_values,
+    touch_outer,
+    write_back,
+)
 
 _GRAD_VARS_MSG = """\
 `grad_vars=` takes Variables: a Variable, a list/tuple/dict of them or an \
@@ -22,6 +33,10 @@ eqbrain.{name} differentiates with respect to argument {i}, but it holds a {what
 which is not an array. Pass a JAX/NumPy array or a Python float there (or a pytree of \
 them), or differentiate with respect to Variables with `grad_vars=`."""
 
+_AUX_MSG = """\
+eqbrain.{name}(has_aux=True) expects the function to return a pair (value, aux); it \
+returned {what}."""
+
 
 def _check_operand(x: Any, i: int, name: str) -> None:
     for leaf in jtu.tree_leaves(x):
@@ -29,8 +44,23 @@ def _check_operand(x: Any, i: int, name: str) -> None:
             raise TypeError(_OPERAND_MSG.format(name=name, i=i, what=type(leaf).__name__))
 
 
-class _Grad:
-    def __init__(self, fn, grad_vars, argnums, has_aux, return_value, name, jax_kwargs):
+class Diff:
+    """A function differentiated with respect to Variables and/or arguments.
+
+    Subclasses choose the JAX transform (`_apply`) and how its result is arranged
+    (`_arrange`) and returned (`__call__`).
+    """
+
+    def __init__(
+        self,
+        fn: Callable,
+        grad_vars: Any,
+        argnums: int | Sequence[int] | None,
+        has_aux: bool | None,
+        return_value: bool,
+        name: str,
+        jax_kwargs: dict,
+    ):
         if not callable(fn):
             raise TypeError(f"eqbrain.{name} expects a callable, got {type(fn).__name__}.")
         self.fn = fn
@@ -50,12 +80,21 @@ class _Grad:
             () if argnums is None else (argnums,) if isinstance(argnums, int) else tuple(argnums)
         )
         self._has_aux = bool(has_aux)
-        self._return_value = return_value
+        self._return_value = bool(return_value)
         self._jax_kwargs = jax_kwargs
         self.__wrapped__ = fn
 
-    def _run(self, args: tuple, kwargs: dict):
-        """(value, aux, var_grads, arg_grads); writes changed Variables back."""
+    def __repr__(self) -> str:
+        return f"eqbrain.{self._name}({self.fn!r})"
+
+    # -- the engine -------------------------------------------------------------------
+
+    def _apply(self, inner: Callable, var_values: list, arg_values: list) -> tuple[Any, Any]:
+        """`(derivatives, (value, aux, new))` of `inner` with respect to both inputs."""
+        raise NotImplementedError
+
+    def _run(self, args: tuple, kwargs: dict) -> tuple[Any, Any, Any]:
+        """(derivatives, value, aux); writes the Variables the function changed back."""
         fn, argnums, variables = self.fn, self._argnums, self._vars or []
         for i in argnums:
             if i >= len(args):
@@ -76,42 +115,63 @@ class _Grad:
                     for i, value in zip(argnums, arg_values):
                         a[i] = value
                     out: Any = fn(*a, **kwargs)
-                    value, aux = out if self._has_aux else (out, None)
+                    if self._has_aux:
+                        if not (isinstance(out, tuple | list) and len(out) == 2):
+                            raise TypeError(
+                                _AUX_MSG.format(name=self._name, what=type(out).__name__)
+                            )
+                        value, aux = out
+                    else:
+                        value, aux = out, None
                     check_outputs(out, self._name)
-                    changed = [v for v in outer_variables(st, inner_trace) if id(v) in st.written]
+                    found = outer_variables(st, inner_trace)
+                    changed = [v for v in found if id(v) in st.written]
                     new = [v.raw_value for v in changed]
                 finally:
                     st.restore()
-            side["changed"] = changed
-            return value, (aux, new)
+            side["found"], side["changed"] = found, changed
+            return value, (value, aux, new)
 
-        (value, (aux, new)), (var_grads, arg_grads) = jax.value_and_grad(
-            inner, argnums=(0, 1), has_aux=True, **self._jax_kwargs
-        )([v.raw_value for v in variables], [args[i] for i in argnums])
+        var_values = read_values(variables)
+        derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
+        touch_outer(side["found"])  # read-only Variables too: an enclosing jit feeds them
         write_back(side["changed"], new)
-        return value, aux, var_grads, arg_grads
+        return derivs, value, aux
 
-    def _grads(self, var_grads, arg_grads):
-        gv = None if self._vars is None else self._var_def.unflatten(var_grads)
-        ga = arg_grads[0] if self._single else tuple(arg_grads)
+    # -- structures -------------------------------------------------------------------
+
+    def _split(self, var_part: Any, arg_part: Any) -> Any:
+        """BrainPy's structure: `var_grads` (shaped like `grad_vars`), `arg_grads` (one
+        or a tuple, as `argnums`), or `(var_grads, arg_grads)` when both are asked for."""
+        gv = None if self._vars is None else self._var_def.unflatten(var_part)
+        ga = arg_part[0] if self._single else tuple(arg_part)
         if self._vars is None:
             return ga
         if not self._argnums:
             return gv
         return gv, ga
 
-    def __call__(self, *args, **kwargs):
-        value, aux, var_grads, arg_grads = self._run(args, kwargs)
-        grads = self._grads(var_grads, arg_grads)
+    def _returns(self, grads: Any, value: Any, aux: Any) -> Any:
         if self._return_value:
             return (grads, value, aux) if self._has_aux else (grads, value)
         return (grads, aux) if self._has_aux else grads
 
 
+class _Grad(Diff):
+    def _apply(self, inner, var_values, arg_values):
+        return jax.grad(inner, argnums=(0, 1), has_aux=True, **self._jax_kwargs)(
+            var_values, arg_values
+        )
+
+    def __call__(self, *args, **kwargs):
+        (gv, ga), value, aux = self._run(args, kwargs)
+        return self._returns(self._split(gv, ga), value, aux)
+
+
 class _ValueAndGrad(_Grad):
     def __call__(self, *args, **kwargs):
-        value, aux, var_grads, arg_grads = self._run(args, kwargs)
-        grads = self._grads(var_grads, arg_grads)
+        (gv, ga), value, aux = self._run(args, kwargs)
+        grads = self._split(gv, ga)
         return ((value, aux), grads) if self._has_aux else (value, grads)
 
 
@@ -119,10 +179,12 @@ def grad(
     fn: Callable | None = None,
     grad_vars: Any = None,
     argnums: int | Sequence[int] | None = None,
+    holomorphic: bool = False,
+    allow_int: bool = False,
     has_aux: bool | None = None,
     return_value: bool = False,
     **jax_kwargs: Any,
-) -> Callable:
+) -> Any:
     """The gradient of a scalar function with respect to Variables and/or arguments.
 
     As `brainpy.math.grad`: the function may read and write any Variable (through its
@@ -138,9 +200,9 @@ def grad(
       `net.train_vars()`.
     - `argnums`: the positional arguments to differentiate with respect to (default `0`
       when `grad_vars` is not given).
+    - `holomorphic`, `allow_int`: as for `jax.grad`.
     - `has_aux`: whether `fn` returns `(value, aux)`.
     - `return_value`: also return the value.
-    - `**jax_kwargs`: passed on to `jax.value_and_grad` (`holomorphic`, `allow_int`).
 
     **Returns:** a function returning `grads`; `(grads, aux)` with `has_aux`;
     `(grads, value)` with `return_value`; `(grads, value, aux)` with both. With both
@@ -151,16 +213,10 @@ def grad(
     grads, loss = f(x, y)        # grads: {'Net0.w': ..., ...}
     ```
     """
+    kw = dict(holomorphic=holomorphic, allow_int=allow_int, **jax_kwargs)
     if fn is None:
-        return functools.partial(
-            grad,
-            grad_vars=grad_vars,
-            argnums=argnums,
-            has_aux=has_aux,
-            return_value=return_value,
-            **jax_kwargs,
-        )
-    return _Grad(fn, grad_vars, argnums, has_aux, return_value, "grad", jax_kwargs)
+        return lambda f: _Grad(f, grad_vars, argnums, has_aux, return_value, "grad", kw)
+    return _Grad(fn, grad_vars, argnums, has_aux, return_value, "grad", kw)
 
 
 def value_and_grad(
@@ -169,19 +225,18 @@ def value_and_grad(
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     **jax_kwargs: Any,
-) -> Callable:
-    """Like `eqbrain.grad`, returning `(value, grads)` in JAX's order.
+) -> Any:
+    """As `grad`, returning `(value, grads)` (or `((value, aux), grads)`), like
+    `jax.value_and_grad`.
 
-    **Arguments:** as `eqbrain.grad` (without `return_value`).
-
-    **Returns:** `(value, grads)`, or `((value, aux), grads)` with `has_aux=True`.
+    **Arguments:** as `grad` (without `return_value`).
 
     ```python
     loss, grads = eqbrain.value_and_grad(net.loss, grad_vars=net.train_vars())(x, y)
     ```
     """
     if fn is None:
-        return functools.partial(
-            value_and_grad, grad_vars=grad_vars, argnums=argnums, has_aux=has_aux, **jax_kwargs
+        return lambda f: _ValueAndGrad(
+            f, grad_vars, argnums, has_aux, False, "value_and_grad", jax_kwargs
         )
     return _ValueAndGrad(fn, grad_vars, argnums, has_aux, False, "value_and_grad", jax_kwargs)
