@@ -1,10 +1,11 @@
 """Save and load a model of ~500 MB of float32 Variables, side by side in one run.
 
-Compares `eqbrain.save` / `eqbrain.load` with `eqx.tree_serialise_leaves`, plain
-`safetensors.numpy` on the same arrays, and BrainPy's `save_pytree` / `load_pytree`
-(when BrainPy 2.x is importable). Saves are timed with and without fsync for eqbrain
-and safetensors (same durability on each side); loads read from the page cache and end
-with the arrays on the JAX device (for safetensors both with and without that copy).
+Compares `eqbrain.save` / `eqbrain.load` (with and without per-tensor checksums) with
+`eqx.tree_serialise_leaves`, plain `safetensors.numpy` on the same arrays, and BrainPy's
+`save_pytree` / `load_pytree` (when BrainPy 2.x is importable). Saves are timed with and
+without fsync for eqbrain and safetensors (same durability on each side); loads read
+from the page cache and end with the arrays on the JAX device (for safetensors both
+with and without that copy). The last lines compare the ratios with issue 12's targets.
 
 Peak memory is the growth of the process's peak RSS during the call (Linux:
 `/proc/self/clear_refs` resets the peak), i.e. what the call needs beyond the model.
@@ -121,17 +122,26 @@ def main() -> None:
     # -- eqbrain ------------------------------------------------------------------------
     run("eqbrain.save (fsync)", "save", lambda: eqbrain.save(p("e.safetensors"), model))
     run(
+        "eqbrain.save (fsync, checksum)",
+        "save",
+        lambda: eqbrain.save(p("c.safetensors"), model, checksum=True),
+    )
+    run(
         "eqbrain.save (no fsync)",
         "save",
         lambda: eqbrain.save(p("e.safetensors"), model, fsync=False),
     )
     target = Model(args.size_mb)  # same structure; loads overwrite its values
 
-    def eq_load():
-        eqbrain.load(p("e.safetensors"), target, strict=True)
-        return [v.value for v in target.vars().values()]
+    def eq_load(name):
+        def go():
+            eqbrain.load(p(name), target, strict=True)
+            return [v.value for v in target.vars().values()]
 
-    run("eqbrain.load", "load", eq_load)
+        return go
+
+    run("eqbrain.load", "load", eq_load("e.safetensors"))
+    run("eqbrain.load (checksum verified)", "load", eq_load("c.safetensors"))
 
     # -- plain safetensors on the same arrays ----------------------------------------------
     def st_save_fsync():
@@ -253,6 +263,21 @@ def main() -> None:
             r = t / ref_save
         cells = [name, op, f"{t * 1e3:.1f}", f"{med * 1e3:.1f}", f"{gb / t:.2f}"]
         print("| " + " | ".join(cells + [f"{r:.2f}x", f"{mb:.0f}"]) + " |")
+
+    best = {n: t for n, _, t, _, _ in rows}
+    print()
+    print("Issue 12's targets (best times):")
+    for label, num, den, limit in [
+        ("durable save", "eqbrain.save (fsync)", ref_save_fsync, 1.2),
+        ("save without fsync", "eqbrain.save (no fsync)", ref_save, 1.2),
+        ("load", "eqbrain.load", ref_load, 1.2),
+        ("load with checksums", "eqbrain.load (checksum verified)", ref_load, 1.5),
+        ("durable save with checksums", "eqbrain.save (fsync, checksum)", ref_save_fsync, None),
+    ]:
+        r = best[num] / den
+        verdict = "" if limit is None else (" (met)" if r <= limit else " (NOT met)")
+        target = "no target" if limit is None else f"target <= {limit}x"
+        print(f"  {label}: {r:.2f}x of plain safetensors; {target}{verdict}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import safetensors.numpy as stnp
 from hypothesis import HealthCheck, given, settings
 
 import eqbrain
-from eqbrain.io import _checkpoint
+from eqbrain.io import _checkpoint, _files
 
 SRC = str(pathlib.Path(__file__).resolve().parents[1] / "src")
 
@@ -449,7 +449,7 @@ _KILL_SCRIPT = """
 import sys, time
 import jax.numpy as jnp
 import eqbrain
-from eqbrain.io import _checkpoint
+from eqbrain.io import _checkpoint, _files
 
 class Big(eqbrain.Module):
     w: eqbrain.Variable
@@ -511,7 +511,7 @@ def test_sigkill_mid_write_leaves_the_earlier_file(tmp_path):
     proc = _spawn(tmp_path, "stall", path, n)
     try:
         assert proc.stdout.readline().strip() == "half"
-        temps = [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+        temps = [p for p in os.listdir(tmp_path) if p.endswith(".eqbrain-tmp")]
         assert len(temps) == 1  # the new file is half written beside the old one
         os.kill(proc.pid, signal.SIGKILL)
     finally:
@@ -612,7 +612,7 @@ def test_short_raw_writes_are_continued():
 
     f = Trickle()
     data = np.arange(100, dtype=np.float32)
-    _checkpoint._write_all(f, data.view(np.uint8).data)
+    _files._write_all(f, data.view(np.uint8).data)
     assert bytes(f.out) == data.tobytes()
 
 

@@ -19,20 +19,27 @@ import numpy as np
 
 from ..core import walk
 from ._checkpoint import load_arrays
+from ._files import CheckpointError, checked_path
 
 if TYPE_CHECKING:
     from ..core import Module, StateLoadResult
 
 
-class BrainPyFormatError(ValueError):
-    """A file is not a readable BrainPy `save_pytree` checkpoint."""
+class BrainPyFormatError(CheckpointError):
+    """A file is not a readable BrainPy `save_pytree` checkpoint (or its content is not
+    a BrainPy `state_dict()`). The message names the file, and the key where there is
+    one; nothing has been loaded."""
+
+
+_MAX_DEPTH = 100  # nesting of maps, arrays and extension objects, all together
 
 
 class _Reader:
-    def __init__(self, data: bytes, ext):
+    def __init__(self, data: bytes, ext, depth: int = 0):
         self.data = memoryview(data)
         self.pos = 0
         self.ext = ext
+        self.depth = depth
 
     def take(self, n: int) -> memoryview:
         if n < 0 or self.pos + n > len(self.data):
@@ -44,9 +51,10 @@ class _Reader:
     def unpack(self, fmt: str) -> Any:
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
 
-    def value(self, depth: int = 0) -> Any:
-        if depth > 100:
-            raise ValueError("nesting deeper than 100")
+    def value(self, depth: int | None = None) -> Any:
+        depth = self.depth if depth is None else depth
+        if depth > _MAX_DEPTH:
+            raise ValueError(f"nesting deeper than {_MAX_DEPTH}")
         b = self.take(1)[0]
         if b <= 0x7F:
             return b
@@ -80,11 +88,11 @@ class _Reader:
             if kind == "map":
                 return self.map(n, depth)
             code = self.unpack(">b")
-            return self.ext(code, bytes(self.take(n)))
+            return self.ext(code, bytes(self.take(n)), depth + 1)
         fixext = {0xD4: 1, 0xD5: 2, 0xD6: 4, 0xD7: 8, 0xD8: 16}
         if b in fixext:
             code = self.unpack(">b")
-            return self.ext(code, bytes(self.take(fixext[b])))
+            return self.ext(code, bytes(self.take(fixext[b])), depth + 1)
         numbers = {
             0xCA: ">f", 0xCB: ">d", 0xCC: ">B", 0xCD: ">H", 0xCE: ">I", 0xCF: ">Q",
             0xD0: ">b", 0xD1: ">h", 0xD2: ">i", 0xD3: ">q",
@@ -109,16 +117,16 @@ class _Reader:
         return out
 
 
-def _unpackb(data: bytes) -> Any:
-    reader = _Reader(data, _ext)
+def _unpackb(data: bytes, depth: int = 0) -> Any:
+    reader = _Reader(data, _ext, depth)
     out = reader.value()
     if reader.pos != len(reader.data):
         raise ValueError(f"{len(reader.data) - reader.pos} bytes of extra data at the end")
     return out
 
 
-def _ndarray(data: bytes) -> np.ndarray:
-    shape, name, buffer = _unpackb(data)
+def _ndarray(data: bytes, depth: int) -> np.ndarray:
+    shape, name, buffer = _unpackb(data, depth)
     name = name.decode() if isinstance(name, bytes) else name
     dtype = np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
     if dtype.hasobject:
@@ -126,13 +134,13 @@ def _ndarray(data: bytes) -> np.ndarray:
     return np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
 
 
-def _ext(code: int, data: bytes) -> Any:
+def _ext(code: int, data: bytes, depth: int) -> Any:
     if code == 1:
-        return _ndarray(data)
+        return _ndarray(data, depth)
     if code == 3:
-        return _ndarray(data)[()]
+        return _ndarray(data, depth)[()]
     if code == 2:
-        real, imag = _unpackb(data)
+        real, imag = _unpackb(data, depth)
         return complex(real, imag)
     raise ValueError(f"unknown msgpack extension code {code}")
 
@@ -147,25 +155,91 @@ def _unchunk(tree: Any) -> Any:
     return tree
 
 
-def read_brainpy(path: str | os.PathLike) -> dict[str, Any]:
+def _short(x: Any, limit: int = 120) -> str:
+    r = repr(x)
+    return r if len(r) <= limit else r[: limit - 3] + "..."
+
+
+def read_brainpy(path: str | bytes | os.PathLike) -> Any:
     """Read a file written by BrainPy's `brainpy.checkpoints.save_pytree` (msgpack).
 
     Returns the saved pytree with numpy arrays as leaves; for a saved `state_dict()`
     that is `{node_name: {var_key: array}}`, ready for `Module.load_state_dict`.
-    Raises `BrainPyFormatError` naming the file for anything it cannot decode.
+
+    **Arguments:**
+
+    - `path`: the file BrainPy wrote (str, bytes or `os.PathLike`).
+
+    **Raises:** `BrainPyFormatError` naming the file for anything it cannot decode.
+
+    ```python
+    state = eqbrain.read_brainpy("net.bp")   # {'Net0': {'Net0.w': array(...)}, ...}
+    ```
     """
-    with open(path, "rb") as f:
+    p = checked_path(path, "BrainPy checkpoint")
+    with open(p, "rb") as f:
         data = f.read()
     try:
         return _unchunk(_unpackb(data))
-    except (EOFError, ValueError, TypeError, KeyError, UnicodeDecodeError, struct.error) as e:
+    except (
+        EOFError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        UnicodeDecodeError,
+        RecursionError,
+        OverflowError,
+        struct.error,
+    ) as e:
         raise BrainPyFormatError(
-            f"Cannot read {os.fspath(path)!r} as a BrainPy save_pytree checkpoint: {e}. "
+            f"Cannot read {p!r} as a BrainPy save_pytree checkpoint: {_short(str(e), 300)}. "
             "Nothing was loaded."
         ) from None
 
 
-def brainpy_to_relative(state: Mapping[str, Any], model: Module) -> dict[str, Any]:
+def _numeric(dtype: np.dtype) -> bool:
+    """Numbers: NumPy's own, and ml_dtypes' (bfloat16, float8), which NumPy calls void."""
+    return dtype.kind in "biufc" or (dtype.kind == "V" and dtype.type is not np.void)
+
+
+def _check_state(state: Any, source: str | None) -> None:
+    """BrainPyFormatError unless `state` is `{str: {str: array or number}}`."""
+    where = f" in {source!r}" if source is not None else ""
+
+    def bad(why: str) -> BrainPyFormatError:
+        return BrainPyFormatError(
+            f"Not a BrainPy state_dict{where}: {why}. A state_dict is "
+            "{node_name: {var_key: array}}; nothing was loaded."
+        )
+
+    if not isinstance(state, Mapping):
+        raise bad(f"the top level is a {type(state).__name__}, not a mapping")
+    for name, entries in state.items():
+        if not isinstance(name, str):
+            raise bad(f"the node name {_short(name)} is a {type(name).__name__}, not a str")
+        if not isinstance(entries, Mapping):
+            raise bad(f"the node {name!r} holds a {type(entries).__name__}, not a mapping")
+        for key, value in entries.items():
+            if not isinstance(key, str):
+                raise bad(
+                    f"the node {name!r} has the key {_short(key)}, a "
+                    f"{type(key).__name__}, not a str"
+                )
+            if not (
+                isinstance(value, (np.ndarray, np.generic, bool, int, float, complex))
+                and _numeric(np.asarray(value).dtype)
+            ):
+                raise bad(
+                    f"the value of {name!r}/{key!r} is a {type(value).__name__}, not a "
+                    "numeric array"
+                )
+
+
+def brainpy_to_relative(
+    state: Mapping[str, Any], model: Module, *, source: str | None = None
+) -> dict[str, Any]:
     """Re-key a BrainPy `state_dict()` (`{node_name: {'Node.var': array}}`) by `model`'s
     relative paths.
 
@@ -173,12 +247,17 @@ def brainpy_to_relative(state: Mapping[str, Any], model: Module) -> dict[str, An
     otherwise by position, since BrainPy and eqbrain list nodes in the same order
     (a node, its direct children, then each child's subtree). Positional matching
     requires the same number of nodes with the same Variable names in each.
+
+    **Arguments:**
+
+    - `state`: the BrainPy `state_dict()` (as `read_brainpy` returns it).
+    - `model`: the eqbrain model to match it to.
+    - `source`: the file it came from, named in error messages.
+
+    **Raises:** `BrainPyFormatError` if `state` is not `{str: {str: array}}`,
+    `ValueError` if its nodes match the model's neither by name nor by position.
     """
-    if not isinstance(state, Mapping) or not all(isinstance(v, Mapping) for v in state.values()):
-        raise TypeError(
-            "A BrainPy state_dict is a mapping {node_name: {var_key: array}}; got "
-            f"{type(state).__name__}."
-        )
+    _check_state(state, source)
     nodes = [(path, node, [k for k, _ in own]) for path, node, own in walk(model)]
     file_nodes = list(state.items())
 
@@ -193,10 +272,12 @@ def brainpy_to_relative(state: Mapping[str, Any], model: Module) -> dict[str, An
         shapes = [sorted(keys) for _, _, keys in nodes]
         file_shapes = [sorted(own_keys(name, entries)) for name, entries in file_nodes]
         if shapes != file_shapes:
+            origin = f" in {source!r}" if source is not None else ""
             raise ValueError(
-                "The BrainPy state_dict's nodes match the model's neither by name nor by "
-                f"position. File nodes: {[(n, s) for (n, _), s in zip(file_nodes, file_shapes)]}"
-                f"; model nodes: {[(node.name, s) for (_, node, _), s in zip(nodes, shapes)]}."
+                f"The BrainPy state_dict{origin} matches the model's nodes neither by name "
+                "nor by position; nothing was loaded. File nodes: "
+                f"{[(n, s) for (n, _), s in zip(file_nodes, file_shapes)]}; model nodes: "
+                f"{[(node.name, s) for (_, node, _), s in zip(nodes, shapes)]}."
             )
         pairs = [(path, name, entries) for (path, _, _), (name, entries) in zip(nodes, file_nodes)]
     out: dict[str, Any] = {}
@@ -208,7 +289,7 @@ def brainpy_to_relative(state: Mapping[str, Any], model: Module) -> dict[str, An
 
 
 def load_brainpy(
-    path: str | os.PathLike, model: Module, strict: bool = False, warn: bool = True
+    path: str | bytes | os.PathLike, model: Module, strict: bool = False, warn: bool = True
 ) -> StateLoadResult:
     """Load a BrainPy `save_pytree(path, net.state_dict())` file into the equivalent
     eqbrain model, all or nothing.
@@ -218,17 +299,22 @@ def load_brainpy(
 
     **Arguments:**
 
-    - `path`: the file BrainPy wrote.
+    - `path`: the file BrainPy wrote (str, bytes or `os.PathLike`).
     - `model`: an eqbrain model with the same structure as the BrainPy one.
     - `strict`, `warn`: as in `eqbrain.load`.
 
     **Returns:** `StateLoadResult(missing_keys, unexpected_keys)` of relative keys.
+
+    **Raises:** `BrainPyFormatError` naming the file (and key) for a file that is not a
+    BrainPy state_dict, `ValueError` for one of another model's structure, `MathError`
+    for a value of the wrong shape or dtype.
 
     ```python
     # BrainPy:  bp.checkpoints.save_pytree("net.bp", net.state_dict())
     eqbrain.load_brainpy("net.bp", Net(), strict=True)
     ```
     """
-    state = brainpy_to_relative(read_brainpy(path), model)
-    where = f"{model.name} from {os.fspath(path)!r}"
+    p = checked_path(path, "BrainPy checkpoint")
+    state = brainpy_to_relative(read_brainpy(p), model, source=p)
+    where = f"{model.name} from {p!r}"
     return load_arrays(state, model, where, strict, warn)

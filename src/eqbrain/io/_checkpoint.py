@@ -3,30 +3,33 @@
 A file holds every unique Variable of a model keyed by its *relative* path (`c1.w`,
 `lst-0.v`), so it loads into a freshly built model in another process whatever names
 the objects got there. The header's `__metadata__` records the eqbrain version and each
-Variable's class, batch axis and axis names. Any safetensors reader can open the file.
+Variable's class, batch axis and axis names, and (with `save(..., checksum=True)`) an
+xxh3 checksum of each tensor. Any safetensors reader can open the file.
 
 Writes are atomic (a temporary file in the same folder, flushed, fsynced and renamed
-over the target), and loads are all-or-nothing: the whole file is read and checked,
-and every value checked against its Variable, before the first Variable is written.
+over the target; see `_files`), and loads are all-or-nothing: the whole file is read
+into memory and checked, and every value checked against its Variable, before the
+first Variable is written. Files are read with `read()`, not mapped, so a file
+truncated underneath a reader gives a `CheckpointError`, not a SIGBUS.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import mmap
 import os
-import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jax
 import ml_dtypes
 import numpy as np
+import xxhash
 from jax.core import Tracer
 
 from .._errors import MathError
 from ..core import StateLoadResult, load_checked
+from ._files import CheckpointError, checked_path, replace_file
 
 if TYPE_CHECKING:
     from ..core import Module
@@ -34,7 +37,11 @@ if TYPE_CHECKING:
 __all__ = ["CheckpointError", "save", "load", "read_state", "read_metadata"]
 
 FORMAT = "eqbrain"
+CHECKSUM = "xxh3_64"  # the algorithm `save(..., checksum=True)` uses
 _MAX_HEADER = 100_000_000  # as the safetensors library
+_MAX_NDIM = 64  # NumPy's limit
+_MAX_BYTES = 1 << 62  # no tensor's size may pass this, whatever its shape claims
+_ALIGN = 64  # new host buffers start here, so that JAX can adopt them without a copy
 
 # safetensors dtype names <-> numpy dtypes.
 _DTYPES: dict[str, np.dtype] = {
@@ -58,17 +65,14 @@ _DTYPES: dict[str, np.dtype] = {
 _NAMES = {v: k for k, v in _DTYPES.items()}
 
 
-class CheckpointError(ValueError):
-    """A file is not a readable checkpoint (truncated, corrupted or not safetensors).
+def _short(x: Any, limit: int = 120) -> str:
+    """`repr(x)`, cut to `limit` characters (hostile headers hold huge values)."""
+    r = repr(x) if not isinstance(x, str) or len(x) <= 4 * limit else repr(x[: 4 * limit])
+    return r if len(r) <= limit else r[: limit - 3] + "..."
 
-    The message names the file and what is wrong; nothing has been loaded.
-    """
 
-
-def _bad(path: Any, why: str) -> CheckpointError:
-    return CheckpointError(
-        f"Cannot read checkpoint {os.fspath(path)!r}: {why}. Nothing was loaded."
-    )
+def _bad(path: str, why: str) -> CheckpointError:
+    return CheckpointError(f"Cannot read checkpoint {path!r}: {why}. Nothing was loaded.")
 
 
 # -- writing ------------------------------------------------------------------------
@@ -90,11 +94,17 @@ def _host_array(key: str, value: Any) -> np.ndarray:
     return arr
 
 
+def _bytes(a: np.ndarray) -> np.ndarray:
+    return a.reshape(-1).view(np.uint8)
+
+
 def _variables_of(model: Module) -> dict[str, Any]:
     return dict(model.vars(method="relative").unique())
 
 
-def _metadata(variables: Mapping[str, Any]) -> dict[str, str]:
+def _metadata(
+    variables: Mapping[str, Any], arrays: Mapping[str, np.ndarray], checksum: bool
+) -> dict[str, str]:
     from importlib.metadata import version
 
     __version__ = version("eqbrain")
@@ -107,11 +117,15 @@ def _metadata(variables: Mapping[str, Any]) -> dict[str, str]:
         }
         for k, v in variables.items()
     }
-    return {
+    out = {
         "format": FORMAT,
         "eqbrain_version": __version__,
         "variables": json.dumps(info, separators=(",", ":")),
     }
+    if checksum:
+        sums = {k: xxhash.xxh3_64_hexdigest(_bytes(a)) for k, a in arrays.items()}
+        out["checksums"] = json.dumps({CHECKSUM: sums}, separators=(",", ":"))
+    return out
 
 
 def _header(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, str]) -> bytes:
@@ -129,181 +143,230 @@ def _header(arrays: Mapping[str, np.ndarray], metadata: Mapping[str, str]) -> by
     return len(raw).to_bytes(8, "little") + raw
 
 
-def _write_all(f: Any, chunk: Any) -> None:
-    # A raw write may write less than asked (Linux caps one write() near 2 GiB).
-    view = memoryview(chunk).cast("B")
-    while view:
-        n = f.write(view)
-        view = view[n:]
-
-
-def write_atomic(path: Any, chunks, fsync: bool = True) -> None:
-    """Write the byte chunks to a temporary file beside `path`, then rename it over."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb", buffering=0) as f:
-            for chunk in chunks:
-                _write_all(f, chunk)
-            if fsync:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    if fsync and hasattr(os, "O_DIRECTORY"):
-        dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)  # make the rename itself durable
-        finally:
-            os.close(dfd)
-
-
 def _chunks(header: bytes, arrays: Mapping[str, np.ndarray]):
     yield header
     for a in arrays.values():
         if a.nbytes:
-            yield a.reshape(-1).view(np.uint8).data
+            yield _bytes(a).data
 
 
-def save(path: str | os.PathLike, model: Module, *, fsync: bool = True) -> None:
+def write_atomic(path: str | bytes | os.PathLike, chunks: Any, fsync: bool = True) -> None:
+    """Write the byte chunks to `path` atomically, as `save` writes its file (for other
+    writers in eqbrain)."""
+    replace_file(checked_path(path, "file"), chunks, fsync=fsync)
+
+
+def save(
+    path: str | bytes | os.PathLike, model: Module, *, fsync: bool = True, checksum: bool = False
+) -> None:
     """Save every Variable of `model` to a safetensors file at `path`, atomically.
 
     Keys are the relative `vars()` paths (`c1.w`, `lst-0.v`); a Variable held under two
     paths (weight tying) is written once, under its first path. The file is written
     to a temporary file in the same folder, flushed, fsynced and renamed over `path`,
-    so a crash or an exception mid-save leaves any earlier file at `path` intact.
+    so a crash, a kill or an exception mid-save leaves any earlier file at `path`
+    intact. A symlink at `path` is followed (its target is replaced, as `open()` would
+    write it); a file that is replaced keeps its mode, owner and group. Temporary files
+    that killed saves left in the folder are removed.
 
     **Arguments:**
 
-    - `path`: the file to write (`.safetensors` by convention).
+    - `path`: the file to write (`.safetensors` by convention): str, bytes or
+      `os.PathLike`.
     - `model`: an `eqbrain.Module`.
     - `fsync`: `False` skips the fsyncs (faster, but a power loss may lose the file).
+    - `checksum`: also store an xxh3-64 checksum of each tensor's bytes in the metadata;
+      `load` and `read_state` then verify every tensor. The file stays plain
+      safetensors.
+
+    **Raises:** `CheckpointError` for an empty path, `TypeError` for a value that
+    cannot be saved (a tracer, an unsupported dtype), and the `OSError` of the file
+    system (a folder at `path`, a read-only file, a full disk); the earlier file is
+    then untouched.
 
     ```python
     eqbrain.save("net.safetensors", net)
+    eqbrain.save("net.safetensors", net, checksum=True)   # detect flipped bits on load
     ```
     """
+    p = checked_path(path)
     variables = _variables_of(model)
     # Everything is fetched and checked before the file is opened.
     arrays = {k: _host_array(k, v.raw_value) for k, v in variables.items()}
-    header = _header(arrays, _metadata(variables))
-    write_atomic(path, _chunks(header, arrays), fsync=fsync)
+    header = _header(arrays, _metadata(variables, arrays, checksum))
+    replace_file(p, _chunks(header, arrays), fsync=fsync)
 
 
 # -- reading ------------------------------------------------------------------------
 
 
-_BATCH_BYTES = 64 << 20  # values are converted (and their pages released) in batches
+_BATCH_BYTES = 64 << 20  # values are converted (and host buffers released) in batches
+_HASH_CHUNK = 1 << 20  # with checksums, data is hashed while this much is still in cache
+
+Span = tuple[int, int, str, np.dtype, tuple[int, ...]]
 
 
-def _copies(items: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
-    return [view.copy() for _, view in items]
+def _aligned_empty(dtype: np.dtype, shape: tuple[int, ...]) -> np.ndarray:
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes < 1 << 16:  # small: JAX copies it anyway
+        return np.empty(shape, dtype)
+    buf = np.empty(nbytes + _ALIGN, np.uint8)
+    start = -buf.ctypes.data % _ALIGN
+    return buf[start : start + nbytes].view(dtype).reshape(shape)
 
 
-def _read(path: Any, convert=_copies) -> tuple[dict[str, Any], dict[str, str]]:
+def _keep(items: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
+    return [a for _, a in items]
+
+
+def _read_header(
+    path: str, f: Any, size: int
+) -> tuple[int, dict[str, str], list[Span], list[str]]:
+    """(data start, metadata, spans in file order, keys in header order) of the open
+    file `f` of `size` bytes; the header is checked in full (every entry, and that the
+    data fills the file exactly)."""
+    if size < 8:
+        raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
+    n = int.from_bytes(_read_exactly(path, f, 8, "the header length"), "little")
+    if n > min(size - 8, _MAX_HEADER):
+        raise _bad(
+            path,
+            f"the header claims {n} bytes but the file has only {size - 8} "
+            "after the length (truncated, or not a safetensors file)",
+        )
+    raw = _read_exactly(path, f, n, "the header")
+    metadata, spans, keys = _parse_header(path, raw, size - 8 - n)
+    return 8 + n, metadata, spans, keys
+
+
+def _read_exactly(path: str, f: Any, n: int, what: str) -> bytes:
+    raw = f.read(n)
+    if len(raw) != n:
+        raise _bad(path, f"the file ended inside {what} (it shrank while being read)")
+    return raw
+
+
+def _fill(path: str, f: Any, key: str, out: np.ndarray, hasher: Any) -> None:
+    """Read `out.nbytes` bytes from `f` into `out`, feeding them to `hasher` if any."""
+    view = memoryview(_bytes(out))
+    total, pos = len(view), 0
+    step = _HASH_CHUNK if hasher is not None else total
+    while pos < total:
+        got = f.readinto(view[pos : pos + step])
+        if not got:
+            raise _bad(
+                path,
+                f"the file ended inside the data of {_short(key)} (it was truncated "
+                "while being read)",
+            )
+        if hasher is not None:
+            hasher.update(view[pos : pos + got])
+        pos += got
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    # Not st_ctime: a save that renames a new file over this one changes only that.
+    return (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns)
+
+
+def _read(
+    path: Any, convert: Callable[[list[tuple[str, np.ndarray]]], list[Any]] = _keep
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Read and check a whole safetensors file: ({key: value}, metadata).
 
-    The header is checked in full before any data is touched. `convert` gets batches
-    of (key, read-only view into the mapped file) and returns one value per view,
-    which must neither alias the file nor read it after `convert` returns.
+    The header is checked in full before any data is read. `convert` gets batches of
+    (key, a new host array holding that tensor) and returns one value per array (it
+    may keep the array itself). Checksums, when the file has them, are verified as
+    the data is read, and the file must not have changed when the last byte is in.
     """
+    p = checked_path(path)
     try:
-        f = open(path, "rb")
+        f = open(p, "rb", buffering=0)
     except IsADirectoryError:
-        raise _bad(path, "it is a directory") from None
+        raise _bad(p, "it is a folder, not a file") from None
     with f:
-        size = os.fstat(f.fileno()).st_size
-        if size < 8:
-            raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
-        n = int.from_bytes(f.read(8), "little")
-        if n > min(size - 8, _MAX_HEADER):
-            raise _bad(
-                path,
-                f"the header claims {n} bytes but the file has only {size - 8} "
-                "after the length (truncated, or not a safetensors file)",
-            )
-        header, metadata, spans = _parse_header(path, f.read(n), size - 8 - n)
-        if not spans:
-            return {}, metadata
-        # One copy, from the page cache into fresh arrays (or device buffers).
-        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    start = 8 + n
-    arrays: dict[str, Any] = {}
-    try:
-        batch: list = []
-        first = 0
+        before = os.fstat(f.fileno())
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+        _, metadata, spans, keys = _read_header(p, f, before.st_size)
+        sums = _checksums(p, metadata, [s[2] for s in spans])
+        values: dict[str, Any] = {}
+        batch: list[tuple[str, np.ndarray]] = []
+        size = 0
         for i, (begin, end, key, dtype, shape) in enumerate(spans):
-            if not batch:
-                first = begin
-            count = (end - begin) // dtype.itemsize
-            view = np.frombuffer(mm, dtype, count, start + begin) if count else np.empty(0, dtype)
-            batch.append((key, view.reshape(shape)))
-            del view
-            if end - first >= _BATCH_BYTES or i == len(spans) - 1:
-                arrays.update(zip([k for k, _ in batch], convert(batch)))
-                batch.clear()
-                _release(mm, start + first, end - first)
-    finally:
-        batch = []
-        try:
-            mm.close()
-        except BufferError:  # a view is still alive somewhere; the GC will close it
-            pass
-    return {k: arrays[k] for k in header}, metadata
+            out = _aligned_empty(dtype, shape)
+            hasher = xxhash.xxh3_64() if sums is not None else None
+            _fill(p, f, key, out, hasher)
+            if sums is not None and hasher is not None and hasher.hexdigest() != sums[key]:
+                raise _bad(
+                    p,
+                    f"the data of {_short(key)} does not match its {CHECKSUM} checksum "
+                    f"(stored {sums[key]}, computed {hasher.hexdigest()}): the file is "
+                    "corrupted",
+                )
+            batch.append((key, out))
+            size += end - begin
+            if size >= _BATCH_BYTES or i == len(spans) - 1:
+                values.update(zip([k for k, _ in batch], convert(batch)))
+                batch, size = [], 0
+        if f.read(1) or not _same_file(before, os.fstat(f.fileno())):
+            raise _bad(p, "the file changed while it was being read; load it again")
+    return {k: values[k] for k in keys}, metadata
 
 
-def _release(mm: mmap.mmap, start: int, length: int) -> None:
-    """Unmap pages already copied, so the mapping never holds more than one tensor
-    in this process's memory (the page cache keeps them; this is only bookkeeping)."""
-    if length < 1 << 20 or not hasattr(mmap, "MADV_DONTNEED"):
-        return
-    page = mmap.PAGESIZE
-    begin = start - start % page
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _Duplicate(k)
+            seen.add(k)
+    return out
+
+
+def _json(path: str, raw: str | bytes, what: str) -> Any:
+    """`raw` parsed as JSON, or a CheckpointError for anything else (bad UTF-8, bad
+    syntax, nesting too deep, integers too long, duplicate keys)."""
     try:
-        mm.madvise(mmap.MADV_DONTNEED, begin, start + length - begin)
-    except OSError:
-        pass
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise _bad(path, f"{what} is not UTF-8 text (not a safetensors file?)") from None
+    except RecursionError:
+        raise _bad(path, f"{what} nests JSON too deeply") from None
+    except _Duplicate as e:
+        raise _bad(path, f"{what} has the key {_short(e.args[0])} twice") from None
+    except ValueError as e:  # JSONDecodeError, and ints past sys.get_int_max_str_digits
+        raise _bad(path, f"{what} is not valid JSON ({_short(str(e), 200)})") from None
 
 
-def _parse_header(path: Any, raw: bytes, data_len: int):
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _bad(path, f"the header is not valid JSON ({e})") from None
+def _parse_header(path: str, raw: bytes, data_len: int):
+    header = _json(path, raw, "the header")
     if not isinstance(header, dict):
-        raise _bad(path, "the header is not a JSON object")
-    metadata = header.pop("__metadata__", None) or {}
-    if not isinstance(metadata, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
-    ):
+        raise _bad(path, f"the header is a JSON {type(header).__name__}, not an object")
+    metadata = header.pop("__metadata__", None)
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise _bad(path, "__metadata__ is not a map of strings to strings")
-    spans = []
+    spans: list[Span] = []
     for key, entry in header.items():
-        try:
-            dtype = _DTYPES[entry["dtype"]]
-            shape = tuple(entry["shape"])
-            begin, end = entry["data_offsets"]
-            ok = all(type(s) is int and s >= 0 for s in shape + (begin, end))
-        except (KeyError, TypeError, ValueError):
-            raise _bad(path, f"the header entry for {key!r} is malformed: {entry!r}") from None
-        if not ok or end - begin != math.prod(shape) * dtype.itemsize:
-            raise _bad(
-                path,
-                f"the header entry for {key!r} is inconsistent (dtype {entry['dtype']}, "
-                f"shape {list(shape)}, data_offsets {[begin, end]})",
-            )
+        begin, end, _, dtype, shape = _span(path, key, entry)
         spans.append((begin, end, key, dtype, shape))
     spans.sort(key=lambda s: (s[0], s[1]))
     position = 0
     for begin, end, key, _, _ in spans:
         if begin != position:
-            raise _bad(path, f"the data of {key!r} does not start where the previous one ends")
+            raise _bad(
+                path,
+                f"the data of {_short(key)} starts at byte {begin}, not where the previous "
+                f"tensor ends ({position})",
+            )
         position = end
     if position != data_len:
         raise _bad(
@@ -311,14 +374,91 @@ def _parse_header(path: Any, raw: bytes, data_len: int):
             f"the header describes {position} bytes of data but the file holds "
             f"{data_len} (truncated or corrupted)",
         )
-    return header, metadata, spans
+    return metadata, spans, list(header)
 
 
-def read_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
+class _Malformed(Exception):
+    """What is wrong with one header entry (the message is built only on an error)."""
+
+
+def _span(path: str, key: str, entry: Any) -> Span:
+    """(begin, end, key, dtype, shape) of one header entry, every field checked."""
+    try:
+        return _checked_span(entry)
+    except _Malformed as e:
+        raise _bad(path, f"the header entry for {_short(key)} {e.args[0]}") from None
+
+
+def _checked_span(entry: Any) -> tuple[int, int, str, np.dtype, tuple[int, ...]]:
+    if not isinstance(entry, dict):
+        raise _Malformed(f"is not a JSON object: {_short(entry)}")
+    name, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
+    if not isinstance(name, str) or name not in _DTYPES:
+        raise _Malformed(f"has the dtype {_short(name)}, not one of {', '.join(_DTYPES)}")
+    dtype = _DTYPES[name]
+    if (
+        not isinstance(shape, list)
+        or len(shape) > _MAX_NDIM
+        or not all(type(d) is int and 0 <= d <= _MAX_BYTES for d in shape)
+    ):
+        raise _Malformed(
+            f"has the shape {_short(shape)}, not a list of at most {_MAX_NDIM} "
+            "non-negative integers"
+        )
+    if (
+        not isinstance(offsets, list)
+        or len(offsets) != 2
+        or not all(type(o) is int and 0 <= o <= _MAX_BYTES for o in offsets)
+    ):
+        raise _Malformed(f"has the data_offsets {_short(offsets)}, not [begin, end] in bytes")
+    begin, end = offsets
+    nbytes = math.prod(shape) * dtype.itemsize
+    if math.prod(d for d in shape if d) * dtype.itemsize > _MAX_BYTES or end - begin != nbytes:
+        raise _Malformed(
+            f"is inconsistent (dtype {name}, shape {_short(shape)}, data_offsets {offsets}: "
+            f"{nbytes} bytes of data, not {end - begin})"
+        )
+    return begin, end, name, dtype, tuple(shape)
+
+
+def _checksums(path: str, metadata: Mapping[str, str], keys: list[str]) -> dict[str, str] | None:
+    """{key: hex digest} from the metadata, or None if the file has no checksums."""
+    raw = metadata.get("checksums")
+    if raw is None:
+        return None
+    doc = _json(path, raw, "the 'checksums' metadata")
+    if not (isinstance(doc, dict) and len(doc) == 1):
+        raise _bad(path, "the 'checksums' metadata is not {algorithm: {key: digest}}")
+    algorithm, sums = next(iter(doc.items()))
+    if algorithm != CHECKSUM:
+        raise _bad(
+            path,
+            f"its checksums use {_short(algorithm)}, which this version of eqbrain cannot "
+            f"verify (it knows {CHECKSUM})",
+        )
+    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
+        raise _bad(path, "the 'checksums' metadata is not {algorithm: {key: digest}}")
+    for key in keys:
+        if key not in sums:
+            raise _bad(path, f"the tensor {_short(key)} has no checksum, though others do")
+    present = set(keys)
+    for key in sums:
+        if key not in present:
+            raise _bad(path, f"there is a checksum for {_short(key)}, which the file lacks")
+    return {k: v.lower() for k, v in sums.items()}
+
+
+def read_state(path: str | bytes | os.PathLike) -> dict[str, np.ndarray]:
     """Read a checkpoint file into a plain `{relative_key: numpy array}` dict.
 
-    No model is needed. Raises `CheckpointError` for a truncated, corrupted or
-    foreign file.
+    No model is needed. Checksums stored by `save(..., checksum=True)` are verified.
+
+    **Arguments:**
+
+    - `path`: a safetensors file (str, bytes or `os.PathLike`).
+
+    **Raises:** `CheckpointError` naming the file (and key) for a truncated,
+    corrupted, hostile or foreign file, or a checksum that does not match.
 
     ```python
     state = eqbrain.read_state("net.safetensors")   # {'c1.w': array(...), ...}
@@ -327,16 +467,34 @@ def read_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
     return _read(path)[0]
 
 
-def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
-    """The header metadata of a checkpoint: format, eqbrain version, and per Variable
-    its class, batch axis and axis names (under `'variables'`)."""
-    metadata = dict(_read(path)[1])
-    if "variables" in metadata:
-        try:
-            metadata["variables"] = json.loads(metadata["variables"])
-        except json.JSONDecodeError as e:
-            raise _bad(path, f"the 'variables' metadata is not valid JSON ({e})") from None
-    return metadata
+def read_metadata(path: str | bytes | os.PathLike) -> dict[str, Any]:
+    """The header metadata of a checkpoint: format, eqbrain version, per Variable its
+    class, batch axis and axis names (under `'variables'`), and the checksums, if any
+    (under `'checksums'`, as `{algorithm: {key: hex digest}}`).
+
+    Only the header is read (and checked in full); the data is not.
+
+    **Arguments:**
+
+    - `path`: a safetensors file (str, bytes or `os.PathLike`).
+
+    ```python
+    eqbrain.read_metadata("net.safetensors")["variables"]["c1.w"]["class"]  # 'TrainVar'
+    ```
+    """
+    p = checked_path(path)
+    try:
+        f = open(p, "rb", buffering=0)
+    except IsADirectoryError:
+        raise _bad(p, "it is a folder, not a file") from None
+    with f:
+        _, metadata, spans, _ = _read_header(p, f, os.fstat(f.fileno()).st_size)
+    out: dict[str, Any] = dict(metadata)
+    if "variables" in out:
+        out["variables"] = _json(p, out["variables"], "the 'variables' metadata")
+    if _checksums(p, metadata, [s[2] for s in spans]) is not None:
+        out["checksums"] = _json(p, out["checksums"], "the 'checksums' metadata")
+    return out
 
 
 def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
@@ -353,7 +511,7 @@ def _to_device(var: Any, key: str, view: np.ndarray, where: str) -> Any:
 
 
 def _unaliased(value: jax.Array, view: np.ndarray) -> jax.Array:
-    """`value`, or a copy of it if JAX kept pointing into the mapped file."""
+    """`value`, or a copy of it if JAX kept pointing into the caller's `view`."""
     try:
         aliased = view.size > 0 and value.unsafe_buffer_pointer() == view.ctypes.data
     except Exception:  # several shards, or a backend without host pointers
@@ -362,22 +520,23 @@ def _unaliased(value: jax.Array, view: np.ndarray) -> jax.Array:
 
 
 def load(
-    path: str | os.PathLike,
+    path: str | bytes | os.PathLike,
     model: Module,
     strict: bool = False,
     warn: bool = True,
 ) -> StateLoadResult:
     """Load a checkpoint file written by `save` into `model`'s Variables, all or nothing.
 
-    The whole file is read and checked, and every value is checked against its
-    Variable (shape up to the batch axis, dtype), before the first Variable is written:
-    a failing load leaves `model` exactly as it was. Values go straight from the file
-    to the device each Variable's current value is on (its sharding is kept).
+    The whole file is read and checked (with its checksums, if it has them), and every
+    value is checked against its Variable (shape up to the batch axis, dtype), before
+    the first Variable is written: a failing load leaves `model` exactly as it was.
+    Values go from the file to the device each Variable's current value is on (its
+    sharding is kept).
 
     **Arguments:**
 
     - `path`: a file written by `eqbrain.save` (or any safetensors file keyed by the
-      model's relative `vars()` paths).
+      model's relative `vars()` paths): str, bytes or `os.PathLike`.
     - `model`: the `eqbrain.Module` to load into.
     - `strict`: raise `ValueError` if the file lacks a key of the model or has one the
       model lacks.
@@ -385,45 +544,48 @@ def load(
 
     **Returns:** `StateLoadResult(missing_keys, unexpected_keys)` of relative keys.
 
-    **Raises:** `CheckpointError` for an unreadable file, `MathError` for a value of
-    the wrong shape or dtype, `ValueError` for key mismatches with `strict=True`.
+    **Raises:** `CheckpointError` for an unreadable file (truncated, corrupted, changed
+    while being read, a checksum that does not match), `MathError` for a value of the
+    wrong shape or dtype, `ValueError` for key mismatches with `strict=True`,
+    `FileNotFoundError` when there is no file.
 
     ```python
     net = Net()                      # a fresh model, any auto names
     eqbrain.load("net.safetensors", net, strict=True)
     ```
     """
-    where = f"{model.name} from {os.fspath(path)!r}"
+    p = checked_path(path)
+    where = f"{model.name} from {p!r}"
     variables = model.vars(method="relative")
 
     def convert(items: list[tuple[str, np.ndarray]]) -> list[Any]:
         out: list[Any] = [None] * len(items)  # None for keys the model lacks
-        todo, views, shardings = [], [], []
-        for i, (key, view) in enumerate(items):
+        todo, arrays, shardings = [], [], []
+        for i, (key, arr) in enumerate(items):
             var = variables.get(key)
             if var is None:
                 continue
             old = var.raw_value
-            if view.dtype != old.dtype:
+            if arr.dtype != old.dtype:
                 raise MathError(
                     f"Cannot load {key!r} into {where}: The dtype of the original data is "
-                    f"{old.dtype}, while we got {view.dtype}."
+                    f"{old.dtype}, while we got {arr.dtype}."
                 )
-            if isinstance(old, jax.Array) and view.shape == old.shape:
+            if isinstance(old, jax.Array) and arr.shape == old.shape:
                 todo.append(i)
-                views.append(view)
+                arrays.append(arr)
                 shardings.append(old.sharding)
             else:
-                out[i] = view.copy()  # Variable.check_value converts it, or raises MathError
-        if views:  # one batched transfer, each value into its Variable's sharding
-            # Wait for the copies: the transfer may still read the mapped file after
-            # device_put returns, and the batch's pages are released next.
-            placed = jax.block_until_ready(jax.device_put(views, shardings))
-            for i, view, value in zip(todo, views, placed):
-                out[i] = _unaliased(value, view)
+                out[i] = arr  # Variable.check_value converts it, or raises MathError
+        if arrays:  # one batched transfer, each value into its Variable's sharding
+            # The arrays are new and never written again, so JAX may adopt them (on the
+            # CPU it does, without a copy). Waiting bounds the host memory in flight.
+            placed = jax.block_until_ready(jax.device_put(arrays, shardings))
+            for i, value in zip(todo, placed):
+                out[i] = value
         return out
 
-    state, _ = _read(path, convert)
+    state, _ = _read(p, convert)
     provided = [(k, v, variables.get(k)) for k, v in state.items()]
     return load_checked(list(variables.items()), provided, where, warn, strict)
 
