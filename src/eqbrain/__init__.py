@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, ve
 
 from . import optim as optim
 from ._errors import (
+    DiffEqError as DiffEqError,
     MathError as MathError,
     TraceLeakError as TraceLeakError,
     UniqueNameError as UniqueNameError,
@@ -37,17 +38,21 @@ from .dyn._dynsys import (
 )
 from .dyn._expon import Expon as Expon
 from .dyn._fixedprob import FixedProb as FixedProb
-from .dyn._integrator import (
-    Integrator as Integrator,
-    diffrax_term as diffrax_term,
-    odeint as odeint,
-)
 from .dyn._lif import LIF as LIF
 from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj
 from .dyn._runner import Runner as Runner, run as run
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
+
+# -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------
+from .dyn.integrators import (
+    BoundIntegrator as BoundIntegrator,
+    Integrator as Integrator,
+    JointEq as JointEq,
+    diffrax_term as diffrax_term,
+    odeint as odeint,
+)
 from .io._brainpy import (
     BrainPyFormatError as BrainPyFormatError,
     load_brainpy as load_brainpy,
