@@ -552,7 +552,7 @@ def odeint(
     for what, value in (("state_delays", state_delays), ("neutral_delays", neutral_delays)):
         if value:
             raise NotImplementedError(_DELAYS_MSG.format(what=what))
-    kw = dict(
+    kw: dict[str, Any] = dict(
         var_type=var_type,
         dt=dt,
         adaptive=adaptive,

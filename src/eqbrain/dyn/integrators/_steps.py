@@ -87,21 +87,23 @@ def exponential_euler(
 
     `blocks` splits the system into equations: `(indices of its states in ys, fn(*those)
     -> their derivatives)`, every other input held at the step's start. For each state,
-    `A = df_i/dy_i` is taken by forward-mode autodiff along a vector of ones (one
-    `jax.jvp` for a single state, one `jax.linearize` for several): the Jacobian's
-    diagonal when each element's derivative depends on its own element only, as in a
-    population of neurons.
+    `A` is the gradient of the sum of its derivative's elements with respect to it
+    (reverse-mode autodiff with a cotangent of ones, BrainPy's `vector_grad`): the
+    Jacobian's diagonal when each element's derivative depends on its own element only,
+    as in a population of neurons.
     """
     out = list(ys)
     for idx, fn in blocks:
         own = tuple(ys[i] for i in idx)
-        ones = tuple(jtu.tree_map(jnp.ones_like, y) for y in own)
+        derivs, pullback = jax.vjp(fn, *own)
+        ones = tuple(jtu.tree_map(jnp.ones_like, d) for d in derivs)
         if len(own) == 1:
-            derivs, diag = jax.jvp(fn, own, ones)
-        else:
-            derivs, lin = jax.linearize(fn, *own)
-            zeros = tuple(jtu.tree_map(jnp.zeros_like, y) for y in own)
-            diag = tuple(lin(*zeros[:j], ones[j], *zeros[j + 1 :])[j] for j in range(len(own)))
+            diag = pullback(ones)
+        else:  # each state's own part: a cotangent of ones on its derivative only
+            zeros = tuple(jtu.tree_map(jnp.zeros_like, d) for d in derivs)
+            diag = tuple(
+                pullback((*zeros[:j], ones[j], *zeros[j + 1 :]))[j] for j in range(len(own))
+            )
         for j, i in enumerate(idx):
             out[i] = jtu.tree_map(
                 lambda y, d, a: y + dt * _phi(a * dt) * d, own[j], derivs[j], diag[j]
