@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, ve
 
 from . import dyn as dyn, optim as optim
 from ._errors import (
+    DiffEqError as DiffEqError,
     MathError as MathError,
     TraceLeakError as TraceLeakError,
     UniqueNameError as UniqueNameError,
@@ -37,11 +38,6 @@ from .dyn._dynsys import (
 )
 from .dyn._expon import Expon as Expon
 from .dyn._fixedprob import FixedProb as FixedProb
-from .dyn._integrator import (
-    Integrator as Integrator,
-    diffrax_term as diffrax_term,
-    odeint as odeint,
-)
 from .dyn._lif import LIF as LIF
 from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj
@@ -80,6 +76,14 @@ from .dyn.synapses import (
 )
 
 # -- end of models ----------------------------------------------------------------------
+# -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------
+from .dyn.integrators import (
+    BoundIntegrator as BoundIntegrator,
+    Integrator as Integrator,
+    JointEq as JointEq,
+    diffrax_term as diffrax_term,
+    odeint as odeint,
+)
 from .io._brainpy import (
     BrainPyFormatError as BrainPyFormatError,
     load_brainpy as load_brainpy,

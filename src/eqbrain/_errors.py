@@ -15,3 +15,11 @@ class UniqueNameError(ValueError):
 
 class TraceLeakError(RuntimeError):
     """A traced value was written into a Variable created outside the current trace."""
+
+
+class DiffEqError(ValueError):
+    """A derivative function or system of equations that cannot be integrated as written.
+
+    Raised by `odeint` and `JointEq` when they read a derivative's signature (a parameter
+    named `dt`, a state variable claimed by two equations, `*args` in a `JointEq`, ...).
+    """

@@ -12,7 +12,7 @@ from typing import Any
 import equinox as eqx
 import jax.tree_util as jtu
 
-from . import _collect, _device, _naming, _state
+from . import _collect, _device, _naming, _owner, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
 from ._methods import Method, watch_jitted_method
@@ -156,6 +156,8 @@ class Module(eqx.Module):
             raise dataclasses.FrozenInstanceError(
                 _UNDECLARED_MSG.format(name=name, cls=type(self).__name__)
             )
+        if isinstance(value, _owner.OwnerBound):  # e.g. odeint(self.derivative)
+            value = _owner.attach(self, name, value)
         super().__setattr__(name, value)
 
     # -- names ------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""Parity with BrainPy 2.8's `brainpy/integrators/ode/base_coverage_test.py`.
+
+12 cases. In scope, 3, all passing: a parameter named `dt` is refused; a `JointEq` of
+two coupled equations integrates with rk4 and returns both states; the integrator class
+is exported. Out of scope, 9: two check `f_names`, the name BrainPy gives its generated
+code (eqbrain generates none), and seven check BrainPy's delay variables
+(`state_delays`, `neutral_delays`, `bm.TimeDelay`, `bm.NeuTimeDelay`, ...), which eqbrain
+does not have: `odeint` refuses those arguments with a `NotImplementedError` that says
+what to do instead (tested below).
+"""
+
+import inspect
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+from eqbrain import DiffEqError, JointEq, odeint
+
+
+def test_dt_reserved_keyword_as_param():
+    def bad(x, t, dt):
+        return -x
+
+    with pytest.raises(DiffEqError, match=r"bad\(x, t, dt\) has a parameter named 'dt'"):
+        odeint(bad, method="euler")
+
+
+def test_dict_vars_branch():
+    dx = lambda x, t, y: -x + y  # noqa: E731
+    dy = lambda y, t, x: -y + x  # noqa: E731
+    intg = odeint(JointEq(dx, dy), method="rk4", dt=0.1)
+    out = intg(1.0, 0.5, 0.0)
+    assert len(out) == 2 and all(np.isfinite(o) for o in out)
+    # x + y is conserved, x - y decays as exp(-2 t)
+    assert float(out[0] + out[1]) == pytest.approx(1.5, rel=1e-6)
+    assert float(out[0] - out[1]) == pytest.approx(0.5 * np.exp(-0.2), rel=1e-5)
+
+
+def test_exports():
+    assert inspect.isclass(eqbrain.Integrator) and eqbrain.Integrator.__name__ == "Integrator"
+    assert isinstance(odeint(lambda x, t: -x), eqbrain.Integrator)
+
+
+def test_delay_arguments_are_refused_with_advice():  # eqbrain's side of the 7 delay cases
+    for arg in ("state_delays", "neutral_delays"):
+        with pytest.raises(NotImplementedError, match=f"{arg}.*pass it to the derivative"):
+            odeint(lambda x, t: -x, method="euler", **{arg: {"x": jnp.zeros(1)}})
