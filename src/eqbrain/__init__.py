@@ -45,6 +45,16 @@ from .dyn._runner import Runner as Runner, run as run
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
 
+# -- end of models ----------------------------------------------------------------------
+# -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------
+from .dyn.integrators import (
+    BoundIntegrator as BoundIntegrator,
+    Integrator as Integrator,
+    JointEq as JointEq,
+    diffrax_term as diffrax_term,
+    odeint as odeint,
+)
+
 # -- models: neurons, rate models, synapses and outputs (issue 11) ----------------------
 from .dyn.neurons import (
     FHN as FHN,
@@ -73,16 +83,6 @@ from .dyn.synapses import (
     DualExpon as DualExpon,
     GABAa as GABAa,
     MgBlock as MgBlock,
-)
-
-# -- end of models ----------------------------------------------------------------------
-# -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------
-from .dyn.integrators import (
-    BoundIntegrator as BoundIntegrator,
-    Integrator as Integrator,
-    JointEq as JointEq,
-    diffrax_term as diffrax_term,
-    odeint as odeint,
 )
 from .io._brainpy import (
     BrainPyFormatError as BrainPyFormatError,

@@ -126,7 +126,7 @@ class Method:
         return self.fn if obj is None else BoundMethod(self.fn, obj)
 
 
-_JIT_WRAPPER = type(eqx.filter_jit(lambda: None))
+_JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))
 
 
 def watch_jitted_method(value: Any) -> Any:

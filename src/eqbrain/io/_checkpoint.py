@@ -94,7 +94,7 @@ def _host_array(key: str, value: Any) -> np.ndarray:
     return arr
 
 
-def _bytes(a: np.ndarray) -> np.ndarray:
+def _bytes(a: np.ndarray) -> Any:
     return a.reshape(-1).view(np.uint8)
 
 
