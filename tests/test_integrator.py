@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import eqbrain
 from eqbrain import Integrator, Variable, odeint
@@ -935,3 +936,49 @@ def test_reserved_and_unsupported_brainpy_options():
         odeint(logistic, state_delays={"y": object()})
     with pytest.raises(NotImplementedError, match="neutral_delays"):
         odeint(logistic, neutral_delays={"y": object()})
+
+
+# -- properties ------------------------------------------------------------------------------
+
+SETTINGS = settings(max_examples=25, deadline=None)
+floats = st.floats(-3.0, 3.0, allow_nan=False, width=32)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.floats(-5.0, -0.05), floats, floats), min_size=1, max_size=4),
+    st.floats(0.01, 20.0),
+)
+def test_exp_auto_is_exact_on_any_linear_system_of_joined_equations(coefs, dt):
+    # dy_i/dt = a_i y_i + b_i, joined: every state relaxes exactly, at any step size
+    names = [f"y{i}" for i in range(len(coefs))]
+    eqs = []
+    for i, (name, (a, b, _)) in enumerate(zip(names, coefs)):
+        ns: dict = {}  # defaults are shared by name in a JointEq: one name per equation
+        exec(
+            f"def d{name}({name}, t, a{i}={a!r}, b{i}={b!r}):\n    return a{i} * {name} + b{i}", ns
+        )
+        eqs.append(ns[f"d{name}"])
+    integral = odeint(eqbrain.JointEq(*eqs), method="exp_auto")
+    y0 = [jnp.float32(c) for _, _, c in coefs]
+    out = integral(*y0, 0.0, dt=dt)
+    out = out if isinstance(out, tuple) else (out,)
+    for (a, b, c), got in zip(coefs, out):
+        want = -b / a + (c + b / a) * math.exp(a * dt)
+        assert float(got) == pytest.approx(want, rel=1e-4, abs=1e-4)
+
+
+@SETTINGS
+@given(st.integers(1, 4), st.sampled_from(["rk4", "exp_auto", "rkdp"]), st.data())
+def test_a_model_with_a_bound_integrator_survives_pytree_round_trips(n, method, data):
+    tau = data.draw(st.floats(0.5, 20.0))
+    m = Leaky(n, method)
+    m = eqx.tree_at(lambda x: x.tau.value, m, jnp.float32(tau))
+    leaves, treedef = jax.tree.flatten(m)
+    copy = jax.tree.unflatten(treedef, leaves)
+    assert eqx.tree_equal(copy, m) and jax.tree.structure(Leaky(n, method)) == treedef
+    want = (-m.V.value + 1.0) / tau
+    np.testing.assert_allclose(copy.integral.f(m.V.value, 0.0, 1.0), want, rtol=1e-5)
+    np.testing.assert_allclose(copy.loss(1.0), m.loss(1.0), rtol=1e-6)
+    back = eqx.filter_jit(lambda x: x)(m)  # a functional round trip through jit
+    np.testing.assert_allclose(back.loss(1.0), m.loss(1.0), rtol=1e-6)

@@ -137,7 +137,13 @@ class Integrator(Module, OwnerBound):
     bound to whichever copy of the module reads it; a method of another module, or a
     callable Equinox module, is part of its pytree.
 
-    **Arguments:** as `eqbrain.odeint`.
+    **Arguments:** as `eqbrain.odeint`, which makes it.
+
+    ```python
+    integral = eqbrain.Integrator(lambda V, t, I: (-V + I) / 10.0, "exp_auto")
+    V = integral(V, 0.0, 2.0, dt=0.1)
+    integral.order, integral.variables, integral.arguments    # 1, ('V',), ('I',)
+    ```
     """
 
     method: str = eqx.field(static=True)
@@ -444,7 +450,18 @@ class BoundIntegrator(eqx.Module, OwnerBound):
     bound to `module`, so under `jax.jit`, `eqx.filter_grad` or `eqbrain.grad` the
     derivative reads the traced copy's state and parameters. Every other attribute is
     the integrator's (`.method`, `.dt`, `.variables`, ...); `.integrator` is the
-    integrator itself.
+    integrator itself. Nobody builds one by hand: reading the field makes it.
+
+    **Arguments:**
+
+    - `integrator`: the `Integrator` stored in the module's field.
+    - `owner`: the module it was read from.
+
+    ```python
+    neuron.integral                 # BoundIntegrator(integrator=Integrator(...))
+    neuron.integral(V, t, I)        # the derivative is neuron.derivative
+    neuron.integral.integrator      # the Integrator in the field
+    ```
     """
 
     integrator: Integrator
