@@ -23,15 +23,15 @@ RANK = {
     "core": 1,
     "transforms": 2,
     "random": 3,
-    "init": 3,
     "surrogate": 3,
     "losses": 3,
-    "dyn": 4,
-    "optim": 4,
-    "measure": 4,
-    "plot": 5,
-    "io": 6,
-    "__init__": 7,
+    "init": 4,
+    "dyn": 5,
+    "optim": 5,
+    "measure": 6,
+    "plot": 7,
+    "io": 8,
+    "__init__": 9,
 }
 SIDEWAYS: set[tuple[str, str]] = set()
 

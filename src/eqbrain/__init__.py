@@ -131,6 +131,19 @@ from .transforms._scan import for_loop as for_loop, scan as scan
 
 # -- end of the transforms block --------------------------------------------------------
 
+# -- toolbox: randomness, initializers, losses, surrogate gradients, measures ----------
+# isort: split
+from . import (
+    init as init,
+    losses as losses,
+    measure as measure,
+    random as random,
+    surrogate as surrogate,
+)
+from .random import RandomState as RandomState
+
+# -- end toolbox ------------------------------------------------------------------------
+
 try:
     __version__ = _version("eqbrain")
 except _PackageNotFoundError:  # pragma: no cover - run from a source tree, not installed
