@@ -1,8 +1,13 @@
-"""Project tasks: `nox -s tests`, `lint`, `docs`, `bench` and `examples`."""
+"""Project tasks: `nox -s tests`, `lint`, `typecheck`, `docs`, `bench` and `examples`.
+
+CI runs `tests`, `lint` and `typecheck` in one environment: `.ci/run`.
+"""
 
 import nox
 
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+LINTED = ("src", "tests", "benchmarks", "examples", "noxfile.py")
 nox.options.default_venv_backend = "venv"
 
 
@@ -16,18 +21,16 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
-    session.install("ruff")
-    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
-    session.run(
-        "ruff",
-        "format",
-        "--check",
-        "src",
-        "tests",
-        "benchmarks",
-        "examples",
-        "noxfile.py",
-    )
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", *LINTED)
+    session.run("ruff", "format", "--check", *LINTED)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """pyright over `src/` (settings in pyproject.toml)."""
+    session.install("-e", ".[typecheck]")
+    session.run("pyright")
 
 
 @nox.session

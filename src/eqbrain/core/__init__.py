@@ -28,6 +28,7 @@ from ._trace import (
     StateTrace as StateTrace,
     active_recorder as active_recorder,
     current_trace as current_trace,
+    is_eager as is_eager,
 )
 from ._variable import (
     Parameter as Parameter,

@@ -10,31 +10,49 @@ module and `attr-key` for a Variable. Absolute keys start from each node's name
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import equinox as eqx
 
 from ._collector import ArrayCollector, Collector
+from ._naming import name_of
 from ._variable import Variable
 
 if TYPE_CHECKING:
     from ._module import Module
 
 _METHODS = ("absolute", "relative")
-_field_names: dict[type, tuple[str, ...]] = {}
+# Per-class caches keyed by id(cls); a finalizer drops a class's entries when the class
+# is collected, so classes made on the fly (in a loop, in a test) are freed.
+_field_names: dict[int, tuple[str, ...]] = {}
+_kinds: dict[int, int] = {}
+
+
+def _forget_class(key: int) -> None:
+    _field_names.pop(key, None)
+    _kinds.pop(key, None)
+
+
+def _remember(cache: dict[int, Any], cls: type, value: Any) -> None:
+    if id(cls) not in _field_names and id(cls) not in _kinds:
+        try:
+            weakref.finalize(cls, _forget_class, id(cls))
+        except TypeError:  # pragma: no cover - a type that cannot be weakly referenced
+            return
+    cache[id(cls)] = value
 
 
 def _dynamic_fields(cls: type) -> tuple[str, ...]:
-    try:
-        return _field_names[cls]
-    except KeyError:
+    names = _field_names.get(id(cls))
+    if names is None:
         names = tuple(
             f.name
             for f in dataclasses.fields(cls)
             if not (f.metadata.get("static") or f.metadata.get("internal"))
         )
-        _field_names[cls] = names
-        return names
+        _remember(_field_names, cls, names)
+    return names
 
 
 def check_method(method: str) -> None:
@@ -46,33 +64,42 @@ def check_method(method: str) -> None:
 
 
 _VAR, _NODE, _SEQ, _MAP, _EQX, _OTHER = range(6)
-_kinds: dict[type, int] = {}
+# The class of eqbrain modules, set by `_module` when it defines it (no import cycle).
+_node_base: list[type] = []
+
+
+def set_node_base(cls: type) -> None:
+    """Tell the walker which class is a node (called once, by `_module`)."""
+    _node_base[:] = [cls]
 
 
 def _kind(t: type) -> int:
     """What a value of type `t` is to the walker (cached: `isinstance` on a module is slow)."""
-    try:
-        return _kinds[t]
-    except KeyError:
-        from ._module import Module
-
-        if issubclass(t, Variable):
-            k = _VAR
-        elif issubclass(t, Module):
-            k = _NODE
-        elif issubclass(t, list | tuple):
-            k = _SEQ
-        elif issubclass(t, dict):
-            k = _MAP
-        elif issubclass(t, eqx.Module):
-            k = _EQX
-        else:
-            k = _OTHER
-        _kinds[t] = k
+    k = _kinds.get(id(t))
+    if k is not None:
         return k
+    if issubclass(t, Variable):
+        k = _VAR
+    elif _node_base and issubclass(t, _node_base[0]):
+        k = _NODE
+    elif issubclass(t, list | tuple):
+        k = _SEQ
+    elif issubclass(t, dict):
+        k = _MAP
+    elif issubclass(t, eqx.Module):
+        k = _EQX
+    else:
+        k = _OTHER
+    _remember(_kinds, t, k)
+    return k
 
 
 _getattr = object.__getattribute__  # skips Equinox's Python-level __getattribute__
+
+
+def _name_of(node: Any) -> str:
+    """`node.name`, without Equinox's Python-level attribute lookup."""
+    return name_of(node, _getattr(node, "__dict__").get("name"))
 
 
 def entries(module: Any, nodes: list, variables: list) -> None:
@@ -80,7 +107,7 @@ def entries(module: Any, nodes: list, variables: list) -> None:
     d = _getattr(module, "__dict__")
     for name in _dynamic_fields(type(module)):
         obj = d.get(name)
-        k = _kinds.get(type(obj)) if obj is not None else _OTHER
+        k = _kinds.get(id(type(obj))) if obj is not None else _OTHER
         if k is None:
             k = _kind(type(obj))
         if k == _VAR:
@@ -152,7 +179,7 @@ def collect_nodes(
     for path, node, _ in walk(root, level):
         if node is root and not include_self:
             continue
-        out[node.name if absolute else path] = node
+        out[_name_of(node) if absolute else path] = node
     return out
 
 
@@ -171,7 +198,7 @@ def collect_vars(
         if node is root and not include_self:
             continue
         if absolute:
-            prefix = node.name + "."
+            prefix = _name_of(node) + "."
         else:
             prefix = path + "." if path else ""
         for key, var in own:

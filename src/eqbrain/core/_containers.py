@@ -112,7 +112,7 @@ def _register_list(cls: type) -> None:
         return [(jtu.SequenceKey(i), x) for i, x in enumerate(xs)], None
 
     def unflatten(_, children) -> Any:
-        out = cls.__new__(cls)
+        out = list.__new__(cls)
         list.extend(out, children)  # any child: no checks on unflatten
         return out
 
@@ -124,7 +124,7 @@ def _register_dict(cls: type) -> None:
         return [(jtu.DictKey(k), v) for k, v in d.items()], tuple(d)
 
     def unflatten(keys, children) -> Any:
-        out = cls.__new__(cls)
+        out = dict.__new__(cls)
         for k, v in zip(keys, children):
             dict.__setitem__(out, k, v)
         return out

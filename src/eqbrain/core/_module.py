@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ eqbrain.jit, eqbrain.grad and eqbrain.for_loop find the Variables a function tou
 by themselves."""
 
 _LEAF = jtu.tree_structure(0)
-_fields: dict[type, frozenset[str]] = {}
+_fields: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _field_set(cls: type) -> frozenset[str]:
@@ -59,7 +60,9 @@ class _plain_method:
 
     def __init__(self, fn):
         self.fn = fn
-        functools.update_wrapper(self, fn)
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+        self.__wrapped__ = fn
 
     def __get__(self, obj, cls=None):
         return self.fn if obj is None else functools.partial(self.fn, obj)
@@ -303,5 +306,6 @@ class Module(eqx.Module):
 
 
 BrainPyObject = Module
+_collect.set_node_base(Module)
 NodeList._item_type = Module
 NodeDict._item_type = Module

@@ -26,6 +26,14 @@ def current_trace() -> Any:
     return get_opaque_trace_state(convention="nnx")
 
 
+_EAGER = current_trace()  # the top-level (eval) trace, the same object in every thread
+
+
+def is_eager() -> bool:
+    """Whether this thread runs at top level: no JAX transform is tracing."""
+    return current_trace() == _EAGER
+
+
 class _Local(threading.local):
     def __init__(self) -> None:
         self.stack: list[StateTrace] = []

@@ -28,6 +28,16 @@ return it, e.g. `model = eqx.filter_jit(step)(model)`;
   - in-place style: use `eqbrain.jit`, `eqbrain.grad` or `eqbrain.for_loop`, which \
 write Variables back to the caller's cells."""
 
+LOST_WRITE_MSG = """\
+Cannot write into {var} here: that Variable was created outside the transform being \
+traced (jax.jit, eqx.filter_jit, jax.vmap, lax.scan, ...), and a write made while \
+tracing happens once, at trace time, and is lost on every later call.
+Fix the call in one of two ways:
+  - functional style: pass the model into the transformed function as an argument and \
+return it, e.g. `model = eqx.filter_jit(step)(model)`;
+  - in-place style: use `eqbrain.jit`, `eqbrain.grad` or `eqbrain.for_loop`, which \
+write Variables back to the caller's cells."""
+
 
 def _shape_of(x) -> tuple[int, ...]:
     return tuple(np.shape(x))
@@ -178,8 +188,7 @@ class Variable:
         """`new` as an array fit for this Variable (shape up to the batch axis, dtype,
         no tracer leak), or `MathError`/`TraceLeakError`. Nothing is written."""
         new = self._check(new)
-        if isinstance(new, Tracer):
-            self._guard_leak()
+        self._guard_leak(new)
         return new
 
     def write_value(self, new: Any) -> None:
@@ -243,14 +252,15 @@ class Variable:
             raise MathError(
                 f"The dtype of the original data is {self.dtype}, while we got {new.dtype}."
             )
-        if (new.aval if isinstance(new, Tracer) else new).weak_type:
+        if getattr(new.aval if isinstance(new, Tracer) else new, "weak_type", False):
             # A weakly typed value (`jnp.full(3, 1.0)`) would make jit retrace.
             new = jax.lax.convert_element_type(new, self.dtype)
         return new
 
-    def _guard_leak(self) -> None:
+    def _guard_leak(self, new: Any) -> None:
         if self._trace != current_trace() and not is_managed(self):
-            raise TraceLeakError(TRACE_LEAK_MSG.format(var=self._describe()))
+            msg = TRACE_LEAK_MSG if isinstance(new, Tracer) else LOST_WRITE_MSG
+            raise TraceLeakError(msg.format(var=self._describe()))
 
     def _describe(self) -> str:
         label = f" {self._label!r}" if self._label else ""

@@ -3,12 +3,17 @@
 A runner (`eqbrain.run`) sets `t`, `i` and `dt` before every step, so any
 `DynamicalSystem.update` can read them without passing them down by hand. Outside a
 run, `dt` has a default (`0.1`, BrainPy's default, in ms) that `set_dt` changes.
+
+The contexts are per thread, as JAX's own trace state is: `share.context(...)` and
+`share.save(...)` in one thread are never seen by another. The defaults (`set_dt`) are
+process-wide.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +52,21 @@ class _Share:
     """
 
     def __init__(self) -> None:
-        self._stack: list[dict[str, Any]] = [{"dt": 0.1}]
+        self._defaults: dict[str, Any] = {"dt": 0.1}
+        self._local = threading.local()
+
+    @property
+    def _stack(self) -> list[dict[str, Any]]:
+        """This thread's frames, outermost first, above the process-wide defaults."""
+        try:
+            return self._local.stack
+        except AttributeError:
+            stack = self._local.stack = [self._defaults, {}]
+            return stack
+
+    def __getitem__(self, key: str) -> Any:
+        """`share["dt"]`, as BrainPy's `bp.share["dt"]`: the same as `load(key)`."""
+        return self.load(key)
 
     def load(self, key: str, default: Any = _MISSING) -> Any:
         """The value of `key` in the current context (`KeyError` if unset, no default)."""
@@ -101,4 +120,4 @@ def get_dt() -> float:
 
 def set_dt(dt: float) -> None:
     """Set the default step size for everything outside a run, as `bm.set_dt(dt)`."""
-    share._stack[0]["dt"] = _check_dt(dt)
+    share._defaults["dt"] = _check_dt(dt)

@@ -88,12 +88,11 @@ def discover(
     written: set[int] = set()
 
     def probe(values, dyn):
-        st = StateTrace(inputs + declared)
+        st = StateTrace(declared)
         with st:
             inner = current_trace()
             try:
-                for var, value in zip(inputs, values):
-                    var.raw_value = value
+                st.swap_in(inputs, values)
                 fn(dyn)
                 found.extend(outer_variables(st, inner))
                 written.update(st.written)

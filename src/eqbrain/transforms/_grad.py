@@ -47,7 +47,7 @@ class _Grad:
             argnums = 0
         self._single = isinstance(argnums, int)
         self._argnums: tuple[int, ...] = (
-            () if argnums is None else (argnums,) if self._single else tuple(argnums)
+            () if argnums is None else (argnums,) if isinstance(argnums, int) else tuple(argnums)
         )
         self._has_aux = bool(has_aux)
         self._return_value = return_value
@@ -67,16 +67,15 @@ class _Grad:
         side: dict = {}
 
         def inner(var_values, arg_values):
-            st = StateTrace(variables)
+            st = StateTrace()
             with st:
                 inner_trace = current_trace()
                 try:
-                    for var, value in zip(variables, var_values):
-                        var.raw_value = value
+                    st.swap_in(variables, var_values)
                     a = list(args)
                     for i, value in zip(argnums, arg_values):
                         a[i] = value
-                    out = fn(*a, **kwargs)
+                    out: Any = fn(*a, **kwargs)
                     value, aux = out if self._has_aux else (out, None)
                     check_outputs(out, self._name)
                     changed = [v for v in outer_variables(st, inner_trace) if id(v) in st.written]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.tree_util as jtu
+from jax.extend.core import ClosedJaxpr
 
 from ..core import StateTrace, Variable, current_trace, is_variable
 from ._engine import (
@@ -27,6 +29,10 @@ Variables were first discovered (its Python control flow depends on shapes). Dec
 the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
 
 
+def _unset(*args: Any) -> Any:  # pragma: no cover - replaced before any call
+    raise AssertionError("eqbrain.jit entry used before it was compiled")
+
+
 class _Entry:
     """What one call signature compiled to: its Variables, the jitted flat function."""
 
@@ -38,18 +44,28 @@ class _Entry:
         "out_def",
         "out_static",
         "out_simple",
-        "current",
     )
 
     def __init__(self):
         self.closure: list[Variable] = []
         self.written: list[int] = []
-        self.jitted: Callable = None
-        self.flat: Callable = None
-        self.out_def = None
+        self.jitted: Callable = _unset
+        self.flat: Callable = _unset
+        self.out_def: Any = None
         self.out_static: tuple = ()
         self.out_simple = True
-        self.current: tuple = ()
+
+
+class _Calling(threading.local):
+    """The Variables of the call being traced in this thread (arguments', then closures'):
+    `jax.jit` traces synchronously in the calling thread, so the traced function reads
+    them here instead of from an attribute shared by every thread."""
+
+    def __init__(self) -> None:
+        self.states: list[Variable] = []
+
+
+_calling = _Calling()
 
 
 class _Jitted:
@@ -62,6 +78,7 @@ class _Jitted:
         self._declared = as_variables(states)
         self._jit_kwargs = jit_kwargs
         self._cache: dict[Any, _Entry] = {}
+        self._lock = threading.Lock()
         self.__wrapped__ = fn
         self.__doc__ = getattr(fn, "__doc__", None)
 
@@ -115,11 +132,11 @@ class _Jitted:
         if entry is None:
             entry = self._compile(key, dyn, arg_vars, treedef)
         states = arg_vars + entry.closure if arg_vars else entry.closure
-        entry.current = states
+        outer, _calling.states = _calling.states, states
         try:
             outs, new = entry.jitted([v.raw_value for v in states], dyn)
         finally:
-            entry.current = ()
+            _calling.states = outer
         written = entry.written
         if len(written) == len(states):
             write_back(states, new)
@@ -150,25 +167,24 @@ class _Jitted:
         n_args = len(arg_vars)
 
         def arg_vars_now():
-            return entry.current[:n_args]
+            return _calling.states[:n_args]
 
         # Discovery: which caller Variables does the function touch (beside its arguments)?
-        entry.current = arg_vars
+        outer, _calling.states = _calling.states, arg_vars
         try:
             found, _ = discover(call, arg_vars, dyn, self._declared)
         finally:
-            entry.current = ()
+            _calling.states = outer
         arg_ids = {id(v) for v in arg_vars}
         entry.closure = [v for v in found if id(v) not in arg_ids]
 
         def flat(state_values, dyn_values):
-            states = entry.current
-            st = StateTrace(states)
+            states = _calling.states
+            st = StateTrace()
             with st:
                 inner = current_trace()
                 try:
-                    for var, value in zip(states, state_values):
-                        var.raw_value = value
+                    st.swap_in(states, state_values)
                     out = call(dyn_values)
                     check_outputs(out, "jit")
                     known = {id(v) for v in states}
@@ -189,8 +205,8 @@ class _Jitted:
 
         entry.flat = flat
         entry.jitted = jax.jit(flat, **self._jit_kwargs)
-        self._cache[key] = entry
-        return entry
+        with self._lock:
+            return self._cache.setdefault(key, entry)
 
     def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:
@@ -199,13 +215,13 @@ class _Jitted:
             key, dyn, arg_vars, treedef = None, [], [], None
         entry = self._cache.get(key) or self._compile(key, dyn, arg_vars, treedef)
         states = arg_vars + entry.closure
-        entry.current = states
+        outer, _calling.states = _calling.states, states
         try:
             return how(entry, [v.raw_value for v in states], dyn)
         finally:
-            entry.current = ()
+            _calling.states = outer
 
-    def jaxpr(self, *args, **kwargs) -> jax.extend.core.ClosedJaxpr:
+    def jaxpr(self, *args, **kwargs) -> ClosedJaxpr:
         """The jaxpr of one call: inputs are the touched Variables' values (arguments'
         first, then closures', in first-touch order) and the array arguments; outputs
         are the array outputs and the new values of the written Variables."""

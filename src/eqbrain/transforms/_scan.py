@@ -10,8 +10,10 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from ..core import StateTrace
+from ..core import StateTrace, is_eager
+from ._cache import cached
 from ._engine import check_outputs, discover, is_array, write_back
+from ._jit import jit
 
 _OPERAND_MSG = """\
 eqbrain.{name} iterates over the leading axis of its operands, so they must be arrays \
@@ -44,6 +46,8 @@ def scan(
     Every Variable the body touches (through closures or `self`) is found by tracing one
     step. Those it writes are threaded through the scan's carry and their final values
     written back into the caller's cells; those it only reads are loop constants.
+    Called eagerly (outside any transform), the loop is compiled once per body and
+    settings (as `eqbrain.jit` does) and reused by later calls with the same body.
 
     **Arguments:**
 
@@ -63,6 +67,20 @@ def scan(
     ```
     """
     _check_operands(xs, "scan")
+    if is_eager():
+        settings = ("scan", length, reverse, unroll)
+
+        def make(get_f: Callable) -> Callable:
+            return jit(lambda c, x: _scan(get_f(), c, x, length, reverse, unroll))
+
+        init = jtu.tree_map(jnp.asarray, init)
+        return cached(f, settings, make)(init, xs)
+    return _scan(f, init, xs, length, reverse, unroll)
+
+
+def _scan(
+    f: Callable, init: Any, xs: Any, length: int | None, reverse: bool, unroll: int | bool
+) -> tuple[Any, Any]:
     xs_leaves, xs_def = jtu.tree_flatten(xs)
     if xs_leaves:
         x0 = xs_def.unflatten([jax.ShapeDtypeStruct(x.shape[1:], x.dtype) for x in xs_leaves])
@@ -79,11 +97,10 @@ def scan(
 
     def body(carry, x):
         values, c = carry
-        st = StateTrace(found)
+        st = StateTrace(constants)
         with st:
             try:
-                for var, value in zip(states, values):
-                    var.raw_value = value
+                st.swap_in(states, values)
                 c, y = f(c, x)
                 check_outputs((c, y), "scan")
                 for var in constants:
@@ -111,6 +128,15 @@ class _Bar:
 
     def __init__(self, total: int, kwargs: dict):
         self.total, self.kwargs, self.bar = total, kwargs, None
+
+    def report(self, i: Any) -> None:
+        """From inside the compiled loop: update the bar about a hundred times in all."""
+        every = max(1, self.total // 100)
+        lax.cond(
+            (i % every == 0) | (i == self.total - 1),
+            lambda: jax.debug.callback(self, i, ordered=True),
+            lambda: None,
+        )
 
     def __call__(self, i) -> None:
         from tqdm.auto import tqdm
@@ -159,25 +185,36 @@ def for_loop(
     """
     _check_operands(operands, "for_loop")
     leaves = jtu.tree_leaves(operands)
-    if length is None:
-        if not leaves:
-            raise ValueError("eqbrain.for_loop needs `length=` when there are no operands.")
-        length = leaves[0].shape[0]
+    if length is None and not leaves:
+        raise ValueError("eqbrain.for_loop needs `length=` when there are no operands.")
+    n: int = leaves[0].shape[0] if length is None else length
+    if is_eager():
+        bar_key = (
+            tuple(sorted(progress_bar.items())) if isinstance(progress_bar, dict) else progress_bar
+        )
+        settings = ("for_loop", length, unroll, bar_key, isinstance(operands, tuple | list))
+
+        def make(get_body: Callable) -> Callable:
+            return jit(lambda ops: _for_loop(get_body(), ops, n, unroll, progress_bar))
+
+        return cached(body, settings, make)(operands)
+    return _for_loop(body, operands, n, unroll, progress_bar)
+
+
+def _for_loop(
+    body: Callable, operands: Any, length: int, unroll: int | bool, progress_bar: bool | dict
+) -> Any:
+    leaves = jtu.tree_leaves(operands)
     star = isinstance(operands, tuple | list)
-    bar = None
+    bar: _Bar | None = None
     if progress_bar:
         bar = _Bar(length, dict(progress_bar) if isinstance(progress_bar, dict) else {})
-        every = max(1, length // 100)
 
     def step(i, x):
         out = body() if not leaves else body(*x) if star else body(x)
         if bar is not None:
-            lax.cond(
-                (i % every == 0) | (i == length - 1),
-                lambda: jax.debug.callback(bar, i, ordered=True),
-                lambda: None,
-            )
+            bar.report(i)
         return i + 1, out
 
-    _, ys = scan(step, jnp.int32(0), operands if leaves else None, length=length, unroll=unroll)
+    _, ys = _scan(step, jnp.int32(0), operands if leaves else None, length, False, unroll)
     return ys

@@ -1,0 +1,1 @@
+"""Brain dynamics: `share`, dynamical systems, neurons, synapses, runner, integrators."""

@@ -1,0 +1,1 @@
+"""Checkpoint files (safetensors, orbax), BrainPy interop and model summaries."""
