@@ -319,7 +319,9 @@ def test_inputs_tuple_spreads_over_update_arguments():
 
 def test_duration_with_inputs_warns_and_uses_the_inputs_length():
     runner = eqbrain.DSRunner(Leaky(), monitors=["x"])
-    with pytest.warns(UserWarning, match=r"already set the number of steps \(7\); `duration` is ignored"):
+    with pytest.warns(
+        UserWarning, match=r"already set the number of steps \(7\); `duration` is ignored"
+    ):
         runner.predict(1.0, inputs=jnp.ones((7, 2)))
     assert runner.mon.ts.shape == (7,)
 
@@ -440,7 +442,9 @@ def test_chunked_sparse_records_equal_one_chunk_and_compile_once():
 def test_unknown_monitor_suggests_the_closest_and_changes_nothing():
     net = Two()
     before = snapshot(net)
-    with pytest.raises(eqbrain.MonitorError, match=r"Unknown monitor 'a.xx'.*Did you mean 'a.x'\?") as e:
+    with pytest.raises(
+        eqbrain.MonitorError, match=r"Unknown monitor 'a.xx'.*Did you mean 'a.x'\?"
+    ) as e:
         eqbrain.run(net, 1.0, monitors=["a.xx"])
     assert "a.seen_t" in str(e.value)
     assert_unchanged(net, before)

@@ -65,16 +65,9 @@ from .transforms._grad import grad as grad, value_and_grad as value_and_grad
 from .transforms._jit import jit as jit
 from .transforms._scan import for_loop as for_loop, scan as scan
 
+# isort: split
 # -- running, monitoring, inputs and plots (BrainPy's DSRunner, bp.inputs, bp.visualize) --
-from .dyn.runner import (
-    DSRunner as DSRunner,
-    MonitorError as MonitorError,
-    Monitors as Monitors,
-    Runner as Runner,
-    RunningError as RunningError,
-    SparseSpikes as SparseSpikes,
-    run as run,
-)
+from . import plot as plot
 from .dyn import inputs as inputs
 from .dyn.inputs import (
     PoissonInput as PoissonInput,
@@ -84,13 +77,23 @@ from .dyn.inputs import (
     section_input as section_input,
     spike_input as spike_input,
 )
-from .dyn import plot as visualize
-from .dyn.plot import (
+from .dyn.runner import (
+    DSRunner as DSRunner,
+    MonitorError as MonitorError,
+    Monitors as Monitors,
+    Runner as Runner,
+    RunningError as RunningError,
+    SparseSpikes as SparseSpikes,
+    run as run,
+)
+from .plot import (
     animate_1D as animate_1D,
     animate_2D as animate_2D,
     line_plot as line_plot,
     raster_plot as raster_plot,
 )
+
+visualize = plot  # BrainPy's `bp.visualize`
 # -- end of the runner block --
 
 try:

@@ -25,7 +25,11 @@ from .._share import share
 
 def _dt(dt: float | None) -> float:
     dt = share.dt if dt is None else dt
-    if isinstance(dt, bool) or not isinstance(dt, int | float) or not (dt > 0 and math.isfinite(dt)):
+    if (
+        isinstance(dt, bool)
+        or not isinstance(dt, int | float)
+        or not (dt > 0 and math.isfinite(dt))
+    ):
         raise ValueError(f"dt must be a positive number of ms, got {dt!r}.")
     return float(dt)
 

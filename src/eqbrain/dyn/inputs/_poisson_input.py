@@ -67,12 +67,16 @@ class PoissonInput(DynamicalSystem):
             )
         if isinstance(num_input, bool) or not isinstance(num_input, int) or num_input < 1:
             raise ValueError(f"num_input must be an int >= 1, got {num_input!r}.")
-        if isinstance(freq, bool) or not isinstance(freq, int | float) or not (
-            freq >= 0 and math.isfinite(freq)
+        if (
+            isinstance(freq, bool)
+            or not isinstance(freq, int | float)
+            or not (freq >= 0 and math.isfinite(freq))
         ):
             raise ValueError(f"freq must be a finite number of Hz >= 0, got {freq!r}.")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(
-            weight
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)
         ):
             raise ValueError(f"weight must be a finite number, got {weight!r}.")
         if not jnp.issubdtype(target_var.dtype, jnp.floating):

@@ -101,9 +101,7 @@ def parse_inputs(model: Any, inputs: Any) -> list[Input] | Callable:
         elif isinstance(target, Variable):
             var = target
         else:
-            raise RunningError(
-                f"an input target is a Variable or its path (str), got {target!r}."
-            )
+            raise RunningError(f"an input target is a Variable or its path (str), got {target!r}.")
         what = f"input to {var.describe()}"
         if kind == "fix":
             value = _as_data(value, what)
@@ -183,4 +181,3 @@ def window(inp: Input, start: int, n: int) -> jax.Array:
             "which goes on across runs until `runner.reset_state()`)."
         )
     return inp.value[start : start + n]
-

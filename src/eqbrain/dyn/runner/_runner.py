@@ -144,6 +144,10 @@ class DSRunner:
                 f"{type(target).__name__}."
             )
         self.target = target
+        if dt is not None and (
+            isinstance(dt, bool) or not isinstance(dt, int | float | np.number)
+        ):
+            raise RunningError(f"dt must be a positive number of ms, got {dt!r}.")
         try:
             self.dt = share.dt if dt is None else _check_dt(dt)
         except (TypeError, ValueError) as e:
@@ -193,7 +197,9 @@ class DSRunner:
             raise ValueError(f"chunk_bytes must be a positive int, got {chunk_bytes!r}.")
         self.chunk_bytes = chunk_bytes
         self._clear = [
-            n for n in target.nodes().unique().values() if callable(getattr(n, "clear_input", None))
+            n
+            for n in target.nodes().unique().values()
+            if callable(getattr(n, "clear_input", None))
         ]
         self._bar = Progress(dict(progress_bar) if isinstance(progress_bar, dict) else {})
         self._compiled = _jit(self._chunk, states=dyn_vars)
@@ -467,8 +473,10 @@ class DSRunner:
                     leaf.steps, leaf.indices, n, leaf.shape, t0=t_start, dt=self.dt, time_axis=axis
                 )
             if move and jnp.ndim(leaf) >= 2:
-                leaf = jnp.moveaxis(leaf, 0, 1) if not isinstance(leaf, np.ndarray) else (
-                    np.moveaxis(leaf, 0, 1)
+                leaf = (
+                    jnp.moveaxis(leaf, 0, 1)
+                    if not isinstance(leaf, np.ndarray)
+                    else (np.moveaxis(leaf, 0, 1))
                 )
             return leaf
 
@@ -564,7 +572,9 @@ class DSRunner:
             if leaf.dtype == jnp.bool_ and not self._is_dense(name):
                 flat = np.asarray(leaf).reshape(n, -1)
                 steps, indices = np.nonzero(flat)
-                return _HostSpikes(steps.astype(np.int32), indices.astype(np.int32), leaf.shape[1:])
+                return _HostSpikes(
+                    steps.astype(np.int32), indices.astype(np.int32), leaf.shape[1:]
+                )
             return leaf
 
         out = jtu.tree_map(lambda v: sparse(v, None), out) if out is not None else None

@@ -228,8 +228,7 @@ class SparseSpikes:
 
     def __repr__(self) -> str:
         return (
-            f"SparseSpikes(shape={self.shape}, num_spikes={self.num_spikes}, "
-            f"nbytes={self.nbytes})"
+            f"SparseSpikes(shape={self.shape}, num_spikes={self.num_spikes}, nbytes={self.nbytes})"
         )
 
     # -- spikes ----------------------------------------------------------------------------

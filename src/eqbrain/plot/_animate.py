@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._share import share
+from ..dyn._share import share
 from ._matplotlib import pyplot
 
 
@@ -92,8 +92,10 @@ def animate_1D(
     """
     dt = share.dt if dt is None else float(dt)
     dynamic = _many(dynamical_vars, "dynamical variable", 2)
-    static = [] if isinstance(static_vars, list | tuple) and not static_vars else _many(
-        static_vars, "static variable", 1
+    static = (
+        []
+        if isinstance(static_vars, list | tuple) and not static_vars
+        else _many(static_vars, "static variable", 1)
     )
     lengths = {d["ys"].shape[0] for d in dynamic}
     if len(lengths) != 1:

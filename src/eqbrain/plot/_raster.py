@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..runner._spikes import SparseSpikes
+from ..dyn.runner import SparseSpikes
 from ._matplotlib import finish, pyplot
 
 
