@@ -18,7 +18,8 @@ Each test names the BrainPy test it ports. Sources, in BrainPy 2.8.2:
   `__del__` (1). Where BrainPy inspects the private `_monitors` table, the port checks
   the recorded values instead.
 
-Of BrainPy's 87 runner tests, 76 are in scope, all here. Kept with a documented difference (see `docs/running.md`):
+Of BrainPy's 87 runner tests, 76 are in scope, all here. Kept with a documented
+difference (see `docs/running.md`):
 
 - `test_runner_bad_dt_type`: BrainPy refuses an int `dt`; eqbrain takes `dt=1` as 1.0.
 - `test_runner_bad_input_target_attr`: BrainPy raises `AttributeError` for an unknown

@@ -136,7 +136,7 @@ class DSRunner:
         data_first_axis: str | None = None,
         *,
         dense_monitors: bool | Collection[str] = False,
-        chunk_bytes: int = 4 << 20,
+        chunk_bytes: int = 256 << 10,
     ):
         if not isinstance(target, DynamicalSystem):
             raise RunningError(
@@ -232,6 +232,7 @@ class DSRunner:
         shared_args: dict | None = None,
         *,
         n_steps: int | None = None,
+        outputs: bool = True,
     ) -> Any:
         """Run for `duration` ms (or over `inputs`); return `update`'s stacked outputs.
 
@@ -250,8 +251,12 @@ class DSRunner:
         - `eval_time`: also return the wall time: `(seconds, outputs)`.
         - `shared_args`: extra values put into `eqbrain.share` for every step.
         - `n_steps`: the number of steps, instead of `duration`.
+        - `outputs`: `False` does not keep `update`'s outputs (returns `None`), saving
+          the memory and time of stacking them when only the monitors matter.
         """
-        return self._predict(duration, inputs, reset_state, eval_time, shared_args, n_steps)
+        return self._predict(
+            duration, inputs, reset_state, eval_time, shared_args, n_steps, keep_outputs=outputs
+        )
 
     def run(self, *args, **kwargs) -> Any:
         """The same as `predict` (BrainPy's `run`)."""
@@ -421,7 +426,8 @@ class DSRunner:
         k = n if traced else self._chunk_length(n)
         cfg = (keep_outputs, dense, progress)
         bar = (jnp.int32(i_start), jnp.int32(max(1, n // 100)), jnp.int32(n)) if progress else None
-        done: list = []
+        done: list[list] = []  # each chunk's leaves
+        treedef = None
         pending = None
         for s in range(0, n, k):
             m = min(k, n - s)
@@ -429,19 +435,19 @@ class DSRunner:
             whole = s == 0 and m == n
             x = xs if whole else jtu.tree_map(lambda a: a[s : s + m], xs)
             it = iters if whole else [a[s : s + m] for a in iters]
-            result = self._compiled(self.target, idx, x, fixed, it, shared, bar, cfg)
+            result = self._compiled(idx, x, fixed, it, shared, bar, cfg)
             if pending is not None:  # unpack the last chunk while this one runs
                 done.append(self._to_host(*pending))
-            pending = (s, result)
-        assert pending is not None
+            leaves, treedef = jtu.tree_flatten(result, is_leaf=_is_record)
+            pending = (s, leaves)
+        assert pending is not None and treedef is not None
         done.append(pending[1] if traced else self._to_host(*pending))
-        if len(done) == 1:
-            outs, mons = done[0]
-        else:
-            outs, mons = jtu.tree_map(self._concat, *done, is_leaf=_is_record)
+        del pending
+        joined = [self._join(done, j) for j in range(len(done[0]))]
+        outs, mons = jtu.tree_unflatten(treedef, joined)
         return self._finish(n, i_start, outs, mons, traced)
 
-    def _to_host(self, offset: int, result: Any) -> Any:
+    def _to_host(self, offset: int, leaves: list) -> list:
         def host(leaf):
             if isinstance(leaf, PackedBits):
                 steps, indices = unpack(np.asarray(leaf.bits), offset)
@@ -450,17 +456,31 @@ class DSRunner:
                 return np.asarray(leaf)
             return leaf
 
-        return jtu.tree_map(host, result, is_leaf=_is_record)
+        return [host(leaf) for leaf in leaves]
 
     @staticmethod
-    def _concat(*parts):
-        if isinstance(parts[0], _HostSpikes):
-            steps = np.concatenate([p.steps for p in parts])
-            indices = np.concatenate([p.indices for p in parts])
-            return _HostSpikes(steps, indices, parts[0].shape)
-        if isinstance(parts[0], np.ndarray):
-            return np.concatenate(parts)
-        return jnp.concatenate(parts)
+    def _join(done: list[list], j: int) -> Any:
+        """Leaf `j` of every chunk, joined; each chunk's part is let go once copied."""
+        first = done[0][j]
+        if len(done) == 1:
+            return first
+        if isinstance(first, _HostSpikes):
+            # Exactly the spikes' bytes, filled chunk by chunk: no second full copy.
+            total = sum(chunk[j].steps.size for chunk in done)
+            steps, indices = np.empty(total, np.int32), np.empty(total, np.int32)
+            at = 0
+            for chunk in done:
+                part, chunk[j] = chunk[j], None
+                steps[at : at + part.steps.size] = part.steps
+                indices[at : at + part.steps.size] = part.indices
+                at += part.steps.size
+            return _HostSpikes(steps, indices, first.shape)
+        parts = [chunk[j] for chunk in done]
+        for chunk in done:
+            chunk[j] = None
+        if first is None:
+            return None
+        return np.concatenate(parts) if isinstance(first, np.ndarray) else jnp.concatenate(parts)
 
     def _finish(self, n: int, i_start: int, outs: Any, mons: dict, traced: bool):
         batch_first = self.data_first_axis == "B"
@@ -531,7 +551,10 @@ class DSRunner:
 
         return jtu.tree_map(one, value)
 
-    def _chunk(self, model, idx, xs, fixed, iters, shared, bar, cfg):
+    def _chunk(self, idx, xs, fixed, iters, shared, bar, cfg):
+        # The model is reached through `self`: `eqbrain.jit` finds its Variables once,
+        # so a call does not flatten the whole model again (cheap chunks).
+        model = self.target
         keep_outputs, dense, progress = cfg
 
         def body(i, x, it):
