@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 from jax import lax
+from jax.core import Tracer
 
 from ...transforms._jit import jit as _jit
 from ...transforms._scan import for_loop
@@ -375,7 +376,7 @@ class DSRunner:
 
     def _in_trace(self, xs: tuple) -> bool:
         values = [v.raw_value for v in self._vars] + jtu.tree_leaves(xs)
-        return any(isinstance(x, jax.core.Tracer) for x in values)
+        return any(isinstance(x, Tracer) for x in values)
 
     def _chunk_length(self, n: int) -> int:
         # Only Variable monitors count: their sizes are known before anything is traced,
