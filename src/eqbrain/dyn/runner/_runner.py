@@ -19,11 +19,12 @@ from ...transforms._jit import jit as _jit
 from ...transforms._scan import for_loop
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
+from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError
 from ._inputs import Input, apply, call_input, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
 from ._progress import Progress
-from ._spikes import PackedBits, SparseSpikes, pack, unpack
+from ._spikes import SparseSpikes, pack
 
 _INPUT_SHAPE_MSG = """\
 inputs to `update` need a leading time axis of length {n} ({axis}); got {what} of shape \
@@ -33,17 +34,6 @@ inputs=[("target.path", value)])`, or broadcast it: `jnp.full(({n}, ...), value)
 _BOTH_MSG = """\
 the inputs to `update` already set the number of steps ({n}); `duration` is ignored \
 (BrainPy's rule). Give one or the other."""
-
-
-class _HostSpikes:
-    """The spikes of one chunk of one record, on the host (runner-internal)."""
-
-    def __init__(self, steps: np.ndarray, indices: np.ndarray, shape: tuple[int, ...]):
-        self.steps, self.indices, self.shape = steps, indices, shape
-
-
-def _is_record(x: Any) -> bool:
-    return isinstance(x, PackedBits | _HostSpikes)
 
 
 def _steps_in(duration: Any, dt: float) -> int:
@@ -60,11 +50,6 @@ def _steps_in(duration: Any, dt: float) -> int:
             "run. Durations are in ms."
         )
     return n
-
-
-def _sync(tree: Any) -> None:
-    leaves = jtu.tree_leaves(tree, is_leaf=_is_record)
-    jax.block_until_ready([x for x in leaves if isinstance(x, jax.Array)])
 
 
 class DSRunner:
@@ -314,7 +299,7 @@ class DSRunner:
         start = time.time()
         outs, mons = self._execute(n, xs, iters, shared, keep_outputs)
         if eval_time:
-            _sync((outs, mons))
+            sync((outs, mons))
         elapsed = time.time() - start
         self.i0 += n
         return (elapsed, outs) if eval_time else outs
@@ -378,32 +363,6 @@ class DSRunner:
         values = [v.raw_value for v in self._vars] + jtu.tree_leaves(xs)
         return any(isinstance(x, Tracer) for x in values)
 
-    def _chunk_length(self, n: int) -> int:
-        # Only Variable monitors count: their sizes are known before anything is traced,
-        # so a second run of the same length cuts the same chunks (no recompilation).
-        per_step = 0
-        for m in self._monitors:
-            if m.var is None:
-                continue
-            size = m.var.size
-            if m.index is not None:
-                size = size // max(1, m.var.shape[0]) * m.index.size
-            if m.var.dtype == jnp.bool_ and not self._is_dense(m.name):
-                per_step += -(-size // 8)
-            elif self.memory_efficient:
-                per_step += size * m.var.dtype.itemsize
-        if per_step == 0:
-            return n
-        most = max(1, self.chunk_bytes // per_step)
-        if n <= most:
-            return n
-        # Equal chunks share one compilation: prefer a divisor of n near the budget.
-        fewest = -(-n // most)
-        for count in range(fewest, 2 * fewest + 1):
-            if n % count == 0:
-                return n // count
-        return most
-
     def _is_dense(self, name: str | None) -> bool:
         if isinstance(self._dense, bool):
             return self._dense
@@ -424,7 +383,13 @@ class DSRunner:
         if not self.jit["predict"]:
             outs, mons = self._eager(n, i_start, xs, fixed, iters, shared, keep_outputs)
             return self._finish(n, i_start, outs, mons, traced=False)
-        k = n if traced else self._chunk_length(n)
+        k = (
+            n
+            if traced
+            else chunk_length(
+                n, self._monitors, self._is_dense, self.memory_efficient, self.chunk_bytes
+            )
+        )
         cfg = (keep_outputs, dense, progress)
         bar = (jnp.int32(i_start), jnp.int32(max(1, n // 100)), jnp.int32(n)) if progress else None
         done: list[list] = []  # each chunk's leaves
@@ -438,57 +403,22 @@ class DSRunner:
             it = iters if whole else [a[s : s + m] for a in iters]
             result = self._compiled(idx, x, fixed, it, shared, bar, cfg)
             if pending is not None:  # unpack the last chunk while this one runs
-                done.append(self._to_host(*pending))
-            leaves, treedef = jtu.tree_flatten(result, is_leaf=_is_record)
+                done.append(to_host(*pending, self.memory_efficient))
+            leaves, treedef = jtu.tree_flatten(result, is_leaf=is_record)
             pending = (s, leaves)
         assert pending is not None and treedef is not None
-        done.append(pending[1] if traced else self._to_host(*pending))
+        done.append(pending[1] if traced else to_host(*pending, self.memory_efficient))
         del pending
-        joined = [self._join(done, j) for j in range(len(done[0]))]
+        joined = [join(done, j) for j in range(len(done[0]))]
         outs, mons = jtu.tree_unflatten(treedef, joined)
         return self._finish(n, i_start, outs, mons, traced)
-
-    def _to_host(self, offset: int, leaves: list) -> list:
-        def host(leaf):
-            if isinstance(leaf, PackedBits):
-                steps, indices = unpack(np.asarray(leaf.bits), offset)
-                return _HostSpikes(steps, indices, leaf.shape)
-            if self.memory_efficient:
-                return np.asarray(leaf)
-            return leaf
-
-        return [host(leaf) for leaf in leaves]
-
-    @staticmethod
-    def _join(done: list[list], j: int) -> Any:
-        """Leaf `j` of every chunk, joined; each chunk's part is let go once copied."""
-        first = done[0][j]
-        if len(done) == 1:
-            return first
-        if isinstance(first, _HostSpikes):
-            # Exactly the spikes' bytes, filled chunk by chunk: no second full copy.
-            total = sum(chunk[j].steps.size for chunk in done)
-            steps, indices = np.empty(total, np.int32), np.empty(total, np.int32)
-            at = 0
-            for chunk in done:
-                part, chunk[j] = chunk[j], None
-                steps[at : at + part.steps.size] = part.steps
-                indices[at : at + part.steps.size] = part.indices
-                at += part.steps.size
-            return _HostSpikes(steps, indices, first.shape)
-        parts = [chunk[j] for chunk in done]
-        for chunk in done:
-            chunk[j] = None
-        if first is None:
-            return None
-        return np.concatenate(parts) if isinstance(first, np.ndarray) else jnp.concatenate(parts)
 
     def _finish(self, n: int, i_start: int, outs: Any, mons: dict, traced: bool):
         batch_first = self.data_first_axis == "B"
         t_start = self.t0 + i_start * self.dt
 
         def final(leaf, move):
-            if isinstance(leaf, _HostSpikes):
+            if isinstance(leaf, HostSpikes):
                 axis = 1 if move and len(leaf.shape) >= 1 else 0
                 return SparseSpikes(
                     leaf.steps, leaf.indices, n, leaf.shape, t0=t_start, dt=self.dt, time_axis=axis
@@ -502,7 +432,7 @@ class DSRunner:
             return leaf
 
         if outs is not None:
-            outs = jtu.tree_map(lambda x: final(x, batch_first), outs, is_leaf=_is_record)
+            outs = jtu.tree_map(lambda x: final(x, batch_first), outs, is_leaf=is_record)
         records = {}
         for m in self._monitors:
             move = batch_first and (m.batched if m.batched is not None else True)
@@ -596,9 +526,7 @@ class DSRunner:
             if leaf.dtype == jnp.bool_ and not self._is_dense(name):
                 flat = np.asarray(leaf).reshape(n, -1)
                 steps, indices = np.nonzero(flat)
-                return _HostSpikes(
-                    steps.astype(np.int32), indices.astype(np.int32), leaf.shape[1:]
-                )
+                return HostSpikes(steps.astype(np.int32), indices.astype(np.int32), leaf.shape[1:])
             return leaf
 
         out = jtu.tree_map(lambda v: sparse(v, None), out) if out is not None else None
