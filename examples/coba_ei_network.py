@@ -17,7 +17,7 @@ import time
 
 import equinox as eqx
 import jax
-import jax.numpy as jnp
+import numpy as np
 
 import eqbrain
 
@@ -68,22 +68,24 @@ def build(scale: float = 1.0, seed: int = 0) -> EINet:
     return EINet(scale, seed)
 
 
-def mean_rate(spikes: jax.Array, dt: float) -> float:
-    """The mean firing rate in Hz of a `(steps, neurons)` spike array (dt in ms)."""
-    return float(jnp.mean(spikes) / (dt * 1e-3))
+def mean_rate(spikes, dt: float) -> float:
+    """The mean firing rate in Hz of a spike record: the runner's sparse `SparseSpikes`,
+    or a dense `(steps, neurons)` array (counted without a float copy of it)."""
+    if isinstance(spikes, eqbrain.SparseSpikes):
+        return spikes.mean_rate()
+    spikes = np.asarray(spikes)
+    return float(np.count_nonzero(spikes)) / spikes.size / (dt * 1e-3)
 
 
-def raster(spikes, dt: float, path: str) -> None:
+def raster(ts, spikes, path: str) -> None:
+    """Save a raster of the spikes (sparse or dense) to `path`."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    steps, neurons = np.nonzero(np.asarray(spikes))
     fig, ax = plt.subplots(figsize=(8, 4))
-    ax.plot(steps * dt, neurons, ",k")
-    ax.set(xlabel="time (ms)", ylabel="neuron", title="COBA E/I network")
+    eqbrain.raster_plot(ts, spikes, ax=ax, markersize=1, title="COBA E/I network")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -99,15 +101,15 @@ def main(
     net = build(scale)
     start = time.perf_counter()
     out = eqbrain.run(net, duration, monitors=["N.spike"], dt=dt, progress_bar=progress_bar)
-    spikes = jax.block_until_ready(out["N.spike"])
+    spikes = out["N.spike"]  # SparseSpikes: the (step, neuron) of each spike, on the host
     elapsed = time.perf_counter() - start
     rate = mean_rate(spikes, dt)
     print(
         f"{net.N.num} neurons, {duration:g} ms in {elapsed:.2f} s (compilation included): "
-        f"mean rate {rate:.2f} Hz"
+        f"mean rate {rate:.2f} Hz, {spikes.num_spikes} spikes kept in {spikes.nbytes} bytes"
     )
     if png:
-        raster(spikes, dt, png)
+        raster(out.ts, spikes, png)
         print(f"spike raster saved to {png}")
     return rate
 

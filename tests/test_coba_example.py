@@ -38,8 +38,9 @@ def test_structure_matches_the_classic_network():
 
 def test_reset_state_replays_the_run():
     net = coba.build(scale=0.1, seed=1)
-    runner = eqbrain.Runner(net, monitors=["N.spike"])
-    first = np.asarray(runner.run(50.0)["N.spike"])
+    runner = eqbrain.DSRunner(net, monitors=["N.spike"])
+    runner.run(50.0)
+    first = np.asarray(runner.mon["N.spike"])
     net.reset_state()
     again = np.asarray(eqbrain.run(net, 50.0, monitors=["N.spike"])["N.spike"])
     np.testing.assert_array_equal(first, again)

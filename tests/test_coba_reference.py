@@ -44,7 +44,9 @@ def example():
 def _eqbrain_and_inputs(example, scale: float, duration: float):
     net = example.build(scale, seed=0)
     V0 = np.asarray(net.N.V.value)
-    spikes = eqbrain.Runner(net, monitors=["N.spike"], dt=0.1).run(duration)["N.spike"]
+    runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=0.1)
+    runner.run(duration)
+    spikes = runner.mon["N.spike"]
     conn = {
         "indices_E": np.asarray(net.E.comm.indices.value),
         "indices_I": np.asarray(net.I.comm.indices.value),

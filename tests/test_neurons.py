@@ -104,7 +104,7 @@ def monitored(c: dict) -> list[str]:
 
 def run_case(model, c: dict) -> dict:
     inputs = tuple(jnp.asarray(c[f"in{k}"]) for k in range(2) if f"in{k}" in c)
-    return eqbrain.run(model, inputs=inputs, monitors=monitored(c), dt=DT)
+    return eqbrain.run(model, inputs=inputs, monitors=monitored(c), dt=DT, data_first_axis="T")
 
 
 def assert_matches(name: str, out: dict, c: dict, sibling: str | None) -> None:
@@ -224,7 +224,7 @@ def test_batched_trials_match_single_runs(cls):
     batched = cls(3, batch_size=2, **kwargs)
     assert batched.V.shape == (2, 3) and batched.V.batch_axis == 0
     both = jnp.stack([inputs, inputs], axis=1)
-    out = eqbrain.run(batched, inputs=both, monitors=["V"], dt=DT)["V"]
+    out = eqbrain.run(batched, inputs=both, monitors=["V"], dt=DT, data_first_axis="T")["V"]
     np.testing.assert_allclose(
         out[:, 0], single, rtol=1e-4, atol=1e-3
     )  # XLA fuses batched code differently
@@ -539,7 +539,7 @@ def test_bad_arguments(build, error, message):
 def test_bad_input_shape_leaves_the_model_unchanged():
     neu = eqbrain.AdExIF(3)
     before = {k: np.asarray(v.value) for k, v in neu.vars(method="relative").items()}
-    with pytest.raises(ValueError, match="n_steps"):
+    with pytest.raises(ValueError, match="leading time axis of length 100"):
         eqbrain.run(neu, 10.0, inputs=jnp.zeros((7, 3)), monitors=["V"], dt=DT)
     with pytest.raises(TypeError):
         with eqbrain.share.context(t=0.0, dt=DT):

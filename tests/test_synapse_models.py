@@ -179,7 +179,7 @@ def test_batch_and_reset(name):
     syn = cls(3, batch_size=2, **kwargs)
     pre = jnp.stack([jnp.asarray(c["in0"])] * 2, axis=1)
     var = monitored(c)[0]
-    out = eqbrain.run(syn, inputs=pre, monitors=[var], dt=DT)[var]
+    out = eqbrain.run(syn, inputs=pre, monitors=[var], dt=DT, data_first_axis="T")[var]
     np.testing.assert_allclose(out[:, 1], single[var], rtol=1e-6, atol=1e-7)
     syn.reset_state()
     for key, value in ((k[5:], v) for k, v in c.items() if k.startswith("init/")):

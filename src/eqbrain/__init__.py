@@ -41,7 +41,6 @@ from .dyn._fixedprob import FixedProb as FixedProb
 from .dyn._lif import LIF as LIF
 from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj
-from .dyn._runner import Runner as Runner, run as run
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
 
@@ -143,6 +142,37 @@ from . import (
 from .random import RandomState as RandomState
 
 # -- end toolbox ------------------------------------------------------------------------
+
+# isort: split
+# -- running, monitoring, inputs and plots (BrainPy's DSRunner, bp.inputs, bp.visualize) --
+from . import plot as plot
+from .dyn import inputs as inputs
+from .dyn.inputs import (
+    PoissonInput as PoissonInput,
+    SpikeTimeGroup as SpikeTimeGroup,
+    constant_input as constant_input,
+    ramp_input as ramp_input,
+    section_input as section_input,
+    spike_input as spike_input,
+)
+from .dyn.runner import (
+    DSRunner as DSRunner,
+    MonitorError as MonitorError,
+    Monitors as Monitors,
+    Runner as Runner,
+    RunningError as RunningError,
+    SparseSpikes as SparseSpikes,
+    run as run,
+)
+from .plot import (
+    animate_1D as animate_1D,
+    animate_2D as animate_2D,
+    line_plot as line_plot,
+    raster_plot as raster_plot,
+)
+
+visualize = plot  # BrainPy's `bp.visualize`
+# -- end of the runner block --
 
 try:
     __version__ = _version("eqbrain")

@@ -16,7 +16,6 @@ from ._integrator import (
 from ._lif import LIF as LIF
 from ._poisson import PoissonGroup as PoissonGroup
 from ._projection import AlignPostProj as AlignPostProj
-from ._runner import Runner as Runner, run as run
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from ._synout import COBA as COBA, CUBA as CUBA
 
@@ -41,6 +40,7 @@ from .neurons import (
     RNNCell as RNNCell,
     SpikingNeuron as SpikingNeuron,
 )
+from .runner import Runner as Runner, run as run
 from .synapses import (
     AMPA as AMPA,
     NMDA as NMDA,

@@ -1,0 +1,6 @@
+"""The runner: `DSRunner` (BrainPy's), `run`, monitors and sparse spike records."""
+
+from ._errors import MonitorError as MonitorError, RunningError as RunningError
+from ._monitors import Monitors as Monitors
+from ._runner import DSRunner as DSRunner, Runner as Runner, run as run
+from ._spikes import SparseSpikes as SparseSpikes
