@@ -216,7 +216,7 @@ def test_array_methods_brainpy_code_calls():
     np.testing.assert_array_equal(v.dot(x), x @ x)
     np.testing.assert_array_equal(v.at[0, 0].set(9.0)[0, 0], 9.0)
     assert float(v.value[0, 0]) == 1.0  # `at` is functional, as in JAX
-    assert eqbrain.Variable(jnp.zeros((4, 3)), batch_axis=0).size_without_batch == 3
+    assert eqbrain.Variable(jnp.zeros((4, 3)), batch_axis=0).size_without_batch == (3,)
     with pytest.raises(AttributeError, match="no attribute 'maxx'"):
         v.maxx  # noqa: B018
 

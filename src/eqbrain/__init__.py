@@ -31,6 +31,7 @@ from .core._variable import (
     is_trainable as is_trainable,
     is_variable as is_variable,
 )
+from .core._view import VariableView as VariableView
 from .dyn._dynsys import (
     DynamicalSystem as DynamicalSystem,
     DynSysGroup as DynSysGroup,

@@ -3,15 +3,14 @@
 5 cases (euler; heun2/midpoint/ralston2; rk2; rk3/heun3/ralston3/ssprk3;
 rk4/ralston4/rk4_38rule), each checking that `f(v, t, p)` is accepted, that `dt` is
 refused as a parameter name, and that the names of BrainPy's generated code (`v_new`,
-`dv_k1`, `k2_v_arg`, ...) are refused. The first two hold in eqbrain; the third is a listed
-difference (docs/migrating.md, "Integrators"), so all 5 cases are listed differences.
+`dv_k1`, `k2_v_arg`, ...) are refused. All 5 cases pass.
 """
 
 import pytest
 
 from eqbrain import DiffEqError, odeint
 
-from ._keywords import check_generated_names_are_ordinary, check_plain_names_work
+from ._keywords import check_generated_names_are_refused, check_plain_names_work
 
 
 def check(method):
@@ -20,7 +19,7 @@ def check(method):
         odeint(lambda f, t, dt: t, method=method)
     with pytest.raises(DiffEqError, match="parameter named 'dt'"):
         odeint(lambda v, t, dt: t, method=method)
-    check_generated_names_are_ordinary(method)
+    check_generated_names_are_refused(method)
 
 
 def test_euler():

@@ -47,3 +47,4 @@ from ._variable import (
     shape_without as shape_without,
     write_all as write_all,
 )
+from ._view import VariableView as VariableView

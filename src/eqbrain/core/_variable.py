@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -190,6 +189,10 @@ def _register(cls: type) -> None:
     )
 
 
+BATCH_AXIS_NAME = "batch"
+"""The axis name a batch axis gets when `axis_names` leaves it out (BrainPy's)."""
+
+
 class Variable:
     """A mutable array cell: the only thing in an eqbrain model that changes in place.
 
@@ -203,7 +206,8 @@ class Variable:
       tuple of `int`s giving the shape of a zero-filled Variable (as in BrainPy).
     - `dtype`: cast the initial value to this dtype.
     - `batch_axis`: the axis whose size may change between writes (a batch of trials).
-    - `axis_names`: one name (or `None`) per axis, used for sharding.
+    - `axis_names`: one name (or `None`) per axis, used for sharding; with a
+      `batch_axis`, names for the other axes only are completed with `'batch'`.
 
     ```python
     v = eqbrain.Variable(jnp.zeros(3))
@@ -270,6 +274,9 @@ class Variable:
             batch_axis = batch_axis % ndim
         if axis_names is not None:
             axis_names = tuple(axis_names)
+            if batch_axis is not None and len(axis_names) == ndim - 1:
+                # BrainPy's rule: names for the other axes get the batch axis's name added
+                axis_names = (*axis_names[:batch_axis], BATCH_AXIS_NAME, *axis_names[batch_axis:])
             if len(axis_names) != ndim or not all(
                 a is None or isinstance(a, str) for a in axis_names
             ):
@@ -403,6 +410,13 @@ class Variable:
     def batch_axis(self) -> int | None:
         return self._batch_axis
 
+    @batch_axis.setter
+    def batch_axis(self, axis: Any) -> None:
+        raise ValueError(
+            f"The batch axis of {self._describe()} is fixed when it is made (now "
+            f"{self._batch_axis!r}). Make a new Variable with `batch_axis={axis!r}` instead."
+        )
+
     @property
     def axis_names(self) -> tuple[str | None, ...] | None:
         return self._axis_names
@@ -436,7 +450,8 @@ class Variable:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({_summary(self._value)})"
 
-    __hash__ = object.__hash__
+    def __hash__(self) -> int:
+        return id(self)  # a cell, hashed by identity (BrainPy's `hash(v) == id(v)`)
 
     def __len__(self) -> int:
         return len(self.value)
@@ -497,9 +512,10 @@ class Variable:
         return getattr(self.value, name)
 
     @property
-    def size_without_batch(self) -> int:
-        """The number of elements of one batch entry (BrainPy's `size_without_batch`)."""
-        return math.prod(shape_without(self.shape, self._batch_axis))
+    def size_without_batch(self) -> tuple[int, ...]:
+        """The shape without the batch axis, as BrainPy's `size_without_batch` gives it
+        (the same as `varshape`)."""
+        return shape_without(self.shape, self._batch_axis)
 
     @property
     def varshape(self) -> tuple[int, ...]:

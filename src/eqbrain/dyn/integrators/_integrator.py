@@ -19,7 +19,7 @@ from .._share import _check_dt, share
 from . import _diffrax, _steps
 from ._joint_eq import JointEq
 from ._methods import detach, is_method, to_bound, to_owner
-from ._signature import CallSpec, bind_call, read_signature
+from ._signature import CallSpec, bind_call, check_reserved_names, read_signature
 from ._tableaus import EMBEDDED, FIXED, NAMES, ButcherTableau, rk2
 
 EXPONENTIAL = ("exp_euler", "exponential_euler", "exp_euler_auto", "exp_auto")
@@ -207,6 +207,8 @@ class Integrator(Module, OwnerBound):
         tableau = FIXED.get(method) or EMBEDDED.get(method)
         if method == "rk2" and beta is not None:
             tableau = rk2(beta)
+        if tableau is not None:
+            check_reserved_names(spec, method, tableau.stages, adaptive)
         super().__init__(name=name)
         self.method = method
         self.dt = None if dt is None else _check_dt(dt)

@@ -32,6 +32,11 @@ _DT_MSG = """\
 size, `integral(V, t, I, dt=0.1)`), so it cannot also be a state variable or argument \
 of the derivative. Rename the parameter (e.g. `h`), and pass the step as `dt=`."""
 
+_RESERVED_MSG = """\
+{f}{sig} has a parameter named {name!r}, a name BrainPy's code for method {method!r} \
+uses for its own locals ({what}). BrainPy refuses it; eqbrain refuses it too, so that \
+the same derivative runs in both. Rename the parameter."""
+
 _CALL_MSG = """\
 This Integrator of {f}{sig} expects {n} state variable{s} ({states}), then t{rest}: \
 call it as `integral({call}, dt=dt)` (dt may also come last, positionally; t defaults \
@@ -194,3 +199,33 @@ def _call_error(spec: CallSpec, args: tuple, kwargs: dict, twice: bool = False) 
         )
         + (" The last would be dt, but dt= was given too." if twice else "")
     )
+
+
+def check_reserved_names(spec: CallSpec, method: str, stages: int, adaptive: bool) -> None:
+    """Refuse the parameter names BrainPy's generated Runge-Kutta code reserves.
+
+    For each state `v` of an `s`-stage method: `v_new`, `dv_k1` ... `dv_k{s}`,
+    `k2_v_arg` ... and `k2_t_arg` ...; with `adaptive=True` also `error`, `v_te`,
+    `dt_new`. BrainPy writes such names into the integrator's source, so a derivative
+    using one of them does not run there.
+    """
+    reserved: dict[str, str] = {}
+    for v in spec.variables:
+        reserved[f"{v}_new"] = "the new state"
+        for i in range(1, stages + 1):
+            reserved[f"d{v}_k{i}"] = f"stage {i}'s derivative"
+        for i in range(2, stages + 1):
+            reserved[f"k{i}_{v}_arg"] = f"stage {i}'s state"
+            reserved[f"k{i}_t_arg"] = f"stage {i}'s time"
+        if adaptive:
+            reserved[f"{v}_te"] = "the error estimate"
+    if adaptive:
+        reserved.update(error="the error", dt_new="the new step size")
+    names = (*spec.variables, *spec.arguments)
+    for name in names:
+        if name in reserved:
+            raise DiffEqError(
+                _RESERVED_MSG.format(
+                    f=spec.fname, sig=spec.text, name=name, method=method, what=reserved[name]
+                )
+            )
