@@ -206,3 +206,26 @@ def test_random_bytes_raise_brainpy_format_error_only(data, prefix):
             eqbrain.read_brainpy(path)
         except eqbrain.BrainPyFormatError as e:
             assert "random.msgpack" in str(e)
+
+
+def test_load_brainpy_of_bp_dyn_blocks_skips_their_stateless_integrator_nodes():
+    # BrainPy lists `Net0: {}` and `ExponentialEuler0/1: {}` beside the blocks' Variables
+    # (tests/data/make_brainpy_dyn_blocks.py wrote the file with BrainPy 2.8.2).
+    sd = eqbrain.read_brainpy(DATA / "brainpy_dyn_blocks.msgpack")
+    empty = [n for n, e in sd.items() if not e]
+    assert empty == ["Net0", "ExponentialEuler0", "ExponentialEuler1"]
+
+    class Net(eqbrain.DynSysGroup):
+        E: eqbrain.LifRef
+        syn: eqbrain.Expon
+
+        def __init__(self):
+            super().__init__()
+            self.E = eqbrain.LifRef(4)
+            self.syn = eqbrain.Expon(4, tau=5.0)
+
+    net = Net()
+    assert eqbrain.load_brainpy(DATA / "brainpy_dyn_blocks.msgpack", net, strict=True) == ([], [])
+    np.testing.assert_allclose(net.E.V.value, np.linspace(-70.0, -55.0, 4), rtol=1e-6)
+    np.testing.assert_array_equal(net.E.t_last_spike.value, [1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(net.syn.g.value, [0.5, 0.25, 0.125, 0.0])

@@ -246,7 +246,9 @@ def brainpy_to_relative(
     Nodes are matched by name when the file's node names are exactly the model's;
     otherwise by position, since BrainPy and eqbrain list nodes in the same order
     (a node, its direct children, then each child's subtree). Positional matching
-    requires the same number of nodes with the same Variable names in each.
+    requires the same number of nodes with the same Variable names in each; nodes
+    that hold no state (BrainPy's integrator nodes of `bp.dyn` blocks) are left out of
+    the matching on both sides.
 
     **Arguments:**
 
@@ -258,8 +260,10 @@ def brainpy_to_relative(
     `ValueError` if its nodes match the model's neither by name nor by position.
     """
     _check_state(state, source)
-    nodes = [(path, node, [k for k, _ in own]) for path, node, own in walk(model)]
-    file_nodes = list(state.items())
+    # Nodes without state (BrainPy's integrator nodes, containers) carry nothing to load
+    # and differ between the libraries: match the nodes that hold state.
+    nodes = [(path, node, [k for k, _ in own]) for path, node, own in walk(model) if own]
+    file_nodes = [(name, entries) for name, entries in state.items() if entries]
 
     def own_keys(name: str, entries: Mapping) -> list[str]:
         prefix = name + "."
