@@ -28,7 +28,7 @@ import xxhash
 from jax.core import Tracer
 
 from .._errors import MathError
-from ..core import StateLoadResult, load_checked
+from ..core import StateLoadResult, Variable, load_checked, state_entries
 from ._files import CheckpointError, checked_path, replace_file
 
 if TYPE_CHECKING:
@@ -99,7 +99,9 @@ def _bytes(a: np.ndarray) -> Any:
 
 
 def _variables_of(model: Module) -> dict[str, Any]:
-    return dict(model.vars(method="relative").unique())
+    """Everything the file holds: each Variable once, and every plain array field (an
+    Equinox layer's weights too), by relative path, as `state_dict` keys them."""
+    return dict(state_entries(model, "relative"))
 
 
 def _metadata(
@@ -111,9 +113,9 @@ def _metadata(
 
     info = {
         k: {
-            "class": type(v).__name__,
-            "batch_axis": v.batch_axis,
-            "axis_names": None if v.axis_names is None else list(v.axis_names),
+            "class": type(v).__name__ if isinstance(v, Variable) else "array",
+            "batch_axis": getattr(v, "batch_axis", None),
+            "axis_names": None if getattr(v, "axis_names", None) is None else list(v.axis_names),
         }
         for k, v in variables.items()
     }
@@ -159,10 +161,12 @@ def write_atomic(path: str | bytes | os.PathLike, chunks: Any, fsync: bool = Tru
 def save(
     path: str | bytes | os.PathLike, model: Module, *, fsync: bool = True, checksum: bool = False
 ) -> None:
-    """Save every Variable of `model` to a safetensors file at `path`, atomically.
+    """Save the state of `model` to a safetensors file at `path`, atomically.
 
-    Keys are the relative `vars()` paths (`c1.w`, `lst-0.v`); a Variable held under two
-    paths (weight tying) is written once, under its first path. The file is written
+    The state is every Variable and every plain array field (an `eqx.nn.Linear`'s
+    `weight` and `bias` too), as `state_dict` collects it. Keys are the relative paths
+    (`c1.w`, `lst-0.v`, `lin.weight`); a Variable held under two paths (weight tying) is
+    written once, under its first path. The file is written
     to a temporary file in the same folder, flushed, fsynced and renamed over `path`,
     so a crash, a kill or an exception mid-save leaves any earlier file at `path`
     intact. A symlink at `path` is followed (its target is replaced, as `open()` would
@@ -525,7 +529,8 @@ def load(
     strict: bool = False,
     warn: bool = True,
 ) -> StateLoadResult:
-    """Load a checkpoint file written by `save` into `model`'s Variables, all or nothing.
+    """Load a checkpoint file written by `save` into `model`'s Variables and plain array
+    fields, all or nothing.
 
     The whole file is read and checked (with its checksums, if it has them), and every
     value is checked against its Variable (shape up to the batch axis, dtype), before
@@ -556,7 +561,7 @@ def load(
     """
     p = checked_path(path)
     where = f"{model.name} from {p!r}"
-    variables = model.vars(method="relative")
+    variables = _variables_of(model)
 
     def convert(items: list[tuple[str, np.ndarray]]) -> list[Any]:
         out: list[Any] = [None] * len(items)  # None for keys the model lacks
@@ -594,7 +599,7 @@ def load_arrays(
     state: Mapping[str, Any], model: Module, where: str, strict: bool, warn: bool
 ) -> StateLoadResult:
     """Load `{relative_key: array}` into `model`, all or nothing (for other readers)."""
-    variables = model.vars(method="relative")
+    variables = _variables_of(model)
     provided = []
     for key, value in state.items():
         var = variables.get(key)

@@ -23,7 +23,7 @@ import jax
 import numpy as np
 
 from .._errors import MathError
-from ..core import StateLoadResult, load_checked, shape_without
+from ..core import StateLoadResult, load_checked, shape_without, state_entries
 from ._files import CheckpointError, checked_path, staging_folder, swap_in, sweep, temp_name
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ def save_orbax(
 ) -> None:
     """Save every unique Variable of `model` to an orbax checkpoint directory.
 
-    Keys are the relative `vars()` paths, as in `eqbrain.save`; sharded values are
+    Keys are the relative paths of every Variable and plain array field, as in
+    `eqbrain.save`; sharded values are
     written shard by shard without being gathered on one host. The checkpoint is
     written complete beside `directory` and then put in place in one step, so a kill at
     any moment (with `force=True` too) leaves the previous checkpoint or the new one.
@@ -91,7 +92,7 @@ def save_orbax(
             raise NotADirectoryError(
                 errno.ENOTDIR, "Cannot save an orbax checkpoint over a file", d
             )
-    tree = {k: v.raw_value for k, v in model.vars(method="relative").unique().items()}
+    tree = {k: v.raw_value for k, v in state_entries(model, "relative")}
     if jax.process_count() == 1:
         with staging_folder(target) as staging:
             _write(ocp, os.path.join(staging, _NEW), tree)
@@ -225,7 +226,7 @@ def load_orbax(
     if not os.path.isdir(path):
         raise FileNotFoundError(errno.ENOENT, f"No orbax checkpoint directory at {path!r}", d)
     where = f"{model.name} from {d!r}"
-    variables = model.vars(method="relative")
+    variables = dict(state_entries(model, "relative"))
     meta = _metadata(ocp, d, path)
     target: dict[str, Any] = {}
     for key, m in meta.items():
@@ -239,7 +240,7 @@ def load_orbax(
                 f"Cannot load {key!r} into {where}: The dtype of the original data is "
                 f"{var.dtype}, while we got {dtype}."
             )
-        old, axis = var.shape, var.batch_axis
+        old, axis = var.shape, getattr(var, "batch_axis", None)
         if shape != old and (
             axis is None
             or len(old) != len(shape)
