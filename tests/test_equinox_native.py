@@ -171,6 +171,49 @@ def test_filter_jit_decorated_method_that_writes_raises():
     assert float(c.n.value) == 0.0
 
 
+class CallCounter(Counter):
+    def __call__(self, x):
+        self.n.value = self.n.value + x
+        return self.n.value
+
+
+class Layered(eqbrain.Module):
+    inner: CallCounter
+    seq: eqx.nn.Sequential
+
+    def __init__(self):
+        super().__init__()
+        self.inner = CallCounter()
+        self.seq = eqx.nn.Sequential([eqx.nn.Lambda(jnp.tanh)])
+
+    def __call__(self, x):
+        return self.seq(self.inner(x))  # a write inside, returned with the model below
+
+
+def test_filter_jit_of_a_writing_module_raises_with_advice_and_changes_nothing():
+    c = CallCounter()
+    with pytest.raises(TraceLeakError, match=r"eqx.filter_jit\(model\)") as info:
+        eqx.filter_jit(c)(1.0)
+    msg = str(info.value)
+    assert "ran `__call__`" in msg and "`eqbrain.jit(callcounter)(...)`" in msg
+    assert "(m(*a), m)[1]" in msg
+    assert float(c.n.value) == 0.0
+    # the two ways out it names both work
+    assert float(eqbrain.jit(c)(1.0)) == 1.0 and float(c.n.value) == 1.0
+    new = eqx.filter_jit(lambda m, x: (m(x), m)[1])(c, 2.0)
+    assert float(new.n.value) == 3.0 and float(c.n.value) == 1.0
+
+
+def test_modules_called_inside_a_traced_function_are_not_watched():
+    # A module called by user code (not by the transform itself) may write its copy:
+    # the caller returns the model, the functional style.
+    m = Layered()
+    y, new = eqx.filter_jit(lambda m, x: (m(x), m))(m, 0.5)
+    assert float(new.inner.n.value) == 0.5 and float(m.inner.n.value) == 0.0
+    np.testing.assert_allclose(y, np.tanh(0.5), rtol=1e-6)
+    assert float(eqx.filter_jit(CallCounter().read)(1.0)) == 1.0  # reading only
+
+
 def test_filter_vmap_of_a_writing_bound_method_raises():
     c = Counter()
     with pytest.raises(TraceLeakError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from typing import Any
 
 import equinox as eqx
@@ -27,10 +28,10 @@ LOST_MSG = """\
 {how} ran `{name}` on a copy of the model made inside the transform, and `{name}` wrote \
 {var}: that write cannot reach your model, and would be lost.
 Do one of:
-  - in-place style: `eqbrain.jit({obj}.{name})(...)` (or `eqbrain.for_loop`), which \
+  - in-place style: `eqbrain.jit({target})(...)` (or `eqbrain.for_loop`), which \
 writes Variables back into your model;
   - functional style: pass the model in and return it, \
-`model = eqx.filter_jit(lambda m, *a: (m.{name}(*a), m)[1])(model, ...)`, or make \
+`model = eqx.filter_jit(lambda m, *a: ({call}(*a), m)[1])(model, ...)`, or make \
 `{name}` return `self`."""
 
 
@@ -97,6 +98,7 @@ def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | Non
     before = [v.raw_value for v in cells]
     out = func(obj, *args, **kwargs)
     written = [v for v, old in zip(cells, before) if v.raw_value is not old]
+    owner = type(obj).__name__.lower()
     if written and not any(
         leaf is obj for leaf in jtu.tree_leaves(out, is_leaf=lambda x: x is obj)
     ):
@@ -107,7 +109,8 @@ def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | Non
                 "term, ...) given the bound method",
                 name=func.__name__,
                 var=written[0].describe(),
-                obj=type(obj).__name__.lower(),
+                target=owner if func.__name__ == "__call__" else f"{owner}.{func.__name__}",
+                call="m" if func.__name__ == "__call__" else f"m.{func.__name__}",
             )
         )
     return out
@@ -152,3 +155,22 @@ def watch_jitted_method(value: Any) -> Any:
         return _call_watched(fn, self, args, kwargs, how)
 
     return eqx.filter_jit(watched, donate=donate)
+
+
+# Equinox's transforms that run a *copy* of the function they are given, rebuilt from its
+# leaves inside the trace (`eqx.filter_jit(model)` flattens `model` with the arguments).
+_COPYING_TRANSFORMS = frozenset({"equinox._jit"})
+
+
+def watch_call(fn: Any) -> Any:
+    """`__call__` of an eqbrain class, refusing to lose writes when Equinox's transform
+    runs it on a copy of the module: `eqx.filter_jit(model)(x)`."""
+
+    @functools.wraps(fn)
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if is_eager() or sys._getframe(1).f_globals.get("__name__") not in _COPYING_TRANSFORMS:
+            return fn(self, *args, **kwargs)
+        how = "`eqx.filter_jit(model)`"
+        return _call_watched(fn, self, args, kwargs, how)
+
+    return __call__

@@ -15,7 +15,7 @@ import jax.tree_util as jtu
 from . import _collect, _device, _naming, _owner, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
-from ._methods import Method, watch_jitted_method
+from ._methods import Method, watch_call, watch_jitted_method
 from ._state import StateLoadResult
 from ._variable import TrainVar, Variable
 
@@ -116,6 +116,8 @@ class Module(eqx.Module):
         # Methods bind to eqbrain's BoundMethod: a pytree, as Equinox's, that refuses to
         # lose the writes of a method run by eqx.filter_jit/filter_vmap on a copy.
         for attr, value in list(vars(cls).items()):
+            if attr == "__call__" and inspect.isfunction(value):
+                setattr(cls, attr, watch_call(value))
             if attr.startswith("__") and attr.endswith("__"):
                 continue
             if inspect.isfunction(value):
