@@ -111,14 +111,17 @@ def _metadata(
 
     __version__ = version("eqbrain")
 
-    info = {
-        k: {
-            "class": type(v).__name__ if isinstance(v, Variable) else "array",
-            "batch_axis": getattr(v, "batch_axis", None),
-            "axis_names": None if getattr(v, "axis_names", None) is None else list(v.axis_names),
+    def describe(v: Any) -> dict[str, Any]:
+        if not isinstance(v, Variable):  # a plain array field
+            return {"class": "array", "batch_axis": None, "axis_names": None}
+        names = v.axis_names
+        return {
+            "class": type(v).__name__,
+            "batch_axis": v.batch_axis,
+            "axis_names": None if names is None else list(names),
         }
-        for k, v in variables.items()
-    }
+
+    info = {k: describe(v) for k, v in variables.items()}
     out = {
         "format": FORMAT,
         "eqbrain_version": __version__,
