@@ -32,6 +32,7 @@ from .core._variable import (
     is_variable as is_variable,
 )
 from .core._view import VariableView as VariableView
+from .dyn._delay import LengthDelay as LengthDelay
 from .dyn._dynsys import (
     DynamicalSystem as DynamicalSystem,
     DynSysGroup as DynSysGroup,

@@ -1,6 +1,7 @@
 """The dynamics layer (BrainPy's `bp.dyn`): dynamical systems, neurons, synapses,
 projections, connectivity, integrators and the runner."""
 
+from ._delay import LengthDelay as LengthDelay
 from ._dynsys import (
     DynamicalSystem as DynamicalSystem,
     DynSysGroup as DynSysGroup,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._dynsys import DynamicalSystem
+import equinox as eqx
+import jax.numpy as jnp
+
+from ._delay import LengthDelay, delay_steps as to_steps
+from ._dynsys import DynamicalSystem, state_shape
 
 
 class AlignPostProj(DynamicalSystem):
@@ -22,6 +26,11 @@ class AlignPostProj(DynamicalSystem):
     - `comm`: the connectivity, e.g. `eqbrain.FixedProb(n_pre, n_post, 0.02, weight)`.
     - `syn`: the synapse, e.g. `eqbrain.Expon(n_post, tau=5.0)`.
     - `out`: the output, e.g. `eqbrain.COBA(E=0.0)` or `eqbrain.CUBA()`.
+    - `delay`: the synaptic delay in ms (a whole number of steps of the current `dt`):
+      a spike emitted at time `t` reaches the connectivity at `t + delay`. The
+      presynaptic spikes wait in a `LengthDelay` ring buffer (state: it resets with the
+      model and goes into checkpoints). `None` or `0`: no delay.
+    - `batch_size`: with a delay in a batched network, the batch size of the spikes.
 
     ```python
     proj = eqbrain.AlignPostProj(
@@ -36,6 +45,8 @@ class AlignPostProj(DynamicalSystem):
     comm: DynamicalSystem
     syn: DynamicalSystem
     out: DynamicalSystem
+    delay: LengthDelay | None
+    delay_steps: int = eqx.field(static=True)
 
     def __init__(
         self,
@@ -43,11 +54,29 @@ class AlignPostProj(DynamicalSystem):
         syn: DynamicalSystem,
         out: DynamicalSystem,
         *,
+        delay: float | None = None,
+        batch_size: int | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
         self.comm, self.syn, self.out = comm, syn, out
+        self.delay_steps = 0 if delay is None else to_steps(delay)
+        self.delay = None
+        if self.delay_steps:
+            n_pre = getattr(comm, "n_pre", None)
+            if not isinstance(n_pre, int):
+                raise ValueError(
+                    f"A delayed projection needs the number of presynaptic neurons, read "
+                    f"from `comm.n_pre`; {type(comm).__name__} has none. Delay the spikes "
+                    "yourself with an `eqbrain.LengthDelay` before this projection."
+                )
+            shape = state_shape(n_pre, batch_size)
+            self.delay = LengthDelay(jnp.zeros(shape, bool), self.delay_steps)
 
     def update(self, spike: Any, V: Any) -> Any:
-        """The current this step's presynaptic `spike`s cause at potential `V`."""
+        """The current this step's presynaptic `spike`s cause at potential `V` (after the
+        delay, the spikes of `delay` ms ago)."""
+        if self.delay is not None:
+            self.delay.update(spike)
+            spike = self.delay.retrieve(self.delay_steps)
         return self.out(self.syn(self.comm(spike)), V)

@@ -1,0 +1,113 @@
+"""`LengthDelay`: a ring buffer of a value's recent history (BrainPy's `bm.LengthDelay`)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import equinox as eqx
+import jax.numpy as jnp
+import numpy as np
+
+from ..core import Variable
+from ._dynsys import DynamicalSystem
+from ._share import get_dt
+
+
+def delay_steps(delay: Any, dt: float | None = None) -> int:
+    """A delay in ms as a whole number of steps of `dt` (the current step by default).
+
+    **Raises:** `ValueError` for a negative, non-finite delay, or one that is not a
+    whole number of steps (beyond rounding: `delay / dt` must be within 1e-6 of an
+    integer), since the spike would otherwise arrive at a time the run never reaches.
+    """
+    dt = get_dt() if dt is None else dt
+    if isinstance(delay, bool) or not isinstance(delay, int | float | np.number):
+        raise TypeError(f"delay must be a number of ms, got {delay!r}.")
+    if not math.isfinite(delay) or delay < 0:
+        raise ValueError(f"delay must be a finite number of ms >= 0, got {delay!r}.")
+    steps = delay / dt
+    if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
+        raise ValueError(
+            f"delay={delay!r} ms is not a whole number of steps of dt={dt!r} ms. Use a "
+            f"multiple of dt (e.g. {round(steps) * dt:g} ms), or set dt first with "
+            "`eqbrain.set_dt(...)` before building the model."
+        )
+    return int(round(steps))
+
+
+class LengthDelay(DynamicalSystem):
+    """The last `max_len` values of something (BrainPy's `bm.LengthDelay`): a ring buffer
+    held in Variables, so it runs under `eqbrain.jit`/`for_loop`, resets with the model,
+    and is saved by `state_dict` and checkpoint files.
+
+    `update(x)` pushes this step's value; `retrieve(d)` reads the value pushed `d`
+    updates ago (`retrieve(0)` is the latest). Before enough pushes, it reads the
+    initial data (zeros by default).
+
+    **Arguments:**
+
+    - `target`: an array (or Variable) of the delayed value's shape and dtype, or a shape.
+    - `max_len`: the longest delay, in steps.
+    - `initial_delay_data`: the history before the first push (default zeros): a scalar,
+      or an array of shape `(max_len + 1, *shape)`, oldest last.
+    - `dtype`: the dtype when `target` is a shape (default float32).
+
+    ```python
+    buf = eqbrain.LengthDelay(jnp.zeros(100, bool), max_len=15)   # 1.5 ms at dt = 0.1
+    buf.update(spikes)
+    arrived = buf.retrieve(15)      # the spikes of 15 steps ago
+    ```
+    """
+
+    data: Variable
+    head: Variable
+    max_len: int = eqx.field(static=True)
+
+    def __init__(
+        self,
+        target: Any,
+        max_len: int,
+        initial_delay_data: Any = None,
+        *,
+        dtype: Any = None,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        if isinstance(max_len, bool) or not isinstance(max_len, int | np.integer) or max_len < 0:
+            raise ValueError(f"max_len must be an int >= 0 (steps), got {max_len!r}.")
+        if isinstance(target, int | tuple) and not isinstance(target, bool):
+            shape = (target,) if isinstance(target, int) else target
+            dtype = jnp.float32 if dtype is None else dtype
+        else:
+            value = target.value if isinstance(target, Variable) else jnp.asarray(target)
+            shape, dtype = value.shape, value.dtype if dtype is None else dtype
+        self.max_len = int(max_len)
+        full = (self.max_len + 1, *shape)
+        if initial_delay_data is None:
+            data = jnp.zeros(full, dtype)
+        else:
+            init = jnp.asarray(initial_delay_data, dtype)
+            if init.ndim != 0 and init.shape != full:
+                raise ValueError(
+                    f"initial_delay_data must be a scalar or of shape {full} (max_len + 1 "
+                    f"steps of shape {tuple(shape)}), got shape {init.shape}."
+                )
+            data = jnp.broadcast_to(init, full)
+        self.data = Variable(data)
+        self.head = Variable(jnp.zeros((), jnp.int32))
+
+    def update(self, value: Any) -> None:
+        """Push this step's `value` (it becomes `retrieve(0)`)."""
+        head = (self.head.value - 1) % (self.max_len + 1)
+        self.data.value = self.data.value.at[head].set(value)
+        self.head.value = head
+
+    def retrieve(self, delay_len: Any) -> Any:
+        """The value pushed `delay_len` updates ago (0: the latest), at most `max_len`."""
+        if isinstance(delay_len, int | np.integer) and not 0 <= delay_len <= self.max_len:
+            raise ValueError(
+                f"delay_len={delay_len!r} is outside this buffer's range [0, {self.max_len}]; "
+                f"build the LengthDelay with max_len >= {delay_len}."
+            )
+        return self.data.value[(self.head.value + delay_len) % (self.max_len + 1)]

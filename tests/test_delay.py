@@ -1,0 +1,76 @@
+"""Synaptic delays: `LengthDelay` ring buffers and `AlignPostProj(delay=...)`."""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+
+
+def test_retrieve_gives_the_value_pushed_d_updates_ago():
+    buf = eqbrain.LengthDelay(jnp.zeros(2), max_len=3)
+    for k in range(1, 6):
+        buf.update(jnp.full(2, float(k)))
+        for d in range(4):
+            expected = max(k - d, 0)  # zeros before enough pushes
+            np.testing.assert_array_equal(buf.retrieve(d), [expected, expected])
+
+
+def test_initial_history_and_bad_arguments_change_nothing():
+    buf = eqbrain.LengthDelay(3, max_len=2, initial_delay_data=-1.0)
+    np.testing.assert_array_equal(buf.retrieve(2), [-1.0, -1.0, -1.0])
+    before = np.array(buf.data.value)
+    with pytest.raises(ValueError, match=r"outside this buffer's range \[0, 2\]"):
+        buf.retrieve(3)
+    with pytest.raises(ValueError, match="max_len must be an int"):
+        eqbrain.LengthDelay(3, max_len=-1)
+    with pytest.raises(ValueError, match=r"shape \(3, 3\)"):
+        eqbrain.LengthDelay(3, max_len=2, initial_delay_data=jnp.zeros((2, 3)))
+    np.testing.assert_array_equal(buf.data.value, before)
+
+
+def _projection(delay):
+    comm = eqbrain.FixedProb(4, 3, prob=1.0, weight=1.0, seed=0)
+    return eqbrain.AlignPostProj(
+        comm=comm, syn=eqbrain.Expon(3, tau=1e9), out=eqbrain.CUBA(), delay=delay
+    )
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 1.5])
+def test_a_spike_arrives_exactly_delay_over_dt_steps_later(delay):
+    proj = _projection(delay)
+    steps = round(delay / 0.1)
+    spikes = jnp.zeros((20, 4), bool).at[2, 1].set(True)
+
+    def step(i, s):
+        with eqbrain.share.context(t=i * 0.1, i=i, dt=0.1):
+            return proj(s, jnp.zeros(3))
+
+    current = eqbrain.for_loop(step, (jnp.arange(20), spikes))
+    arrived = np.nonzero(np.asarray(current[:, 0]) > 0)[0]
+    assert arrived[0] == 2 + steps  # the synapse never decays: first step with input
+    assert len(proj.vars(method="relative")) == (3 if steps else 1) + 1
+
+
+def test_the_delay_buffer_is_state_resets_and_round_trips(tmp_path):
+    proj = _projection(0.5)
+    with eqbrain.share.context(t=0.0, i=0, dt=0.1):
+        proj(jnp.ones(4, bool), jnp.zeros(3))
+    sd = proj.state_dict()
+    keys = set(proj.vars(method="relative"))
+    assert {"delay.data", "delay.head"} <= keys
+    eqbrain.save(tmp_path / "p.safetensors", proj)
+    fresh = _projection(0.5)
+    assert eqbrain.load(tmp_path / "p.safetensors", fresh, strict=True) == ([], [])
+    np.testing.assert_array_equal(fresh.delay.data.value, proj.delay.data.value)
+    assert int(fresh.delay.head.value) == int(proj.delay.head.value) != 0
+    proj.reset_state()
+    assert not np.asarray(proj.delay.data.value).any() and int(proj.delay.head.value) == 0
+    assert proj.load_state_dict(sd) == ([], [])
+
+
+def test_a_delay_that_is_not_a_whole_number_of_steps_is_refused():
+    with pytest.raises(ValueError, match="not a whole number of steps"):
+        _projection(0.25)
+    with pytest.raises(ValueError, match="finite number of ms >= 0"):
+        _projection(-1.0)
