@@ -30,7 +30,13 @@ class EINet(eqbrain.Network):
     I: eqbrain.AlignPostProj
     n_exc: int = eqx.field(static=True)
 
-    def __init__(self, scale: float = 1.0, seed: int = 0):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        seed: int = 0,
+        delay_E: float | None = None,
+        delay_I: float | None = None,
+    ):
         super().__init__()
         n_exc, n_inh = int(3200 * scale), int(800 * scale)
         n = n_exc + n_inh
@@ -49,11 +55,13 @@ class EINet(eqbrain.Network):
             comm=eqbrain.FixedProb(n_exc, n, prob=0.02, weight=0.6 / scale, seed=seed + 1),
             syn=eqbrain.Expon(n, tau=5.0),
             out=eqbrain.COBA(E=0.0),
+            delay=delay_E,
         )
         self.I = eqbrain.AlignPostProj(
             comm=eqbrain.FixedProb(n_inh, n, prob=0.02, weight=6.7 / scale, seed=seed + 2),
             syn=eqbrain.Expon(n, tau=10.0),
             out=eqbrain.COBA(E=-80.0),
+            delay=delay_I,
         )
 
     def update(self, background=20.0):
@@ -63,9 +71,12 @@ class EINet(eqbrain.Network):
         return self.N(current)
 
 
-def build(scale: float = 1.0, seed: int = 0) -> EINet:
-    """The network with `4000 * scale` neurons, weights divided by `scale` (BrainPy's)."""
-    return EINet(scale, seed)
+def build(
+    scale: float = 1.0, seed: int = 0, delay_E: float | None = None, delay_I: float | None = None
+) -> EINet:
+    """The network with `4000 * scale` neurons, weights divided by `scale` (BrainPy's),
+    and optional synaptic delays (ms) of the excitatory and inhibitory projections."""
+    return EINet(scale, seed, delay_E, delay_I)
 
 
 def mean_rate(spikes, dt: float) -> float:
