@@ -930,8 +930,9 @@ def test_show_code_prints_the_step():
 def test_reserved_and_unsupported_brainpy_options():
     with pytest.raises(eqbrain.DiffEqError, match="parameter named 'dt'.*Rename the parameter"):
         odeint(lambda v, t, dt: -v)
-    # BrainPy's code-generation names are ordinary names here
-    odeint(lambda v, t, v_new, dv_k1, k2_t_arg: -v)
+    # BrainPy's code-generation names are refused too, as BrainPy refuses them
+    with pytest.raises(eqbrain.DiffEqError, match="named 'v_new'.*Rename the parameter"):
+        odeint(lambda v, t, v_new, dv_k1, k2_t_arg: -v)
     with pytest.raises(NotImplementedError, match="state_delays.*no delay variables"):
         odeint(logistic, state_delays={"y": object()})
     with pytest.raises(NotImplementedError, match="neutral_delays"):

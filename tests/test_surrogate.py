@@ -221,7 +221,10 @@ def test_trains_through_a_spiking_layer():
 @settings(max_examples=40, deadline=None)
 @given(
     x=hnp.arrays(
-        np.float32, hnp.array_shapes(max_dims=2, max_side=5), elements=st.floats(-4, 4, width=32)
+        np.float32,
+        hnp.array_shapes(max_dims=2, max_side=5),
+        # XLA on CPU flushes subnormals to zero, so -6e-44 >= 0 there: normal floats only
+        elements=st.floats(-4, 4, width=32, allow_subnormal=False),
     ),
     name=st.sampled_from(sorted(CASES)),
 )

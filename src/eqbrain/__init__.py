@@ -32,6 +32,15 @@ from .core._variable import (
     is_variable as is_variable,
 )
 from .core._view import VariableView as VariableView
+from .dyn._connect import (
+    All2All as All2All,
+    CSRConn as CSRConn,
+    FixedPostNum as FixedPostNum,
+    FixedPreNum as FixedPreNum,
+    IJConn as IJConn,
+    One2One as One2One,
+    SparseConn as SparseConn,
+)
 from .dyn._delay import LengthDelay as LengthDelay
 from .dyn._dynsys import (
     DynamicalSystem as DynamicalSystem,

@@ -1,6 +1,15 @@
 """The dynamics layer (BrainPy's `bp.dyn`): dynamical systems, neurons, synapses,
 projections, connectivity, integrators and the runner."""
 
+from ._connect import (
+    All2All as All2All,
+    CSRConn as CSRConn,
+    FixedPostNum as FixedPostNum,
+    FixedPreNum as FixedPreNum,
+    IJConn as IJConn,
+    One2One as One2One,
+    SparseConn as SparseConn,
+)
 from ._delay import LengthDelay as LengthDelay
 from ._dynsys import (
     DynamicalSystem as DynamicalSystem,

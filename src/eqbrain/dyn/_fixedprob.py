@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
 from ..core import Parameter
+from ._connect import propagate
 from ._dynsys import DynamicalSystem
-from ._event import dense_sum, event_sum
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
 
@@ -151,22 +150,6 @@ class FixedProb(DynamicalSystem):
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""
-        spike = jnp.asarray(spike)
-        if spike.shape[-1:] != (self.n_pre,):
-            raise ValueError(
-                f"{self.name} expects presynaptic input of shape (..., {self.n_pre}), "
-                f"got {spike.shape}."
-            )
-        indices = self.indices.value
-        if spike.dtype == jnp.bool_:
-
-            def one(s):
-                return event_sum(s, indices, self.weight, self.n_post)
-        else:
-
-            def one(s):
-                return dense_sum(s, indices, self.weight, self.n_post)
-
-        for _ in range(spike.ndim - 1):
-            one = jax.vmap(one)
-        return one(spike)
+        return propagate(
+            self.name, spike, self.indices.value, self.weight, self.n_pre, self.n_post
+        )
