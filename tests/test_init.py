@@ -258,7 +258,7 @@ def test_noise():
     assert many[0] is None and many[1].shape == (3,)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple), batch=st.integers(1, 3)
 )

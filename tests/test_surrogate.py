@@ -218,7 +218,7 @@ def test_trains_through_a_spiking_layer():
     assert np.allclose(np.asarray(list(grads.values())[0]), expected, atol=1e-6)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     x=hnp.arrays(
         np.float32,
