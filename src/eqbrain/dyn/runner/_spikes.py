@@ -17,6 +17,7 @@ from typing import Any
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
+from jax import lax
 
 _SHAPE_MSG = """\
 SparseSpikes: `steps` and `indices` must be 1-D integer arrays of the same length; got \
@@ -45,13 +46,16 @@ class PackedBits:
 
 
 def pack(value: Any) -> PackedBits:
-    """Pack one step's boolean value (any shape) eight to a byte, in eight planes."""
+    """Pack one step's boolean value (any shape) eight to a byte, in eight planes.
+
+    One shift and one OR-reduction over the planes: XLA fuses it into a single pass,
+    cheaper in the COBA step than eight sliced ORs or `jnp.packbits`.
+    """
     flat = jnp.ravel(value)
     width = -(-flat.size // 8) if flat.size else 1
     planes = jnp.pad(flat, (0, 8 * width - flat.size)).reshape(8, width).astype(jnp.uint8)
-    bits = planes[0]
-    for j in range(1, 8):
-        bits = bits | (planes[j] << j)
+    shifted = planes << jnp.arange(8, dtype=jnp.uint8)[:, None]
+    bits = lax.reduce(shifted, jnp.uint8(0), lax.bitwise_or, (0,))
     return PackedBits(bits, tuple(jnp.shape(value)))
 
 
