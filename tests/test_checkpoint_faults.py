@@ -465,7 +465,8 @@ def entry(dtype="F32", shape=(2,), offsets=(0, 8)):
         ([1, 2, 3], b"", ["JSON list, not an object"]),
         ("text", b"", ["JSON str, not an object"]),
         (b"[" * 100_000 + b"]" * 100_000, b"", ["nests JSON too deeply"]),
-        (b'{"w": ' + b"7" * 5000 + b"}", b"", ["not valid JSON"]),
+        (b'{"w": ' + b"7" * 5000 + b"}", b"", ["integer of 5000 digits"]),
+        (b'{"w": {"data_offsets": [0, ' + b"1" * 101 + b"]}}", b"", ["integer of 101 digits"]),
         (b'{"w": 1e999999}', b"", ["'w'", "not a JSON object"]),
         (b'{"w": {"dtype": "F32"}, "w": {}}', b"", ["'w' twice"]),
         (b"\xff\xfe{}", b"", ["not UTF-8"]),
@@ -475,6 +476,36 @@ def entry(dtype="F32", shape=(2,), offsets=(0, 8)):
 )
 def test_hostile_headers_are_refused_naming_the_file_and_key(tmp_path, header, data, fragments):
     _refused(_file(tmp_path, header, data), *fragments)
+
+
+def test_long_integers_are_refused_even_where_python_would_convert_them(tmp_path):
+    # With Python's own limit lifted, a long digit string would take quadratic time.
+    path = _file(tmp_path, b'{"w": {"shape": [' + b"9" * 100_000 + b"]}}")
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        _refused(path, "integer of 100000 digits")
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def test_a_pipe_is_refused_as_not_a_regular_file(tmp_path):
+    r, w = os.pipe()
+    try:
+        os.write(w, b"12345678{}")
+        os.close(w)
+        w = -1
+        path = f"/proc/self/fd/{r}"
+        if not os.path.exists(path):
+            pytest.skip("no /proc/self/fd on this system")
+        for read in (eqbrain.read_state, eqbrain.read_metadata):
+            with pytest.raises(eqbrain.CheckpointError, match="not a regular file") as e:
+                read(path)
+            assert path in str(e.value)
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
 
 
 def test_a_huge_header_length_is_refused_before_it_is_read(tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -232,6 +233,8 @@ def _read_header(
     """(data start, metadata, spans in file order, keys in header order) of the open
     file `f` of `size` bytes; the header is checked in full (every entry, and that the
     data fills the file exactly)."""
+    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        raise _bad(path, "it is not a regular file (a pipe, socket or device)")
     if size < 8:
         raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
     n = int.from_bytes(_read_exactly(path, f, 8, "the header length"), "little")
@@ -293,8 +296,10 @@ def _read(
         raise _bad(p, "it is a folder, not a file") from None
     with f:
         before = os.fstat(f.fileno())
-        if hasattr(os, "posix_fadvise"):
+        try:  # a hint for cold reads: read ahead further (pipes and some files refuse it)
             os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+        except (AttributeError, OSError):
+            pass
         _, metadata, spans, keys = _read_header(p, f, before.st_size)
         sums = _checksums(p, metadata, [s[2] for s in spans])
         values: dict[str, Any] = {}
@@ -325,6 +330,23 @@ class _Duplicate(ValueError):
     pass
 
 
+# Cheap to convert, and long enough that an integer merely too large (2**70) reaches the
+# entry checks, which name its key; no valid offset or dimension has more than 19 digits.
+_MAX_DIGITS = 100
+
+
+class _LongInt(ValueError):
+    pass
+
+
+def _parse_int(digits: str) -> int:
+    # Refused here, not by Python's int_max_str_digits (which a user may lift): a long
+    # digit string costs quadratic time to convert.
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _LongInt(len(digits.lstrip("-")))
+    return int(digits)
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
@@ -338,16 +360,20 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json(path: str, raw: str | bytes, what: str) -> Any:
     """`raw` parsed as JSON, or a CheckpointError for anything else (bad UTF-8, bad
-    syntax, nesting too deep, integers too long, duplicate keys)."""
+    syntax, nesting too deep, integers of more than 100 digits, duplicate keys)."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_parse_int)
     except UnicodeDecodeError:
         raise _bad(path, f"{what} is not UTF-8 text (not a safetensors file?)") from None
     except RecursionError:
         raise _bad(path, f"{what} nests JSON too deeply") from None
     except _Duplicate as e:
         raise _bad(path, f"{what} has the key {_short(e.args[0])} twice") from None
+    except _LongInt as e:
+        raise _bad(
+            path, f"{what} holds an integer of {e.args[0]} digits (at most {_MAX_DIGITS})"
+        ) from None
     except ValueError as e:  # JSONDecodeError, and ints past sys.get_int_max_str_digits
         raise _bad(path, f"{what} is not valid JSON ({_short(str(e), 200)})") from None
 
