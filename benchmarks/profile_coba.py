@@ -32,7 +32,6 @@ os.environ["XLA_FLAGS"] = (
 
 import jax  # noqa: E402 - after XLA_FLAGS
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
