@@ -75,4 +75,5 @@ def examples(session: nox.Session) -> None:
     session.run("python", "examples/coba_ei_network.py")
     session.run("python", "examples/ei_network_delays.py")
     session.run("python", "examples/coba_hh_network.py")
+    session.run("python", "examples/decision_making.py")
     session.run("python", "examples/train_rate_rnn.py")

@@ -49,6 +49,10 @@ from .dyn._dynsys import (
 )
 from .dyn._expon import Expon as Expon
 from .dyn._fixedprob import FixedProb as FixedProb
+from .dyn._full_projection import (
+    FullProjAlignPost as FullProjAlignPost,
+    FullProjAlignPre as FullProjAlignPre,
+)
 from .dyn._lif import LIF as LIF
 from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj

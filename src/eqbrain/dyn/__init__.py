@@ -18,6 +18,10 @@ from ._dynsys import (
 )
 from ._expon import Expon as Expon
 from ._fixedprob import FixedProb as FixedProb
+from ._full_projection import (
+    FullProjAlignPost as FullProjAlignPost,
+    FullProjAlignPre as FullProjAlignPre,
+)
 from ._integrator import (
     Integrator as Integrator,
     diffrax_term as diffrax_term,

@@ -1,0 +1,133 @@
+"""Projections that hold their pre- and postsynaptic populations (BrainPy's
+`FullProjAlignPost*` and `FullProjAlignPre*`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import equinox as eqx
+import jax.numpy as jnp
+
+from ._delay import LengthDelay, delay_steps
+from ._dynsys import DynamicalSystem
+from ._projection import AlignPostProj
+
+
+def _spikes_and_potential(pre: Any, post: Any) -> None:
+    for role, pop, attr in (("pre", pre, "spike"), ("post", post, "V")):
+        if not hasattr(pop, attr):
+            raise TypeError(
+                f"The {role}synaptic population must have a `{attr}` Variable, got "
+                f"{type(pop).__name__}."
+            )
+
+
+class FullProjAlignPost(DynamicalSystem):
+    """A projection from `pre` to `post` whose synapse lives at the postsynaptic side
+    (BrainPy's `FullProjAlignPost`/`FullProjAlignPostMg`): it reads `pre.spike` and
+    `post.V` itself.
+
+    `proj()` returns the current for `post`; the network adds the currents of its
+    projections and passes them to `post` (BrainPy adds them inside `post.update`). The
+    populations are the same objects as the network's own (`net.E.pre is net.N`), so
+    in-place runs share them. Under Equinox's functional transforms a model is
+    flattened into leaves, and a population held twice comes back as two copies: use
+    the in-place transforms (`eqbrain.jit`, `DSRunner`) for networks built this way.
+
+    **Arguments:**
+
+    - `pre`: the presynaptic population (has `spike`).
+    - `comm`, `syn`, `out`: as for `AlignPostProj`.
+    - `post`: the postsynaptic population (has `V`).
+    - `delay`: the synaptic delay in ms (whole steps of `dt`); `None` for none.
+
+    ```python
+    E2I = eqbrain.FullProjAlignPost(
+        pre=E, comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6),
+        syn=eqbrain.Expon(800, tau=5.0), out=eqbrain.COBA(E=0.0), post=I,
+    )
+    I_current = E2I()
+    ```
+    """
+
+    pre: DynamicalSystem
+    post: DynamicalSystem
+    proj: AlignPostProj
+
+    def __init__(
+        self,
+        pre: DynamicalSystem,
+        comm: DynamicalSystem,
+        syn: DynamicalSystem,
+        out: DynamicalSystem,
+        post: DynamicalSystem,
+        *,
+        delay: float | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        _spikes_and_potential(pre, post)
+        self.pre, self.post = pre, post
+        self.proj = AlignPostProj(comm, syn, out, delay=delay)
+
+    def update(self) -> Any:
+        """The current the presynaptic spikes cause in `post` at its potential."""
+        return self.proj(self.pre.spike.value, self.post.V.value)  # type: ignore[attr-defined]
+
+
+class FullProjAlignPre(DynamicalSystem):
+    """A projection whose synapse lives at the presynaptic side (BrainPy's
+    `FullProjAlignPre*`): the synapse `syn` (sized like `pre`) filters the presynaptic
+    spikes, the (delayed) synaptic state goes through the connectivity `comm`, and the
+    output `out` makes it a current at `post.V`.
+
+    One synapse per presynaptic neuron instead of one per postsynaptic neuron: cheaper
+    when `pre` is smaller than `post`. For a linear synapse (`Expon`) and linear
+    connectivity both alignments give the same current. The note on shared populations
+    of `FullProjAlignPost` applies.
+
+    **Arguments:** `pre`, `syn` (sized like `pre`), `comm`, `out`, `post`, `delay` (ms).
+
+    ```python
+    E2I = eqbrain.FullProjAlignPre(
+        pre=E, syn=eqbrain.Expon(3200, tau=5.0),
+        comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.COBA(E=0.0), post=I,
+    )
+    ```
+    """
+
+    pre: DynamicalSystem
+    syn: DynamicalSystem
+    comm: DynamicalSystem
+    out: DynamicalSystem
+    post: DynamicalSystem
+    delay: LengthDelay | None
+    delay_steps: int = eqx.field(static=True)
+
+    def __init__(
+        self,
+        pre: DynamicalSystem,
+        syn: DynamicalSystem,
+        comm: DynamicalSystem,
+        out: DynamicalSystem,
+        post: DynamicalSystem,
+        *,
+        delay: float | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        _spikes_and_potential(pre, post)
+        self.pre, self.syn, self.comm, self.out, self.post = pre, syn, comm, out, post
+        self.delay_steps = 0 if delay is None else delay_steps(delay)
+        self.delay = None
+        if self.delay_steps:
+            shape = jnp.shape(pre.spike.value)  # type: ignore[attr-defined]
+            self.delay = LengthDelay(jnp.zeros(shape, jnp.float32), self.delay_steps)
+
+    def update(self) -> Any:
+        """The current the presynaptic synapses' state causes in `post`."""
+        g = self.syn(self.pre.spike.value)  # type: ignore[attr-defined]
+        if self.delay is not None:
+            self.delay.update(g)
+            g = self.delay.retrieve(self.delay_steps)
+        return self.out(self.comm(g), self.post.V.value)  # type: ignore[attr-defined]
