@@ -600,6 +600,7 @@ def main() -> None:
         "--memory", type=float, default=1000.0, help="ms of the memory run at the largest scale"
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the memory run")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory run")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -617,6 +618,8 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f}, Python {platform.python_version()}"
     )
     for scale, duration in zip(args.scales, args.durations):
+        if args.memory_only:
+            break
         results, skipped = measure(args.versions, scale, duration, args.rounds)
         for r in results:
             if r["version"]:
