@@ -24,10 +24,12 @@ own, driven in step with the others (round by round), and records every spike:
 Each version is built (imports, network and connectivity; Brian2: nothing yet), then
 run once (compilation included; Brian2: code generation and C++ compilation), then
 `--rounds` timed runs, interleaved, each from the initial state (t = 0). Printed per
-size: the build, the first run, the steady-state seconds per simulated second (median
-and best), the ratio to Brian2's loop, the mean rate, and the peak memory of the worker process
-(resident set, the Brian2 binary's own included). `--memory` adds a separate 1 s run at
-the largest size in fresh workers, for the peak memory of a whole simulated second.
+size: the build, the first run, the first run of a fresh worker whose compiled program
+is in JAX's persistent compilation cache (eqbrain and hand-written JAX), the steady-state
+seconds per simulated second (median and best), the ratio to Brian2's loop, the mean
+rate, and the peak memory of the worker process (resident set, the Brian2 binary's own
+included). `--memory` adds a separate 1 s run at the largest size in fresh workers, for
+the peak memory of a whole simulated second.
 
     PYTHONPATH=src python benchmarks/bench_coba.py [--rounds 3] [--quick]
     nox -s bench -- coba          # with the peers installed in the session's venv
@@ -59,6 +61,7 @@ VERSIONS = {
     "state": "brainpy.state",
     "brian2": "Brian2 C++ standalone",
 }
+JAX_KINDS = ("eqbrain", "jax")
 
 
 def _import(name: str, path: pathlib.Path):
@@ -425,13 +428,21 @@ def worker(kind: str, scale: float) -> None:
 class Worker:
     """One simulator in its own process."""
 
-    def __init__(self, kind: str, scale: float):
+    def __init__(self, kind: str, scale: float, cache: str | None = None):
         self.kind, self.name = kind, VERSIONS[kind]
+        env = dict(os.environ)
+        if cache and kind in JAX_KINDS:  # JAX's persistent compilation cache, every entry
+            env.update(
+                JAX_COMPILATION_CACHE_DIR=cache,
+                JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
+                JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0",
+            )
         self.proc = subprocess.Popen(
             [sys.executable, __file__, "--worker", kind, "--scale", str(scale)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            env=env,
         )
         reply = self._read()
         if "error" in reply:
@@ -470,20 +481,25 @@ class Worker:
 # -- measuring -------------------------------------------------------------------------------
 
 
-def _start(kinds: list[str], scale: float, skipped: dict) -> list[Worker]:
+def _start(
+    kinds: list[str], scale: float, skipped: dict, cache: str | None = None
+) -> list[Worker]:
     workers = []
     for kind in kinds:
         try:
-            workers.append(Worker(kind, scale))
+            workers.append(Worker(kind, scale, cache))
         except Exception as e:  # noqa: BLE001
             skipped[VERSIONS[kind]] = str(e)[:160]
     return workers
 
 
 def measure(kinds: list[str], scale: float, duration: float, rounds: int) -> tuple[list, dict]:
-    """A first run (build and compilation included), then `rounds` interleaved runs."""
+    """A first run (build and compilation included), then `rounds` interleaved runs; then,
+    for the JAX versions, the first run of a fresh worker whose compilation is in JAX's
+    persistent cache (filled by the first worker: the analogue of Brian2's cached build)."""
     skipped: dict[str, str] = {}
-    workers = _start(kinds, scale, skipped)
+    cache = tempfile.mkdtemp(prefix="coba_jax_cache_")
+    workers = _start(kinds, scale, skipped, cache)
     results = []
     for w in workers:
         t0 = time.perf_counter()
@@ -504,6 +520,15 @@ def measure(kinds: list[str], scale: float, duration: float, rounds: int) -> tup
         r["median"], r["best"] = statistics.median(r["times"]), min(r["times"])
         n = int(4000 * scale)
         r["rate"] = statistics.mean(r["spikes"]) / n / (duration / 1000)
+        r["cached"] = None
+        if w.kind in JAX_KINDS:
+            again = _start([w.kind], scale, {}, cache)
+            if again:
+                t0 = time.perf_counter()
+                again[0].ask(f"run {duration}")
+                r["cached"] = time.perf_counter() - t0
+                again[0].close()
+    shutil.rmtree(cache, ignore_errors=True)
     return results, skipped
 
 
@@ -519,22 +544,24 @@ def print_table(results: list, skipped: dict, scale: float, duration: float, rou
         f"(load average {os.getloadavg()[0]:.1f}):\n"
     )
     print(
-        "| version | build s | first run s | s per sim. s, median | best | × Brian2 loop "
-        "| rate Hz | peak memory |"
+        "| version | build s | first run s | first run s, cached | s per sim. s, median "
+        "| best | × Brian2 loop | rate Hz | peak memory |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         ratio = f"{r['median'] / brian['median']:.2f}" if brian else "-"
         name = r["name"]
         if r["binary"]:
             name += f" (whole binary: {statistics.median(r['binary']) / per:.3f} s per sim. s)"
         print(
-            f"| {name} | {r['build']:.2f} | {r['first']:.2f} | {r['median'] / per:.3f} "
+            f"| {name} | {r['build']:.2f} | {r['first']:.2f} "
+            f"| {'-' if r['cached'] is None else format(r['cached'], '.2f')} "
+            f"| {r['median'] / per:.3f} "
             f"| {r['best'] / per:.3f} "
             f"| {ratio} | {r['rate']:.2f} | {_fmt_mb(r['peak_mb'])} |"
         )
     for name, why in skipped.items():
-        print(f"| {name} | not available: {why} | | | | | | |")
+        print(f"| {name} | not available: {why} | | | | | | | |")
     hashes = {r["name"]: r["hash"] for r in results if r["hash"]}
     if len(hashes) == 2:
         same = len(set(hashes.values())) == 1
@@ -573,6 +600,7 @@ def main() -> None:
         "--memory", type=float, default=1000.0, help="ms of the memory run at the largest scale"
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the memory run")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory run")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -590,6 +618,8 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f}, Python {platform.python_version()}"
     )
     for scale, duration in zip(args.scales, args.durations):
+        if args.memory_only:
+            break
         results, skipped = measure(args.versions, scale, duration, args.rounds)
         for r in results:
             if r["version"]:
