@@ -103,6 +103,12 @@ class LengthDelay(DynamicalSystem):
         self.data.value = self.data.value.at[head].set(value)
         self.head.value = head
 
+    def push(self, value: Any) -> Any:
+        """Push `value`, then return the value pushed `max_len` updates ago: the buffer
+        as a fixed delay line."""
+        self.update(value)
+        return self.retrieve(self.max_len)
+
     def retrieve(self, delay_len: Any) -> Any:
         """The value pushed `delay_len` updates ago (0: the latest), at most `max_len`."""
         if isinstance(delay_len, int | np.integer) and not 0 <= delay_len <= self.max_len:
@@ -111,3 +117,10 @@ class LengthDelay(DynamicalSystem):
                 f"build the LengthDelay with max_len >= {delay_len}."
             )
         return self.data.value[(self.head.value + delay_len) % (self.max_len + 1)]
+
+
+def delay_line(delay: float | None, value: Any) -> LengthDelay | None:
+    """A `LengthDelay` that delays values like `value` by `delay` ms (whole steps of the
+    current `dt`), or `None` when there is no delay (`None` or 0 ms)."""
+    steps = 0 if delay is None else delay_steps(delay)
+    return LengthDelay(value, steps) if steps else None

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import equinox as eqx
 import jax.numpy as jnp
 
-from ._delay import LengthDelay, delay_steps
+from ._delay import LengthDelay, delay_line
 from ._dynsys import DynamicalSystem
 from ._projection import AlignPostProj
 
@@ -102,7 +101,6 @@ class FullProjAlignPre(DynamicalSystem):
     out: DynamicalSystem
     post: DynamicalSystem
     delay: LengthDelay | None
-    delay_steps: int = eqx.field(static=True)
 
     def __init__(
         self,
@@ -118,16 +116,12 @@ class FullProjAlignPre(DynamicalSystem):
         super().__init__(name=name)
         _spikes_and_potential(pre, post)
         self.pre, self.syn, self.comm, self.out, self.post = pre, syn, comm, out, post
-        self.delay_steps = 0 if delay is None else delay_steps(delay)
-        self.delay = None
-        if self.delay_steps:
-            shape = jnp.shape(pre.spike.value)  # type: ignore[attr-defined]
-            self.delay = LengthDelay(jnp.zeros(shape, jnp.float32), self.delay_steps)
+        shape = jnp.shape(pre.spike.value)  # type: ignore[attr-defined]
+        self.delay = delay_line(delay, jnp.zeros(shape, jnp.float32))
 
     def update(self) -> Any:
         """The current the presynaptic synapses' state causes in `post`."""
         g = self.syn(self.pre.spike.value)  # type: ignore[attr-defined]
         if self.delay is not None:
-            self.delay.update(g)
-            g = self.delay.retrieve(self.delay_steps)
+            g = self.delay.push(g)
         return self.out(self.comm(g), self.post.V.value)  # type: ignore[attr-defined]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import equinox as eqx
 import jax.numpy as jnp
 
-from ._delay import LengthDelay, delay_steps as to_steps
+from ._delay import LengthDelay, delay_line
 from ._dynsys import DynamicalSystem, state_shape
 
 
@@ -46,7 +45,6 @@ class AlignPostProj(DynamicalSystem):
     syn: DynamicalSystem
     out: DynamicalSystem
     delay: LengthDelay | None
-    delay_steps: int = eqx.field(static=True)
 
     def __init__(
         self,
@@ -60,23 +58,19 @@ class AlignPostProj(DynamicalSystem):
     ):
         super().__init__(name=name)
         self.comm, self.syn, self.out = comm, syn, out
-        self.delay_steps = 0 if delay is None else to_steps(delay)
-        self.delay = None
-        if self.delay_steps:
-            n_pre = getattr(comm, "n_pre", None)
-            if not isinstance(n_pre, int):
-                raise ValueError(
-                    f"A delayed projection needs the number of presynaptic neurons, read "
-                    f"from `comm.n_pre`; {type(comm).__name__} has none. Delay the spikes "
-                    "yourself with an `eqbrain.LengthDelay` before this projection."
-                )
-            shape = state_shape(n_pre, batch_size)
-            self.delay = LengthDelay(jnp.zeros(shape, bool), self.delay_steps)
+        n_pre = getattr(comm, "n_pre", None)
+        if delay and not isinstance(n_pre, int):
+            raise ValueError(
+                f"A delayed projection needs the number of presynaptic neurons, read "
+                f"from `comm.n_pre`; {type(comm).__name__} has none. Delay the spikes "
+                "yourself with an `eqbrain.LengthDelay` before this projection."
+            )
+        shape = state_shape(n_pre, batch_size) if isinstance(n_pre, int) else ()
+        self.delay = delay_line(delay, jnp.zeros(shape, bool))
 
     def update(self, spike: Any, V: Any) -> Any:
         """The current this step's presynaptic `spike`s cause at potential `V` (after the
         delay, the spikes of `delay` ms ago)."""
         if self.delay is not None:
-            self.delay.update(spike)
-            spike = self.delay.retrieve(self.delay_steps)
+            spike = self.delay.push(spike)
         return self.out(self.syn(self.comm(spike)), V)
