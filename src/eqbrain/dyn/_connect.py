@@ -42,6 +42,21 @@ def propagate(name: str, spike: Any, indices: Array, weight: Any, n_pre: int, n_
     return one(spike)
 
 
+def ell_synapses(indices: Any, n_post: int) -> int:
+    """The number of synapses in padded target rows (entries below `n_post`)."""
+    return int(np.sum(np.asarray(indices) < n_post))
+
+
+def ell_to_dense(indices: Any, weight: Any, n_pre: int, n_post: int) -> np.ndarray:
+    """The `(n_pre, n_post)` weight matrix of padded target rows, with one weight or one
+    per entry (repeated pairs add up)."""
+    ell = np.asarray(indices)[:-1]
+    w = weight if np.ndim(weight) == 0 else np.asarray(weight)[:-1]
+    dense = np.zeros((n_pre, n_post + 1), np.float32)
+    np.add.at(dense, (np.arange(n_pre)[:, None], ell), w)
+    return dense[:, :-1]
+
+
 def ell_from_pairs(
     pre: Any, post: Any, n_pre: int, n_post: int, weights: Any = None
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -122,15 +137,12 @@ class SparseConn(DynamicalSystem):
     @property
     def n_synapses(self) -> int:
         """The number of synapses."""
-        return int(np.sum(np.asarray(self.indices.value) < self.n_post))
+        return ell_synapses(self.indices.value, self.n_post)
 
     def to_dense(self) -> np.ndarray:
         """The weight matrix, `(n_pre, n_post)` (for checks on small networks)."""
-        ell = np.asarray(self.indices.value)[:-1]
-        w: Any = np.asarray(self.weights.value)[:-1] if self.weights is not None else self.weight
-        dense = np.zeros((self.n_pre, self.n_post + 1), np.float32)
-        np.add.at(dense, (np.arange(self.n_pre)[:, None], ell), w)
-        return dense[:, :-1]
+        w = self.weights.value if self.weights is not None else self.weight
+        return ell_to_dense(self.indices.value, w, self.n_pre, self.n_post)
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""

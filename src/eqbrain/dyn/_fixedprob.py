@@ -11,7 +11,7 @@ import numpy as np
 from jaxtyping import Array, Float
 
 from ..core import Parameter
-from ._connect import propagate
+from ._connect import ell_synapses, ell_to_dense, propagate
 from ._dynsys import DynamicalSystem
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
@@ -139,14 +139,11 @@ class FixedProb(DynamicalSystem):
     @property
     def n_synapses(self) -> int:
         """The number of synapses drawn."""
-        return int(np.sum(np.asarray(self.indices.value) < self.n_post))
+        return ell_synapses(self.indices.value, self.n_post)
 
     def to_dense(self) -> np.ndarray:
         """The weight matrix, `(n_pre, n_post)` (for checks on small networks)."""
-        ell = np.asarray(self.indices.value)[:-1]
-        dense = np.zeros((self.n_pre, self.n_post + 1), np.float32)
-        np.add.at(dense, (np.arange(self.n_pre)[:, None], ell), self.weight)
-        return dense[:, :-1]
+        return ell_to_dense(self.indices.value, self.weight, self.n_pre, self.n_post)
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""
