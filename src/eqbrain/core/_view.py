@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax.tree_util as jtu
 import numpy as np
 
 from .._errors import MathError
@@ -15,8 +16,10 @@ class VariableView:
     writing updates that part of the Variable (with the same checks as any write).
 
     The view holds no value of its own: every read and write goes through `origin`, so
-    eqbrain transforms record them as reads and writes of `origin`. It is not a pytree
-    and not collected by `vars()`; keep the `origin` Variable in the module.
+    eqbrain transforms record them as reads and writes of `origin`. It is a pytree whose
+    child is `origin` (so `eqx.filter_jit` and `jax.jit` give it the traced copy, as
+    they do a Variable held in two places), and it is not collected by `vars()`: keep the
+    `origin` Variable in the module.
 
     **Arguments:**
 
@@ -30,9 +33,9 @@ class VariableView:
     ```
     """
 
-    __slots__ = ("origin", "index")
+    __slots__ = ("origin", "index", "_key")
 
-    def __init__(self, origin: Variable, index: Any):
+    def __init__(self, origin: Variable, index: Any, _key: Any = None):
         if not isinstance(origin, Variable):
             raise ValueError(
                 f"VariableView looks into a Variable, got {type(origin).__name__}: wrap the "
@@ -41,6 +44,9 @@ class VariableView:
         origin.value[index]  # an invalid index raises here, not at the first read
         self.origin = origin
         self.index = index
+        # Static pytree data: an index may be unhashable (a slice, an array), so the
+        # treedef holds this key, equal only to itself; copies made by a transform keep it.
+        self._key = _IndexKey(index) if _key is None else _key
 
     @property
     def value(self) -> Any:
@@ -92,3 +98,29 @@ class VariableView:
 
     def __repr__(self) -> str:
         return f"VariableView({self.origin.describe()}, index={self.index!r})"
+
+
+class _IndexKey:
+    """A view's index in its treedef: compared by identity (indices may be arrays)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: Any):
+        self.index = index
+
+
+def _flatten(view: VariableView) -> tuple[tuple[Any], Any]:
+    return (view.origin,), view._key
+
+
+def _flatten_with_keys(view: VariableView) -> tuple[tuple[tuple[Any, Any]], Any]:
+    return ((jtu.GetAttrKey("origin"), view.origin),), view._key
+
+
+def _unflatten(key: _IndexKey, children: Any) -> VariableView:
+    view = object.__new__(VariableView)
+    view.origin, view.index, view._key = children[0], key.index, key
+    return view
+
+
+jtu.register_pytree_with_keys(VariableView, _flatten_with_keys, _unflatten, _flatten)
