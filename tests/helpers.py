@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import pathlib
+import sys
+from types import ModuleType
 from typing import Any
 
 import jax
@@ -164,3 +168,19 @@ def leaves_equal(a, b) -> bool:
     return len(la) == len(lb) and all(
         np.asarray(x).dtype == np.asarray(y).dtype and np.array_equal(x, y) for x, y in zip(la, lb)
     )
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def load_script(relative: str, name: str | None = None) -> ModuleType:
+    """Import a script of the repository (`examples/coba_ei_network.py`) as a module named
+    `name` (default: after its file), registered in `sys.modules` (dataclasses such as
+    `eqx.Module` look their module up there)."""
+    path = ROOT / relative
+    name = path.stem if name is None else name
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,17 +1,11 @@
 """examples/coba_ei_network.py at a small size: a plausible rate, a raster, the structure."""
 
-import importlib.util
-import pathlib
-import sys
-
 import numpy as np
 
 import eqbrain
+from tests.helpers import load_script
 
-_PATH = pathlib.Path(__file__).parents[1] / "examples" / "coba_ei_network.py"
-_spec = importlib.util.spec_from_file_location("coba_ei_network", _PATH)
-coba = sys.modules["coba_ei_network"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(coba)
+coba = load_script("examples/coba_ei_network.py")
 
 
 def test_small_network_fires_at_a_plausible_rate_and_saves_a_raster(tmp_path, capsys):

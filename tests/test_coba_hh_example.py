@@ -1,19 +1,13 @@
 """examples/coba_hh_network.py: the Traub-Miles neuron and the network at a small size."""
 
-import importlib.util
-import pathlib
-import sys
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 import eqbrain
+from tests.helpers import load_script
 
-_PATH = pathlib.Path(__file__).parents[1] / "examples" / "coba_hh_network.py"
-_spec = importlib.util.spec_from_file_location("coba_hh_network", _PATH)
-hh = sys.modules["coba_hh_network"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hh)
+hh = load_script("examples/coba_hh_network.py")
 
 
 def _spike_times(neuron, current, duration, dt):

@@ -8,29 +8,16 @@ the same algorithm (and eqbrain's model against silent changes of its update ord
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
-
 import numpy as np
 import pytest
 
 import eqbrain
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def _load(path: pathlib.Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses (eqx.Module) look their module up there
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import ROOT, load_script
 
 
 @pytest.fixture(scope="module")
 def ref():
-    return _load(ROOT / "benchmarks" / "coba_reference.py", "_test_coba_reference")
+    return load_script("benchmarks/coba_reference.py", "_test_coba_reference")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +25,7 @@ def example():
     path = ROOT / "examples" / "coba_ei_network.py"
     if not path.exists():
         pytest.skip("examples/coba_ei_network.py is not written yet")
-    return _load(path, "_test_coba_ei_network")
+    return load_script("examples/coba_ei_network.py", "_test_coba_ei_network")
 
 
 def _eqbrain_and_inputs(example, scale: float, duration: float):

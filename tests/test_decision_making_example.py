@@ -1,17 +1,12 @@
 """examples/decision_making.py (Wang 2002) at a quarter of its size."""
 
-import importlib.util
-import pathlib
-import sys
-
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-_PATH = pathlib.Path(__file__).parents[1] / "examples" / "decision_making.py"
-_spec = importlib.util.spec_from_file_location("decision_making", _PATH)
-dm = sys.modules["decision_making"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dm)
+from tests.helpers import load_script
+
+dm = load_script("examples/decision_making.py")
 
 
 def test_group_comm_equals_its_dense_weight_matrix():

@@ -1,25 +1,12 @@
 """examples/ei_network_delays.py at a small size, and delays in the COBA network."""
 
-import importlib.util
-import pathlib
-import sys
-
 import numpy as np
 
 import eqbrain
+from tests.helpers import load_script
 
-_DIR = pathlib.Path(__file__).parents[1] / "examples"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, _DIR / f"{name}.py")
-    module = sys.modules[name] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-coba = _load("coba_ei_network")
-example = _load("ei_network_delays")
+coba = load_script("examples/coba_ei_network.py")
+example = load_script("examples/ei_network_delays.py")
 
 
 def test_small_run_prints_both_networks_and_saves_the_figure(tmp_path, capsys):
