@@ -20,13 +20,11 @@ simulated second (median, best), the first run, the mean rate, the ratio to Brai
 
 from __future__ import annotations
 
-import argparse
-import json
 import pathlib
-import statistics
-import subprocess
 import sys
 import time
+
+import _versus_brainpy  # type: ignore[import-not-found]  # (benchmarks/, the script's folder)
 
 HERE = pathlib.Path(__file__).resolve().parent
 DT = 0.1
@@ -148,48 +146,16 @@ def _brainpy(scale: float, duration: float, rounds: int) -> dict:
     return {"first": times[0], "times": times[1:], "rate": rate}
 
 
-def _worker(sim: str, n: int, duration: float, rounds: int) -> dict:
-    cmd = [sys.executable, __file__, "--worker", sim, str(n), str(duration), str(rounds)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        sim, n, duration, rounds = (
-            sys.argv[2],
-            int(sys.argv[3]),
-            float(sys.argv[4]),
-            int(sys.argv[5]),
-        )
-        fn = _eqbrain if sim == "eqbrain" else _brainpy
-        print(json.dumps(fn(n / 4000, duration, rounds)))
-        return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 64000])
-    parser.add_argument("--duration", type=float, default=500.0, help="ms per run")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    header = ["neurons", "simulator", "first run (s)", "s per simulated s (median)", "best"]
-    print("| " + " | ".join([*header, "rate (Hz)", "vs BrainPy"]) + " |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for n in args.sizes:
-        duration = args.duration if n <= 16000 else min(args.duration, 250.0)
-        res = {sim: _worker(sim, n, duration, args.rounds) for sim in ("brainpy", "eqbrain")}
-        base = res["brainpy"].get("times")
-        for sim, r in res.items():
-            if "error" in r:
-                print(f"| {n:,} | {sim} | failed: {r['error'][:60]} | | | | |")
-                continue
-            per = [t / (duration / 1000) for t in r["times"]]
-            med, best = statistics.median(per), min(per)
-            ratio = med / (statistics.median(base) / (duration / 1000)) if base else float("nan")
-            print(
-                f"| {n:,} | {sim} | {r['first']:.2f} | {med:.2f} | {best:.2f} | "
-                f"{r['rate']:.1f} | {ratio:.2f}x |"
-            )
+    _versus_brainpy.run(
+        __file__,
+        __doc__.splitlines()[0],
+        {"eqbrain": _eqbrain, "brainpy": _brainpy},
+        base_size=4000,
+        defaults={"sizes": [4000, 64000], "duration": 500.0, "rounds": 3},
+        duration_for=lambda n, d: d if n <= 16000 else min(d, 250.0),
+        rate_label="rate (Hz)",
+    )
 
 
 if __name__ == "__main__":

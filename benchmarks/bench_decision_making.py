@@ -16,13 +16,11 @@ stimulus at coherence 25.6 %, dt = 0.1 ms, the excitatory spikes recorded.
 
 from __future__ import annotations
 
-import argparse
-import json
 import pathlib
-import statistics
-import subprocess
 import sys
 import time
+
+import _versus_brainpy  # type: ignore[import-not-found]  # (benchmarks/, the script's folder)
 
 HERE = pathlib.Path(__file__).resolve().parent
 DT = 0.1
@@ -153,44 +151,15 @@ def _brainpy(scale: float, duration: float, rounds: int) -> dict:
     return {"first": times[0], "times": times[1:], "rate": rate}
 
 
-def _worker(sim: str, n: int, duration: float, rounds: int) -> dict:
-    cmd = [sys.executable, __file__, "--worker", sim, str(n), str(duration), str(rounds)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        sim, n, duration, rounds = sys.argv[2:6]
-        fn = _eqbrain if sim == "eqbrain" else _brainpy
-        print(json.dumps(fn(int(n) / 2000, float(duration), int(rounds))))
-        return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 64000])
-    parser.add_argument("--duration", type=float, default=1500.0, help="ms per run")
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    header = ["neurons", "simulator", "first run (s)", "s per simulated s (median)", "best"]
-    print("| " + " | ".join([*header, "E rate (Hz)", "vs BrainPy"]) + " |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for n in args.sizes:
-        res = {sim: _worker(sim, n, args.duration, args.rounds) for sim in ("brainpy", "eqbrain")}
-        base = res["brainpy"].get("times")
-        for sim, r in res.items():
-            if "error" in r:
-                print(f"| {n:,} | {sim} | failed: {r['error'][:60]} | | | | |")
-                continue
-            per = [t / (args.duration / 1000) for t in r["times"]]
-            med, best = statistics.median(per), min(per)
-            ratio = (
-                med / (statistics.median(base) / (args.duration / 1000)) if base else float("nan")
-            )
-            print(
-                f"| {n:,} | {sim} | {r['first']:.2f} | {med:.2f} | {best:.2f} | "
-                f"{r['rate']:.2f} | {ratio:.2f}x |"
-            )
+    _versus_brainpy.run(
+        __file__,
+        __doc__.splitlines()[0],
+        {"eqbrain": _eqbrain, "brainpy": _brainpy},
+        base_size=2000,
+        defaults={"sizes": [4000, 64000], "duration": 1500.0, "rounds": 2},
+        rate_label="E rate (Hz)",
+    )
 
 
 if __name__ == "__main__":
