@@ -99,7 +99,7 @@ def _bytes(a: np.ndarray) -> Any:
     return a.reshape(-1).view(np.uint8)
 
 
-def _variables_of(model: Module) -> dict[str, Any]:
+def state_of(model: Module) -> dict[str, Any]:
     """Everything the file holds: each Variable once, and every plain array field (an
     Equinox layer's weights too), by relative path, as `state_dict` keys them."""
     return dict(state_entries(model, "relative"))
@@ -198,7 +198,7 @@ def save(
     ```
     """
     p = checked_path(path)
-    variables = _variables_of(model)
+    variables = state_of(model)
     # Everything is fetched and checked before the file is opened.
     arrays = {k: _host_array(k, v.raw_value) for k, v in variables.items()}
     header = _header(arrays, _metadata(variables, arrays, checksum))
@@ -590,7 +590,7 @@ def load(
     """
     p = checked_path(path)
     where = f"{model.name} from {p!r}"
-    variables = _variables_of(model)
+    variables = state_of(model)
 
     def convert(items: list[tuple[str, np.ndarray]]) -> list[Any]:
         out: list[Any] = [None] * len(items)  # None for keys the model lacks
@@ -628,7 +628,7 @@ def load_arrays(
     state: Mapping[str, Any], model: Module, where: str, strict: bool, warn: bool
 ) -> StateLoadResult:
     """Load `{relative_key: array}` into `model`, all or nothing (for other readers)."""
-    variables = _variables_of(model)
+    variables = state_of(model)
     provided = []
     for key, value in state.items():
         var = variables.get(key)

@@ -23,7 +23,8 @@ import jax
 import numpy as np
 
 from .._errors import MathError
-from ..core import StateLoadResult, load_checked, shape_without, state_entries
+from ..core import StateLoadResult, load_checked, shape_without
+from ._checkpoint import state_of
 from ._files import CheckpointError, checked_path, staging_folder, swap_in, sweep, temp_name
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def save_orbax(
             raise NotADirectoryError(
                 errno.ENOTDIR, "Cannot save an orbax checkpoint over a file", d
             )
-    tree = {k: v.raw_value for k, v in state_entries(model, "relative")}
+    tree = {k: v.raw_value for k, v in state_of(model).items()}
     if jax.process_count() == 1:
         with staging_folder(target) as staging:
             _write(ocp, os.path.join(staging, _NEW), tree)
@@ -226,7 +227,7 @@ def load_orbax(
     if not os.path.isdir(path):
         raise FileNotFoundError(errno.ENOENT, f"No orbax checkpoint directory at {path!r}", d)
     where = f"{model.name} from {d!r}"
-    variables = dict(state_entries(model, "relative"))
+    variables = state_of(model)
     meta = _metadata(ocp, d, path)
     target: dict[str, Any] = {}
     for key, m in meta.items():
