@@ -68,7 +68,10 @@ def test_vf1():
 def test_cf1():
     act = br.random((10000, 3))
     r1 = M.functional_connectivity(act)
-    assert bool(jnp.allclose(r1, jax.jit(M.functional_connectivity)(act)))
+    # Eager and jitted float32 sums over 10,000 samples are ordered differently: they
+    # agree to ~1e-7 absolute (max 9.9e-8 over 100 seeds), below allclose's default
+    # atol for correlations near 0 -- BrainPy's case used the default and flaked here.
+    assert bool(jnp.allclose(r1, jax.jit(M.functional_connectivity)(act), atol=1e-6))
 
 
 def test_mc():
