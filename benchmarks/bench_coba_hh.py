@@ -46,6 +46,7 @@ def _eqbrain(scale: float, duration: float, rounds: int) -> dict:
         runner.run(duration)
         spikes = runner.mon["N.spike"]
         times.append(time.perf_counter() - t0)
+    ex.check_finite(net)  # a diverged network's spikes are no measurement
     rate = spikes.mean_rate()
     return {"first": times[0], "times": times[1:], "rate": rate}
 
@@ -142,6 +143,8 @@ def _brainpy(scale: float, duration: float, rounds: int) -> dict:
         runner.run(duration)
         spikes = np.asarray(runner.mon["N.spike"])
         times.append(time.perf_counter() - t0)
+    if not np.isfinite(np.asarray(net.N.V.value)).all():
+        raise FloatingPointError("BrainPy's membrane potentials diverged (NaN or inf)")
     rate = float(spikes.sum()) / spikes.shape[1] / (duration * 1e-3)
     return {"first": times[0], "times": times[1:], "rate": rate}
 

@@ -10,8 +10,9 @@ synapses and conductance-based currents. Per step, as eqbrain's example computes
 (the same float operations in the same order, so the spikes are the same):
 
 1. read the previous step's spikes;
-2. each projection: `g = g * exp(-dt / tau_syn) + w * (number of spiking sources of
-   each target)` (BrainPy 2.8 adds first, then decays: `brainpy_order=True`);
+2. each projection: `g = (g + w * (number of spiking sources of each target)) *
+   exp(-dt / tau_syn)` (BrainPy's align-post order: the input is added, then the
+   synapse steps, so a spike's weight has decayed once when the neurons read it);
 3. `I = g_E (0 - V) + g_I (-80 - V) + 20`;
 4. LIF with refractoriness (exponential Euler, exact for a constant input):
    `V' = V_inf + (V - V_inf) exp(-dt / tau)` with `V_inf = V_rest + R I`; a neuron with
@@ -155,7 +156,7 @@ def dense_sum(spikes, indices, weight, n_post: int):
     return jnp.zeros(n_post, jnp.float32).at[indices.ravel()].add(contrib.ravel(), mode="drop")
 
 
-def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order):
+def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt):
     n = V0.shape[0]
     n_exc = indices_E.shape[0] - 1
     ts = jnp.arange(n_steps, dtype=jnp.float32) * jnp.float32(dt)  # t = i dt in float32
@@ -165,12 +166,8 @@ def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brain
 
     def step(state, t):
         V, spike, t_last, gE, gI = state
-        if brainpy_order:  # BrainPy adds the spikes, then decays g before the neurons step
-            gE = (gE + sum_fn(spike[:n_exc], indices_E, w_exc, n)) * decay_E
-            gI = (gI + sum_fn(spike[n_exc:], indices_I, w_inh, n)) * decay_I
-        else:
-            gE = gE * decay_E + sum_fn(spike[:n_exc], indices_E, w_exc, n)
-            gI = gI * decay_I + sum_fn(spike[n_exc:], indices_I, w_inh, n)
+        gE = (gE + sum_fn(spike[:n_exc], indices_E, w_exc, n)) * decay_E
+        gI = (gI + sum_fn(spike[n_exc:], indices_I, w_inh, n)) * decay_I
         I = gE * (E_EXC - V) + gI * (E_INH - V) + I_BG
         V_inf = V_REST + R * I
         V_new = V_inf + (V - V_inf) * decay_V
@@ -185,12 +182,8 @@ def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brain
     return lax.scan(step, state, ts)[1]
 
 
-@functools.partial(
-    jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "group", "brainpy_order")
-)
-def simulate_event(
-    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, group=8, brainpy_order=False
-):
+@functools.partial(jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "group"))
+def simulate_event(indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, group=8):
     """Run the network event-driven for `n_steps`; returns the spikes `(n_steps, N)`.
 
     **Arguments:**
@@ -201,21 +194,15 @@ def simulate_event(
     - `n_steps`: how many steps of `dt` ms.
     - `w_exc`, `w_inh`: the synaptic weights; `dt`: the step (ms).
     - `group`: how many spiking rows are scattered at a time.
-    - `brainpy_order`: update the synapses in BrainPy 2.8's order, `g = (g + input) *
-      exp(-dt / tau)` (its projection adds the input, then the synapse decays as the
-      neurons' before-update), instead of eqbrain's `g = g * exp(-dt / tau) + input`;
-      the input of a spike is then `exp(-dt / tau)` times smaller (0.98 and 0.99).
     """
 
     def sum_fn(spikes, indices, weight, n_post):
         return event_sum(spikes, indices, weight, n_post, group)
 
-    return _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order)
+    return _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt)
 
 
-@functools.partial(jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt", "brainpy_order"))
-def simulate_dense(
-    indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1, brainpy_order=False
-):
+@functools.partial(jax.jit, static_argnames=("n_steps", "w_exc", "w_inh", "dt"))
+def simulate_dense(indices_E, indices_I, V0, n_steps, *, w_exc, w_inh, dt=0.1):
     """As `simulate_event`, but every synapse is processed every step (`dense_sum`)."""
-    return _simulate(dense_sum, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt, brainpy_order)
+    return _simulate(dense_sum, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt)

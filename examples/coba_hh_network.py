@@ -11,7 +11,9 @@ excitatory synapses 6 nS (tau 5 ms, E 0 mV), inhibitory 67 nS (tau 10 ms, E -80 
 
     pip install ".[examples]" && python examples/coba_hh_network.py
 
-prints the mean firing rate and saves a spike raster to `coba_hh_raster.png`.
+prints the mean firing rate and saves a spike raster to `coba_hh_raster.png`. The weights
+are divided by `--scale`; below about 0.5 the potentials diverge (in BrainPy too), and
+the script says so instead of printing a rate.
 """
 
 from __future__ import annotations
@@ -115,6 +117,18 @@ class COBAHH(eqbrain.Network):
         return self.N(current)
 
 
+def check_finite(net: COBAHH) -> None:
+    """Raise if any potential has become NaN or infinite (then the spikes mean nothing)."""
+    bad = int(jnp.sum(~jnp.isfinite(net.N.V.value)))
+    if bad:
+        raise FloatingPointError(
+            f"{bad} of {net.N.num} membrane potentials diverged (NaN or inf): the "
+            "weights are divided by the scale, and below a scale of about 0.5 the "
+            "synaptic current (applied explicitly over each step) is too strong for "
+            "dt = 0.1 ms. Use a scale of 0.5 or more; BrainPy diverges the same way."
+        )
+
+
 def main(
     duration: float = 1000.0, scale: float = 1.0, png: str | None = "coba_hh_raster.png"
 ) -> float:
@@ -123,6 +137,7 @@ def main(
     out = eqbrain.run(net, duration, monitors=["N.spike"], dt=0.1)
     spikes = out["N.spike"]
     elapsed = time.perf_counter() - start
+    check_finite(net)
     rate = spikes.mean_rate()
     print(
         f"{net.N.num} HH neurons, {duration:g} ms in {elapsed:.2f} s (compilation "

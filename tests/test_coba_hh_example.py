@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 import eqbrain
 from tests.helpers import load_script
@@ -47,7 +48,16 @@ def eqx_replace_integrator(neuron, method):
 
 def test_small_network_sustains_its_activity_and_saves_a_raster(tmp_path, capsys):
     png = tmp_path / "hh.png"
-    rate = hh.main(duration=150.0, scale=0.25, png=str(png))
+    rate = hh.main(duration=150.0, scale=0.5, png=str(png))
     assert 1.0 < rate < 200.0
     assert png.read_bytes()[:4] == b"\x89PNG"
-    assert "1000 HH neurons" in capsys.readouterr().out
+    assert "2000 HH neurons" in capsys.readouterr().out
+
+
+def test_a_diverging_network_is_reported_not_measured(tmp_path):
+    # At a quarter of the size the weights are 4x stronger and the potentials reach
+    # NaN within 150 ms (BrainPy's run of the same network diverges identically).
+    png = tmp_path / "hh.png"
+    with pytest.raises(FloatingPointError, match=r"membrane potentials diverged.*scale of 0.5"):
+        hh.main(duration=150.0, scale=0.25, png=str(png))
+    assert not png.exists()  # no raster of a meaningless run

@@ -237,3 +237,30 @@ def test_jit_and_grad_through_a_synapse():
     grad = eqbrain.grad(peak)(jnp.ones(2))
     assert grad.shape == (2,) and np.all(np.asarray(grad) > 0)
     assert jax.tree_util.tree_structure(syn) == jax.tree_util.tree_structure(eqbrain.DualExpon(2))
+
+
+def test_dual_expon_v2_unit_input_peaks_at_one_and_A_scales_it():
+    syn = eqbrain.DualExponV2(1, tau_decay=10.0, tau_rise=1.0)
+    pulse = jnp.zeros((3000, 1)).at[0].set(1.0)
+    g = np.asarray(eqbrain.DSRunner(syn, dt=0.01).run(inputs=pulse)[:, 0])
+    assert g.max() == pytest.approx(1.0, rel=1e-3)
+    t = np.arange(3000) * 0.01  # both gates decay exactly: g is the closed form
+    exact = syn.a * (np.exp(-t / 10.0) - np.exp(-t / 1.0))
+    np.testing.assert_allclose(g, exact, atol=1e-5)
+    scaled = eqbrain.DualExponV2(1, tau_decay=10.0, tau_rise=1.0, A=2.5)
+    assert scaled.a == 2.5
+
+
+def test_dual_expon_v2_refuses_equal_time_constants_without_A():
+    with pytest.raises(ValueError, match=r"tau_rise == tau_decay.*eqbrain.Alpha.*pass A"):
+        eqbrain.DualExponV2(3, tau_decay=4.0, tau_rise=4.0)
+    syn = eqbrain.DualExponV2(3, tau_decay=4.0, tau_rise=4.0, A=1.0)  # A given: allowed
+    assert float(syn(jnp.ones(3))[0]) == 0.0  # both gates are equal: g = 0
+
+
+def test_expon_add_current_then_step_decays_the_arrival_once():
+    syn = eqbrain.Expon(2, tau=5.0)
+    with eqbrain.share.context(dt=0.1):
+        syn.add_current(jnp.array([1.0, 2.0]))
+        g = syn()
+    np.testing.assert_allclose(g, np.exp(-0.1 / 5.0) * np.array([1.0, 2.0]), rtol=1e-6)

@@ -37,7 +37,8 @@ def test_projection_chains_connectivity_synapse_and_output():
     V = jnp.full(4, -60.0)
     with eqbrain.share.context(dt=0.1):
         current = proj(spike, V)
-    arriving = np.asarray(spike, np.float32) @ comm.to_dense()
+    # BrainPy's align-post order: the arriving weight is added, then the synapse steps
+    arriving = np.asarray(spike, np.float32) @ comm.to_dense() * np.exp(-0.1 / 5.0)
     np.testing.assert_allclose(proj.syn.g.value, arriving, rtol=1e-6)
     np.testing.assert_allclose(current, arriving * 60.0, rtol=1e-6)
     assert set(proj.nodes(method="relative")) == {"", "comm", "syn", "out"}

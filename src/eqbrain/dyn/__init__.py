@@ -62,6 +62,7 @@ from .synapses import (
     STP as STP,
     Alpha as Alpha,
     DualExpon as DualExpon,
+    DualExponV2 as DualExponV2,
     GABAa as GABAa,
     MgBlock as MgBlock,
 )

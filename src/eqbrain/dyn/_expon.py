@@ -17,7 +17,10 @@ class Expon(DynamicalSystem):
     """Exponential synapse (BrainPy's `Expon`): `dg/dt = -g / tau`, plus the input.
 
     Each step decays `g` exactly over `dt`, then adds the step's input (the summed
-    weights of the spikes that arrived, e.g. from `FixedProb`).
+    weights of the spikes that arrived, e.g. from `FixedProb`). In an `AlignPostProj`
+    the input comes first, through `add_current`, and then the step: the arriving
+    weight has decayed over one step when the neuron reads `g`, as in BrainPy's
+    align-post projections.
 
     **Arguments:**
 
@@ -50,6 +53,11 @@ class Expon(DynamicalSystem):
         self.tau = float(tau)
         shape = state_shape(size, batch_size)
         self.g = Variable(jnp.zeros(shape), batch_axis=None if batch_size is None else 0)
+
+    def add_current(self, x: Any) -> None:
+        """Add the input `x` to `g` now (before the next step), as an align-post
+        projection delivers it (BrainPy's `add_current`)."""
+        self.g.value = self.g.value + x
 
     def update(self, x: Any = None) -> Float[Array, "*shape"]:
         """Decay `g` over one step, add the input `x`, return the new `g`."""

@@ -16,9 +16,12 @@ class AlignPostProj(DynamicalSystem):
     One step: the connectivity `comm` turns the presynaptic spikes into the summed
     weight arriving at each postsynaptic neuron; the synapse `syn` (sized like the
     postsynaptic population) integrates it; the output `out` turns the synaptic state
-    into a current at the postsynaptic potential `V`. The projection holds no reference
-    to either population, so a network stays a tree (and a pytree): its `update`
-    passes the spikes and the potential in.
+    into a current at the postsynaptic potential `V`. A synapse with an `add_current`
+    method (`Expon`, `DualExponV2`) receives the input before its step, as in BrainPy's
+    align-post projections, so the numbers match BrainPy's: the step decays the weight
+    that just arrived, once. Any other synapse gets the input as its update argument.
+    The projection holds no reference to either population, so a network stays a tree
+    (and a pytree): its `update` passes the spikes and the potential in.
 
     **Arguments:**
 
@@ -73,4 +76,9 @@ class AlignPostProj(DynamicalSystem):
         delay, the spikes of `delay` ms ago)."""
         if self.delay is not None:
             spike = self.delay.push(spike)
-        return self.out(self.syn(self.comm(spike)), V)
+        x = self.comm(spike)
+        add_current = getattr(self.syn, "add_current", None)
+        if add_current is None:
+            return self.out(self.syn(x), V)
+        add_current(x)
+        return self.out(self.syn(), V)

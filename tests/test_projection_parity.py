@@ -1,0 +1,107 @@
+"""Align-post projections and the COBA-HH network against BrainPy 2.x trajectories.
+
+The trajectories come from `tests/data/brainpy_projections/generate.py` (BrainPy 2.8,
+`HalfProjAlignPostMg` over the same CSR connectivity, dt = 0.1 ms, float32). BrainPy's
+align-post projection adds the arriving weight to the synapse before the synapse's
+step, so the weight has decayed once when the neuron reads it; eqbrain's
+`AlignPostProj` does the same for synapses with an `add_current` (`Expon`,
+`DualExponV2`). Tolerance: 4x the rounding error the same trajectory shows in BrainPy
+between float32 and float64 (`<case>/roundoff/<var>`), plus `rtol=1e-5`; spikes equal.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import eqbrain
+from tests.helpers import load_script
+
+DATA = np.load(pathlib.Path(__file__).parent / "data" / "brainpy_projections" / "projections.npz")
+DT = 0.1
+hh = load_script("examples/coba_hh_network.py")
+
+
+def close(ours, case: str, var: str) -> None:
+    theirs = DATA[f"{case}/{var}"]
+    atol = 4 * float(DATA[f"{case}/roundoff/{var}"])
+    np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-5, atol=atol, err_msg=var)
+
+
+class AlignPostNet(eqbrain.Network):
+    post: eqbrain.LifRef
+    proj: eqbrain.AlignPostProj
+
+    def __init__(self, syn, weight: float, E: float, indices, indptr):
+        super().__init__()
+        self.post = eqbrain.LifRef(
+            5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
+            V_initializer=-60.0,
+        )  # fmt: skip
+        self.proj = eqbrain.AlignPostProj(
+            comm=eqbrain.CSRConn(indices, indptr, n_post=5, weight=weight),
+            syn=syn,
+            out=eqbrain.COBA(E=E),
+        )
+
+    def update(self, spikes):
+        return self.post(self.proj(spikes, self.post.V.value))
+
+
+ALIGN_POST = {
+    "Expon": (lambda: eqbrain.Expon(5, tau=5.0), 0.01, 0.0, ["g"]),
+    "DualExponV2": (
+        lambda: eqbrain.DualExponV2(5, tau_decay=5.0, tau_rise=1.0),
+        0.3,
+        -80.0,
+        ["g_rise", "g_decay"],
+    ),
+}
+
+
+@pytest.mark.parametrize("syn", list(ALIGN_POST))
+def test_align_post_projection_matches_brainpy(syn):
+    make, weight, E, gates = ALIGN_POST[syn]
+    case = f"AlignPost_{syn}"
+    net = AlignPostNet(make(), weight, E, DATA[f"{case}/arg/indices"], DATA[f"{case}/arg/indptr"])
+    monitors = ["post.V", *(f"proj.syn.{g}" for g in gates)]
+    out = eqbrain.run(net, inputs=jnp.asarray(DATA[f"{case}/in0"]), monitors=monitors, dt=DT)
+    close(out["post.V"], case, "V")
+    for g in gates:
+        close(out[f"proj.syn.{g}"], case, g)
+
+
+class RecordedCOBAHH(hh.COBAHH):
+    """The example's network over BrainPy's recorded connectivity and initial V."""
+
+    def __init__(self):
+        eqbrain.Network.__init__(self)
+        E, I = (
+            (DATA[f"COBA_HH/arg/{part}_indices"], DATA[f"COBA_HH/arg/{part}_indptr"])
+            for part in "EI"
+        )
+        self.n_exc = E[1].size - 1
+        n = self.n_exc + I[1].size - 1
+        self.N = hh.TraubHH(n, jax.random.key(0))
+        self.N.V.value = jnp.asarray(DATA["COBA_HH/arg/V0"])
+        self.E = eqbrain.AlignPostProj(
+            eqbrain.CSRConn(*E, n_post=n, weight=6.0), eqbrain.Expon(n, tau=5.0),
+            eqbrain.COBA(E=0.0),
+        )  # fmt: skip
+        self.I = eqbrain.AlignPostProj(
+            eqbrain.CSRConn(*I, n_post=n, weight=67.0), eqbrain.Expon(n, tau=10.0),
+            eqbrain.COBA(E=-80.0),
+        )  # fmt: skip
+
+
+def test_coba_hh_network_matches_brainpy():
+    steps = DATA["COBA_HH/V"].shape[0]
+    out = eqbrain.run(RecordedCOBAHH(), steps * DT, monitors=["N.V", "N.spike"], dt=DT)
+    spikes = np.asarray(out["N.spike"])
+    assert spikes.sum() > 20  # the network is active: the test compares spiking dynamics
+    np.testing.assert_array_equal(spikes, DATA["COBA_HH/spike"])
+    close(out["N.V"], "COBA_HH", "V")
