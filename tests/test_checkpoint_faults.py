@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -709,3 +710,40 @@ def test_brainpy_extension_objects_nested_too_deeply_are_refused(tmp_path):
 def test_brainpy_format_error_is_a_checkpoint_error():
     assert issubclass(eqbrain.BrainPyFormatError, eqbrain.CheckpointError)
     assert issubclass(eqbrain.CheckpointError, ValueError)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_without_a_writer_is_refused_at_once(tmp_path):
+    # Opening a FIFO for reading blocks until a writer comes: every reader must refuse
+    # it instead of hanging (run in a thread, so a regression fails instead of hanging).
+    import threading
+
+    fifo = tmp_path / "net.safetensors"
+    os.mkfifo(fifo)
+    net = Net()
+    before = {k: np.asarray(v.value) for k, v in net.vars().items()}
+    readers = [
+        ("load", lambda: eqbrain.load(fifo, net), eqbrain.CheckpointError),
+        ("read_state", lambda: eqbrain.read_state(fifo), eqbrain.CheckpointError),
+        ("read_metadata", lambda: eqbrain.read_metadata(fifo), eqbrain.CheckpointError),
+        ("read_brainpy", lambda: eqbrain.read_brainpy(fifo), eqbrain.BrainPyFormatError),
+    ]
+    for name, read, error in readers:
+        caught: list[BaseException] = []
+
+        def target(read=read, caught=caught):
+            try:
+                read()
+            except BaseException as e:  # noqa: BLE001 - handed to the main thread
+                caught.append(e)
+
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        thread.join(timeout=20)
+        if thread.is_alive():  # release the blocked open() so the thread can end
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            pytest.fail(f"{name} hung on a named pipe")
+        assert len(caught) == 1 and isinstance(caught[0], error), (name, caught)
+        assert "not a regular file" in str(caught[0]) and str(fifo) in str(caught[0])
+    assert all(np.array_equal(before[k], v.value) for k, v in net.vars().items())
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # the pipe itself is left alone

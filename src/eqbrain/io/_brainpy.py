@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core import walk
 from ._checkpoint import load_arrays
-from ._files import CheckpointError, checked_path
+from ._files import CheckpointError, checked_path, open_file
 
 if TYPE_CHECKING:
     from ..core import Module, StateLoadResult
@@ -177,7 +177,13 @@ def read_brainpy(path: str | bytes | os.PathLike) -> Any:
     ```
     """
     p = checked_path(path, "BrainPy checkpoint")
-    with open(p, "rb") as f:
+
+    def refuse(why: str) -> BrainPyFormatError:
+        return BrainPyFormatError(
+            f"Cannot read BrainPy checkpoint {p!r}: {why}. Nothing was loaded."
+        )
+
+    with open_file(p, refuse) as f:
         data = f.read()
     try:
         return _unchunk(_unpackb(data))

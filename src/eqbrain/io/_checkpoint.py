@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from jax.core import Tracer
 
 from .._errors import MathError
 from ..core import StateLoadResult, Variable, load_checked, state_entries
-from ._files import CheckpointError, checked_path, replace_file
+from ._files import CheckpointError, checked_path, open_file, replace_file
 
 if TYPE_CHECKING:
     from ..core import Module
@@ -233,8 +232,6 @@ def _read_header(
     """(data start, metadata, spans in file order, keys in header order) of the open
     file `f` of `size` bytes; the header is checked in full (every entry, and that the
     data fills the file exactly)."""
-    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-        raise _bad(path, "it is not a regular file (a pipe, socket or device)")
     if size < 8:
         raise _bad(path, f"the file has {size} bytes, fewer than a safetensors header")
     n = int.from_bytes(_read_exactly(path, f, 8, "the header length"), "little")
@@ -290,10 +287,7 @@ def _read(
     the data is read, and the file must not have changed when the last byte is in.
     """
     p = checked_path(path)
-    try:
-        f = open(p, "rb", buffering=0)
-    except IsADirectoryError:
-        raise _bad(p, "it is a folder, not a file") from None
+    f = open_file(p, lambda why: _bad(p, why))
     with f:
         before = os.fstat(f.fileno())
         try:  # a hint for cold reads: read ahead further (pipes and some files refuse it)
@@ -516,10 +510,7 @@ def read_metadata(path: str | bytes | os.PathLike) -> dict[str, Any]:
     ```
     """
     p = checked_path(path)
-    try:
-        f = open(p, "rb", buffering=0)
-    except IsADirectoryError:
-        raise _bad(p, "it is a folder, not a file") from None
+    f = open_file(p, lambda why: _bad(p, why))
     with f:
         _, metadata, spans, _ = _read_header(p, f, os.fstat(f.fileno()).st_size)
     out: dict[str, Any] = dict(metadata)

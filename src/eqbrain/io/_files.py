@@ -20,7 +20,7 @@ import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, BinaryIO
 
 try:
     import fcntl
@@ -65,6 +65,30 @@ def checked_path(path: Any, what: str = "checkpoint") -> str:
     if "\0" in p:
         raise CheckpointError(f"The {what} path {p!r} contains a NUL character.")
     return p
+
+
+def open_file(path: str, refuse: Callable[[str], Exception]) -> BinaryIO:
+    """Open `path` for reading, unbuffered, or raise `refuse(why)` for a folder, pipe,
+    socket or device.
+
+    The file is opened without blocking, so a named pipe (FIFO) with no writer is
+    refused at once instead of hanging the reader. Missing files and permissions raise
+    as `open()` does.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse("it is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise refuse("it is not a regular file (a pipe, socket or device)")
+        if fcntl is not None and flags & getattr(os, "O_NONBLOCK", 0):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def temp_name(folder: str, name: str, pid: int | None = None, token: str | None = None) -> str:
