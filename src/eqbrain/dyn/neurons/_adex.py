@@ -11,7 +11,7 @@ import jax.numpy as jnp
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
 
 def adex_derivative(V, w, t, I, V_rest, V_T, delta_T, a, R, tau, tau_w):
@@ -22,7 +22,7 @@ def adex_derivative(V, w, t, I, V_rest, V_T, delta_T, a, R, tau, tau_w):
     return dV, dw
 
 
-class AdExIF(SpikingNeuron):
+class AdExIF(IntegrateAndFire):
     r"""Adaptive exponential integrate-and-fire neurons (BrainPy's `bp.dyn.AdExIF`).
 
     $$\tau \frac{dV}{dt} = -(V - V_{rest}) + \Delta_T e^{(V - V_T)/\Delta_T} - R w + R I(t),
@@ -51,6 +51,7 @@ class AdExIF(SpikingNeuron):
     ```
     """
 
+    STATES = ("V", "w")
     V: Variable
     w: Variable
     V_rest: Any
@@ -128,17 +129,14 @@ class AdExIF(SpikingNeuron):
             dt=share.load("dt"),
         )
 
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        V, w = self._integrate(0.0 if x is None else x)
-        spike, V, s = self._fire(V, self.V_th, self.V_reset)
-        self.w.value = self._jump(s, w, w + self.b)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
+    def _spike(self, new: dict[str, Any]) -> tuple[Any, Any]:
+        """Fire and reset `V`; a spike also raises the adaptation: `w += b`."""
+        spike, s = super()._spike(new)
+        new["w"] = self._jump(s, new["w"], new["w"] + self.b)
+        return spike, s
 
 
-class AdExIFRef(AdExIF, RefractoryMixin):
+class AdExIFRef(Refractory, AdExIF):
     """Adaptive exponential integrate-and-fire neurons with a refractory period
     (BrainPy's `bp.dyn.AdExIFRef`): `AdExIF`, with `V` held for `tau_ref` ms after
     each spike (`w` keeps evolving).
@@ -152,29 +150,7 @@ class AdExIFRef(AdExIF, RefractoryMixin):
     ```
     """
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        # BrainPy 2.8 starts this model's `t_last_spike` at -1e8 (the others at -1e7).
-        self._init_refractory(tau_ref, ref_var, kwargs.get("key"), t_last_spike=-1e8)
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        t = share.load("t")
-        V_new, w = self._integrate(0.0 if x is None else x)
-        refractory, V = self._hold(t, V_new, self.V.value)
-        spike, V, s = self._fire(V, self.V_th, self.V_reset)
-        self._record_spike(t, refractory, s)
-        self.w.value = self._jump(s, w, w + self.b)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
+    T_LAST_SPIKE = -1e8  # BrainPy 2.8 starts this model's t_last_spike at -1e8 (others -1e7)
 
 
 AdEx = AdExIF

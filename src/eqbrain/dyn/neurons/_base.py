@@ -6,7 +6,7 @@ import functools
 import inspect
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import equinox as eqx
 import jax
@@ -17,6 +17,7 @@ from jax.core import Tracer
 from ...core import Variable
 from .._dynsys import DynamicalSystem, state_shape
 from .._integrator import Integrator, odeint
+from .._share import share
 
 Init = float | jax.Array | np.ndarray | Callable
 """An initial value or a parameter: a number, an array, or an initializer function."""
@@ -219,42 +220,100 @@ class SpikingNeuron(Population):
         return x + (new - x) * s
 
 
-class RefractoryMixin(eqx.Module):
-    """BrainPy's `*Ref` neurons: `V` is held for `tau_ref` ms after each spike.
+class IntegrateAndFire(SpikingNeuron):
+    """The step shared by the integrate-and-fire family (`Lif`, `ExpIF`, `QuaIF`,
+    `AdExIF`, `Izhikevich` and their `*Ref` forms): integrate the state over `dt`,
+    hold `V` while refractory (in `Refractory` subclasses), fire and reset, write.
 
-    Variables `t_last_spike` (ms, `-1e7` before any spike) and, with `ref_var=True`,
-    `refractory` (bool).
+    A subclass lists its state Variables in `STATES` (`V` first), returns their new
+    values from `_integrate(x)` (one value, or a tuple in `STATES` order), and extends
+    `_spike` for what a spike does besides resetting `V` (e.g. `w += b`).
     """
 
+    STATES: ClassVar[tuple[str, ...]] = ("V",)
+    V: Variable
+
+    def __init__(self, size: int | tuple[int, ...], **kwargs: Any):
+        # SpikingNeuron's arguments; spelled out so that type checkers do not take the
+        # dataclass fields for this class's constructor
+        super().__init__(size, **kwargs)
+
+    def _integrate(self, x: Any) -> Any:
+        raise NotImplementedError
+
+    def _spike(self, new: dict[str, Any]) -> tuple[Any, Any]:
+        """`(spike, s)`: fire where `new['V']` reaches `V_th` and reset `new` in place
+        (`V -> V_reset`); `s` is the spike the other resets use (see `_fire`)."""
+        own: Any = self  # every subclass that does not override this has V_th, V_reset
+        spike, new["V"], s = self._fire(new["V"], own.V_th, own.V_reset)
+        return spike, s
+
+    def _hold(self, V_new: Any) -> tuple[Any, Any]:
+        """`(V, record)`: `V` after the refractory hold (none here), and what
+        `_record_spike` needs."""
+        return V_new, None
+
+    def _record_spike(self, record: Any, s: Any) -> None:
+        """Note this step's spikes `s` (nothing to note without a refractory period)."""
+
+    def update(self, x: Any = None) -> Any:
+        """One step with input current `x` (default 0); returns the spikes."""
+        values = self._integrate(0.0 if x is None else x)
+        new = dict(zip(self.STATES, values if len(self.STATES) > 1 else (values,)))
+        new["V"], record = self._hold(new["V"])
+        spike, s = self._spike(new)
+        self._record_spike(record, s)
+        for name, value in new.items():
+            getattr(self, name).value = value
+        self.spike.value = spike
+        return spike
+
+
+class Refractory(IntegrateAndFire):
+    """BrainPy's `*Ref` neurons: `V` is held for `tau_ref` ms after each spike.
+
+    Put first among the bases (`class LifRef(Refractory, Lif)`): it takes `tau_ref` and
+    `ref_var`, passes the rest to the model, and adds the Variables `t_last_spike` (ms,
+    `T_LAST_SPIKE` before any spike) and, with `ref_var=True`, `refractory` (bool).
+    """
+
+    T_LAST_SPIKE: ClassVar[float] = -1e7
     t_last_spike: Variable
     refractory: Variable | None
     tau_ref: Any
 
-    def _init_refractory(
-        self, tau_ref: Init, ref_var: bool, key: Any, t_last_spike: float = -1e7
-    ) -> None:
-        own: Any = self
+    def __init__(
+        self,
+        size: int | tuple[int, ...],
+        *,
+        tau_ref: Init = 0.0,
+        ref_var: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(size, **kwargs)
+        key = kwargs.get("key")
         key = None if key is None else jax.random.fold_in(key, 0x7EF)
-        self.tau_ref = init_param(tau_ref, own.size, key, "tau_ref")
+        self.tau_ref = init_param(tau_ref, self.size, key, "tau_ref")
         if not np.all(np.asarray(self.tau_ref) >= 0):
             raise ValueError(f"tau_ref must be >= 0, got {tau_ref!r}.")
-        self.t_last_spike = own._variable(t_last_spike, float_dtype())
-        self.refractory = own._variable(False, bool) if ref_var else None
+        self.t_last_spike = self._variable(self.T_LAST_SPIKE, float_dtype())
+        self.refractory = self._variable(False, bool) if ref_var else None
 
-    def _hold(self, t: Any, V_new: Any, V_old: Any) -> tuple[Any, Any]:
-        """`(refractory, V)`: `V_old` where the neuron is refractory, `V_new` elsewhere."""
+    def _hold(self, V_new: Any) -> tuple[Any, Any]:
+        """`V` kept at its old value where the neuron is refractory; the record is
+        `(t, refractory)`."""
+        t = share.load("t")
         refractory = (t - self.t_last_spike.value) <= self.tau_ref
-        own: Any = self
-        if own.spk_fun is not None:
+        if self.spk_fun is not None:
             refractory = jax.lax.stop_gradient(refractory)
-        return refractory, jnp.where(refractory, V_old, V_new)
+        return jnp.where(refractory, self.V.value, V_new), (t, refractory)
 
-    def _record_spike(self, t: Any, refractory: Any, s: Any) -> None:
+    def _record_spike(self, record: Any, s: Any) -> None:
         """Write `t_last_spike` (and `refractory`) after this step's spikes `s`."""
+        t, refractory = record
         fired = s if s.dtype == jnp.bool_ else s > 0.0
         last = jnp.where(fired, t, self.t_last_spike.value)
-        own: Any = self
-        if own.spk_fun is not None:
+        if self.spk_fun is not None:
             fired, last = jax.lax.stop_gradient(fired), jax.lax.stop_gradient(last)
         self.t_last_spike.value = last
         if self.refractory is not None:

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
 
 def expif_derivative(V, t, I, V_rest, V_T, delta_T, R, tau):
@@ -19,7 +19,7 @@ def expif_derivative(V, t, I, V_rest, V_T, delta_T, R, tau):
     return (-(V - V_rest) + exp_v + R * I) / tau
 
 
-class ExpIF(SpikingNeuron):
+class ExpIF(IntegrateAndFire):
     r"""Exponential integrate-and-fire neurons (BrainPy's `bp.dyn.ExpIF`).
 
     $$\tau \frac{dV}{dt} = -(V - V_{rest}) + \Delta_T e^{(V - V_T)/\Delta_T} + R I(t),$$
@@ -107,16 +107,8 @@ class ExpIF(SpikingNeuron):
             dt=share.load("dt"),
         )
 
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        V = self._integrate(0.0 if x is None else x)
-        spike, V, _ = self._fire(V, self.V_th, self.V_reset)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
 
-
-class ExpIFRef(ExpIF, RefractoryMixin):
+class ExpIFRef(Refractory, ExpIF):
     """Exponential integrate-and-fire neurons with a refractory period (BrainPy's
     `bp.dyn.ExpIFRef`): `ExpIF`, with `V` held for `tau_ref` ms after each spike.
 
@@ -128,25 +120,3 @@ class ExpIFRef(ExpIF, RefractoryMixin):
     neu = eqbrain.ExpIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        self._init_refractory(tau_ref, ref_var, kwargs.get("key"))
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        t = share.load("t")
-        V_new = self._integrate(0.0 if x is None else x)
-        refractory, V = self._hold(t, V_new, self.V.value)
-        spike, V, s = self._fire(V, self.V_th, self.V_reset)
-        self._record_spike(t, refractory, s)
-        self.V.value = V
-        self.spike.value = spike
-        return spike

@@ -10,7 +10,7 @@ import jax
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
 
 def izhikevich_derivative(V, u, t, I, p1, p2, p3, a, b):
@@ -20,7 +20,7 @@ def izhikevich_derivative(V, u, t, I, p1, p2, p3, a, b):
     return dV, du
 
 
-class Izhikevich(SpikingNeuron):
+class Izhikevich(IntegrateAndFire):
     r"""Izhikevich neurons (BrainPy's `bp.dyn.Izhikevich`).
 
     $$\frac{dV}{dt} = p_1 V^2 + p_2 V + p_3 - u + I(t), \qquad
@@ -51,6 +51,7 @@ class Izhikevich(SpikingNeuron):
     ```
     """
 
+    STATES = ("V", "u")
     V: Variable
     u: Variable
     V_th: Any
@@ -126,25 +127,20 @@ class Izhikevich(SpikingNeuron):
             dt=share.load("dt"),
         )
 
-    def _fire_izh(self, V: Any, u: Any) -> tuple[Any, Any, Any, Any]:
-        """`(spike, V, u, s)` after the spike and the reset `V -> c`, `u -> u + d`."""
+    def _spike(self, new: dict[str, Any]) -> tuple[Any, Any]:
+        """Fire where `V >= V_th`; a spike resets `V -> c` and raises `u += d` (in
+        training mode the same jumps, scaled by the surrogate spike)."""
+        V, u = new["V"], new["u"]
         if self.spk_fun is None:
             spike = s = V >= self.V_th
         else:
             spike = self.spk_fun(V - self.V_th)
             s = jax.lax.stop_gradient(spike) if self.detach_spk else spike
-        return spike, self._jump(s, V, self.c), self._jump(s, u, u + self.d), s
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        V, u = self._integrate(0.0 if x is None else x)
-        spike, V, u, _ = self._fire_izh(V, u)
-        self.V.value, self.u.value = V, u
-        self.spike.value = spike
-        return spike
+        new["V"], new["u"] = self._jump(s, V, self.c), self._jump(s, u, u + self.d)
+        return spike, s
 
 
-class IzhikevichRef(Izhikevich, RefractoryMixin):
+class IzhikevichRef(Refractory, Izhikevich):
     """Izhikevich neurons with a refractory period (BrainPy's `bp.dyn.IzhikevichRef`):
     `Izhikevich`, with `V` held for `tau_ref` ms after each spike (`u` keeps evolving).
 
@@ -157,25 +153,3 @@ class IzhikevichRef(Izhikevich, RefractoryMixin):
     neu = eqbrain.IzhikevichRef(3, tau_ref=2.0)
     ```
     """
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        self._init_refractory(tau_ref, ref_var, kwargs.get("key"))
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        t = share.load("t")
-        V_new, u = self._integrate(0.0 if x is None else x)
-        refractory, V = self._hold(t, V_new, self.V.value)
-        spike, V, u, s = self._fire_izh(V, u)
-        self._record_spike(t, refractory, s)
-        self.V.value, self.u.value = V, u
-        self.spike.value = spike
-        return spike

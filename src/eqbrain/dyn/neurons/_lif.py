@@ -9,7 +9,7 @@ import jax
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
 
 def lif_derivative(V, t, I, V_rest, R, tau):
@@ -17,7 +17,7 @@ def lif_derivative(V, t, I, V_rest, R, tau):
     return (-V + V_rest + R * I) / tau
 
 
-class Lif(SpikingNeuron):
+class Lif(IntegrateAndFire):
     r"""Leaky integrate-and-fire neurons (BrainPy's `bp.dyn.Lif`).
 
     $$\tau \frac{dV}{dt} = -(V - V_{rest}) + R I(t),$$
@@ -95,16 +95,8 @@ class Lif(SpikingNeuron):
         t = share.load("t", 0.0)
         return f(self.V.value, t, x, self.V_rest, self.R, self.tau, dt=share.load("dt"))
 
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        V = self._integrate(0.0 if x is None else x)
-        spike, V, _ = self._fire(V, self.V_th, self.V_reset)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
 
-
-class LifRef(Lif, RefractoryMixin):
+class LifRef(Refractory, Lif):
     r"""Leaky integrate-and-fire neurons with a refractory period (BrainPy's
     `bp.dyn.LifRef`).
 
@@ -129,25 +121,3 @@ class LifRef(Lif, RefractoryMixin):
                          tau_ref=5.0, V_initializer=-55.0)
     ```
     """
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        self._init_refractory(tau_ref, ref_var, kwargs.get("key"))
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        t = share.load("t")
-        V_new = self._integrate(0.0 if x is None else x)
-        refractory, V = self._hold(t, V_new, self.V.value)
-        spike, V, s = self._fire(V, self.V_th, self.V_reset)
-        self._record_spike(t, refractory, s)
-        self.V.value = V
-        self.spike.value = spike
-        return spike

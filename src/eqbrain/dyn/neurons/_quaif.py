@@ -10,7 +10,7 @@ import jax
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, RefractoryMixin, SpikingNeuron, init_array, init_param, integral, keys_for
+from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
 
 def quaif_derivative(V, t, I, V_rest, V_c, c, R, tau):
@@ -18,7 +18,7 @@ def quaif_derivative(V, t, I, V_rest, V_c, c, R, tau):
     return (c * (V - V_rest) * (V - V_c) + R * I) / tau
 
 
-class QuaIF(SpikingNeuron):
+class QuaIF(IntegrateAndFire):
     r"""Quadratic integrate-and-fire neurons (BrainPy's `bp.dyn.QuaIF`).
 
     $$\tau \frac{dV}{dt} = c (V - V_{rest})(V - V_c) + R I(t),$$
@@ -105,16 +105,8 @@ class QuaIF(SpikingNeuron):
             dt=share.load("dt"),
         )
 
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        V = self._integrate(0.0 if x is None else x)
-        spike, V, _ = self._fire(V, self.V_th, self.V_reset)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
 
-
-class QuaIFRef(QuaIF, RefractoryMixin):
+class QuaIFRef(Refractory, QuaIF):
     """Quadratic integrate-and-fire neurons with a refractory period (BrainPy's
     `bp.dyn.QuaIFRef`): `QuaIF`, with `V` held for `tau_ref` ms after each spike.
 
@@ -126,25 +118,3 @@ class QuaIFRef(QuaIF, RefractoryMixin):
     neu = eqbrain.QuaIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        self._init_refractory(tau_ref, ref_var, kwargs.get("key"))
-
-    def update(self, x: Any = None) -> Any:
-        """One step with input current `x` (default 0); returns the spikes."""
-        t = share.load("t")
-        V_new = self._integrate(0.0 if x is None else x)
-        refractory, V = self._hold(t, V_new, self.V.value)
-        spike, V, s = self._fire(V, self.V_th, self.V_reset)
-        self._record_spike(t, refractory, s)
-        self.V.value = V
-        self.spike.value = spike
-        return spike
