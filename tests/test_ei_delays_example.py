@@ -34,6 +34,6 @@ def test_excitation_arrives_delay_over_dt_steps_after_the_first_spike():
     inh_steps = np.nonzero(spikes[:, net.n_exc :].any(1))[0]
     g_e = np.asarray(out["E.syn.g"]).any(1)
     g_i = np.asarray(out["I.syn.g"]).any(1)
-    # a spike recorded at step k is propagated at step k + 1, then waits delay/dt steps
-    assert np.nonzero(g_e)[0][0] == exc_steps[0] + 1 + 15
-    assert np.nonzero(g_i)[0][0] == inh_steps[0] + 1 + 30
+    # a spike recorded at step k reaches the synapses at step k + delay / dt
+    assert np.nonzero(g_e)[0][0] == exc_steps[0] + 15
+    assert np.nonzero(g_i)[0][0] == inh_steps[0] + 30

@@ -105,3 +105,73 @@ def test_coba_hh_network_matches_brainpy():
     assert spikes.sum() > 20  # the network is active: the test compares spiking dynamics
     np.testing.assert_array_equal(spikes, DATA["COBA_HH/spike"])
     close(out["N.V"], "COBA_HH", "V")
+
+
+class FullNet(eqbrain.Network):
+    """A `SpikeTimeGroup` onto LIF neurons through a projection that holds both."""
+
+    pre: eqbrain.SpikeTimeGroup
+    post: eqbrain.LifRef
+    proj: eqbrain.DynamicalSystem
+
+    def __init__(self, cls, case: str = "AlignPre_SD"):
+        super().__init__()
+        n_pre = DATA[f"{case}/arg/indptr"].size - 1
+        self.pre = eqbrain.SpikeTimeGroup(
+            n_pre, DATA[f"{case}/arg/pre_indices"], DATA[f"{case}/arg/pre_times"]
+        )
+        self.post = eqbrain.LifRef(
+            5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
+            V_initializer=-60.0,
+        )  # fmt: skip
+        comm = eqbrain.CSRConn(
+            DATA[f"{case}/arg/indices"], DATA[f"{case}/arg/indptr"], n_post=5, weight=0.03
+        )
+        syn = eqbrain.Expon(5 if cls is eqbrain.FullProjAlignPost else n_pre, tau=5.0)
+        self.proj = cls(
+            pre=self.pre, syn=syn, comm=comm, out=eqbrain.COBA(E=0.0), post=self.post,
+            delay=1.0,
+        )  # fmt: skip
+
+    def update(self):
+        current = self.proj()  # the order of BrainPy's recorded network
+        self.pre()
+        return self.post(current)
+
+
+def run_full(cls, case: str) -> np.ndarray:
+    steps = DATA[f"{case}/V"].shape[0]
+    V = np.asarray(eqbrain.run(FullNet(cls), steps * DT, monitors=["post.V"], dt=DT)["post.V"])
+    assert np.ptp(V) > 5.0  # the spikes do reach the neurons
+    return V
+
+
+def test_delayed_spikes_arrive_after_the_delay_as_in_brainpy():
+    # A 1 ms delay: a spike of step s reaches the neurons at step s + 10, as through
+    # BrainPy's FullProjAlignPreDS.
+    close(run_full(eqbrain.FullProjAlignPreDS, "AlignPre_DS"), "AlignPre_DS", "V")
+
+
+@pytest.mark.parametrize(
+    "cls, case",
+    [(eqbrain.FullProjAlignPre, "AlignPre_SD"), (eqbrain.FullProjAlignPost, "AlignPost_delay")],
+)
+def test_delays_are_one_step_longer_than_brainpys_rotating_buffer(cls, case):
+    # BrainPy 2.8's rotating delay buffer hands a value back n - 1 steps after it was
+    # stored, so its FullProjAlignPost and FullProjAlignPreSD deliver a 1 ms delay after
+    # 0.9 ms (its DS form binds its output one step later, hence the test above).
+    # eqbrain delivers every delay after n steps: these are BrainPy's runs one step
+    # later. A listed difference (docs/migrating.md).
+    ours, theirs = run_full(cls, case), DATA[f"{case}/V"]
+    atol = 4 * float(DATA[f"{case}/roundoff/V"])
+    np.testing.assert_allclose(ours[1:], theirs[:-1], rtol=1e-5, atol=atol)
+    assert np.abs(ours - theirs).max() > 1e-3  # unshifted they differ
+
+
+def test_delaying_spikes_or_synaptic_state_is_the_same_for_a_linear_synapse():
+    sd = FullNet(eqbrain.FullProjAlignPre)
+    ds = FullNet(eqbrain.FullProjAlignPreDS)
+    assert ds.proj.delay is not None and ds.proj.delay.data.value.dtype == jnp.bool_
+    a = eqbrain.run(sd, 40.0, monitors=["post.V"], dt=DT)["post.V"]
+    b = eqbrain.run(ds, 40.0, monitors=["post.V"], dt=DT)["post.V"]
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)

@@ -52,6 +52,7 @@ from .dyn._fixedprob import FixedProb as FixedProb
 from .dyn._full_projection import (
     FullProjAlignPost as FullProjAlignPost,
     FullProjAlignPre as FullProjAlignPre,
+    FullProjAlignPreDS as FullProjAlignPreDS,
 )
 from .dyn._lif import LIF as LIF
 from .dyn._poisson import PoissonGroup as PoissonGroup

@@ -21,6 +21,7 @@ from ._fixedprob import FixedProb as FixedProb
 from ._full_projection import (
     FullProjAlignPost as FullProjAlignPost,
     FullProjAlignPre as FullProjAlignPre,
+    FullProjAlignPreDS as FullProjAlignPreDS,
 )
 from ._integrator import (
     Integrator as Integrator,

@@ -120,7 +120,13 @@ class LengthDelay(DynamicalSystem):
 
 
 def delay_line(delay: float | None, value: Any) -> LengthDelay | None:
-    """A `LengthDelay` that delays values like `value` by `delay` ms (whole steps of the
-    current `dt`), or `None` when there is no delay (`None` or 0 ms)."""
+    """The ring buffer of a projection's `delay` (ms, whole steps of the current `dt`)
+    for values like `value`, or `None` when it needs none.
+
+    A network reads its populations' previous step, so a spike of step `s` reaches a
+    projection at step `s + 1` without a buffer. As in BrainPy, a delay of `n` steps
+    means arrival at step `s + n`: the buffer holds `n - 1` steps, and `delay=dt` is
+    the same as no delay.
+    """
     steps = 0 if delay is None else delay_steps(delay)
-    return LengthDelay(value, steps) if steps else None
+    return LengthDelay(value, steps - 1) if steps > 1 else None

@@ -1,9 +1,9 @@
 """Projections that hold their pre- and postsynaptic populations (BrainPy's
-`FullProjAlignPost*` and `FullProjAlignPre*`)."""
+`FullProjAlignPost*`, `FullProjAlignPreSD*` and `FullProjAlignPreDS*`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import jax.numpy as jnp
 
@@ -81,11 +81,15 @@ class FullProjAlignPre(DynamicalSystem):
     output `out` makes it a current at `post.V`.
 
     One synapse per presynaptic neuron instead of one per postsynaptic neuron: cheaper
-    when `pre` is smaller than `post`. For a linear synapse (`Expon`) and linear
-    connectivity both alignments give the same current. The note on shared populations
-    of `FullProjAlignPost` applies.
+    when `pre` is smaller than `post`. The synapse steps, then takes the spikes (as
+    BrainPy's `FullProjAlignPreSD*`), while align-post adds the arriving weight before
+    its synapse steps: for a linear synapse (`Expon`) and linear connectivity the two
+    give the same current when this one's weight carries one step's decay,
+    `exp(-dt / tau)`. The note on shared populations of `FullProjAlignPost` applies.
+    `FullProjAlignPreDS` delays the spikes instead of the synaptic state.
 
-    **Arguments:** `pre`, `syn` (sized like `pre`), `comm`, `out`, `post`, `delay` (ms).
+    **Arguments:** `pre`, `syn` (sized like `pre`), `comm`, `out`, `post`, `delay` (ms:
+    the synapse's state waits this long before the connectivity).
 
     ```python
     E2I = eqbrain.FullProjAlignPre(
@@ -101,6 +105,7 @@ class FullProjAlignPre(DynamicalSystem):
     out: DynamicalSystem
     post: DynamicalSystem
     delay: LengthDelay | None
+    DELAY_SPIKES: ClassVar[bool] = False  # True: the delay holds spikes, before `syn`
 
     def __init__(
         self,
@@ -116,12 +121,37 @@ class FullProjAlignPre(DynamicalSystem):
         super().__init__(name=name)
         _spikes_and_potential(pre, post)
         self.pre, self.syn, self.comm, self.out, self.post = pre, syn, comm, out, post
-        shape = jnp.shape(pre.spike.value)  # type: ignore[attr-defined]
-        self.delay = delay_line(delay, jnp.zeros(shape, jnp.float32))
+        spike = pre.spike.value  # type: ignore[attr-defined]
+        waiting = jnp.zeros_like(spike) if self.DELAY_SPIKES else jnp.zeros(spike.shape)
+        self.delay = delay_line(delay, waiting)
 
     def update(self) -> Any:
         """The current the presynaptic synapses' state causes in `post`."""
-        g = self.syn(self.pre.spike.value)  # type: ignore[attr-defined]
-        if self.delay is not None:
+        x = self.pre.spike.value  # type: ignore[attr-defined]
+        if self.DELAY_SPIKES and self.delay is not None:
+            x = self.delay.push(x)
+        g = self.syn(x)
+        if not self.DELAY_SPIKES and self.delay is not None:
             g = self.delay.push(g)
         return self.out(self.comm(g), self.post.V.value)  # type: ignore[attr-defined]
+
+
+class FullProjAlignPreDS(FullProjAlignPre):
+    """`FullProjAlignPre` with the delay before the synapse (BrainPy's
+    `FullProjAlignPreDS*`): the presynaptic spikes wait `delay` ms in a boolean ring
+    buffer, then the synapse (sized like `pre`) filters them and the connectivity
+    projects its state. The buffer holds spikes, not synaptic states: for a linear
+    synapse the same current as `FullProjAlignPre`, from a smaller buffer.
+
+    **Arguments:** as for `FullProjAlignPre`.
+
+    ```python
+    E2I = eqbrain.FullProjAlignPreDS(
+        pre=E, syn=eqbrain.Expon(3200, tau=5.0),
+        comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.COBA(E=0.0), post=I,
+        delay=1.5,
+    )
+    ```
+    """
+
+    DELAY_SPIKES = True

@@ -29,9 +29,10 @@ class AlignPostProj(DynamicalSystem):
     - `syn`: the synapse, e.g. `eqbrain.Expon(n_post, tau=5.0)`.
     - `out`: the output, e.g. `eqbrain.COBA(E=0.0)` or `eqbrain.CUBA()`.
     - `delay`: the synaptic delay in ms (a whole number of steps of the current `dt`):
-      a spike emitted at time `t` reaches the connectivity at `t + delay`. The
-      presynaptic spikes wait in a `LengthDelay` ring buffer (state: it resets with the
-      model and goes into checkpoints). `None` or `0`: no delay.
+      a spike emitted at the step of time `t` reaches the connectivity at the step of
+      `t + delay`. The network passes in the previous step's spikes, so they wait
+      `delay / dt - 1` steps in a `LengthDelay` ring buffer (state: it resets with the
+      model and goes into checkpoints). `None`, `0` or `dt`: no buffer (one step).
     - `batch_size`: with a delay in a batched network, the batch size of the spikes.
 
     ```python

@@ -20,6 +20,13 @@ Cases:
 - `AlignPost_Expon`, `AlignPost_DualExponV2`: random presynaptic spikes through
   `HalfProjAlignPostMg(EventCSRLinear(CSRConn), Expon | DualExponV2, COBA)` onto
   BrainPy's COBA-tutorial `LifRef` neurons. Monitored: the synapse's state and `V`.
+- `AlignPre_SD`, `AlignPre_DS`: a `SpikeTimeGroup` through `FullProjAlignPreSDMg`
+  (synapse, then a 1 ms delay of its state) and `FullProjAlignPreDSMg` (a 1 ms delay
+  of the spikes, then the synapse), `Expon` sized like the presynaptic group,
+  `CSRLinear`, `COBA`, onto the same `LifRef` neurons. Monitored: `V`.
+- `AlignPost_delay`: the same spikes and connectivity through `FullProjAlignPostMg`
+  with a 1 ms delay (`EventCSRLinear`, `Expon` sized like the postsynaptic group).
+  It shares the `AlignPre_*` arguments.
 - `COBA_HH`: a 60-neuron COBA-HH network (the neuron of `examples/coba_hh_network.py`,
   48 excitatory, 12 inhibitory, 6 nS / 67 nS exponential synapses) over a fixed random
   CSR connectivity. Monitored: `V` and the spikes.
@@ -84,6 +91,71 @@ def align_post_net(syn: str):
 
         def update(self, spikes):
             self.proj(spikes)
+            return self.post()
+
+    return Net()
+
+
+# -- align-pre projections: the synapse on the presynaptic side, a 1 ms delay -----------
+
+PRE_EVENTS = 60
+PRE_INDICES = rng.integers(0, N_PRE, PRE_EVENTS).astype(np.int32)
+PRE_TIMES = np.round(rng.uniform(0.0, STEPS * DT * 0.9, PRE_EVENTS), 1).astype(np.float32)
+ALIGN_PRE_CSR = csr(N_PRE, N_POST, 0.5)
+ALIGN_PRE = {"SD": bp.dyn.FullProjAlignPreSDMg, "DS": bp.dyn.FullProjAlignPreDSMg}
+
+
+def full_post_net():
+    """The same spikes through `FullProjAlignPostMg` with a 1 ms delay (`AlignPost_delay`)."""
+
+    class Net(bp.DynSysGroup):
+        def __init__(self):
+            super().__init__()
+            self.pre = bp.dyn.SpikeTimeGroup(N_PRE, PRE_INDICES, PRE_TIMES)
+            self.post = bp.dyn.LifRef(
+                N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
+                V_initializer=bp.init.Constant(-60.0),
+            )  # fmt: skip
+            conn = bp.conn.CSRConn(*ALIGN_PRE_CSR)(N_PRE, N_POST)
+            self.proj = bp.dyn.FullProjAlignPostMg(
+                pre=self.pre,
+                delay=1.0,
+                comm=bp.dnn.EventCSRLinear(conn, weight=0.03),
+                syn=bp.dyn.Expon.desc(N_POST, tau=5.0),
+                out=bp.dyn.COBA.desc(E=0.0),
+                post=self.post,
+            )
+
+        def update(self):
+            self.proj()
+            self.pre()
+            return self.post()
+
+    return Net()
+
+
+def align_pre_net(order: str):
+    class Net(bp.DynSysGroup):
+        def __init__(self):
+            super().__init__()
+            self.pre = bp.dyn.SpikeTimeGroup(N_PRE, PRE_INDICES, PRE_TIMES)
+            self.post = bp.dyn.LifRef(
+                N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
+                V_initializer=bp.init.Constant(-60.0),
+            )  # fmt: skip
+            conn = bp.conn.CSRConn(*ALIGN_PRE_CSR)(N_PRE, N_POST)
+            self.proj = ALIGN_PRE[order](
+                pre=self.pre,
+                delay=1.0,
+                syn=bp.dyn.Expon.desc(N_PRE, tau=5.0),
+                comm=bp.dnn.CSRLinear(conn, weight=0.03),
+                out=bp.dyn.COBA(E=0.0),
+                post=self.post,
+            )
+
+        def update(self):
+            self.proj()
+            self.pre()
             return self.post()
 
     return Net()
@@ -176,6 +248,15 @@ def run(x64: bool) -> dict[str, np.ndarray]:
         runner.run(inputs=bm.asarray(SPIKES))
         for k in monitors:
             out[f"AlignPost_{syn}/{k}"] = np.asarray(runner.mon[k], dtype)
+    for order in ALIGN_PRE:
+        net = align_pre_net(order)
+        runner = bp.DSRunner(net, monitors={"V": net.post.V}, dt=DT, progress_bar=False)
+        runner.run(STEPS * DT)
+        out[f"AlignPre_{order}/V"] = np.asarray(runner.mon["V"], dtype)
+    net = full_post_net()
+    runner = bp.DSRunner(net, monitors={"V": net.post.V}, dt=DT, progress_bar=False)
+    runner.run(STEPS * DT)
+    out["AlignPost_delay/V"] = np.asarray(runner.mon["V"], dtype)
     net = coba_hh_net()
     runner = bp.DSRunner(net, monitors=["N.V", "N.spike"], dt=DT, progress_bar=False)
     runner.run(HH_STEPS * DT)
@@ -191,6 +272,10 @@ def main() -> None:
     for syn in SYNAPSES:
         data[f"AlignPost_{syn}/in0"] = SPIKES
         data[f"AlignPost_{syn}/arg/indices"], data[f"AlignPost_{syn}/arg/indptr"] = ALIGN_POST_CSR
+    for order in ALIGN_PRE:
+        data[f"AlignPre_{order}/arg/pre_indices"] = PRE_INDICES
+        data[f"AlignPre_{order}/arg/pre_times"] = PRE_TIMES
+        data[f"AlignPre_{order}/arg/indices"], data[f"AlignPre_{order}/arg/indptr"] = ALIGN_PRE_CSR
     for part, (indices, indptr) in (("E", HH_E_CSR), ("I", HH_I_CSR)):
         data[f"COBA_HH/arg/{part}_indices"], data[f"COBA_HH/arg/{part}_indptr"] = (
             indices,
@@ -198,9 +283,10 @@ def main() -> None:
         )
     data["COBA_HH/arg/V0"] = HH_V0
     print("COBA-HH spikes:", int(f32["COBA_HH/spike"].sum()))
-    for syn in SYNAPSES:
-        V = f32[f"AlignPost_{syn}/V"]
-        print(syn, "V range", V.min(), V.max())
+    cases = [*(f"AlignPost_{syn}" for syn in SYNAPSES), "AlignPre_SD", "AlignPre_DS"]
+    for case in [*cases, "AlignPost_delay"]:
+        V = f32[f"{case}/V"]
+        print(case, "V range", V.min(), V.max())
 
     bm.enable_x64()
     bm.set(float_=bm.float64)
