@@ -74,13 +74,22 @@ def _brainpy(scale: float, duration: float, rounds: int) -> dict:
             self.integral = bp.odeint(
                 bp.JointEq(self.dV, self.dm, self.dh, self.dn), method="exp_auto"
             )
+            self.V0 = self.V.value
+
+        def reset_state(self, *args, **kwargs):
+            # every round from the same initial state, as eqbrain's reset_state does
+            # (without it `net.reset()` leaves this neuron's state where the run ended)
+            self.V.value = self.V0
+            for var in (self.m, self.h, self.n, self.input):
+                var.value = bm.zeros_like(var.value)
+            self.spike.value = bm.zeros_like(self.spike.value)
 
         def dV(self, V, t, m, h, n, I):
             return (GL * (EL - V) - GNA * m**3 * h * (V - ENA) - GK * n**4 * (V - EK) + I) / C
 
         def dm(self, m, t, V):
-            a = 0.32 * (13.0 - V + VT) / (bm.exp((13.0 - V + VT) / 4.0) - 1.0)
-            b = 0.28 * (V - VT - 40.0) / (bm.exp((V - VT - 40.0) / 5.0) - 1.0)
+            a = 0.32 * 4.0 / bm.exprel((13.0 - V + VT) / 4.0)
+            b = 0.28 * 5.0 / bm.exprel((V - VT - 40.0) / 5.0)
             return a * (1.0 - m) - b * m
 
         def dh(self, h, t, V):
@@ -89,7 +98,7 @@ def _brainpy(scale: float, duration: float, rounds: int) -> dict:
             return a * (1.0 - h) - b * h
 
         def dn(self, n, t, V):
-            a = 0.032 * (15.0 - V + VT) / (bm.exp((15.0 - V + VT) / 5.0) - 1.0)
+            a = 0.032 * 5.0 / bm.exprel((15.0 - V + VT) / 5.0)
             b = 0.5 * bm.exp((10.0 - V + VT) / 40.0)
             return a * (1.0 - n) - b * n
 

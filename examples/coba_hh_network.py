@@ -37,9 +37,14 @@ def dV(V, t, m, h, n, I):
     return (GL * (EL - V) - I_na - I_k + I) / C
 
 
+# The rates `c x / (exp(x / k) - 1)` are written `c k / exprel(x / k)`: the same
+# function, but finite where x = 0 (exactly -50 mV for `a` of m), which long float32
+# runs do hit, turning a neuron into NaN for good (BrainPy's example has that 0/0).
+
+
 def dm(m, t, V):
-    a = 0.32 * (13.0 - V + VT) / (jnp.exp((13.0 - V + VT) / 4.0) - 1.0)
-    b = 0.28 * (V - VT - 40.0) / (jnp.exp((V - VT - 40.0) / 5.0) - 1.0)
+    a = 0.32 * 4.0 / eqbrain.exprel((13.0 - V + VT) / 4.0)
+    b = 0.28 * 5.0 / eqbrain.exprel((V - VT - 40.0) / 5.0)
     return a * (1.0 - m) - b * m
 
 
@@ -50,7 +55,7 @@ def dh(h, t, V):
 
 
 def dn(n, t, V):
-    a = 0.032 * (15.0 - V + VT) / (jnp.exp((15.0 - V + VT) / 5.0) - 1.0)
+    a = 0.032 * 5.0 / eqbrain.exprel((15.0 - V + VT) / 5.0)
     b = 0.5 * jnp.exp((10.0 - V + VT) / 40.0)
     return a * (1.0 - n) - b * n
 

@@ -48,6 +48,7 @@ from .dyn._dynsys import (
     Network as Network,
 )
 from .dyn._expon import Expon as Expon
+from .dyn._exprel import exprel as exprel
 from .dyn._fixedprob import FixedProb as FixedProb
 from .dyn._full_projection import (
     FullProjAlignPost as FullProjAlignPost,

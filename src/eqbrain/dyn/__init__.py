@@ -17,6 +17,7 @@ from ._dynsys import (
     Network as Network,
 )
 from ._expon import Expon as Expon
+from ._exprel import exprel as exprel
 from ._fixedprob import FixedProb as FixedProb
 from ._full_projection import (
     FullProjAlignPost as FullProjAlignPost,

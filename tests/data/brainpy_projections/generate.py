@@ -186,8 +186,8 @@ class TraubHH(bp.dyn.NeuDyn):
         return (GL * (EL - V) - GNA * m**3 * h * (V - ENA) - GK * n**4 * (V - EK) + I) / C
 
     def dm(self, m, t, V):
-        a = 0.32 * (13.0 - V + VT) / (bm.exp((13.0 - V + VT) / 4.0) - 1.0)
-        b = 0.28 * (V - VT - 40.0) / (bm.exp((V - VT - 40.0) / 5.0) - 1.0)
+        a = 0.32 * 4.0 / bm.exprel((13.0 - V + VT) / 4.0)
+        b = 0.28 * 5.0 / bm.exprel((V - VT - 40.0) / 5.0)
         return a * (1.0 - m) - b * m
 
     def dh(self, h, t, V):
@@ -196,7 +196,7 @@ class TraubHH(bp.dyn.NeuDyn):
         return a * (1.0 - h) - b * h
 
     def dn(self, n, t, V):
-        a = 0.032 * (15.0 - V + VT) / (bm.exp((15.0 - V + VT) / 5.0) - 1.0)
+        a = 0.032 * 5.0 / bm.exprel((15.0 - V + VT) / 5.0)
         b = 0.5 * bm.exp((10.0 - V + VT) / 40.0)
         return a * (1.0 - n) - b * n
 

@@ -8,15 +8,9 @@ import jax
 import jax.numpy as jnp
 
 from ...core import Variable
+from .._exprel import exprel
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
-
-
-def exprel(x: Any) -> Any:
-    """`(exp(x) - 1) / x`, exact at and near 0."""
-    small = jnp.abs(x) < 1e-5
-    safe = jnp.where(small, 1.0, x)
-    return jnp.where(small, 1.0 + x / 2.0 + x * x / 6.0, jnp.expm1(safe) / safe)
 
 
 def m_rates(V: Any) -> tuple[Any, Any]:
