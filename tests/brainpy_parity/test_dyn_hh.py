@@ -15,6 +15,9 @@ gates within [0, 1], no spike without input, and the potential and gate of a neu
 started at -65 mV against BrainPy 2.8.2's (recorded with it). BrainPy's
 `mode=bm.batching_mode` is a batch of one: `batch_size=1` here, recorded batch first as
 BrainPy's runner does.
+
+The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it with
+BrainPy installed to print them again).
 """
 
 import numpy as np

@@ -12,6 +12,9 @@ relative spread of about 2 %, against BrainPy's 15 % tolerance). eqbrain draws f
 group's own `seed` instead of BrainPy's global generator (`bm.random.seed(...)`), so the
 spikes are not BrainPy's; the rates are. BrainPy's `mode=bm.BatchingMode(4)` is
 `batch_size=4`, recorded batch first as BrainPy's runner does.
+
+The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it with
+BrainPy installed to print them again).
 """
 
 import numpy as np

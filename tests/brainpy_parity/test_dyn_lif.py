@@ -19,6 +19,9 @@ and last potential, recorded with BrainPy).
 BrainPy's `mode=bm.training_mode` is a batch of one with surrogate spikes: here
 `batch_size=1, spk_fun=<surrogate>`, and the runner records a batched model batch first,
 as BrainPy's does.
+
+The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it with
+BrainPy installed to print them again).
 """
 
 import numpy as np

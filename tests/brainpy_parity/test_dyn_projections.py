@@ -49,6 +49,9 @@ spikes, while BrainPy's `FullProjAlignPreDS*` delivers after `n` steps, as eqbra
 forms all do, and matches eqbrain's `delay=1.0` (`docs/migrating.md` lists this).
 BrainPy's `*Mg` merging of equal synapses is not built (one synapse per projection): in
 these networks no two projections can share a synapse, so the spikes are the same.
+
+The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it with
+BrainPy installed to print them again).
 """
 
 import functools

@@ -18,6 +18,9 @@ BrainPy's file has 9 cases, all in scope and all passing here:
 
 eqbrain's networks pass the spikes in and take the current back (`docs/migrating.md`,
 "Networks"), where BrainPy's register them on the populations.
+
+The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it with
+BrainPy installed to print them again).
 """
 
 import jax.numpy as jnp
