@@ -546,4 +546,3 @@ def test_bad_input_shape_leaves_the_model_unchanged():
             neu(jnp.zeros(4))
     for key, var in neu.vars(method="relative").items():
         np.testing.assert_array_equal(var.value, before[key], err_msg=key)
-
