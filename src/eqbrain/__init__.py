@@ -60,6 +60,7 @@ from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
+from .dyn._var_delay import VarDelay as VarDelay
 
 # -- end of models ----------------------------------------------------------------------
 # -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------

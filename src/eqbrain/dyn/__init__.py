@@ -34,6 +34,7 @@ from ._poisson import PoissonGroup as PoissonGroup
 from ._projection import AlignPostProj as AlignPostProj
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from ._synout import COBA as COBA, CUBA as CUBA
+from ._var_delay import VarDelay as VarDelay
 
 # -- models: neurons, rate models, synapses and outputs (BrainPy 2.x's) ----------------
 from .neurons import (
