@@ -39,9 +39,10 @@ class IF(SpikingNeuron):
 
     - `size`: the number of neurons (or a shape).
     - `V_rest` (mV), `R`, `tau` (ms), `V_initializer`, `key`, `batch_size`, `method`: as
-      for `Lif`.
+      for `Lif`; `spk_fun`, `spk_reset`, `detach_spk` are taken as BrainPy takes them
+      (a surrogate makes `spike` a float Variable) and change nothing else.
 
-    Variables: `V` (mV), `spike` (always `False`).
+    Variables: `V` (mV), `spike` (always `False`, or 0.0).
 
     ```python
     neu = eqbrain.IF(3)
@@ -65,9 +66,20 @@ class IF(SpikingNeuron):
         key: jax.Array | None = None,
         batch_size: int | None = None,
         method: str = "exp_euler",
+        spk_fun: Callable | None = None,
+        spk_reset: str = "soft",
+        detach_spk: bool = False,
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        super().__init__(
+            size,
+            batch_size=batch_size,
+            method=method,
+            spk_fun=spk_fun,
+            spk_reset=spk_reset,
+            detach_spk=detach_spk,
+            name=name,
+        )
         k = keys_for(key, 4)
         self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
         self.R = init_param(R, self.size, k[1], "R")
