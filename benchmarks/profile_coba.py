@@ -208,7 +208,6 @@ def main() -> None:
             w["w_exc"],
             w["w_inh"],
             0.1,
-            False,
         )
     )
     wall = {

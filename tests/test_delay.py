@@ -52,7 +52,26 @@ def test_a_spike_arrives_exactly_delay_over_dt_steps_later(delay):
     # step less than the delay: counted from the spike's own step, the delay is exact
     # (and delay=dt needs no buffer), as in BrainPy.
     assert arrived[0] == 2 + max(steps - 1, 0)  # the synapse never decays
-    assert len(proj.vars(method="relative")) == (3 if steps > 1 else 1) + 1
+    assert len(proj.vars(method="relative")) == (3 if steps >= 1 else 1) + 1
+
+
+@pytest.mark.parametrize("delay", [0.1, 1.0])
+def test_a_delay_refuses_a_run_at_another_dt(delay):
+    # Built at dt = 0.1 ms, run at 0.05 ms: the buffer's steps would be half as long,
+    # and the delay with them. It says so instead, and nothing is written.
+    proj = _projection(delay)
+    before = {k: np.asarray(v.value) for k, v in proj.vars().items()}
+    with eqbrain.share.context(t=0.0, i=0, dt=0.05):
+        with pytest.raises(
+            ValueError, match=r"built for dt = 0.1 ms.*dt = 0.05 ms.*set_dt\(0.05\)"
+        ):
+            proj(jnp.ones(4, bool), jnp.zeros(3))
+    assert all(np.array_equal(before[k], v.value) for k, v in proj.vars().items())
+    with eqbrain.share.context(dt=0.05):  # built at the run's dt, it runs
+        ok = _projection(delay)
+    with eqbrain.share.context(t=0.0, i=0, dt=0.05):
+        ok(jnp.ones(4, bool), jnp.zeros(3))
+    assert ok.delay is not None and bool(ok.delay.data.value.any())  # the spikes went in
 
 
 def test_the_delay_buffer_is_state_resets_and_round_trips(tmp_path):

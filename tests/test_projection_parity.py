@@ -32,16 +32,20 @@ def close(ours, case: str, var: str) -> None:
     np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-5, atol=atol, err_msg=var)
 
 
+def lif_post() -> eqbrain.LifRef:
+    """BrainPy's COBA-tutorial LIF neurons, at rest (as the generator's `lif_post`)."""
+    return eqbrain.LifRef(
+        5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0, V_initializer=-60.0
+    )
+
+
 class AlignPostNet(eqbrain.Network):
     post: eqbrain.LifRef
     proj: eqbrain.AlignPostProj
 
     def __init__(self, syn, weight: float, E: float, indices, indptr):
         super().__init__()
-        self.post = eqbrain.LifRef(
-            5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-            V_initializer=-60.0,
-        )  # fmt: skip
+        self.post = lif_post()
         self.proj = eqbrain.AlignPostProj(
             comm=eqbrain.CSRConn(indices, indptr, n_post=5, weight=weight),
             syn=syn,
@@ -120,10 +124,7 @@ class FullNet(eqbrain.Network):
         self.pre = eqbrain.SpikeTimeGroup(
             n_pre, DATA[f"{case}/arg/pre_indices"], DATA[f"{case}/arg/pre_times"]
         )
-        self.post = eqbrain.LifRef(
-            5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-            V_initializer=-60.0,
-        )  # fmt: skip
+        self.post = lif_post()
         comm = eqbrain.CSRConn(
             DATA[f"{case}/arg/indices"], DATA[f"{case}/arg/indptr"], n_post=5, weight=0.03
         )

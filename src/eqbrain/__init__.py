@@ -60,6 +60,7 @@ from .dyn._poisson import PoissonGroup as PoissonGroup
 from .dyn._projection import AlignPostProj as AlignPostProj
 from .dyn._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .dyn._synout import COBA as COBA, CUBA as CUBA
+from .dyn._var_delay import VarDelay as VarDelay
 
 # -- end of models ----------------------------------------------------------------------
 # -- integrators (BrainPy's brainpy.integrators.ode) ----------------------------------
@@ -75,11 +76,16 @@ from .dyn.integrators import (
 from .dyn.neurons import (
     FHN as FHN,
     HH as HH,
+    IF as IF,
     AdEx as AdEx,
     AdExIF as AdExIF,
     AdExIFRef as AdExIFRef,
+    AdQuaIF as AdQuaIF,
+    AdQuaIFRef as AdQuaIFRef,
     ExpIF as ExpIF,
     ExpIFRef as ExpIFRef,
+    Gif as Gif,
+    GifRef as GifRef,
     Izhikevich as Izhikevich,
     IzhikevichRef as IzhikevichRef,
     Lif as Lif,

@@ -10,8 +10,8 @@ three parametrized tests: 90 cases.
   scaling is listed as not kept (`scaling` is not taken). Its `IF` case checks nothing
   in BrainPy either.
 - In scope (30): `test_run_shape` and `test_training_shape` for the 15 non-LTC
-  classes. 20 pass; 10 are `xfail`: eqbrain has no `IF` (the leaky integrator without
-  spikes), `AdQuaIF`, `AdQuaIFRef`, `Gif` or `GifRef` model.
+  classes. All 30 pass (`IF`, the leaky integrator without spikes, `AdQuaIF(Ref)` and
+  `Gif(Ref)` were added to eqbrain for them).
 
 BrainPy's cases check the shapes of the records only; each port also checks what the
 run produced against what BrainPy 2.8.2 produces for the same run (spike steps, first
@@ -40,8 +40,13 @@ KEPT = [
     "QuaIFRef",
     "Izhikevich",
     "IzhikevichRef",
+    "IF",
+    "AdQuaIF",
+    "AdQuaIFRef",
+    "Gif",
+    "GifRef",
 ]
-MISSING = ["IF", "AdQuaIF", "AdQuaIFRef", "Gif", "GifRef"]
+MISSING: list[str] = []
 WHY = "eqbrain has no {} model (BrainPy's bp.dyn.{}): not implemented"
 
 # What BrainPy 2.8.2 gives for these runs (recorded with it, 10 ms, no input, dt = 0.1):
@@ -57,6 +62,9 @@ RECORDED = {
     "AdExIF": (([0], -68.0, -66.21005), ([0], np.inf, np.nan)),
     "QuaIF": (([0], -68.0, -65.93945), ([0, 15], -35.630924, -66.07666)),
     "Izhikevich": (([], -70.0, -70.0), ([], -70.0, -70.0)),
+    "IF": (([], 0.0, 0.0), ([], 0.0, 0.0)),
+    "AdQuaIF": (([0], -68.0, -65.70866), ([0, 16], -35.630924, -67.28677)),
+    "Gif": (([], -70.0, -70.0), ([], -70.0, -70.0)),
 }
 
 

@@ -44,6 +44,8 @@ from ._variable import (
     Variable as Variable,
     is_trainable as is_trainable,
     is_variable as is_variable,
+    raw_values as raw_values,
+    set_raw_values as set_raw_values,
     shape_without as shape_without,
     write_all as write_all,
 )

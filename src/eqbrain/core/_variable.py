@@ -624,6 +624,19 @@ def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:
         cell.write_value(value)
 
 
+def raw_values(cells: Sequence[Variable]) -> list:
+    """The stored values of `cells`, as `raw_value` reads them, in one pass (a
+    transform's per-call gathering: no property call per Variable)."""
+    return [cell._value for cell in cells]
+
+
+def set_raw_values(cells: Sequence[Variable], values: Sequence[Any]) -> None:
+    """Store `values` into `cells` with no check, as `raw_value = ...` does, in one pass
+    (a transform's per-call write-back of values it produced itself)."""
+    for cell, value in zip(cells, values, strict=True):
+        cell._value = value
+
+
 def is_variable(x: Any) -> bool:
     """Whether `x` is a `Variable` (of any subclass). Use as `is_leaf=eqbrain.is_variable`."""
     return isinstance(x, Variable)

@@ -34,16 +34,22 @@ from ._poisson import PoissonGroup as PoissonGroup
 from ._projection import AlignPostProj as AlignPostProj
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from ._synout import COBA as COBA, CUBA as CUBA
+from ._var_delay import VarDelay as VarDelay
 
 # -- models: neurons, rate models, synapses and outputs (BrainPy 2.x's) ----------------
 from .neurons import (
     FHN as FHN,
     HH as HH,
+    IF as IF,
     AdEx as AdEx,
     AdExIF as AdExIF,
     AdExIFRef as AdExIFRef,
+    AdQuaIF as AdQuaIF,
+    AdQuaIFRef as AdQuaIFRef,
     ExpIF as ExpIF,
     ExpIFRef as ExpIFRef,
+    Gif as Gif,
+    GifRef as GifRef,
     Izhikevich as Izhikevich,
     IzhikevichRef as IzhikevichRef,
     Lif as Lif,

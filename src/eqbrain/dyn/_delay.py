@@ -8,10 +8,11 @@ from typing import Any
 import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
+from jax.core import Tracer
 
 from ..core import Variable
 from ._dynsys import DynamicalSystem
-from ._share import get_dt
+from ._share import get_dt, share
 
 
 def delay_steps(delay: Any, dt: float | None = None) -> int:
@@ -52,6 +53,9 @@ class LengthDelay(DynamicalSystem):
     - `initial_delay_data`: the history before the first push (default zeros): a scalar,
       or an array of shape `(max_len + 1, *shape)`, oldest last.
     - `dtype`: the dtype when `target` is a shape (default float32).
+    - `dt`: the step (ms) that `max_len` counts, when the buffer stands for a delay in
+      ms (the projections' `delay=` sets it): `push` then refuses to run at another
+      `dt`, which would silently stretch or shrink the delay.
 
     ```python
     buf = eqbrain.LengthDelay(jnp.zeros(100, bool), max_len=15)   # 1.5 ms at dt = 0.1
@@ -63,6 +67,7 @@ class LengthDelay(DynamicalSystem):
     data: Variable
     head: Variable
     max_len: int = eqx.field(static=True)
+    dt: float | None = eqx.field(static=True)
 
     def __init__(
         self,
@@ -71,9 +76,11 @@ class LengthDelay(DynamicalSystem):
         initial_delay_data: Any = None,
         *,
         dtype: Any = None,
+        dt: float | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
+        self.dt = None if dt is None else float(dt)
         if isinstance(max_len, bool) or not isinstance(max_len, int | np.integer) or max_len < 0:
             raise ValueError(f"max_len must be an int >= 0 (steps), got {max_len!r}.")
         if isinstance(target, int | tuple) and not isinstance(target, bool):
@@ -106,6 +113,7 @@ class LengthDelay(DynamicalSystem):
     def push(self, value: Any) -> Any:
         """Push `value`, then return the value pushed `max_len` updates ago: the buffer
         as a fixed delay line."""
+        self._check_dt()
         self.update(value)
         return self.retrieve(self.max_len)
 
@@ -118,6 +126,20 @@ class LengthDelay(DynamicalSystem):
             )
         return self.data.value[(self.head.value + delay_len) % (self.max_len + 1)]
 
+    def _check_dt(self) -> None:
+        dt = share.load("dt", None)
+        if self.dt is None or dt is None or isinstance(dt, Tracer):
+            return  # no delay in ms to keep, or a dt only known inside the computation
+        if abs(float(dt) - self.dt) > 1e-9 * self.dt:
+            built = (self.max_len + 1) * self.dt
+            raise ValueError(
+                f"This delay of {built:g} ms was built for dt = {self.dt:g} ms "
+                f"({self.max_len + 1} steps), but the step runs with dt = {float(dt):g} ms, "
+                f"which would make it {(self.max_len + 1) * float(dt):g} ms. Build the "
+                f"model after `eqbrain.set_dt({float(dt):g})` (or inside "
+                "`eqbrain.share.context(dt=...)`), so that its delays count the run's steps."
+            )
+
 
 def delay_line(delay: float | None, value: Any) -> LengthDelay | None:
     """The ring buffer of a projection's `delay` (ms, whole steps of the current `dt`)
@@ -125,8 +147,8 @@ def delay_line(delay: float | None, value: Any) -> LengthDelay | None:
 
     A network reads its populations' previous step, so a spike of step `s` reaches a
     projection at step `s + 1` without a buffer. As in BrainPy, a delay of `n` steps
-    means arrival at step `s + n`: the buffer holds `n - 1` steps, and `delay=dt` is
-    the same as no delay.
+    means arrival at step `s + n`: the buffer holds `n - 1` steps, and `delay=dt` arrives
+    as no delay does (its empty buffer still checks that the run keeps this `dt`).
     """
     steps = 0 if delay is None else delay_steps(delay)
-    return LengthDelay(value, steps - 1) if steps > 1 else None
+    return LengthDelay(value, steps - 1, dt=get_dt()) if steps >= 1 else None

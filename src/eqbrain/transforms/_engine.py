@@ -20,7 +20,16 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable, write_all
+from ..core import (
+    StateTrace,
+    Variable,
+    active_recorder,
+    current_trace,
+    is_variable,
+    raw_values,
+    set_raw_values,
+    write_all,
+)
 
 RETURN_VARIABLE_MSG = """\
 The function transformed by eqbrain.{name} returned a Variable ({var}). A Variable is \
@@ -116,8 +125,7 @@ def write_back(variables: list[Variable], values: list) -> None:
         return
     outer = active_recorder()
     if outer is None and not isinstance(values[0], Tracer):
-        for var, value in zip(variables, values):
-            var.raw_value = value
+        set_raw_values(variables, values)
         return
     if outer is not None:
         for var in variables:
@@ -141,7 +149,7 @@ def touch_outer(variables: list[Variable]) -> None:
 def read_values(variables: list[Variable]) -> list:
     """The values of the caller's `variables`, recorded in the enclosing transform first."""
     touch_outer(variables)
-    return [v.raw_value for v in variables]
+    return raw_values(variables)
 
 
 def unwrap_variables(tree: Any) -> Any:

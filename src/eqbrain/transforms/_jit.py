@@ -13,7 +13,14 @@ import jax
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr
 
-from ..core import StateTrace, Variable, active_recorder, current_trace, is_variable
+from ..core import (
+    StateTrace,
+    Variable,
+    active_recorder,
+    current_trace,
+    is_variable,
+    raw_values,
+)
 from ._engine import (
     as_variables,
     check_outputs,
@@ -211,9 +218,9 @@ class _Jitted:
             if entry.mask:
                 kept = [x for x, d in zip(dyn, entry.mask) if not d]
                 given = [x for x, d in zip(dyn, entry.mask) if d]
-                outs, new = entry.jitted([v.raw_value for v in states], kept, given)
+                outs, new = entry.jitted(raw_values(states), kept, given)
             else:
-                outs, new = entry.jitted([v.raw_value for v in states], dyn)
+                outs, new = entry.jitted(raw_values(states), dyn)
         finally:
             _calling.states = outer
         written = entry.written

@@ -55,6 +55,14 @@ def csr(n_pre: int, n_post: int, prob: float) -> tuple[np.ndarray, np.ndarray]:
     return indices, indptr
 
 
+def lif_post():
+    """BrainPy's COBA-tutorial LIF neurons, at rest: the target of every projection case."""
+    return bp.dyn.LifRef(
+        N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
+        V_initializer=bp.init.Constant(-60.0),
+    )  # fmt: skip
+
+
 # -- align-post projections onto LIF neurons ----------------------------------------------
 
 N_PRE, N_POST, STEPS = 8, 5, 400
@@ -77,10 +85,7 @@ def align_post_net(syn: str):
     class Net(bp.DynSysGroup):
         def __init__(self):
             super().__init__()
-            self.post = bp.dyn.LifRef(
-                N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-                V_initializer=bp.init.Constant(-60.0),
-            )  # fmt: skip
+            self.post = lif_post()
             conn = bp.conn.CSRConn(*ALIGN_POST_CSR)(N_PRE, N_POST)
             self.proj = bp.dyn.HalfProjAlignPostMg(
                 comm=bp.dnn.EventCSRLinear(conn, weight=weight),
@@ -112,10 +117,7 @@ def full_post_net():
         def __init__(self):
             super().__init__()
             self.pre = bp.dyn.SpikeTimeGroup(N_PRE, PRE_INDICES, PRE_TIMES)
-            self.post = bp.dyn.LifRef(
-                N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-                V_initializer=bp.init.Constant(-60.0),
-            )  # fmt: skip
+            self.post = lif_post()
             conn = bp.conn.CSRConn(*ALIGN_PRE_CSR)(N_PRE, N_POST)
             self.proj = bp.dyn.FullProjAlignPostMg(
                 pre=self.pre,
@@ -139,10 +141,7 @@ def align_pre_net(order: str):
         def __init__(self):
             super().__init__()
             self.pre = bp.dyn.SpikeTimeGroup(N_PRE, PRE_INDICES, PRE_TIMES)
-            self.post = bp.dyn.LifRef(
-                N_POST, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-                V_initializer=bp.init.Constant(-60.0),
-            )  # fmt: skip
+            self.post = lif_post()
             conn = bp.conn.CSRConn(*ALIGN_PRE_CSR)(N_PRE, N_POST)
             self.proj = ALIGN_PRE[order](
                 pre=self.pre,

@@ -232,6 +232,37 @@ for name, cls, kwargs, boolean in [
     )
 
 
+# -- models added later (appended last: the earlier cases' random inputs stay the same) --
+
+GIF = ["V", "I1", "I2", "V_th", "spike"]
+for name, amps, extra, variables in [
+    ("IF", [2.0, 5.0, 10.0], {}, ["V"]),
+    ("AdQuaIF", [20.0, 40.0, 80.0], {}, ["V", "w", "spike"]),
+    ("AdQuaIFRef", [20.0, 40.0, 80.0], REF, ["V", "w", "spike"]),
+    ("Gif", [0.8, 1.5, 2.5], {}, GIF),
+    ("GifRef", [0.8, 1.5, 2.5], REF, GIF),
+]:
+    ref = ["t_last_spike", "refractory"] if extra else []
+    CASES.append(
+        Case(
+            name,
+            lambda name=name, extra=extra: getattr(bp.dyn, name)(N, **extra),
+            [*variables, *ref],
+            [currents(amps)],
+        )
+    )
+# Gif with adaptation: a moving threshold and a current that jumps at each spike.
+GIF_ADAPT = dict(a=0.005, A2=-0.6, A1=0.1, R1=0.5)
+CASES.append(
+    Case(
+        "Gif_adapt",
+        lambda: bp.dyn.Gif(N, **GIF_ADAPT),
+        ["V", "I1", "I2", "V_th", "spike"],
+        [currents([1.5, 2.0, 3.0])],
+    )
+)
+
+
 EVENT_TIMES = ("t_last_spike", "spike_arrival_time", "spike", "refractory")
 
 

@@ -1,12 +1,14 @@
 """Neuron and rate models with BrainPy 2.x's equations, parameters and initial values."""
 
 from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
+from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import Population as Population, SpikingNeuron as SpikingNeuron
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
 from ._fhn import FHN as FHN
+from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
-from ._lif import Lif as Lif, LifRef as LifRef
+from ._lif import IF as IF, Lif as Lif, LifRef as LifRef
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
 from ._reservoir import Reservoir as Reservoir

@@ -239,6 +239,7 @@ class IntegrateAndFire(SpikingNeuron):
         super().__init__(size, **kwargs)
 
     def _integrate(self, x: Any) -> Any:
+        """The new values of `STATES` after one step with input current `x`."""
         raise NotImplementedError
 
     def _spike(self, new: dict[str, Any]) -> tuple[Any, Any]:

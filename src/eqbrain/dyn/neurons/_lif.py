@@ -9,12 +9,90 @@ import jax
 
 from ...core import Variable
 from .._share import share
-from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
+from ._base import (
+    Init,
+    IntegrateAndFire,
+    Refractory,
+    SpikingNeuron,
+    init_array,
+    init_param,
+    integral,
+    keys_for,
+)
 
 
 def lif_derivative(V, t, I, V_rest, R, tau):
     """`dV/dt = (-V + V_rest + R I) / tau`."""
     return (-V + V_rest + R * I) / tau
+
+
+class IF(SpikingNeuron):
+    r"""The leaky integrator (BrainPy's `bp.dyn.IF`): `Lif`'s membrane without a
+    threshold.
+
+    $$\tau \frac{dV}{dt} = -(V - V_{rest}) + R I(t)$$
+
+    `update` returns `V`. As in BrainPy it has a `spike` Variable, which stays `False`:
+    the model never fires (use `Lif` for spikes).
+
+    **Arguments:**
+
+    - `size`: the number of neurons (or a shape).
+    - `V_rest` (mV), `R`, `tau` (ms), `V_initializer`, `key`, `batch_size`, `method`: as
+      for `Lif`; `spk_fun`, `spk_reset`, `detach_spk` are taken as BrainPy takes them
+      (a surrogate makes `spike` a float Variable) and change nothing else.
+
+    Variables: `V` (mV), `spike` (always `False`, or 0.0).
+
+    ```python
+    neu = eqbrain.IF(3)
+    out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 2.0), monitors=["V"])
+    ```
+    """
+
+    V: Variable
+    V_rest: Any
+    R: Any
+    tau: Any
+
+    def __init__(
+        self,
+        size: int | tuple[int, ...],
+        *,
+        V_rest: Init = 0.0,
+        R: Init = 1.0,
+        tau: Init = 10.0,
+        V_initializer: Init = 0.0,
+        key: jax.Array | None = None,
+        batch_size: int | None = None,
+        method: str = "exp_euler",
+        spk_fun: Callable | None = None,
+        spk_reset: str = "soft",
+        detach_spk: bool = False,
+        name: str | None = None,
+    ):
+        super().__init__(
+            size,
+            batch_size=batch_size,
+            method=method,
+            spk_fun=spk_fun,
+            spk_reset=spk_reset,
+            detach_spk=detach_spk,
+            name=name,
+        )
+        k = keys_for(key, 4)
+        self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
+        self.R = init_param(R, self.size, k[1], "R")
+        self.tau = init_param(tau, self.size, k[2], "tau", positive=True)
+        self.V = self._variable(init_array(V_initializer, self.state_shape, k[3], "V"))
+
+    def update(self, x: Any = None) -> Any:
+        """One step with input current `x` (default 0); returns `V`."""
+        f = integral(lif_derivative, self.method)
+        t = share.load("t", 0.0)
+        x = 0.0 if x is None else x
+        self.V.value = f(self.V.value, t, x, self.V_rest, self.R, self.tau, dt=share.load("dt"))
+        return self.V.value
 
 
 class Lif(IntegrateAndFire):
