@@ -11,12 +11,11 @@ populations, where BrainPy registers them on the populations:
 - `test_ProjAlignPostMg2`: `FullProjAlignPostMg` (LTC and not) -> `FullProjAlignPost`;
 - `test_ProjAlignPost2`: `FullProjAlignPost` -> `FullProjAlignPost`;
 - `test_ProjAlignPreMg2`: `FullProjAlignPreDSMg` -> `FullProjAlignPreDS`;
-- `test_ProjAlignPost1`: `VarDelay` + `HalfProjAlignPost` -> `AlignPostProj`, passed the
-  previous step's spikes;
+- `test_ProjAlignPost1`: `VarDelay` + `HalfProjAlignPost` -> `VarDelay` + `AlignPostProj`;
 - `test_VanillaProj`, `test_vanalla_proj_v2`: `VarDelay` + `Expon` + `VanillaProj` ->
   the synapse, connectivity and output called one after the other (eqbrain has no
-  `VanillaProj` class: it only registers `out(comm(x))` on the population); the 2 ms
-  `VarDelay` is a `LengthDelay`.
+  `VanillaProj` class: it only registers `out(comm(x))` on the population), after an
+  `eqbrain.VarDelay` as in BrainPy.
 
 BrainPy's random connectivity (`FixedProb`, `JitFPHomoLinear`) and initial potentials
 (`Normal(-55, 2)`) come from its global generator, so the ports fix both (a NumPy seed
@@ -44,7 +43,7 @@ from eqbrain's parts in BrainPy's order (and, for the second, eqbrain's
 
 Delays: BrainPy's `FullProjAlignPost*`, `FullProjAlignPreSD*` and `VarDelay` deliver a
 delay of `n` steps after `n - 1` (its rotating buffer returns a value one step early),
-so eqbrain's `delay=0.9` (19 steps for `VarDelay`'s 2 ms) gives BrainPy's `delay=1.0`
+so eqbrain's `delay=0.9` (`VarDelay` entry 1.9 for BrainPy's 2 ms) gives BrainPy's `delay=1.0`
 spikes, while BrainPy's `FullProjAlignPreDS*` delivers after `n` steps, as eqbrain's
 forms all do, and matches eqbrain's `delay=1.0` (`docs/migrating.md` lists this).
 BrainPy's `*Mg` merging of equal synapses is not built (one synapse per projection): in
@@ -167,16 +166,15 @@ class Chain(eqbrain.DynamicalSystem):
 class OnePopulation(eqbrain.DynSysGroup):
     """200 `LifRef`s, the first 160 excitatory; `AlignPostProj`s (`half_post`), the
     same in BrainPy's non-merging order (`half_post_written_out`), or a synapse per
-    source followed by connectivity and output (`vanilla`). With `delay_steps`, the
-    spikes wait in a `LengthDelay` (BrainPy's `VarDelay`)."""
+    source followed by connectivity and output (`vanilla`). The spikes go through a
+    `VarDelay` entry of `delay` ms (`None`: the latest spikes), as in BrainPy's."""
 
     N: eqbrain.LifRef
     E: eqbrain.DynamicalSystem
     I: eqbrain.DynamicalSystem
-    delay: eqbrain.LengthDelay | None
-    steps: int
+    delay: eqbrain.VarDelay
 
-    def __init__(self, form, sd=2.0, delay_steps=0):
+    def __init__(self, form, sd=2.0, delay=None):
         super().__init__()
         self.N = eqbrain.LifRef(N, V_initializer=_v0(N, sd, 4), **PARS)
         mE, mI = _masks([(NE, N), (NI, N)], 5)
@@ -193,16 +191,12 @@ class OnePopulation(eqbrain.DynSysGroup):
         else:
             self.E = Chain(eqbrain.Expon(NE, tau=5.0), _conn(mE, 0.6), eqbrain.COBA(0.0))
             self.I = Chain(eqbrain.Expon(NI, tau=10.0), _conn(mI, 6.7), eqbrain.COBA(-80.0))
-        self.steps = delay_steps
-        self.delay = eqbrain.LengthDelay(jnp.zeros(N, bool), delay_steps) if delay_steps else None
+        with eqbrain.share.context(dt=0.1):
+            self.delay = eqbrain.VarDelay(self.N.spike, entries={"d": delay})
 
     def update(self, inp):
-        spk, V = self.N.spike.value, self.N.V.value
-        if self.delay is not None:
-            spk = self.delay.retrieve(self.steps - 1)  # pushed `steps` steps ago
-        self.N(self.E(spk[:NE], V) + self.I(spk[NE:], V) + inp)
-        if self.delay is not None:
-            self.delay.update(self.N.spike.value)
+        spk, V = self.delay.at("d"), self.N.V.value
+        self.delay(self.N(self.E(spk[:NE], V) + self.I(spk[NE:], V) + inp))
         return self.N.spike.value
 
 
@@ -291,9 +285,6 @@ def test_vanilla_proj():
 
 def test_vanilla_proj_with_a_2ms_var_delay():
     # 2 ms is 20 steps; BrainPy's VarDelay delivers after 19, as its other delays
-    exact = _counts(OnePopulation("vanilla", sd=1.0, delay_steps=20), N)
+    exact = _counts(OnePopulation("vanilla", sd=1.0, delay=2.0), N)
     assert exact[:4] == [0, 0, 0, 0] and exact[-1] > 100  # quiet, then a volley
-    assert (
-        _counts(OnePopulation("vanilla", sd=1.0, delay_steps=19), N)
-        == BRAINPY["vanilla delay=2.0"]
-    )
+    assert _counts(OnePopulation("vanilla", sd=1.0, delay=1.9), N) == BRAINPY["vanilla delay=2.0"]
