@@ -21,14 +21,16 @@ bm.set(dt=0.1)
 
 def lif() -> None:
     """test_dyn_lif.py: RECORDED (neuron 0's spike steps, first and last V)."""
-    for name in ["Lif", "ExpIF", "AdExIF", "QuaIF", "Izhikevich"]:
-        for ref in ("", "Ref"):
+    for name in ["Lif", "ExpIF", "AdExIF", "QuaIF", "Izhikevich", "IF", "AdQuaIF", "Gif"]:
+        for ref in ("",) if name == "IF" else ("", "Ref"):
             for mode in (None, bm.training_mode):
                 kw = {} if mode is None else {"mode": mode}
                 model = getattr(bp.dyn, name + ref)(1 if mode is None else 10, **kw)
-                runner = bp.DSRunner(model, monitors=["V", "spike"], progress_bar=False)
+                monitors = ["V"] if name == "IF" else ["V", "spike"]  # IF has no spikes
+                runner = bp.DSRunner(model, monitors=monitors, progress_bar=False)
                 runner.run(10.0)
-                V, spike = np.asarray(runner.mon["V"]), np.asarray(runner.mon["spike"])
+                V = np.asarray(runner.mon["V"])
+                spike = np.asarray(runner.mon["spike"]) if name != "IF" else np.zeros(V.shape)
                 if mode is not None:
                     V, spike = V[0], spike[0]
                 steps = np.flatnonzero(spike[:, 0]).tolist()
