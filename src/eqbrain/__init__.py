@@ -175,9 +175,13 @@ from .dyn.inputs import (
     PoissonInput as PoissonInput,
     SpikeTimeGroup as SpikeTimeGroup,
     constant_input as constant_input,
+    ou_process as ou_process,
     ramp_input as ramp_input,
     section_input as section_input,
+    sinusoidal_input as sinusoidal_input,
     spike_input as spike_input,
+    square_input as square_input,
+    wiener_process as wiener_process,
 )
 from .dyn.runner import (
     DSRunner as DSRunner,

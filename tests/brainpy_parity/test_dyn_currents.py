@@ -7,10 +7,11 @@ BrainPy's file has 14 cases, all in scope:
   and the step counts at two `dt`s. BrainPy's first five cases only plot the current;
   the ports check its values. Each array here was compared element by element with
   BrainPy 2.8.2's for the same call when the ports were written: all equal.
-- 7 are `xfail`, eqbrain lacks the function: `wiener_process`, `ou_process`,
-  `sinusoidal_input` (two cases; the second also passes `brainunit` quantities, and
-  eqbrain has no physical units), `square_input`, and the deprecated aliases
-  `spike_current` and `ramp_current`.
+- 6 more pass since eqbrain gained the functions: `wiener_process`, `ou_process`,
+  `sinusoidal_input`, `square_input`, and the deprecated aliases `spike_current` and
+  `ramp_current` (`tests/test_inputs_waveforms.py` checks their values).
+- 1 is `xfail`: the second `sinusoidal_input` case passes `brainunit` quantities, and
+  eqbrain takes plain numbers (ms, Hz): no physical units.
 """
 
 import warnings
@@ -22,12 +23,6 @@ import pytest
 import eqbrain
 
 DT = 0.1
-
-
-def _missing(name):
-    return pytest.mark.xfail(
-        strict=True, reason=f"eqbrain has no {name} (BrainPy's bp.inputs.{name}): not implemented"
-    )
 
 
 def _sections(current, bounds_and_values):
@@ -86,7 +81,6 @@ def test_ramp_input_in_a_window():
 # -- the generators eqbrain lacks -----------------------------------------------------------
 
 
-@_missing("wiener_process")
 def test_wiener_process():
     with eqbrain.share.context(dt=DT):
         current = eqbrain.inputs.wiener_process(200, n=2, t_start=10.0, t_end=180.0)
@@ -94,7 +88,6 @@ def test_wiener_process():
     _sections(current, [(0, 100, 0.0), (1800, 2000, 0.0)])
 
 
-@_missing("ou_process")
 def test_ou_process():
     with eqbrain.share.context(dt=DT):
         current = eqbrain.inputs.ou_process(
@@ -104,7 +97,6 @@ def test_ou_process():
     assert abs(float(np.asarray(current[100:1800]).mean()) - 1.0) < 0.1
 
 
-@_missing("sinusoidal_input")
 def test_sinusoidal_input_bare_frequency():
     current = eqbrain.inputs.sinusoidal_input(
         amplitude=1.0, frequency=2.0, duration=2000, t_start=100.0, dt=DT
@@ -115,7 +107,6 @@ def test_sinusoidal_input_bare_frequency():
     np.testing.assert_allclose(current[:1000], 0.0)
 
 
-@_missing("square_input")
 def test_square_input_bare_frequency():
     current = np.asarray(
         eqbrain.inputs.square_input(
@@ -126,7 +117,9 @@ def test_square_input_bare_frequency():
     assert np.abs(current).max() <= 1.0 + 1e-5
 
 
-@_missing("sinusoidal_input")
+@pytest.mark.xfail(
+    strict=True, reason="eqbrain takes plain numbers (ms, Hz), not brainunit quantities"
+)
 def test_sinusoidal_input_quantity_frequency():
     bare = eqbrain.inputs.sinusoidal_input(
         amplitude=1.0, frequency=2.0, duration=2000, t_start=100.0, dt=DT
@@ -166,7 +159,6 @@ def test_section_input_broadcasts_array_values():
 # -- the deprecated aliases ------------------------------------------------------------------
 
 
-@_missing("spike_current")
 def test_spike_current_alias():
     kwargs = dict(sp_times=[10, 20, 30], sp_lens=1.0, sp_sizes=0.5, duration=40.0)
     with warnings.catch_warnings():
@@ -175,7 +167,6 @@ def test_spike_current_alias():
     np.testing.assert_array_equal(aliased, eqbrain.inputs.spike_input(**kwargs))
 
 
-@_missing("ramp_current")
 def test_ramp_current_alias():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)

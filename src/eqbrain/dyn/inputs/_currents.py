@@ -13,6 +13,7 @@ ends with a step of zeros).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -210,3 +211,23 @@ def ramp_input(
     p1, p2 = _ceil(t_start, dt), _ceil(t_end, dt)
     out[p1:p2] = np.linspace(c_start, c_end, p2 - p1, dtype=np.float32)[: max(0, out.size - p1)]
     return jnp.asarray(out)
+
+
+def spike_current(*args: Any, **kwargs: Any) -> jax.Array:
+    """Deprecated (BrainPy 2.1.13): `spike_input`. Warns `DeprecationWarning`."""
+    warnings.warn(
+        "eqbrain.inputs.spike_current is deprecated (as in BrainPy): use spike_input.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return spike_input(*args, **kwargs)
+
+
+def ramp_current(*args: Any, **kwargs: Any) -> jax.Array:
+    """Deprecated (BrainPy 2.1.13): `ramp_input`. Warns `DeprecationWarning`."""
+    warnings.warn(
+        "eqbrain.inputs.ramp_current is deprecated (as in BrainPy): use ramp_input.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return ramp_input(*args, **kwargs)
