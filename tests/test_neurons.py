@@ -74,6 +74,11 @@ NEURONS = {
     "AdExIF": (eqbrain.AdExIF, {}, "AdExIF"),
     "AdExIFRef": (eqbrain.AdExIFRef, REF, "AdExIF"),
     "IF": (eqbrain.IF, {}, "IF"),
+    "MorrisLecar": (
+        eqbrain.MorrisLecar,
+        dict(V_initializer=jnp.asarray(case("MorrisLecar")["arg/V0"])),
+        "MorrisLecar",
+    ),
     "AdQuaIF": (eqbrain.AdQuaIF, {}, "AdQuaIF"),
     "AdQuaIFRef": (eqbrain.AdQuaIFRef, REF, "AdQuaIF"),
     "Gif": (eqbrain.Gif, {}, "Gif"),

@@ -90,6 +90,7 @@ from .dyn.neurons import (
     IzhikevichRef as IzhikevichRef,
     Lif as Lif,
     LifRef as LifRef,
+    MorrisLecar as MorrisLecar,
     OUProcess as OUProcess,
     QuaIF as QuaIF,
     QuaIFRef as QuaIFRef,

@@ -54,6 +54,7 @@ from .neurons import (
     IzhikevichRef as IzhikevichRef,
     Lif as Lif,
     LifRef as LifRef,
+    MorrisLecar as MorrisLecar,
     OUProcess as OUProcess,
     Population as Population,
     QuaIF as QuaIF,

@@ -251,6 +251,18 @@ for name, amps, extra, variables in [
             [currents(amps)],
         )
     )
+# Morris-Lecar from fixed potentials (BrainPy's default draws them at random), driven
+# hard enough to spike.
+ML_V0 = np.asarray([-70.0, -65.0, -60.0], np.float32)
+CASES.append(
+    Case(
+        "MorrisLecar",
+        lambda: bp.dyn.MorrisLecar(N, V_initializer=jnp.asarray(ML_V0, bm.float_)),
+        ["V", "W", "spike"],
+        [currents([60.0, 90.0, 120.0])],
+        args={"V0": ML_V0},
+    )
+)
 # Gif with adaptation: a moving threshold and a current that jumps at each spike.
 GIF_ADAPT = dict(a=0.005, A2=-0.6, A1=0.1, R1=0.5)
 CASES.append(

@@ -9,6 +9,7 @@ from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
 from ._lif import IF as IF, Lif as Lif, LifRef as LifRef
+from ._morris_lecar import MorrisLecar as MorrisLecar
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
 from ._reservoir import Reservoir as Reservoir
