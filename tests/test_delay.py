@@ -74,6 +74,14 @@ def test_a_delay_refuses_a_run_at_another_dt(delay):
     assert ok.delay is not None and bool(ok.delay.data.value.any())  # the spikes went in
 
 
+def test_a_float32_dt_is_the_same_step():
+    # share.context(dt=np.float32(0.1)) holds 0.10000000149: the same step as 0.1
+    proj = _projection(1.0)
+    with eqbrain.share.context(t=0.0, i=0, dt=np.float32(0.1)):
+        proj(jnp.ones(4, bool), jnp.zeros(3))
+    assert proj.delay is not None and bool(proj.delay.data.value.any())
+
+
 def test_the_delay_buffer_is_state_resets_and_round_trips(tmp_path):
     proj = _projection(0.5)
     with eqbrain.share.context(t=0.0, i=0, dt=0.1):

@@ -130,7 +130,9 @@ class LengthDelay(DynamicalSystem):
         dt = share.load("dt", None)
         if self.dt is None or dt is None or isinstance(dt, Tracer):
             return  # no delay in ms to keep, or a dt only known inside the computation
-        if abs(float(dt) - self.dt) > 1e-9 * self.dt:
+        # the same tolerance as `delay_steps`: a float32 dt (0.1 is 0.10000000149) is
+        # the same step, a different step is not
+        if abs(float(dt) - self.dt) > 1e-6 * self.dt:
             built = (self.max_len + 1) * self.dt
             raise ValueError(
                 f"This delay of {built:g} ms was built for dt = {self.dt:g} ms "
