@@ -16,7 +16,7 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
-from ..core import StateTrace, Variable, current_trace
+from ..core import StateTrace, Variable, current_trace, raw_values
 from ._engine import (
     check_outputs,
     discover,
@@ -91,7 +91,7 @@ class _Managed:
                 st.swap_in(self.states, values)
                 out = fn(*ops)
                 check_outputs(out, self.name)
-                new = [v.raw_value for v in self.states]
+                new = raw_values(self.states)
                 stray = [
                     v
                     for v in outer_variables(st, inner)

@@ -109,7 +109,7 @@ def discover(
             finally:
                 st.restore()
 
-    jax.eval_shape(probe, [v.raw_value for v in inputs], dyn)
+    jax.eval_shape(probe, raw_values(inputs), dyn)
     touch_outer(found)
     return found, written
 

@@ -15,7 +15,7 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from ..core import StateTrace, Variable, current_trace, is_variable
+from ..core import StateTrace, Variable, current_trace, is_variable, raw_values
 from ._engine import (
     check_outputs,
     outer_variables,
@@ -126,7 +126,7 @@ class Diff:
                     check_outputs(out, self._name)
                     found = outer_variables(st, inner_trace)
                     changed = [v for v in found if id(v) in st.written]
-                    new = [v.raw_value for v in changed]
+                    new = raw_values(changed)
                 finally:
                     st.restore()
             side["found"], side["changed"] = found, changed

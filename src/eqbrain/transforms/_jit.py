@@ -281,7 +281,7 @@ class _Jitted:
                         raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
                     index = {id(v): i for i, v in enumerate(states)}
                     written = sorted(index[i] for i in st.written if i in index)
-                    new = [states[i].raw_value for i in written]
+                    new = raw_values([states[i] for i in written])
                 finally:
                     st.restore()
             entry.written = written
@@ -317,7 +317,7 @@ class _Jitted:
         states = arg_vars + entry.closure
         outer, _calling.states = _calling.states, states
         try:
-            return how(entry, [v.raw_value for v in states], dyn)
+            return how(entry, raw_values(states), dyn)
         finally:
             _calling.states = outer
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from ..core import StateTrace, is_eager
+from ..core import StateTrace, is_eager, raw_values
 from ._cache import cached
 from ._engine import (
     check_outputs,
@@ -148,7 +148,7 @@ def _scan(
                 for var in constants:
                     if id(var) in st.written:
                         raise RuntimeError(_MISSED_MSG.format(var=var.describe()))
-                new = [var.raw_value for var in states]
+                new = raw_values(states)
             finally:
                 st.restore()
         if bar is not None:
