@@ -24,6 +24,12 @@ class VarDelay(DynamicalSystem):
     a `LengthDelay` (Variables: it resets with the model, runs under `eqbrain.jit` and
     `for_loop`, and is saved in checkpoints).
 
+    The target is one cell with the model's own as long as the model is changed in
+    place (eqbrain's transforms). A functional round trip (`eqx.filter_jit` returning
+    the model, `eqx.tree_at`) copies it into a cell of its own, as it does any Variable
+    held twice: in that style pass the value in, `delay(N.spike.value)`, and give
+    every entry a delay of at least `dt` (an entry of no delay reads the target).
+
     **Arguments:**
 
     - `target`: the Variable to delay (held, not copied: the module that owns it sees
