@@ -24,7 +24,7 @@ import optax
 from jax.core import Tracer
 
 from .._errors import MathError
-from ..core import ArrayCollector, Module, VarDict, Variable
+from .._core import ArrayCollector, Module, VarDict, Variable
 from ._scheduler import Scheduler, as_scheduler
 
 _TRAIN_VARS_MSG = """\

@@ -14,7 +14,7 @@ import numpy as np
 from jax.core import Tracer
 
 from ..._errors import MathError
-from ...core import Module, OwnerBound, Variable, is_variable
+from ..._core import Module, OwnerBound, Variable, is_variable
 from .._share import _check_dt, share
 from . import _diffrax, _steps
 from ._joint_eq import JointEq
