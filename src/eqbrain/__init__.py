@@ -3,12 +3,6 @@
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
 from . import dyn as dyn, optim as optim
-from ._errors import (
-    DiffEqError as DiffEqError,
-    MathError as MathError,
-    TraceLeakError as TraceLeakError,
-    UniqueNameError as UniqueNameError,
-)
 from ._core._collector import ArrayCollector as ArrayCollector, Collector as Collector
 from ._core._containers import (
     NodeDict as NodeDict,
@@ -32,6 +26,12 @@ from ._core._variable import (
     is_variable as is_variable,
 )
 from ._core._view import VariableView as VariableView
+from ._errors import (
+    DiffEqError as DiffEqError,
+    MathError as MathError,
+    TraceLeakError as TraceLeakError,
+    UniqueNameError as UniqueNameError,
+)
 from .dyn._connect import (
     All2All as All2All,
     CSRConn as CSRConn,

@@ -27,8 +27,8 @@ import numpy as np
 import xxhash
 from jax.core import Tracer
 
-from .._errors import MathError
 from .._core import StateLoadResult, Variable, load_checked, state_entries
+from .._errors import MathError
 from ._files import CheckpointError, checked_path, open_file, replace_file
 
 if TYPE_CHECKING:

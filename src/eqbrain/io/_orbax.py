@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import jax
 import numpy as np
 
-from .._errors import MathError
 from .._core import StateLoadResult, load_checked, shape_without
+from .._errors import MathError
 from ._checkpoint import state_of
 from ._files import CheckpointError, checked_path, staging_folder, swap_in, sweep, temp_name
 
