@@ -177,9 +177,21 @@ def test_no_variable_underscore_attributes_outside_core(name):
     assert not bad, f"{path.relative_to(SRC)} reads Variable internals: {bad}"
 
 
-def test_every_private_subpackage_has_a_readme():
-    for pkg in sorted(p for p in SRC.iterdir() if p.is_dir() and p.name != "__pycache__"):
-        assert (pkg / "README.md").is_file(), f"{pkg.relative_to(SRC)} has no README.md"
+FOLDERS = sorted(p for p in [SRC, *SRC.rglob("*")] if p.is_dir() and p.name != "__pycache__")
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: str(p.relative_to(SRC.parent)))
+def test_every_folder_has_a_readme_naming_every_file_in_it(folder):
+    readme = folder / "README.md"
+    assert readme.is_file(), f"{folder.relative_to(SRC.parent)} has no README.md"
+    text = readme.read_text()
+    entries = [
+        p.name + ("/" if p.is_dir() else "")
+        for p in folder.iterdir()
+        if p.name not in ("__init__.py", "README.md", "__pycache__")
+    ]
+    missing = [e for e in entries if e.rstrip("/") not in text]
+    assert not missing, f"{readme.relative_to(SRC.parent)} does not name {sorted(missing)}"
 
 
 def test_public_names_stay_importable_from_eqbrain():
