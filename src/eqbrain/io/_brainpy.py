@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import ml_dtypes
 import numpy as np
 
-from ..core import walk
+from .._core import walk
 from ._files import CheckpointError, checked_path, open_file
 from ._format import Format, load_model
 from ._placement import Placement
 
 if TYPE_CHECKING:
-    from ..core import Module, StateLoadResult
+    from .._core import Module, StateLoadResult
 
 
 class BrainPyFormatError(CheckpointError):

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..core import StateLoadResult
+from .._core import StateLoadResult
 from ._files import CheckpointError, checked_path
 from ._format import load_model, save_model
 from ._safetensors import CHECKSUM, Safetensors, read_header_metadata
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 __all__ = ["CheckpointError", "CHECKSUM", "save", "load", "read_state", "read_metadata"]
 

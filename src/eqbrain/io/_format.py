@@ -37,13 +37,13 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..core import StateLoadResult, load_checked
+from .._core import StateLoadResult, load_checked
 from ._files import checked_path
 from ._placement import Placement
 from ._state import metadata_of, state_of, values_of
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 __all__ = ["Format", "save_model", "load_model"]
 

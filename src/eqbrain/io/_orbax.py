@@ -40,7 +40,7 @@ from ._format import Format, load_model, save_model
 from ._placement import Placement
 
 if TYPE_CHECKING:
-    from ..core import Module, StateLoadResult
+    from .._core import Module, StateLoadResult
 
 _MISSING_MSG = (
     "The orbax backend needs orbax-checkpoint: `pip install 'eqbrain[orbax]'` "

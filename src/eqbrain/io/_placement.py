@@ -16,8 +16,8 @@ from typing import Any
 import jax
 import numpy as np
 
+from .._core import shape_without
 from .._errors import MathError
-from ..core import shape_without
 
 __all__ = ["Placement"]
 

@@ -4,7 +4,7 @@ A checkpoint of any format holds the same entries: every unique Variable and eve
 array field of the model (an Equinox layer's weights too), keyed by the *relative* path
 that `state_dict` uses (`c1.w`, `lst-0.v`, `lin.weight`), so that it loads into a freshly
 built model in another process whatever names its objects got. Loading the entries back,
-all or nothing, is `eqbrain.core.load_checked`; `_format.load_model` calls it.
+all or nothing, is `eqbrain._core.load_checked`; `_format.load_model` calls it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from jax.core import Tracer
 
-from ..core import Variable, state_entries
+from .._core import Variable, state_entries
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 __all__ = ["FORMAT", "state_of", "values_of", "metadata_of"]
 

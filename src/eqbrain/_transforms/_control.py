@@ -16,7 +16,7 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
-from ..core import StateTrace, Variable, current_trace, raw_values
+from .._core import StateTrace, Variable, current_trace, raw_values
 from ._engine import (
     check_outputs,
     discover,

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from ..core import StateTrace, is_eager, raw_values
+from .._core import StateTrace, is_eager, raw_values
 from ._cache import cached
 from ._engine import (
     check_outputs,

@@ -15,7 +15,7 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from ..core import StateTrace, Variable, current_trace, is_variable, raw_values
+from .._core import StateTrace, Variable, current_trace, is_variable, raw_values
 from ._engine import (
     check_outputs,
     outer_variables,
