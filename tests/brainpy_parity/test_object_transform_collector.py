@@ -118,18 +118,24 @@ def test_neuron_nodes_are_itself_and_its_integrator():
     assert len(neu.nodes(method="relative", include_self=False)) == 1
 
 
+# eqbrain's networks also hold their clock (the time is model state): BrainPy's keys
+# come after its node and its three Variables.
+CLOCK_VARS = ["clock.i", "clock.t0", "clock.dt"]
+
+
 def test_network_of_plain_array_models():
     neu = HHArrays(10)
     net = Net(neu, SynArrays(neu, neu))
-    assert len(net.vars()) == 0 and len(net.vars(method="relative")) == 0
+    assert list(net.vars(method="relative")) == CLOCK_VARS  # no Variable of BrainPy's
     assert list(net.nodes(method="relative").unique()) == [
         "",
+        "clock",
         "neu",
         "syn",
         "neu.integral",
         "syn.int_s",
     ]
-    assert len(net.nodes().unique()) == 5
+    assert len(net.nodes().unique()) == 5 + 1
 
 
 def test_network_keys_of_a_node_held_twice():
@@ -137,6 +143,9 @@ def test_network_keys_of_a_node_held_twice():
     neu = HH(10)
     net = Net(neu, Syn(neu, neu))
     assert list(net.vars()) == [
+        "Clock0.i",
+        "Clock0.t0",
+        "Clock0.dt",
         "HH0.V",
         "HH0.h",
         "HH0.n",
@@ -147,6 +156,7 @@ def test_network_keys_of_a_node_held_twice():
     ]
     rel = net.vars(method="relative")
     assert list(rel) == [
+        *CLOCK_VARS,
         "neu.V",
         "neu.h",
         "neu.n",
@@ -163,6 +173,7 @@ def test_network_keys_of_a_node_held_twice():
     assert rel["syn.pre.V"] is rel["neu.V"]
     assert list(net.nodes(method="relative")) == [
         "",
+        "clock",
         "neu",
         "syn",
         "neu.integral",

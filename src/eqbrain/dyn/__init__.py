@@ -10,13 +10,11 @@ syn = eqbrain.dyn.Expon(100, tau=5.0)
 """
 
 from .._deprecated import moved_names as _moved_names
-from ._dynsys import (
-    DynamicalSystem as DynamicalSystem,
-    DynSysGroup as DynSysGroup,
-    Network as Network,
-)
+from ._clock import Clock as Clock
+from ._dynsys import DynamicalSystem as DynamicalSystem
 from ._exprel import exprel as exprel
 from ._lif import LIF as LIF
+from ._network import DynSysGroup as DynSysGroup, Network as Network
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
@@ -100,6 +98,7 @@ __all__ = [
     "COBA",
     "CSRConn",
     "CUBA",
+    "Clock",
     "DSRunner",
     "DualExpon",
     "DualExponV2",

@@ -1,4 +1,4 @@
-"""`DynamicalSystem`: a module that advances by one step, and `Network`, a group of them."""
+"""`DynamicalSystem`: a module that advances by one step."""
 
 from __future__ import annotations
 
@@ -134,36 +134,3 @@ class DynamicalSystem(Module):
         own: list = []
         entries(self, [], own)
         return [(var, initial[key]) for key, var in own if key in initial and is_state(var)]
-
-
-class Network(DynamicalSystem):
-    """A group of dynamical systems (BrainPy's `DynSysGroup`/`Network`).
-
-    Declare the parts as fields. The default `update(*args)` updates every direct child
-    `DynamicalSystem` in field order, passing the same arguments; override it to wire
-    the parts together.
-
-    ```python
-    class EI(eqbrain.Network):
-        E: eqbrain.dyn.LIF
-        I: eqbrain.dyn.LIF
-
-        def __init__(self):
-            super().__init__()
-            self.E = eqbrain.dyn.LIF(80, V_rest=-60.0, V_th=-50.0)
-            self.I = eqbrain.dyn.LIF(20, V_rest=-60.0, V_th=-50.0)
-
-    net = EI()
-    eqbrain.run(net, 100.0, inputs=jnp.full((1000,), 12.0), monitors=["E.spike"])
-    ```
-    """
-
-    def update(self, *args, **kwargs) -> None:
-        children: list = []
-        entries(self, children, [])
-        for _, child in children:
-            if isinstance(child, DynamicalSystem):
-                child.update(*args, **kwargs)
-
-
-DynSysGroup = Network

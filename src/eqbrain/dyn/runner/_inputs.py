@@ -18,9 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
+from jax.core import Tracer
 
 from ..._core import Variable
 from ._errors import RunningError
@@ -161,8 +164,9 @@ def call_input(fn: Callable, shared: dict) -> Any:
     return fn(shared) if params else fn()
 
 
-def window(inp: Input, start: int, n: int) -> jax.Array:
-    """The `n` per-step values of an `'iter'` input from absolute step `start`."""
+def window(inp: Input, start: Any, n: int) -> jax.Array:
+    """The `n` per-step values of an `'iter'` input from absolute step `start` (an int,
+    or a step index traced inside a transform: checked when the computation runs)."""
     if isinstance(inp.value, Iterator):
         try:
             values = [next(inp.value) for _ in range(n)]
@@ -174,6 +178,14 @@ def window(inp: Input, start: int, n: int) -> jax.Array:
         _check_fits(inp.var, data.shape[1:], f"input to {inp.var.describe()}")
         return data
     length = inp.value.shape[0]
+    if isinstance(start, Tracer):
+        start = eqx.error_if(
+            start,
+            start + n > length,
+            f"the 'iter' input to {inp.var.describe()} has {length} steps, fewer than this "
+            f"run of {n} steps needs from its step index.",
+        )
+        return lax.dynamic_slice_in_dim(inp.value, start, n)
     if start + n > length:
         raise RunningError(
             f"the 'iter' input to {inp.var.describe()} has {length} steps, but this run "
