@@ -497,7 +497,7 @@ class DSRunner:
 
     def _note(self, error: BaseException, kept: int, n: int) -> None:
         clock = self._clock
-        unit = "chunks of steps" if self.jit["predict"] else "steps"
+        unit = "chunk" if self.jit["predict"] else "step"
         step, t = int(clock.i.value), float(clock.t)
         note = stopped_note(type(self).__name__, kept, n, step, t, bool(self._monitors), unit)
         attach(error, note, self.mon)

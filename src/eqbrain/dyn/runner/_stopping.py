@@ -46,12 +46,12 @@ def stopped_note(
     who: str, kept: int, n: int, step: int, t: float, has_records: bool, unit: str
 ) -> str:
     """The note added to the exception of a run that stopped early; `unit` is what it
-    keeps whole (`"chunks of steps"`, or `"steps"` for an eager run)."""
+    keeps whole (`"chunk"` of steps, or `"step"` for an eager run)."""
     where = f"the model and its clock are at step {step} (t = {t:g} ms)"
     if kept == 0:
         return (
-            f"{who} stopped before the first {unit[:-1]} of this run's {n} steps finished "
-            f"and undid the run: {where}, as before it; runner.mon holds no steps."
+            f"{who} stopped before the first {unit} of this run's {n} steps finished and "
+            f"undid the run: {where}, as before it; runner.mon holds no steps."
         )
     records = (
         "their records are in runner.mon (and on this exception's `mon`)"
@@ -59,7 +59,7 @@ def stopped_note(
         else "they recorded nothing (no monitors)"
     )
     return (
-        f"{who} stopped after {kept} of this run's {n} steps: it kept the {unit} that "
+        f"{who} stopped after {kept} of this run's {n} steps: it kept the {unit}s that "
         f"finished and undid the rest, so {where}; {records}. Running again "
         "continues from there."
     )
