@@ -239,12 +239,14 @@ class Variable:
             value = value_or_size.value
             value = value if dtype is None else jnp.asarray(value, dtype=dtype)
         elif isinstance(value_or_size, int) and not isinstance(value_or_size, bool):
+            _check_size(type(self).__name__, (value_or_size,), value_or_size)
             value = jnp.zeros(value_or_size, dtype=dtype)
         elif (
             isinstance(value_or_size, tuple)
             and value_or_size
             and all(isinstance(s, int) for s in value_or_size)
         ):
+            _check_size(type(self).__name__, value_or_size, value_or_size)
             value = jnp.zeros(value_or_size, dtype=dtype)
         elif isinstance(value_or_size, jax.Array | Tracer):
             # An explicit dtype also drops JAX's weak type.
@@ -614,6 +616,15 @@ def _summary(value) -> str:
 
 
 _register(Variable)
+
+
+def _check_size(cls: str, shape: tuple, given: Any) -> None:
+    if any(s < 0 for s in shape):
+        raise MathError(
+            f"{cls}({given!r}): an int (or a tuple of ints) is the shape of a zero-filled "
+            f"{cls}, as in BrainPy, and a shape cannot be negative. For the value itself, "
+            f"pass an array: {cls}(jnp.asarray({given!r}))."
+        )
 
 
 def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:

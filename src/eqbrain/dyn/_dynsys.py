@@ -6,8 +6,9 @@ from typing import Any
 
 import equinox as eqx
 import jax.numpy as jnp
+import numpy as np
 
-from .._core import Module, Parameter, TrainVar, Variable, entries
+from .._core import Module, Parameter, TrainVar, Variable, entries, write_all
 from ._share import share
 
 _NO_BATCH_MSG = """\
@@ -29,16 +30,49 @@ def is_state(var: Variable) -> bool:
     return not isinstance(var, TrainVar | Parameter)
 
 
-def state_shape(size: int | tuple[int, ...], batch_size: int | None) -> tuple[int, ...]:
-    """The shape of a population's state: `size`, after a batch axis if batched."""
-    shape = (size,) if isinstance(size, int) else tuple(size)
-    if not all(isinstance(s, int) and s > 0 for s in shape):
-        raise ValueError(f"size must be a positive int or a tuple of them, got {size!r}.")
+def _owner(owner: Any) -> str:
+    return "" if owner is None else f"{type(owner).__name__}: "
+
+
+def state_shape(
+    size: int | tuple[int, ...], batch_size: int | None, owner: Any = None
+) -> tuple[int, ...]:
+    """The shape of a population's state: `size`, after a batch axis if batched.
+
+    `TypeError` for a `size` or `batch_size` that is not an int (or a tuple of ints),
+    `ValueError` for one that is not positive; the message names `owner`'s class.
+    """
+    is_int = isinstance(size, int | np.integer) and not isinstance(size, bool)
+    parts = (size,) if is_int else tuple(size) if isinstance(size, tuple | list) else None
+    if parts is None or not all(
+        isinstance(s, int | np.integer) and not isinstance(s, bool) for s in parts
+    ):
+        raise TypeError(
+            f"{_owner(owner)}size must be a positive int (the number of neurons) or a tuple "
+            f"of them (a shape), got {size!r}."
+        )
+    if not all(s > 0 for s in parts):
+        raise ValueError(
+            f"{_owner(owner)}size must be a positive int or a tuple of them, got {size!r}."
+        )
+    shape = tuple(int(s) for s in parts)
     if batch_size is not None:
-        if not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}.")
-        shape = (batch_size, *shape)
+        check_batch_size(batch_size, f"{_owner(owner)}")
+        shape = (int(batch_size), *shape)
     return shape
+
+
+def check_batch_size(batch_size: Any, where: str) -> None:
+    """`batch_size` is a positive int or None (`TypeError`/`ValueError` after `where`)."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
+        raise TypeError(
+            f"{where}batch_size must be a positive int (the number of trials) or None, "
+            f"got {batch_size!r}."
+        )
+    if batch_size <= 0:
+        raise ValueError(f"{where}batch_size must be a positive int or None, got {batch_size!r}.")
 
 
 def _rebatch(initial: Any, var: Variable, batch_size: int | None) -> Any:
@@ -117,6 +151,8 @@ class DynamicalSystem(Module):
         - `batch_size`: resize the batch axis of every batched state Variable to this
           size (each trial starts from the first trial's initial value).
         """
+        where = f"{self.name}.reset_state: "
+        check_batch_size(batch_size, where)
         plan = [
             (var, initial)
             for node in self.nodes().unique().values()
@@ -125,8 +161,8 @@ class DynamicalSystem(Module):
         ]
         if batch_size is not None and not any(v.batch_axis is not None for v, _ in plan):
             raise ValueError(_NO_BATCH_MSG.format(batch_size=batch_size, name=self.name))
-        for var, initial in plan:
-            var.value = _rebatch(initial, var, batch_size)
+        values = [_rebatch(initial, var, batch_size) for var, initial in plan]
+        write_all([var for var, _ in plan], values)  # all or nothing
 
     def _initial_state(self) -> list[tuple[Variable, Any]]:
         """(Variable, initial value) for each of this node's own state Variables."""

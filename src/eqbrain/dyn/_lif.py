@@ -80,7 +80,7 @@ class LIF(DynamicalSystem):
         name: str | None = None,
     ):
         super().__init__(name=name)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         if not tau > 0:
             raise ValueError(f"tau must be positive, got {tau!r}.")
         if not tau_ref >= 0:

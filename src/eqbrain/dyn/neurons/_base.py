@@ -128,7 +128,7 @@ class Population(DynamicalSystem):
         name: str | None = None,
     ):
         super().__init__(name=name)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         self.size = shape[1:] if batch_size is not None else shape
         self.batch_size = batch_size
         integral(_probe, method)  # refuse an unknown method now, with odeint's message

@@ -52,7 +52,7 @@ class PoissonGroup(DynamicalSystem):
         name: str | None = None,
     ):
         super().__init__(name=name)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         freqs_np = np.asarray(freqs, np.float32)
         if np.any(freqs_np < 0) or not np.all(np.isfinite(freqs_np)):
             raise ValueError(f"freqs must be finite and >= 0 Hz, got {freqs!r}.")

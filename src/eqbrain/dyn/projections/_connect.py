@@ -15,6 +15,7 @@ from jaxtyping import Array, Float
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
 from ._event import dense_sum, event_sum
+from ._sizes import check_number
 
 
 def _size(what: str, n: Any) -> int:
@@ -129,9 +130,21 @@ class SparseConn(DynamicalSystem):
         super().__init__(name=name)
         self.n_pre, self.n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         scalar = np.ndim(weight) == 0
+        meaning = "the weight of every synapse, or one number per synapse"
+        if scalar:
+            weight = check_number(type(self).__name__, "weight", weight, meaning)
+        else:
+            try:
+                numeric = np.issubdtype(np.asarray(weight).dtype, np.number)
+            except ValueError:  # ragged
+                numeric = False
+            if not numeric:
+                raise TypeError(
+                    f"{type(self).__name__}: weight must be a number ({meaning}), got {weight!r}."
+                )
         ell, w = ell_from_pairs(pre, post, self.n_pre, self.n_post, None if scalar else weight)
         self.indices = Parameter(jnp.asarray(ell))
-        self.weight = float(weight) if scalar else None
+        self.weight = weight if scalar else None
         self.weights = None if w is None else weight_var(jnp.asarray(w))
 
     @property

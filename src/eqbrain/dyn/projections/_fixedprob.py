@@ -13,6 +13,7 @@ from jaxtyping import Array, Float
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
 from ._connect import ell_synapses, ell_to_dense, propagate
+from ._sizes import check_number
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
 
@@ -129,10 +130,12 @@ class FixedProb(DynamicalSystem):
         for what, n in (("n_pre", n_pre), ("n_post", n_post)):
             if not isinstance(n, int | np.integer) or n <= 0:
                 raise ValueError(f"{what} must be a positive int, got {n!r}.")
+        prob = check_number("FixedProb", "prob", prob, "the connection probability")
         if not 0.0 <= prob <= 1.0:
-            raise ValueError(f"prob must be in [0, 1], got {prob!r}.")
+            raise ValueError(f"FixedProb: prob must be in [0, 1], got {prob!r}.")
+        weight = check_number("FixedProb", "weight", weight, "the weight of every synapse")
         self.n_pre, self.n_post = int(n_pre), int(n_post)
-        self.prob, self.weight = float(prob), float(weight)
+        self.prob, self.weight = prob, weight
         ell = fixed_prob_ell(self.n_pre, self.n_post, self.prob, seed, include_self)
         self.indices = Parameter(jnp.asarray(ell))
 

@@ -27,7 +27,7 @@ from jax.core import Tracer
 
 from ..._core import Variable
 from ._errors import RunningError
-from ._monitors import Resolver
+from ._monitors import Resolver, is_numeric
 
 OPS = ("=", "+", "-", "*", "/")
 TYPES = ("fix", "iter", "func")
@@ -162,6 +162,21 @@ def call_input(fn: Callable, shared: dict) -> Any:
     except (TypeError, ValueError):
         params = []
     return fn(shared) if params else fn()
+
+
+def func_value(inp: Input, shared: dict) -> Any:
+    """This step's value of a `'func'` input; its errors and results name the input."""
+    try:
+        data = call_input(inp.value, shared)
+    except Exception as e:
+        e.add_note(f"(raised by the 'func' input to {inp.var.describe()})")
+        raise
+    if not all(is_numeric(leaf) for leaf in jax.tree_util.tree_leaves(data)) or data is None:
+        raise RunningError(
+            f"the 'func' input to {inp.var.describe()} returned {data!r}, which is not a "
+            "number or an array: it must return the value to apply each step."
+        )
+    return data
 
 
 def window(inp: Input, start: Any, n: int) -> jax.Array:

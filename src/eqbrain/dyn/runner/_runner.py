@@ -31,7 +31,7 @@ from ._arguments import (
 )
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError
-from ._inputs import Input, apply, call_input, parse_inputs, window
+from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
 from ._progress import Progress
 from ._spikes import SparseSpikes, pack
@@ -496,6 +496,8 @@ class DSRunner:
             self._note(error, kept.steps, n)
 
     def _note(self, error: BaseException, kept: int, n: int) -> None:
+        if kept == 0 and isinstance(error, RunningError):
+            return  # a bad monitor or input, found while the first step was traced
         clock = self._clock
         unit = "chunk" if self.jit["predict"] else "step"
         step, t = int(clock.i.value), float(clock.t)
@@ -562,7 +564,7 @@ class DSRunner:
             elif inp.kind == "iter":
                 data = next(iter_it)
             else:
-                data = call_input(inp.value, sh)
+                data = func_value(inp, sh)
             apply(inp.var, inp.op, data)
 
     def _record(self, value: Any, name: str | None, dense: Any) -> Any:

@@ -51,7 +51,7 @@ class Expon(DynamicalSystem):
         if not tau > 0:
             raise ValueError(f"tau must be positive, got {tau!r}.")
         self.tau = float(tau)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         self.g = Variable(jnp.zeros(shape), batch_axis=None if batch_size is None else 0)
 
     def add_current(self, x: Any) -> None:
