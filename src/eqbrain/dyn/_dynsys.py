@@ -42,8 +42,11 @@ def state_shape(
     `TypeError` for a `size` or `batch_size` that is not an int (or a tuple of ints),
     `ValueError` for one that is not positive; the message names `owner`'s class.
     """
-    is_int = isinstance(size, int | np.integer) and not isinstance(size, bool)
-    parts = (size,) if is_int else tuple(size) if isinstance(size, tuple | list) else None
+    parts: tuple[Any, ...] | None = None
+    if isinstance(size, int | np.integer) and not isinstance(size, bool):
+        parts = (size,)
+    elif isinstance(size, tuple | list):
+        parts = tuple(size)
     if parts is None or not all(
         isinstance(s, int | np.integer) and not isinstance(s, bool) for s in parts
     ):

@@ -26,7 +26,7 @@ from jax import lax
 from jax.core import Tracer
 
 from ..._core import Variable
-from ._errors import RunningError
+from ._errors import RunningError, add_note
 from ._monitors import Resolver, is_numeric
 
 OPS = ("=", "+", "-", "*", "/")
@@ -169,7 +169,7 @@ def func_value(inp: Input, shared: dict) -> Any:
     try:
         data = call_input(inp.value, shared)
     except Exception as e:
-        e.add_note(f"(raised by the 'func' input to {inp.var.describe()})")
+        add_note(e, f"(raised by the 'func' input to {inp.var.describe()})")
         raise
     if not all(is_numeric(leaf) for leaf in jax.tree_util.tree_leaves(data)) or data is None:
         raise RunningError(

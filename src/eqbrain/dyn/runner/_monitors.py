@@ -20,7 +20,7 @@ import jax.tree_util as jtu
 import numpy as np
 
 from ..._core import Variable
-from ._errors import MonitorError
+from ._errors import MonitorError, add_note
 
 _UNKNOWN_MSG = """\
 Unknown {what} {key!r}: it is not a Variable of {model}.{hint} Name a Variable by its \
@@ -90,7 +90,7 @@ class Monitor:
         try:
             value = self.fn(model) if self.takes_model else self.fn()
         except Exception as e:
-            e.add_note(f"(raised by the function of monitor {self.name!r})")
+            add_note(e, f"(raised by the function of monitor {self.name!r})")
             raise
         for leaf in jtu.tree_leaves(value):
             if not is_numeric(leaf):

@@ -30,7 +30,7 @@ from ._arguments import (
     steps_in,
 )
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
-from ._errors import RunningError
+from ._errors import RunningError, add_note
 from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
 from ._progress import Progress
@@ -462,7 +462,7 @@ class DSRunner:
             result = self._finish(n, start, outs, mons, traced=False)
         if got:
             error = KeyboardInterrupt()
-            error.add_note(f"{type(self).__name__}: the run had finished; all {n} steps kept.")
+            add_note(error, f"{type(self).__name__}: the run had finished; all {n} steps kept.")
             raise error
         return result
 

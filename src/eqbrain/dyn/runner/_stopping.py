@@ -16,6 +16,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ._errors import add_note
+
 
 class Kept(NamedTuple):
     """What a stopped run keeps: replaced whole (one store), never edited in place, so
@@ -67,6 +69,6 @@ def stopped_note(
 
 def attach(error: BaseException, note: str, mon: Any) -> None:
     """Add `note` to `error` and hang the kept records on it as `error.mon`."""
-    error.add_note(note)
+    add_note(error, note)
     with contextlib.suppress(AttributeError, TypeError):
         error.mon = mon  # type: ignore[attr-defined]
