@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -216,3 +217,20 @@ def test_public_names_stay_importable_from_eqbrain():
     ]:
         assert hasattr(eqbrain, name), name
     assert eqbrain.__version__ != "0+unknown"
+
+
+HISTORY = re.compile(
+    r"issue \d+|the issue|kept as it was|earlier name|predates|for old imports",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_source_describes_what_is_not_how_it_got_there(name):
+    path = MODULES[name]
+    lines = [
+        (i, line.strip())
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if HISTORY.search(line)
+    ]
+    assert not lines, f"{path.relative_to(SRC)} narrates history (CHANGELOG.md is for it): {lines}"
