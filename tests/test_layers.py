@@ -1,10 +1,10 @@
 """The import contract: layers you can see, no cycles, no private reach-ins.
 
-`core` (the object model) <- `transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
+`_core` (the object model) <- `_transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
 Each layer imports only layers below it (or beside it, for domains that build on one
-another as listed here); code outside `core` imports `eqbrain.core`'s public names
-only; nobody reads a Variable's underscore attributes outside `core`; nothing imports
-`jax._src`. Imports inside functions (lazy imports) count.
+another as listed here), and only through their packages' names, never their private
+modules; nobody reads a Variable's underscore attributes outside `_core`; nothing
+imports `jax._src`. Imports inside functions (lazy imports) count.
 """
 
 from __future__ import annotations
@@ -136,8 +136,12 @@ def test_imports_respect_the_layers(name):
         where = f"{path.relative_to(SRC)}:{line} imports {mod}"
         if target != layer and (layer, target) not in SIDEWAYS:
             assert RANK[target] < RANK[layer], f"{where}: {target} is not below {layer}"
-        if layer not in ("_core", "__init__") and target == "_core":
-            assert mod == "eqbrain._core", f"{where}: import eqbrain._core's public names"
+        if target != layer:
+            inner = mod.split(".")[2:]
+            assert not any(p.startswith("_") for p in inner), (
+                f"{where}: import the public names of eqbrain.{target} (its package), "
+                "not its private modules"
+            )
 
 
 def test_no_import_cycles():
