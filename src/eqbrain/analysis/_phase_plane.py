@@ -104,6 +104,8 @@ class PhasePlane1D(LowDimAnalyzer):
         """Find the fixed points, print each with its kind, and mark them on the `x` axis;
         with `with_return`, return them (an array)."""
         points, kinds = self.find_fixed_points()
+        if not len(points):
+            print(f"No fixed point found in {self.x_var} in {list(self.target_vars[self.x_var])}.")
         for i, (x, kind) in enumerate(zip(points, kinds)):
             print(f"Fixed point #{i + 1} at {self.x_var}={x:.6g} is {_a(kind)}.")
         if with_plot:
@@ -320,6 +322,8 @@ class PhasePlane2D(LowDimAnalyzer):
         """Find the fixed points (`find_fixed_points`), print each with its kind, and
         mark them; with `with_return`, return them, `(n, 2)`."""
         points, kinds = self.find_fixed_points(select_candidates, num_rank, tol_aux, tol_unique)
+        if not len(points):
+            print("No fixed point found in the target box.")
         for i, (p, kind) in enumerate(zip(points, kinds)):
             print(
                 f"Fixed point #{i + 1} at {self.x_var}={p[0]:.6g}, {self.y_var}={p[1]:.6g} "
