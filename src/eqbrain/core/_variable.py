@@ -14,7 +14,7 @@ import numpy as np
 from jax.core import Tracer
 
 from .._errors import MathError, TraceLeakError
-from ._trace import _EAGER, _local, current_trace, is_managed, serials
+from ._trace import _EAGER, _local, current_trace, is_managed, serials, store_through
 
 _VALUE_KEY = jtu.GetAttrKey("value")
 
@@ -630,11 +630,32 @@ def raw_values(cells: Sequence[Variable]) -> list:
     return [cell._value for cell in cells]
 
 
-def set_raw_values(cells: Sequence[Variable], values: Sequence[Any]) -> None:
+def set_raw_values(
+    cells: Sequence[Variable], values: Sequence[Any], old: Sequence[Any] | None = None
+) -> None:
     """Store `values` into `cells` with no check, as `raw_value = ...` does, in one pass
-    (a transform's per-call write-back of values it produced itself)."""
-    for cell, value in zip(cells, values, strict=True):
-        cell._value = value
+    (a transform's per-call write-back of values it produced itself).
+
+    With `old` (the cells' values now), the store is all or nothing: if an exception is
+    raised part way -- a `KeyboardInterrupt` from Ctrl-C lands between two stores --
+    every cell gets its `old` value back before the exception propagates.
+    """
+    if len(values) != len(cells) or (old is not None and len(old) != len(cells)):
+        raise ValueError(
+            f"set_raw_values got {len(cells)} cells but {len(values)} values"
+            + ("" if old is None else f" and {len(old)} old values")
+            + "."
+        )
+    if old is None:
+        for cell, value in zip(cells, values):
+            cell._value = value
+        return
+    try:
+        for cell, value in zip(cells, values):
+            cell._value = value
+    except BaseException:
+        store_through(cells, old)  # a second interrupt here is dropped: one is raised
+        raise
 
 
 def is_variable(x: Any) -> bool:
