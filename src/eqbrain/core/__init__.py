@@ -22,6 +22,7 @@ from ._containers import (
     NodeList as NodeList,
     VarDict as VarDict,
     VarList as VarList,
+    structure_version as structure_version,
 )
 from ._filters import (
     partition_trainable as partition_trainable,
