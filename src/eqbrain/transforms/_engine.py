@@ -141,7 +141,11 @@ def swapped_call(
             touched = outer_variables(st, inner)
             after = {id(v): value for v, value in zip(st.variables, raw_values(st.variables))}
         finally:
-            st.restore()
+            try:
+                st.restore()
+            except BaseException:
+                st.restore()  # an interrupt landed as the restore began: finish it first
+                raise
     return Ran(out, touched, frozenset(st.written), after)
 
 
