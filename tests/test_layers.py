@@ -20,8 +20,8 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "eqbrain"
 # (equal: within the same subpackage, or one listed in SIDEWAYS).
 RANK = {
     "_errors": 0,
-    "core": 1,
-    "transforms": 2,
+    "_core": 1,
+    "_transforms": 2,
     "random": 3,
     "surrogate": 3,
     "losses": 3,
@@ -130,8 +130,8 @@ def test_imports_respect_the_layers(name):
         where = f"{path.relative_to(SRC)}:{line} imports {mod}"
         if target != layer and (layer, target) not in SIDEWAYS:
             assert RANK[target] < RANK[layer], f"{where}: {target} is not below {layer}"
-        if layer not in ("core", "__init__") and target == "core":
-            assert mod == "eqbrain.core", f"{where}: import eqbrain.core's public names"
+        if layer not in ("_core", "__init__") and target == "_core":
+            assert mod == "eqbrain._core", f"{where}: import eqbrain._core's public names"
 
 
 def test_no_import_cycles():
@@ -160,7 +160,7 @@ def test_no_import_cycles():
             visit(m)
 
 
-@pytest.mark.parametrize("name", sorted(m for m in MODULES if _layer(m) != "core"))
+@pytest.mark.parametrize("name", sorted(m for m in MODULES if _layer(m) != "_core"))
 def test_no_variable_underscore_attributes_outside_core(name):
     path = MODULES[name]
     tree = ast.parse(path.read_text())

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import eqbrain
-from eqbrain.core import StateTrace, set_raw_values
+from eqbrain._core import StateTrace, active_recorder, set_raw_values
 
 
 class Counters(eqbrain.Module):
@@ -103,7 +103,7 @@ def test_an_interrupt_in_a_traces_restore_puts_every_cell_back():
                 assert c.raw_value is old
         if not fired:
             break
-        assert eqbrain.core.active_recorder() is None
+        assert active_recorder() is None
     assert m.counts() == {1}
 
 

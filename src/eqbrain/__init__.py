@@ -3,35 +3,35 @@
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
 from . import dyn as dyn, optim as optim
-from ._errors import (
-    DiffEqError as DiffEqError,
-    MathError as MathError,
-    TraceLeakError as TraceLeakError,
-    UniqueNameError as UniqueNameError,
-)
-from .core._collector import ArrayCollector as ArrayCollector, Collector as Collector
-from .core._containers import (
+from ._core._collector import ArrayCollector as ArrayCollector, Collector as Collector
+from ._core._containers import (
     NodeDict as NodeDict,
     NodeList as NodeList,
     VarDict as VarDict,
     VarList as VarList,
 )
-from .core._filters import (
+from ._core._filters import (
     partition_trainable as partition_trainable,
     trainable_filter as trainable_filter,
 )
-from .core._module import BrainPyObject as BrainPyObject, Module as Module
-from .core._naming import clear_name_cache as clear_name_cache
-from .core._sharding import shard as shard
-from .core._state import StateLoadResult as StateLoadResult
-from .core._variable import (
+from ._core._module import BrainPyObject as BrainPyObject, Module as Module
+from ._core._naming import clear_name_cache as clear_name_cache
+from ._core._sharding import shard as shard
+from ._core._state import StateLoadResult as StateLoadResult
+from ._core._variable import (
     Parameter as Parameter,
     TrainVar as TrainVar,
     Variable as Variable,
     is_trainable as is_trainable,
     is_variable as is_variable,
 )
-from .core._view import VariableView as VariableView
+from ._core._view import VariableView as VariableView
+from ._errors import (
+    DiffEqError as DiffEqError,
+    MathError as MathError,
+    TraceLeakError as TraceLeakError,
+    UniqueNameError as UniqueNameError,
+)
 from .dyn._connect import (
     All2All as All2All,
     CSRConn as CSRConn,
@@ -126,32 +126,32 @@ from .optim._clip import clip_by_norm as clip_by_norm  # optim block (BrainPy's 
 
 # isort: split
 # -- in-place transforms and BrainPy parity (the `parity` branch, issue 10) -------------
-from .core._collector import TensorCollector as TensorCollector
-from .core._containers import (
+from ._core._collector import TensorCollector as TensorCollector
+from ._core._containers import (
     node_dict as node_dict,
     node_list as node_list,
     var_dict as var_dict,
     var_list as var_list,
 )
-from .transforms._control import cond as cond, ifelse as ifelse, while_loop as while_loop
-from .transforms._function import (
+from ._transforms._control import cond as cond, ifelse as ifelse, while_loop as while_loop
+from ._transforms._function import (
     FunAsObject as FunAsObject,
     ObjectTransform as ObjectTransform,
     Partial as Partial,
     function as function,
     to_object as to_object,
 )
-from .transforms._grad import grad as grad, value_and_grad as value_and_grad
-from .transforms._jacobian import (
+from ._transforms._grad import grad as grad, value_and_grad as value_and_grad
+from ._transforms._jacobian import (
     hessian as hessian,
     jacfwd as jacfwd,
     jacobian as jacobian,
     jacrev as jacrev,
     vector_grad as vector_grad,
 )
-from .transforms._jit import cls_jit as cls_jit, jit as jit
-from .transforms._progress import ProgressBar as ProgressBar
-from .transforms._scan import for_loop as for_loop, scan as scan
+from ._transforms._jit import cls_jit as cls_jit, jit as jit
+from ._transforms._progress import ProgressBar as ProgressBar
+from ._transforms._scan import for_loop as for_loop, scan as scan
 
 # -- end of the transforms block --------------------------------------------------------
 

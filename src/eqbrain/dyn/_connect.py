@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from ..core import Parameter
+from .._core import Parameter
 from ._dynsys import DynamicalSystem
 from ._event import dense_sum, event_sum
 

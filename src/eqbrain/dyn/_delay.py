@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
-from ..core import Variable
+from .._core import Variable
 from ._dynsys import DynamicalSystem
 from ._share import get_dt, share
 

@@ -7,7 +7,7 @@ from typing import Any
 import equinox as eqx
 import jax.numpy as jnp
 
-from ..core import Module, Parameter, TrainVar, Variable, entries
+from .._core import Module, Parameter, TrainVar, Variable, entries
 from ._share import share
 
 _NO_BATCH_MSG = """\

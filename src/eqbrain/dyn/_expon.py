@@ -8,7 +8,7 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from ..core import Variable
+from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
 from ._share import share
 

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from ..core import Parameter
+from .._core import Parameter
 from ._connect import ell_synapses, ell_to_dense, propagate
 from ._dynsys import DynamicalSystem
 

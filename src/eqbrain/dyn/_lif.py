@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool
 
-from ..core import Variable
+from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
 from ._share import share
 

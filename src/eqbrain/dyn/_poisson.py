@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool
 
-from ..core import Variable
+from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
 from ._share import share
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import equinox as eqx
 
-from ..core import Variable
+from .._core import Variable
 from ._delay import LengthDelay, delay_steps
 from ._dynsys import DynamicalSystem
 from ._share import get_dt

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import ml_dtypes
 import numpy as np
 
-from ..core import walk
+from .._core import walk
 from ._checkpoint import load_arrays
 from ._files import CheckpointError, checked_path, open_file
 
 if TYPE_CHECKING:
-    from ..core import Module, StateLoadResult
+    from .._core import Module, StateLoadResult
 
 
 class BrainPyFormatError(CheckpointError):

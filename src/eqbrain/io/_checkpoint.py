@@ -27,12 +27,12 @@ import numpy as np
 import xxhash
 from jax.core import Tracer
 
+from .._core import StateLoadResult, Variable, load_checked, state_entries
 from .._errors import MathError
-from ..core import StateLoadResult, Variable, load_checked, state_entries
 from ._files import CheckpointError, checked_path, open_file, replace_file
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 __all__ = ["CheckpointError", "save", "load", "read_state", "read_metadata"]
 

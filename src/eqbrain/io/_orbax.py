@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 import jax
 import numpy as np
 
+from .._core import StateLoadResult, load_checked, shape_without
 from .._errors import MathError
-from ..core import StateLoadResult, load_checked, shape_without
 from ._checkpoint import state_of
 from ._files import CheckpointError, checked_path, staging_folder, swap_in, sweep, temp_name
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 _MISSING_MSG = (
     "The orbax backend needs orbax-checkpoint: `pip install 'eqbrain[orbax]'` "

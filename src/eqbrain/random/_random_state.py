@@ -14,8 +14,8 @@ import jax.random as jr
 import numpy as np
 from jax.core import Tracer
 
+from .._core import Module, Variable
 from .._errors import TraceLeakError
-from ..core import Module, Variable
 from . import _samplers
 from ._keys import SeedOrKey, as_key, key_data
 

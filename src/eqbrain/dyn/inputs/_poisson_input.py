@@ -9,7 +9,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ...core import Variable
+from ..._core import Variable
 from .._dynsys import DynamicalSystem
 from .._share import share
 

@@ -13,7 +13,7 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Bool
 
-from ...core import Variable
+from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
 from .._share import share
 

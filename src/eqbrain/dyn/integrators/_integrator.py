@@ -13,8 +13,8 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
+from ..._core import Module, OwnerBound, Variable, is_variable
 from ..._errors import MathError
-from ...core import Module, OwnerBound, Variable, is_variable
 from .._share import _check_dt, share
 from . import _diffrax, _steps
 from ._joint_eq import JointEq

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
-from ...core import Variable
+from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
 from .._integrator import Integrator, odeint
 from .._share import share

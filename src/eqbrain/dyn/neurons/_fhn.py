@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._ou_process import OUProcess

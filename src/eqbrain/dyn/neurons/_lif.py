@@ -7,7 +7,7 @@ from typing import Any
 
 import jax
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import (
     Init,

@@ -8,7 +8,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._hh import uniform_V

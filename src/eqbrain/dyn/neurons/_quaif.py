@@ -8,7 +8,7 @@ from typing import Any
 
 import jax
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Parameter, Variable
+from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
 from ._base import Init, init_array, keys_for
 from ._rnncell import activation_fn, check_count

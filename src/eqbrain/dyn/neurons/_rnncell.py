@@ -9,7 +9,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ...core import TrainVar, Variable
+from ..._core import TrainVar, Variable
 from .._dynsys import DynamicalSystem
 from ._base import Init, init_array, keys_for
 

@@ -7,7 +7,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ..neurons._base import Init, Population, float_dtype, init_param, integral
 

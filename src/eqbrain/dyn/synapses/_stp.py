@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ..neurons._base import Init, Population, float_dtype, init_param, integral
 

@@ -15,7 +15,7 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from ..core import Variable, is_variable
+from .._core import Variable, is_variable
 from ._engine import (
     read_values,
     swapped_call,

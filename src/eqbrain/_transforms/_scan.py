@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from ..core import is_eager
+from .._core import is_eager
 from ._cache import cached
 from ._engine import (
     check_outputs,

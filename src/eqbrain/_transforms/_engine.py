@@ -23,7 +23,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ..core import (
+from .._core import (
     StateTrace,
     Variable,
     active_recorder,
@@ -52,7 +52,7 @@ def is_array(x: Any) -> bool:
 
 def as_variables(states: Any) -> list[Variable]:
     """The Variables declared by a `states=` argument, each once, in order."""
-    from ..core import Module
+    from .._core import Module
 
     if states is None:
         return []

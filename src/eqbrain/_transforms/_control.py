@@ -16,7 +16,7 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
-from ..core import Variable
+from .._core import Variable
 from ._engine import (
     discover,
     read_values,

@@ -17,7 +17,7 @@ from typing import Any
 
 import equinox as eqx
 
-from ..core import Module, NodeDict, NodeList, VarDict, Variable, VarList
+from .._core import Module, NodeDict, NodeList, VarDict, Variable, VarList
 
 _NODES_MSG = """\
 register_implicit_nodes takes modules (or NodeLists/NodeDicts of them), lists/tuples \

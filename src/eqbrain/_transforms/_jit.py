@@ -13,7 +13,7 @@ import jax
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr
 
-from ..core import (
+from .._core import (
     Variable,
     active_recorder,
     is_variable,
