@@ -14,8 +14,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
-from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop
-from ..._transforms import jit as _jit
+from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
