@@ -540,9 +540,15 @@ def jit(
     are written into the caller's own cells. A Variable reached twice is one input and one
     output. Later calls with the same argument structure and shapes never retrace: they
     gather the Variables' values, run the compiled function and write back. If the call
-    raises, every Variable keeps its previous value. The Variables are found once per
-    argument signature: a function that later reaches other Variables through its closure
-    (a rebound global) needs a new `eqbrain.jit`, or `states=` naming them up front.
+    raises -- also a `KeyboardInterrupt` (Ctrl-C) landing in the write-back -- every
+    Variable keeps its previous value: a model never holds values from two calls.
+
+    The Variables are found once per argument signature, and again after a container
+    (`VarList`, `VarDict`, `NodeList`, `NodeDict`) anywhere gained, lost or reordered
+    entries: if the function now reaches other Variables it compiles again, so an
+    appended Variable is written and returned like the others. A function that reaches
+    other Variables through a plain Python object (a rebound global, a list) needs a new
+    `eqbrain.jit`, or `states=` naming them up front.
 
     Arguments are treated as `jax.jit` treats them, plus Equinox's rule for the rest:
 

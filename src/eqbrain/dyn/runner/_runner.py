@@ -51,6 +51,21 @@ def _steps_in(duration: Any, dt: float) -> int:
     return n
 
 
+def _dense_setting(dense_monitors: Any, monitors: list[Monitor]) -> bool | frozenset:
+    """`dense_monitors=` checked: a bool, or the names of known monitors."""
+    if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
+        raise TypeError(
+            f"dense_monitors must be a bool or a collection of monitor names, got "
+            f"{dense_monitors!r}."
+        )
+    if isinstance(dense_monitors, bool):
+        return dense_monitors
+    unknown = set(dense_monitors) - {m.name for m in monitors}
+    if unknown:
+        raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
+    return frozenset(dense_monitors)
+
+
 class DSRunner:
     """Runs a `DynamicalSystem` step by step and records it: BrainPy's `DSRunner`.
 
@@ -168,17 +183,7 @@ class DSRunner:
         self.data_first_axis = data_first_axis
         self._monitors: list[Monitor] = parse_monitors(target, monitors)
         self._inputs: list[Input] | Callable = parse_inputs(target, inputs)
-        if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
-            raise TypeError(
-                f"dense_monitors must be a bool or a collection of monitor names, got "
-                f"{dense_monitors!r}."
-            )
-        if not isinstance(dense_monitors, bool):
-            unknown = set(dense_monitors) - {m.name for m in self._monitors}
-            if unknown:
-                raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
-            dense_monitors = frozenset(dense_monitors)
-        self._dense: bool | frozenset = dense_monitors
+        self._dense = _dense_setting(dense_monitors, self._monitors)
         if not (isinstance(chunk_bytes, int) and chunk_bytes > 0):
             raise ValueError(f"chunk_bytes must be a positive int, got {chunk_bytes!r}.")
         self.chunk_bytes = chunk_bytes
