@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import eqbrain
-from eqbrain._core import StateTrace, active_recorder, set_raw_values
+from eqbrain.internal import StateTrace, active_recorder, set_raw_values
 
 
 class Counters(eqbrain.Module):

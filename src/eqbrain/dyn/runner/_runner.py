@@ -200,7 +200,7 @@ class DSRunner:
 
     @property
     def model(self) -> DynamicalSystem:
-        """The target (eqbrain's earlier name)."""
+        """The target, as `target`."""
         return self.target
 
     def __repr__(self) -> str:
