@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import eqbrain
-from eqbrain.transforms._cache import cache_size
+from eqbrain._transforms._cache import cache_size
 
 
 class Acc(eqbrain.DynamicalSystem):

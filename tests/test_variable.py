@@ -252,7 +252,7 @@ def test_repr_is_compact():
 
 
 def test_trace_token_tells_traces_apart():
-    from eqbrain.core import current_trace
+    from eqbrain._core import current_trace
 
     outer = current_trace()
 

@@ -34,7 +34,7 @@ from eqbrain import (
     Variable,
     VarList,
 )
-from eqbrain.core import _naming
+from eqbrain._core import _naming
 
 LEAD = "needs core/_variable.py or core/_module.py (issue 9, the lead's part)"
 

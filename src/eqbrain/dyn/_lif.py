@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool
 
-from ..core import Variable
+from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
 from ._share import share
 
@@ -48,7 +48,7 @@ class LIF(DynamicalSystem):
     Variables: `V` (mV), `spike` (bool), `t_last_spike` (ms).
 
     ```python
-    lif = eqbrain.LIF(100, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
+    lif = eqbrain.dyn.LIF(100, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
     out = eqbrain.run(lif, 100.0, inputs=jnp.full((1000, 100), 20.0), monitors=["spike"])
     ```
     """

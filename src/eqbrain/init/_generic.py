@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..core import Variable
+from .._core import Variable
 from ._initializer import as_shape
 
 _SCALARS = (bool, int, float, complex)

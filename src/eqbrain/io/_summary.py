@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core import TrainVar, Variable, array_entries, walk
+from .._core import TrainVar, Variable, array_entries, walk
 
 if TYPE_CHECKING:
-    from ..core import Module
+    from .._core import Module
 
 _COLUMNS = ("path", "class", "shape", "dtype", "params", "bytes", "trainable")
 

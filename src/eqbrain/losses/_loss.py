@@ -9,7 +9,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ..core import Module, is_variable
+from .._core import Module, is_variable
 
 REDUCTIONS = ("mean", "sum", "none")
 

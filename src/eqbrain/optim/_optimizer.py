@@ -23,8 +23,8 @@ import numpy as np
 import optax
 from jax.core import Tracer
 
+from .._core import ArrayCollector, Module, VarDict, Variable
 from .._errors import MathError
-from ..core import ArrayCollector, Module, VarDict, Variable
 from ._scheduler import Scheduler, as_scheduler
 
 _TRAIN_VARS_MSG = """\

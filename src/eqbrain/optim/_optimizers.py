@@ -18,7 +18,7 @@ import equinox as eqx
 import jax.numpy as jnp
 import optax
 
-from ..core import Variable
+from .._core import Variable
 from . import _checks
 from ._optimizer import Optimizer
 from ._scheduler import Scheduler, as_scheduler

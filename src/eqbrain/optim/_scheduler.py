@@ -23,7 +23,7 @@ from jax import Array
 from jax.core import Tracer
 from jax.typing import ArrayLike
 
-from ..core import Module, Variable
+from .._core import Module, Variable
 from . import _checks
 
 _BY = ("call", "epoch")

@@ -14,8 +14,8 @@ import jax.random as jr
 import numpy as np
 from jax.core import Tracer
 
+from .._core import Module, Variable
 from .._errors import TraceLeakError
-from ..core import Module, Variable
 from . import _samplers
 from ._keys import SeedOrKey, as_key, key_data
 
@@ -104,7 +104,7 @@ class RandomState(Module):
     - `name`: the module name (default `RandomState<k>`).
 
     ```python
-    rng = eqbrain.RandomState(42)
+    rng = eqbrain.random.RandomState(42)
     x = rng.normal(0.0, 2.0, size=(3, 4))
     spikes = rng.random(100) < 0.1
     rng.seed(42)                      # rewind

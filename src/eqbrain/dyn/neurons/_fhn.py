@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._ou_process import OUProcess
@@ -55,7 +55,7 @@ class FHN(Population):
     Variables: `x`, `y`, `input`, `input_y` (and the noise processes' `x`, `key`).
 
     ```python
-    fhn = eqbrain.FHN(3)
+    fhn = eqbrain.dyn.FHN(3)
     out = eqbrain.run(fhn, 100.0, inputs=jnp.full((1000, 3), 0.8), monitors=["x", "y"])
     ```
     """

@@ -7,7 +7,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ...core import Variable
+from ..._core import Variable
 from .._exprel import exprel
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
@@ -88,7 +88,7 @@ class HH(Population):
     Variables: `V` (mV), `m`, `h`, `n`, `spike` (bool).
 
     ```python
-    neu = eqbrain.HH(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.HH(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 10.0), monitors=["V", "spike"])
     ```
     """

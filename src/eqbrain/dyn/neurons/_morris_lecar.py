@@ -8,7 +8,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._hh import uniform_V
@@ -49,7 +49,7 @@ class MorrisLecar(Population):
     Variables: `V` (mV), `W`, `spike` (bool).
 
     ```python
-    neu = eqbrain.MorrisLecar(3)
+    neu = eqbrain.dyn.MorrisLecar(3)
     out = eqbrain.run(neu, 500.0, inputs=jnp.full((5000, 3), 100.0), monitors=["V", "spike"])
     ```
     """

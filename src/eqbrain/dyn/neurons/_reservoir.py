@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Parameter, Variable
+from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
 from ._base import Init, init_array, keys_for
 from ._rnncell import activation_fn, check_count
@@ -64,7 +64,7 @@ class Reservoir(DynamicalSystem):
     Variables: `Win`, `Wrec`, `bias` (Parameters), `state`, and `key`.
 
     ```python
-    res = eqbrain.Reservoir(3, 100, spectral_radius=0.9, key=jax.random.key(0))
+    res = eqbrain.dyn.Reservoir(3, 100, spectral_radius=0.9, key=jax.random.key(0))
     out = eqbrain.run(res, n_steps=200, inputs=jnp.ones((200, 3)), monitors=["state"])
     ```
     """

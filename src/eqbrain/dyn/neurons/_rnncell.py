@@ -9,7 +9,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ...core import TrainVar, Variable
+from ..._core import TrainVar, Variable
 from .._dynsys import DynamicalSystem
 from ._base import Init, init_array, keys_for
 
@@ -68,7 +68,7 @@ class RNNCell(DynamicalSystem):
     `train_state=True`.
 
     ```python
-    cell = eqbrain.RNNCell(2, 16, key=jax.random.key(1), batch_size=8)
+    cell = eqbrain.dyn.RNNCell(2, 16, key=jax.random.key(1), batch_size=8)
     h = cell(jnp.ones((8, 2)))      # (8, 16)
     ```
     """

@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from ._errors import RunningError
 from ._monitors import Resolver
 

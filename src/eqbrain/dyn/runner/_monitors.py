@@ -19,7 +19,7 @@ from typing import Any
 import jax.tree_util as jtu
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from ._errors import MonitorError
 
 _UNKNOWN_MSG = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
@@ -32,7 +32,7 @@ class Alpha(Population):
     Variables: `g`, `h`.
 
     ```python
-    syn = eqbrain.Alpha(100, tau_decay=10.0)
+    syn = eqbrain.dyn.Alpha(100, tau_decay=10.0)
     g = syn(jnp.ones(100))
     ```
     """

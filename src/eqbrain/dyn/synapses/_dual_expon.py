@@ -7,7 +7,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
@@ -59,7 +59,7 @@ class DualExpon(Population):
     Variables: `g`, `h`.
 
     ```python
-    syn = eqbrain.DualExpon(100, tau_decay=10.0, tau_rise=1.0)
+    syn = eqbrain.dyn.DualExpon(100, tau_decay=10.0, tau_rise=1.0)
     g = syn(jnp.ones(100))
     ```
     """

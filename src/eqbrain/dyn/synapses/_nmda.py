@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import Variable
+from ..._core import Variable
 from .._share import share
 from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
@@ -33,7 +33,7 @@ class NMDA(Population):
     Variables: `g`, `x`.
 
     ```python
-    syn = eqbrain.NMDA(100)
+    syn = eqbrain.dyn.NMDA(100)
     g = syn(jnp.ones(100))
     ```
     """

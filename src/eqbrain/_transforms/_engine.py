@@ -1,0 +1,160 @@
+"""The engine under every in-place transform (`jit`, `grad`, loops, control flow):
+finding the Variables a function touches, running it with their values swapped for
+tracers, and writing results back.
+
+Every eqbrain transform works the same way: while JAX traces the function, a
+`StateTrace` is active, so each Variable the function reads or writes (through its
+arguments, `self` or a closure) is recorded with its caller-side value. The transform
+feeds the recorded Variables' values in as explicit inputs, collects their new values
+as explicit outputs, restores every cell before the trace ends, and writes the outputs
+back into the caller's cells once the compiled call has returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jax
+import jax.tree_util as jtu
+import numpy as np
+from jax.core import Tracer
+
+from .._core import (
+    StateTrace,
+    Variable,
+    active_recorder,
+    current_trace,
+    is_variable,
+    raw_values,
+    set_raw_values,
+    write_all,
+)
+
+RETURN_VARIABLE_MSG = """\
+The function transformed by eqbrain.{name} returned a Variable ({var}). A Variable is \
+a cell of the caller's model and cannot leave a trace; its new value is written back \
+into the caller's cell already. Return `v.value` instead of `v` (or use \
+`eqx.filter_jit` and return the whole model, the functional style)."""
+
+STATES_TYPE_MSG = """\
+`states=` takes Variables: a Variable, a list/tuple/dict of them, an ArrayCollector \
+(`net.vars()`), or a module (all its Variables); got {what}."""
+
+
+def is_array(x: Any) -> bool:
+    """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array or scalar)."""
+    return isinstance(x, jax.Array | np.ndarray | np.generic | Tracer)
+
+
+def as_variables(states: Any) -> list[Variable]:
+    """The Variables declared by a `states=` argument, each once, in order."""
+    from .._core import Module
+
+    if states is None:
+        return []
+    if isinstance(states, Module):
+        return list(states.vars().unique().values())
+    if isinstance(states, Variable):
+        leaves = [states]
+    elif isinstance(states, Mapping):
+        leaves = list(states.values())
+    elif isinstance(states, list | tuple):
+        leaves = list(states)
+    else:
+        raise TypeError(STATES_TYPE_MSG.format(what=type(states).__name__))
+    out: dict[int, Variable] = {}
+    for v in leaves:
+        if isinstance(v, Module):
+            for w in v.vars().unique().values():
+                out.setdefault(id(w), w)
+        elif isinstance(v, Variable):
+            out.setdefault(id(v), v)
+        else:
+            raise TypeError(STATES_TYPE_MSG.format(what=f"an entry of type {type(v).__name__}"))
+    return list(out.values())
+
+
+def outer_variables(st: StateTrace, inner_trace: Any) -> list[Variable]:
+    """The Variables recorded by `st` that belong to the caller (not created inside)."""
+    return [v for v in st.variables if v.created_in != inner_trace]
+
+
+def check_outputs(out: Any, name: str) -> None:
+    """Raise `TypeError` if `out` holds a Variable."""
+    for leaf in jtu.tree_leaves(out, is_leaf=is_variable):
+        if isinstance(leaf, Variable):
+            raise TypeError(RETURN_VARIABLE_MSG.format(name=name, var=leaf.describe()))
+
+
+def discover(
+    fn: Callable, inputs: list[Variable], dyn: Any, declared: list[Variable]
+) -> tuple[list, set[int]]:
+    """Trace `fn(dyn)` abstractly, with `inputs` holding tracers of their values; return
+    the caller Variables it touches (`declared` and `inputs` first) and the ids of those
+    it writes. Nothing is computed and every touched Variable is restored afterwards.
+    """
+    found: list = []
+    written: set[int] = set()
+
+    def probe(values, dyn):
+        st = StateTrace(declared)
+        with st:
+            inner = current_trace()
+            try:
+                st.swap_in(inputs, values)
+                fn(dyn)
+                found.extend(outer_variables(st, inner))
+                written.update(st.written)
+            finally:
+                st.restore()
+
+    jax.eval_shape(probe, raw_values(inputs), dyn)
+    touch_outer(found)
+    return found, written
+
+
+def write_back(variables: list[Variable], values: list) -> None:
+    """Write `values` into `variables` (the caller's cells) after a transformed call.
+
+    At top level this is a plain store. Inside another trace the values are tracers:
+    each is checked (shape, dtype, leak guard) before any is written, and an enclosing
+    eqbrain transform is told about the Variables so it manages them in turn.
+    """
+    if not variables:
+        return
+    outer = active_recorder()
+    if outer is None and not isinstance(values[0], Tracer):
+        set_raw_values(variables, values)
+        return
+    if outer is not None:
+        for var in variables:
+            outer.touch(var)
+    write_all(variables, values)
+
+
+def touch_outer(variables: list[Variable]) -> None:
+    """Record `variables` in the enclosing eqbrain transform, if any (nested transforms).
+
+    Every transform calls this for each caller Variable it uses -- read or written --
+    before it reads their values: an enclosing `eqbrain.jit` then feeds them in as
+    inputs instead of baking their values at trace time into the compiled code.
+    """
+    outer = active_recorder()
+    if outer is not None:
+        for var in variables:
+            outer.touch(var)
+
+
+def read_values(variables: list[Variable]) -> list:
+    """The values of the caller's `variables`, recorded in the enclosing transform first."""
+    touch_outer(variables)
+    return raw_values(variables)
+
+
+def unwrap_variables(tree: Any) -> Any:
+    """`tree` with every Variable replaced by its value (BrainPy's operands of control flow
+    and loops may be Variables: they are read, as values)."""
+    return jtu.tree_map(
+        lambda x: x.value if isinstance(x, Variable) else x, tree, is_leaf=is_variable
+    )

@@ -1,0 +1,601 @@
+"""`jit`: compile a function that changes Variables in place, BrainPy style."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jax
+import jax.tree_util as jtu
+from jax.extend.core import ClosedJaxpr
+
+from .._core import (
+    StateTrace,
+    Variable,
+    active_recorder,
+    current_trace,
+    is_variable,
+    raw_values,
+)
+from ._engine import (
+    as_variables,
+    check_outputs,
+    discover,
+    is_array,
+    outer_variables,
+    touch_outer,
+    write_back,
+)
+
+_STATIC, _DYNAMIC = 0, 1
+
+_MISSED_MSG = """\
+eqbrain.jit: the function touched {var} when compiled for new shapes, but not when its \
+Variables were first discovered (its Python control flow depends on shapes). Declare \
+the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
+
+
+def _unset(*args: Any) -> Any:  # pragma: no cover - replaced before any call
+    raise AssertionError("eqbrain.jit entry used before it was compiled")
+
+
+class _Entry:
+    """What one call signature compiled to: its Variables, the jitted flat function."""
+
+    __slots__ = (
+        "closure",
+        "written",
+        "jitted",
+        "flat",
+        "out_def",
+        "out_static",
+        "out_simple",
+        "mask",
+    )
+
+    def __init__(self):
+        self.closure: list[Variable] = []
+        self.written: list[int] = []
+        self.jitted: Any = _unset
+        self.flat: Callable = _unset
+        self.out_def: Any = None
+        self.out_static: tuple = ()
+        self.out_simple = True
+        self.mask: tuple[bool, ...] = ()
+
+
+class _Calling(threading.local):
+    """The Variables of the call being traced in this thread (arguments', then closures'):
+    `jax.jit` traces synchronously in the calling thread, so the traced function reads
+    them here instead of from an attribute shared by every thread."""
+
+    def __init__(self) -> None:
+        self.states: list[Variable] = []
+
+
+_calling = _Calling()
+
+
+class _Static:
+    """An argument marked static (`static_argnums`/`static_argnames`): kept whole, never
+    flattened, and part of the cache key by its hash and equality, as in `jax.jit`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+# Python scalars are traced, as `jax.jit` traces them: a weakly typed scalar of the
+# default dtype for its type, so a new value never compiles again (one entry per type).
+_SCALARS = frozenset({bool, int, float, complex})
+
+
+class _Jitted:
+    """A function compiled by `eqbrain.jit`; call it like the original."""
+
+    def __init__(
+        self,
+        fn: Callable,
+        states: Any,
+        jit_kwargs: dict,
+        static_argnums: Any = None,
+        static_argnames: Any = None,
+        donate_argnums: Any = None,
+        donate_argnames: Any = None,
+    ):
+        if not callable(fn):
+            raise TypeError(f"eqbrain.jit expects a callable, got {type(fn).__name__}.")
+        self.fn = fn
+        self._declared = as_variables(states)
+        for key in ("static_argnums", "static_argnames", "donate_argnums", "donate_argnames"):
+            jit_kwargs.pop(key, None)
+        self._jit_kwargs = jit_kwargs
+        spec = resolve_argnums(
+            fn, static_argnums, static_argnames, donate_argnums, donate_argnames
+        )
+        self._static_nums, self._static_names, self._donate_nums, self._donate_names = spec
+        self._marks = bool(self._static_nums or self._static_names)
+        self._donates = bool(self._donate_nums or self._donate_names)
+        self._cache: dict[Any, _Entry] = {}
+        self._lock = threading.Lock()
+        self.__wrapped__ = fn
+        self.__doc__ = getattr(fn, "__doc__", None)
+
+    def __repr__(self) -> str:
+        return f"eqbrain.jit({self.fn!r})"
+
+    def __get__(self, instance, owner=None):
+        # `@eqbrain.jit` on a method: bind the instance as the first argument.
+        if instance is None:
+            return self
+        return functools.partial(self, instance)
+
+    # -- per call ---------------------------------------------------------------------
+
+    def _mark(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """Wrap the static arguments (kept whole, hashed) in `_Static`."""
+        n = len(args)
+        nums = {i % n for i in self._static_nums if -n <= i < n}
+        if nums:
+            args = tuple(_Static(a) if i in nums else a for i, a in enumerate(args))
+        if self._static_names and kwargs:
+            kwargs = {k: _Static(v) if k in self._static_names else v for k, v in kwargs.items()}
+        return args, kwargs
+
+    def _split(self, args: tuple, kwargs: dict):
+        """(cache key, dynamic leaves, the caller Variables in the arguments, treedef)."""
+        if self._marks:
+            args, kwargs = self._mark(args, kwargs)
+        leaves, treedef = jtu.tree_flatten((args, kwargs), is_leaf=is_variable)
+        dyn: list = []
+        arg_vars: list[Variable] = []
+        var_pos: dict[int, int] = {}
+        kinds: list = []
+        for leaf in leaves:
+            t = type(leaf)
+            if t in _SCALARS:
+                dyn.append(leaf)
+                kinds.append((_DYNAMIC, t))
+            elif isinstance(leaf, Variable):
+                i = var_pos.get(id(leaf))
+                if i is None:
+                    i = var_pos[id(leaf)] = len(arg_vars)
+                    arg_vars.append(leaf)
+                kinds.append(("v", i))
+            elif is_array(leaf):
+                dyn.append(leaf)
+                kinds.append((_DYNAMIC, leaf.shape, leaf.dtype))
+            elif t is _Static:
+                _check_static(leaf.value)
+                kinds.append((_STATIC, leaf.value))
+            else:
+                kinds.append((_STATIC, leaf))
+        try:
+            key = (treedef, tuple(kinds))
+            hash(key)
+        except TypeError as e:
+            raise TypeError(
+                "eqbrain.jit treats every argument that is not an array or a Python scalar "
+                f"as static, so it must be hashable; got an unhashable argument ({e}). Pass "
+                "arrays for values that change, or wrap the object."
+            ) from None
+        return key, dyn, arg_vars, treedef
+
+    def _donation_mask(self, args: tuple, kwargs: dict) -> tuple[bool, ...]:
+        """For each dynamic leaf, in `_split`'s order: whether its buffer is donated
+        (`()` when none is)."""
+        n = len(args)
+        static = {i % n for i in self._static_nums if -n <= i < n}
+        donate = {i % n for i in self._donate_nums if -n <= i < n}
+        mask: list[bool] = []
+        for i, a in enumerate(args):
+            if i not in static:
+                mask.extend([i in donate] * _n_dynamic(a))
+        for k in sorted(kwargs):  # the order in which pytrees flatten a dict
+            if k not in self._static_names:
+                mask.extend([k in self._donate_names] * _n_dynamic(kwargs[k]))
+        return tuple(mask) if any(mask) else ()
+
+    def __call__(self, *args, **kwargs):
+        if args or kwargs:
+            key, dyn, arg_vars, treedef = self._split(args, kwargs)
+        else:
+            key, dyn, arg_vars, treedef = None, [], [], None
+        entry = self._cache.get(key)
+        if entry is None:
+            mask = self._donation_mask(args, kwargs) if self._donates else ()
+            entry = self._compile(key, dyn, arg_vars, treedef, mask)
+        states = arg_vars + entry.closure if arg_vars else entry.closure
+        if active_recorder() is not None:
+            touch_outer(states)  # nested: the enclosing transform feeds their values in
+        outer, _calling.states = _calling.states, states
+        try:
+            if entry.mask:
+                kept = [x for x, d in zip(dyn, entry.mask) if not d]
+                given = [x for x, d in zip(dyn, entry.mask) if d]
+                outs, new = entry.jitted(raw_values(states), kept, given)
+            else:
+                outs, new = entry.jitted(raw_values(states), dyn)
+        finally:
+            _calling.states = outer
+        written = entry.written
+        if len(written) == len(states):
+            write_back(states, new)
+        else:
+            write_back([states[i] for i in written], new)
+        if entry.out_simple:
+            return entry.out_def.unflatten(outs)
+        return _merge_out(entry, outs)
+
+    # -- per signature ----------------------------------------------------------------
+
+    def _compile(
+        self, key, dyn: list, arg_vars: list[Variable], treedef, mask: tuple = ()
+    ) -> _Entry:
+        fn = self.fn
+        kinds = key[1] if key is not None else ()
+
+        def call(dyn_values):
+            if treedef is None:
+                return fn()
+            it = iter(dyn_values)
+            leaves = [
+                arg_vars_now()[k[1]] if k[0] == "v" else next(it) if k[0] == _DYNAMIC else k[1]
+                for k in kinds
+            ]
+            a, kw = treedef.unflatten(leaves)
+            return fn(*a, **kw)
+
+        entry = _Entry()
+        n_args = len(arg_vars)
+
+        def arg_vars_now():
+            return _calling.states[:n_args]
+
+        # Discovery: which caller Variables does the function touch (beside its arguments)?
+        outer, _calling.states = _calling.states, arg_vars
+        try:
+            found, _ = discover(call, arg_vars, dyn, self._declared)
+        finally:
+            _calling.states = outer
+        arg_ids = {id(v) for v in arg_vars}
+        entry.closure = [v for v in found if id(v) not in arg_ids]
+
+        def flat(state_values, dyn_values):
+            states = _calling.states
+            st = StateTrace()
+            with st:
+                inner = current_trace()
+                try:
+                    st.swap_in(states, state_values)
+                    out = call(dyn_values)
+                    check_outputs(out, "jit")
+                    known = {id(v) for v in states}
+                    missed = [v for v in outer_variables(st, inner) if id(v) not in known]
+                    if missed:
+                        raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
+                    index = {id(v): i for i, v in enumerate(states)}
+                    written = sorted(index[i] for i in st.written if i in index)
+                    new = raw_values([states[i] for i in written])
+                finally:
+                    st.restore()
+            entry.written = written
+            leaves, entry.out_def = jtu.tree_flatten(out)
+            mask = [is_array(x) for x in leaves]
+            entry.out_simple = all(mask)
+            entry.out_static = tuple(None if m else x for m, x in zip(mask, leaves))
+            return [x for x, m in zip(leaves, mask) if m], new
+
+        entry.flat = flat
+        entry.mask = mask
+        if mask:
+
+            def flat_donated(state_values, kept, given):
+                k, g = iter(kept), iter(given)
+                return flat(state_values, [next(g) if d else next(k) for d in mask])
+
+            entry.jitted = jax.jit(flat_donated, donate_argnums=2, **self._jit_kwargs)
+        else:
+            entry.jitted = jax.jit(flat, **self._jit_kwargs)
+        with self._lock:
+            return self._cache.setdefault(key, entry)
+
+    def _traced(self, how: Callable, args: tuple, kwargs: dict):
+        if args or kwargs:
+            key, dyn, arg_vars, treedef = self._split(args, kwargs)
+        else:
+            key, dyn, arg_vars, treedef = None, [], [], None
+        entry = self._cache.get(key)
+        if entry is None:
+            mask = self._donation_mask(args, kwargs) if self._donates else ()
+            entry = self._compile(key, dyn, arg_vars, treedef, mask)
+        states = arg_vars + entry.closure
+        outer, _calling.states = _calling.states, states
+        try:
+            return how(entry, raw_values(states), dyn)
+        finally:
+            _calling.states = outer
+
+    def jaxpr(self, *args, **kwargs) -> ClosedJaxpr:
+        """The jaxpr of one call: inputs are the touched Variables' values (arguments'
+        first, then closures', in first-touch order) and the array arguments; outputs
+        are the array outputs and the new values of the written Variables."""
+        return self._traced(lambda e, s, d: jax.make_jaxpr(e.flat)(s, d), args, kwargs)
+
+    def lower(self, *args, **kwargs) -> jax.stages.Lowered:
+        """`jax.jit(...).lower` of one call, e.g. `f.lower(x).compile().as_text()`."""
+
+        def how(e: _Entry, s: list, d: list):
+            if e.mask:
+                kept = [x for x, m in zip(d, e.mask) if not m]
+                return e.jitted.lower(s, kept, [x for x, m in zip(d, e.mask) if m])
+            return e.jitted.lower(s, d)
+
+        return self._traced(how, args, kwargs)
+
+
+def _n_dynamic(x: Any) -> int:
+    """How many dynamic (traced) leaves `_split` finds in the argument `x`."""
+    return sum(
+        1
+        for leaf in jtu.tree_leaves(x, is_leaf=is_variable)
+        if type(leaf) in _SCALARS or (is_array(leaf) and not isinstance(leaf, Variable))
+    )
+
+
+def _check_static(value: Any) -> None:
+    try:
+        hash(value)
+    except TypeError as e:
+        raise ValueError(
+            f"eqbrain.jit: a static argument (static_argnums/static_argnames) must be "
+            f"hashable, as in jax.jit; got {type(value).__name__} {value!r} ({e}). Pass a "
+            "tuple instead of a list, or make the argument dynamic (an array)."
+        ) from None
+
+
+def _index_tuple(x: Any, what: str) -> tuple[int, ...]:
+    if x is None:
+        return ()
+    if isinstance(x, int) and not isinstance(x, bool):
+        return (x,)
+    if isinstance(x, list | tuple) and all(
+        isinstance(i, int) and not isinstance(i, bool) for i in x
+    ):
+        return tuple(x)
+    raise ValueError(f"eqbrain.jit: `{what}` takes an int or a sequence of ints, got {x!r}.")
+
+
+def _name_tuple(x: Any, what: str) -> tuple[str, ...]:
+    if x is None:
+        return ()
+    if isinstance(x, str):
+        return (x,)
+    if isinstance(x, list | tuple | set | frozenset) and all(isinstance(i, str) for i in x):
+        return tuple(x)
+    raise ValueError(f"eqbrain.jit: `{what}` takes a str or a sequence of strs, got {x!r}.")
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _complete(sig, nums, names):
+    """`jax.jit`'s rule: given only numbers, name the positional-or-keyword parameters at
+    them; given only names, number them (so `f(x, c=1)` and `f(x, 1)` agree)."""
+    if sig is None or (nums and names) or not (nums or names):
+        return nums, names
+    params = list(sig.parameters.values())
+    pk = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    if names:
+        nums = tuple(i for i, p in enumerate(params) if p.kind == pk and p.name in names)
+    else:
+        names = tuple(p.name for i, p in enumerate(params) if p.kind == pk and i in nums)
+    return nums, names
+
+
+def _validate(sig, nums: tuple[int, ...], names: tuple[str, ...], what: str) -> None:
+    if sig is None:
+        return
+    params = list(sig.parameters.values())
+    kinds = [p.kind for p in params]
+    if nums and inspect.Parameter.VAR_POSITIONAL not in kinds:
+        n = sum(k in _POSITIONAL for k in kinds)
+        bad = [i for i in nums if not -n <= i < n]
+        if bad:
+            raise ValueError(
+                f"eqbrain.jit: {what}_argnums={nums}, but the function takes only {n} "
+                "positional arguments."
+            )
+    if names:
+        pos_only = {p.name for p in params if p.kind == inspect.Parameter.POSITIONAL_ONLY}
+        if pos_only & set(names):
+            raise ValueError(
+                f"eqbrain.jit: {what}_argnames names positional-only parameters "
+                f"{sorted(pos_only & set(names))}; mark them with {what}_argnums instead."
+            )
+        if inspect.Parameter.VAR_KEYWORD not in kinds:
+            known = {p.name for p in params if p.kind != inspect.Parameter.VAR_POSITIONAL}
+            unknown = sorted(set(names) - known)
+            if unknown:
+                raise ValueError(
+                    f"eqbrain.jit: {what}_argnames names {unknown}, but the function has no "
+                    f"such parameters (it takes {[p.name for p in params]})."
+                )
+
+
+def resolve_argnums(fn, static_argnums, static_argnames, donate_argnums, donate_argnames):
+    """(static numbers, static names, donated numbers, donated names), completed from the
+    signature and validated as `jax.jit` does, at construction."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin or C callable: no signature to read
+        sig = None
+    s_nums, s_names = _complete(
+        sig,
+        _index_tuple(static_argnums, "static_argnums"),
+        _name_tuple(static_argnames, "static_argnames"),
+    )
+    d_nums, d_names = _complete(
+        sig,
+        _index_tuple(donate_argnums, "donate_argnums"),
+        _name_tuple(donate_argnames, "donate_argnames"),
+    )
+    _validate(sig, s_nums, s_names, "static")
+    _validate(sig, d_nums, d_names, "donate")
+    both = sorted(set(s_nums) & set(d_nums)) + sorted(set(s_names) & set(d_names))
+    if both:
+        raise ValueError(
+            f"eqbrain.jit: {both} are both static and donated; a static argument has no "
+            "buffer to donate."
+        )
+    return s_nums, frozenset(s_names), d_nums, frozenset(d_names)
+
+
+def _merge_out(entry: _Entry, outs: list):
+    it = iter(outs)
+    leaves = [next(it) if x is None else x for x in entry.out_static]
+    return entry.out_def.unflatten(leaves)
+
+
+_DEPRECATED_MSG = """\
+`{arg}=` is not needed: eqbrain.{name} finds the Variables the function touches by \
+itself (as BrainPy >= 2.4 does). The Variables given are managed as `states=`."""
+
+
+def deprecated_states(name: str, dyn_vars: Any, child_objs: Any) -> list:
+    """BrainPy's `dyn_vars=`/`child_objs=`: a `DeprecationWarning` each (at construction,
+    as BrainPy warns), and their Variables to manage as declared states."""
+    out = []
+    for arg, value in (("dyn_vars", dyn_vars), ("child_objs", child_objs)):
+        if value is not None:
+            warnings.warn(_DEPRECATED_MSG.format(arg=arg, name=name), DeprecationWarning, 3)
+            out.extend(as_variables(value))
+    return out
+
+
+def jit(
+    fn: Callable | None = None,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    *,
+    donate_argnames: str | Iterable[str] | None = None,
+    states: Any = None,
+    dyn_vars: Any = None,
+    child_objs: Any = None,
+    **jit_kwargs: Any,
+) -> Any:
+    """Compile `fn` with `jax.jit`, writing the Variables it changes back in place.
+
+    Every Variable the function reads or writes -- reached through its arguments, the
+    `self` of a bound method, or a closure -- is found while tracing the first call and
+    becomes an input and output of the compiled function; after each call the new values
+    are written into the caller's own cells. A Variable reached twice is one input and one
+    output. Later calls with the same argument structure and shapes never retrace: they
+    gather the Variables' values, run the compiled function and write back. If the call
+    raises, every Variable keeps its previous value. The Variables are found once per
+    argument signature: a function that later reaches other Variables through its closure
+    (a rebound global) needs a new `eqbrain.jit`, or `states=` naming them up front.
+
+    Arguments are treated as `jax.jit` treats them, plus Equinox's rule for the rest:
+
+    - arrays (JAX or NumPy) are traced; a new shape or dtype compiles again;
+    - Python scalars (`bool`, `int`, `float`, `complex`) are traced as weakly typed
+      scalars, as `jax.jit` does (and `bm.jit`): a new value never compiles again --
+      at most one compilation per Python type. Mark an argument static when Python code
+      needs its value (`if flag:`, a shape, a loop count);
+    - Variables and modules are looked through (their Variables are managed);
+    - any other object (a string, `None`, a function) is static: hashed into the cache
+      key, so a new value compiles again;
+    - arguments named by `static_argnums`/`static_argnames` are static whole (hashed,
+      never looked into), with `jax.jit`'s meaning, completed from the signature as
+      `jax.jit` does (`f(x, c=1)` and `f(x, 1)` agree).
+
+    **Arguments:**
+
+    - `fn`: the function (or bound method, e.g. `net.step`) to compile. It may return
+      any pytree of arrays and static objects, but not a Variable.
+    - `static_argnums`, `static_argnames`: the arguments to treat as static, as for
+      `jax.jit`. Unhashable static arguments raise `ValueError`, as in `jax.jit`.
+    - `donate_argnums`, `donate_argnames`: the arguments whose array buffers XLA may
+      reuse for the outputs, as for `jax.jit`; do not use a donated array afterwards.
+    - `states`: Variables to manage even if the first trace does not touch them (a
+      Variable, a list/dict of them, an `ArrayCollector` or a module).
+    - `dyn_vars`, `child_objs`: BrainPy's older way of naming the Variables; accepted
+      with a `DeprecationWarning` and managed as `states`.
+    - `**jit_kwargs`: passed on to `jax.jit` (`inline`, `keep_unused`, `device`,
+      `backend`, `compiler_options`).
+
+    **Returns:** the compiled function (or, called without `fn`, a decorator).
+
+    ```python
+    net = Net()
+    step = eqbrain.jit(net.step)          # or eqbrain.jit(lambda x: net.step(x))
+    for x in inputs:
+        step(x)                           # net's Variables change in place
+
+    @eqbrain.jit(static_argnames="train")
+    def update(x, train=True):
+        ...
+    ```
+    """
+    declared = deprecated_states("jit", dyn_vars, child_objs)
+    if declared:
+        states = [*as_variables(states), *declared]
+    kwargs = dict(
+        static_argnums=static_argnums,
+        static_argnames=static_argnames,
+        donate_argnums=donate_argnums,
+        donate_argnames=donate_argnames,
+    )
+    if fn is None:
+        return lambda f: _Jitted(f, states, dict(jit_kwargs), **kwargs)
+    return _Jitted(fn, states, jit_kwargs, **kwargs)
+
+
+def cls_jit(
+    fn: Callable | None = None,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    **jit_kwargs: Any,
+) -> Any:
+    """`eqbrain.jit` for a method, as `brainpy.math.cls_jit`: argument numbers count from
+    the first argument after `self`.
+
+    **Arguments:** as `eqbrain.jit`; `static_argnums` and `donate_argnums` skip `self`
+    (a positive number is shifted by one, a negative one counts from the end as before).
+    `self` is looked through when it is an eqbrain module (its Variables are managed) and
+    is static (hashed by identity) when it is a plain object.
+
+    ```python
+    class Net(eqbrain.Module):
+        ...
+        @eqbrain.cls_jit(static_argnums=0)
+        def run(self, n_steps, x):      # n_steps is static
+            ...
+    ```
+    """
+
+    def shift(nums: Any, what: str) -> tuple[int, ...]:
+        return tuple(i + 1 if i >= 0 else i for i in _index_tuple(nums, what))
+
+    s_nums = shift(static_argnums, "static_argnums")
+    d_nums = shift(donate_argnums, "donate_argnums")
+
+    def make(f: Callable) -> _Jitted:
+        return _Jitted(
+            f,
+            jit_kwargs.pop("states", None),
+            jit_kwargs,
+            static_argnums=s_nums or None,
+            static_argnames=static_argnames,
+            donate_argnums=d_nums or None,
+        )
+
+    return make if fn is None else make(fn)
