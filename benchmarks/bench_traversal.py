@@ -3,9 +3,10 @@
 
 Trees of modules, two Variables each (a `Variable` and a `TrainVar`): 10-ary trees of
 11, 111, 1,111 and 11,111 modules, and 100,000 modules (a root over nine 11,111-module
-trees). For each size it prints the median time of every call, the microseconds per
-module, the ratio to `tree_leaves` on the same model, and how many garbage collections
-(any generation; full ones in brackets) ran per call. The collector is left as Python
+trees). For each size it prints the median time of every call (the calls take turns, so that a
+changing load on a shared machine weighs on all alike), the microseconds per module,
+the ratio to `tree_leaves` on the same model, and how many garbage collections (any
+generation; full ones in brackets) ran per call. The collector is left as Python
 sets it; each model is built, then `gc.collect()` runs once so that every size starts
 from a collected heap. BrainPy 2.x's `vars()` on the 11,111-module tree is measured too
 where BrainPy is installed.
@@ -62,18 +63,26 @@ def brainpy_tree(depth: int, fanout: int):
     return BNode(depth)
 
 
-def timed(fn, repeat: int) -> tuple[float, float, float]:
-    """Median seconds per call, and garbage collections (all, full) per call."""
-    fn()  # warm caches
-    before = gc.get_stats()
-    times = []
+def timed(calls: list, repeat: int) -> list[tuple[float, float, float]]:
+    """Per call: the median seconds, and garbage collections (all, full) per run. The
+    calls take turns (one round runs each once), so a load that changes on a shared
+    machine weighs on all of them alike."""
+    for fn in calls:
+        fn()  # warm caches
+    times: list[list[float]] = [[] for _ in calls]
+    collections = [[0, 0] for _ in calls]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    after = gc.get_stats()
-    runs = [a["collections"] - b["collections"] for a, b in zip(after, before)]
-    return statistics.median(times), sum(runs) / repeat, runs[2] / repeat
+        for i, fn in enumerate(calls):
+            before = gc.get_stats()
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+            runs = [a["collections"] - b["collections"] for a, b in zip(gc.get_stats(), before)]
+            collections[i][0] += sum(runs)
+            collections[i][1] += runs[2]
+    return [
+        (statistics.median(t), c[0] / repeat, c[1] / repeat) for t, c in zip(times, collections)
+    ]
 
 
 # (modules, depth, children of the root; every other node has 10)
@@ -82,17 +91,16 @@ SIZES = [(11, 1, 10), (111, 2, 10), (1111, 3, 10), (11111, 4, 10), (100000, 5, 9
 
 def measure(model: Node, n: int, repeat: int) -> float:
     """Print one row per call on `model` (`n` modules); return tree_leaves' time."""
-    calls = [
-        ("tree_leaves", lambda: jax.tree_util.tree_leaves(model)),
-        ("vars()", model.vars),
-        ("nodes()", model.nodes),
-        ("train_vars()", model.train_vars),
-        ("state_dict()", model.state_dict),
-    ]
-    t_leaves = 0.0
-    for label, fn in calls:
-        t, per_call, full = timed(fn, repeat)
-        t_leaves = t_leaves or t
+    calls = {
+        "tree_leaves": lambda: jax.tree_util.tree_leaves(model),
+        "vars()": model.vars,
+        "nodes()": model.nodes,
+        "train_vars()": model.train_vars,
+        "state_dict()": model.state_dict,
+    }
+    results = timed(list(calls.values()), repeat)
+    t_leaves = results[0][0]
+    for label, (t, per_call, full) in zip(calls, results):
         print(
             f"{n:>8}  {label:<13}{t * 1e3:>9.2f}{t / n * 1e6:>11.2f}"
             f"{t / t_leaves:>9.2f}x  {per_call:.1f} [{full:.1f}]"
@@ -125,7 +133,7 @@ def main(repeat: int = 7, big_repeat: int = 3, big: bool = True) -> None:
         import brainpy
 
         assert len(bp_model.vars()) == 2 * 11111
-        t_bp = timed(bp_model.vars, repeat)[0]
+        t_bp = timed([bp_model.vars], repeat)[0][0]
         print(
             f"\nBrainPy {brainpy.__version__} vars() on an equal 11,111-module tree: "
             f"{t_bp * 1e3:.2f}ms = {t_bp / t_leaves_11k:.2f}x eqbrain's tree_leaves above"

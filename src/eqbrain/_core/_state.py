@@ -42,11 +42,13 @@ def state_dict(module: Module) -> dict[str, dict[str, Any]]:
                 "apart. Give them distinct names."
             )
         prefix = name + "."
+        entry = {}
         it = iter(own)
-        entry = {prefix + k: v.value for k, v in zip(it, it)}
-        if arrays:
-            it = iter(arrays)
-            entry.update((prefix + k, x) for k, x in zip(it, it))
+        for k, v in zip(it, it):  # a loop, not a comprehension: no function call per node
+            entry[prefix + k] = v.value
+        it = iter(arrays)
+        for k, x in zip(it, it):
+            entry[prefix + k] = x
         out[name] = entry
     return out
 
