@@ -57,7 +57,7 @@ class _Counts(eqbrain.Module):
     c: Variable
 
     def __init__(self, dtype):
-        super().__init__(name=f"counts_{np.dtype(dtype).name}")
+        super().__init__()
         self.c = Variable(jnp.full(2, 7, dtype))
 
 
