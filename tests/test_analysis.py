@@ -404,8 +404,16 @@ def test_slow_points_of_a_function_are_the_analytic_ones():
     np.testing.assert_allclose(J, jax.vmap(jnp.diag)(-3 * d**2 + RAD**2), atol=1e-4)
     one = finder.compute_jacobians(fps[0])
     np.testing.assert_allclose(one[0], J[0])
-    eig = finder.decompose_eigenvalues(J, sort_by="real")
+    eig = finder.decompose_eigenvalues(J, sort_by="real", do_compute_lefts=True)
     assert np.all(np.diff(eig[0]["eig_values"].real) <= 0)
+    np.testing.assert_allclose(eig[0]["L"].T @ eig[0]["R"], np.eye(3), atol=1e-5)
+    finder.compute_jacobians(fps[:2], plot=True)
+    assert len(plt.gcf().axes) == 2
+    n = finder.num_fps
+    finder.exclude_outliers(tolerance=10.0)  # every point has a neighbour within 10
+    assert finder.num_fps == n
+    finder.exclude_outliers(tolerance=0.4)  # the roots are 0.5 apart in each coordinate
+    assert finder.num_fps == 0
 
 
 class Bistable(eqbrain.DynamicalSystem):
@@ -447,6 +455,8 @@ def test_slow_points_of_a_dynamical_system_leave_it_unchanged():
     assert np.all(np.min(np.abs(xs[..., None] - roots.real), axis=-1) < 1e-4)
     J = finder.compute_jacobians(finder.fixed_points)
     np.testing.assert_allclose(J, jax.vmap(jnp.diag)(1 + 0.1 * (1 - 3 * xs**2)), atol=1e-4)
+    by_name = finder.compute_jacobians(finder.fixed_points, stack_dict_var=False)
+    np.testing.assert_allclose(by_name["x"]["x"], J, atol=1e-6)
     after = {k: np.asarray(v.value) for k, v in model.vars().items()}
     assert after.keys() == before.keys()
     for k in before:
@@ -464,6 +474,12 @@ def test_slow_point_finder_errors_name_the_argument():
         SPF(model, target_vars={"x": stranger.x})
     with pytest.raises(AnalyzerError, match="inputs must be"):
         SPF(model, inputs=(stranger.input, 1.0))
+    default = SPF(model, args=(0.0,), verbose=False)
+    assert set(default.target_vars) == {"x", "other", "input"}  # every float Variable
+    fewer = SPF(model, args=(0.0,), excluded_vars=[model.other], verbose=False)
+    assert set(fewer.target_vars) == {"x", "input"}
+    with pytest.raises(AnalyzerError, match="target_vars or excluded_vars, not both"):
+        SPF(model, target_vars={"x": model.x}, excluded_vars=[model.other])
     finder = SPF(model, args=(0.0,), target_vars={"x": model.x}, verbose=False)
     with pytest.raises(AnalyzerError, match="candidates must be a dict"):
         finder.find_fps_with_opt_solver(np.zeros((4, 2)))
