@@ -182,10 +182,6 @@ class LifRef(Refractory, Lif):
     (while `t - t_last_spike <= tau_ref`). BrainPy's defaults, initial `V = 0`
     included.
 
-    This differs from `eqbrain.dyn.LIF`, which starts at `V_rest` and integrates its
-    closed form directly: `eqbrain.dyn.LIF` is kept as it was; use `LifRef` for BrainPy's
-    behaviour (`eqbrain.dyn.LifRef(n, ..., V_initializer=V_rest)` gives `LIF`'s start).
-
     **Arguments:** those of `Lif`, and
 
     - `tau_ref`: the refractory period (ms).

@@ -11,12 +11,10 @@ import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
-from jax import lax
 from jax.core import Tracer
 
 from ..._core import is_eager, is_variable, raw_values, set_raw_values
-from ..._transforms._jit import jit as _jit
-from ..._transforms._scan import for_loop
+from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
 from .._clock import Clock, short_float, step_times, traced_step_times
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
@@ -33,7 +31,6 @@ from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError, add_note
 from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
-from ._progress import Progress
 from ._spikes import SparseSpikes, pack
 from ._stopping import Kept, attach, interrupts_deferred, stopped_note
 
@@ -62,6 +59,21 @@ def _clock_of(target: DynamicalSystem) -> Clock:
     """The model's own clock (`net.clock`), or a new one for a model without one."""
     clock = target.__dict__.get("clock")
     return clock if isinstance(clock, Clock) else Clock()
+
+
+def _dense_setting(dense_monitors: Any, monitors: list[Monitor]) -> bool | frozenset:
+    """`dense_monitors=` checked: a bool, or the names of known monitors."""
+    if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
+        raise TypeError(
+            f"dense_monitors must be a bool or a collection of monitor names, got "
+            f"{dense_monitors!r}."
+        )
+    if isinstance(dense_monitors, bool):
+        return dense_monitors
+    unknown = set(dense_monitors) - {m.name for m in monitors}
+    if unknown:
+        raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
+    return frozenset(dense_monitors)
 
 
 class DSRunner:
@@ -110,7 +122,9 @@ class DSRunner:
       `eqbrain.get_dt()`.
     - `t0`: the time of step 0 (ms): step `i` runs at `t = t0 + i * dt`; for a model
       whose clock is at step 0 (default 0). A model that has run goes on from its clock.
-    - `progress_bar`: show a tqdm bar (a dict is passed to `tqdm`, e.g. `{"desc": ...}`).
+    - `progress_bar`: a tqdm bar updated from inside the compiled run: `True`/`False`, a
+      dict of tqdm options (`{"desc": "sim"}`), an `eqbrain.ProgressBar`, or an int
+      (update every that many steps); as `eqbrain.for_loop` takes it.
     - `data_first_axis`: `'T'` (time first) or `'B'` (batch first) for the inputs and
       records of a batched model; default `'B'` when the model has batched state,
       else `'T'`.
@@ -139,7 +153,7 @@ class DSRunner:
         memory_efficient: bool = False,
         dt: float | None = None,
         t0: float | None = None,
-        progress_bar: bool | dict = False,
+        progress_bar: bool | dict | ProgressBar | int = False,
         data_first_axis: str | None = None,
         *,
         dense_monitors: bool | Collection[str] = False,
@@ -180,8 +194,7 @@ class DSRunner:
             )
         self.numpy_mon_after_run = bool(numpy_mon_after_run)
         self.memory_efficient = bool(memory_efficient)
-        if not isinstance(progress_bar, bool | dict):
-            raise TypeError(f"progress_bar must be a bool or a dict, got {progress_bar!r}.")
+        spec = as_progress_bar(progress_bar)
         self.progress_bar = progress_bar
         self._vars = list(target.vars().unique().values())
         self._batched = any(v.batch_axis is not None for v in self._vars)
@@ -192,17 +205,7 @@ class DSRunner:
         self.data_first_axis = data_first_axis
         self._monitors: list[Monitor] = parse_monitors(target, monitors)
         self._inputs: list[Input] | Callable = parse_inputs(target, inputs)
-        if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
-            raise TypeError(
-                f"dense_monitors must be a bool or a collection of monitor names, got "
-                f"{dense_monitors!r}."
-            )
-        if not isinstance(dense_monitors, bool):
-            unknown = set(dense_monitors) - {m.name for m in self._monitors}
-            if unknown:
-                raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
-            dense_monitors = frozenset(dense_monitors)
-        self._dense: bool | frozenset = dense_monitors
+        self._dense = _dense_setting(dense_monitors, self._monitors)
         if not (isinstance(chunk_bytes, int) and chunk_bytes > 0):
             raise ValueError(f"chunk_bytes must be a positive int, got {chunk_bytes!r}.")
         self.chunk_bytes = chunk_bytes
@@ -211,7 +214,7 @@ class DSRunner:
             for n in target.nodes().unique().values()
             if callable(getattr(n, "clear_input", None))
         ]
-        self._bar = Progress(dict(progress_bar) if isinstance(progress_bar, dict) else {})
+        self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
         self._state = self._state_vars(dyn_vars)
         self.mon = Monitors()
@@ -235,7 +238,7 @@ class DSRunner:
 
     @property
     def model(self) -> DynamicalSystem:
-        """The target (eqbrain's earlier name)."""
+        """The target, as `target`."""
         return self.target
 
     def __repr__(self) -> str:
@@ -397,13 +400,12 @@ class DSRunner:
             for inp in (self._inputs if isinstance(self._inputs, list) else [])
             if inp.kind == "fix"
         ]
-        progress = bool(self.progress_bar)
-        if progress:
-            self._bar.start(n)
+        progress = self._bar is not None
         if not self.jit["predict"]:
             return self._eager(n, start, xs, fixed, iters, shared, keep_outputs)
         cfg = (keep_outputs, True if traced else self._dense, progress)
-        bar = (jnp.asarray(start.i, jnp.int32), jnp.int32(max(1, n // 100)), jnp.int32(n))
+        # The first step and the length are inputs, so another length compiles no new loop.
+        bar = (jnp.asarray(start.i, jnp.int32), jnp.int32(n))
         args = (fixed, shared, bar if progress else None, cfg)
         if traced:
             # Inside another transform: one chunk, dense records; a failure aborts the
@@ -485,7 +487,8 @@ class DSRunner:
                 except BaseException:  # noqa: BLE001 - that chunk failed: not kept
                     pass
             set_raw_values(self._state, kept.state)
-            self._bar.close()
+            if self._bar is not None:
+                self._bar.close()
             if kept.chunks and treedef is not None:
                 chunks = done[: kept.chunks]
                 joined = [join(chunks, j) for j in range(len(chunks[0]))]
@@ -587,13 +590,8 @@ class DSRunner:
             out, mon = self._step(model, i, t, x, fixed, it, shared)
             out = self._record(out, None, dense) if keep_outputs else None
             mon = {m.name: self._record(v, m.name, dense) for m, v in zip(self._monitors, mon)}
-            if progress:
-                k = i - bar[0]
-                lax.cond(
-                    (k % bar[1] == 0) | (k == bar[2] - 1),
-                    lambda: jax.debug.callback(self._bar, k, ordered=True),
-                    lambda: None,
-                )
+            if progress and self._bar is not None:
+                self._bar.report(i - bar[0], bar[1])
             return out, mon
 
         out = for_loop(body, (idx, xs, iters))
@@ -616,12 +614,13 @@ class DSRunner:
                 self._advance(self._indices(start, k, 1)[1])
                 outs[k:], mons[k:] = [out if keep_outputs else None], [mon]
                 kept = Kept(k + 1, k + 1, raw_values(self._state))
-                if self.progress_bar:
-                    self._bar(k)
+                if self._bar is not None and self._bar.due(k, n):
+                    self._bar.show(k, n)
         except BaseException as e:
             with interrupts_deferred():
                 set_raw_values(self._state, kept.state)
-                self._bar.close()
+                if self._bar is not None:
+                    self._bar.close()
                 if kept.steps:
                     _, mon = self._stack(kept.steps, outs, mons, False)
                     self._finish(kept.steps, start, None, mon, traced=False)
@@ -662,7 +661,7 @@ def run(
     monitors: Any = None,
     dt: float | None = None,
     t0: float | None = None,
-    progress_bar: bool | dict = False,
+    progress_bar: bool | dict | ProgressBar | int = False,
     **runner_kwargs: Any,
 ) -> Monitors:
     """Simulate `model` for `duration` ms and return the records (`runner.mon`).
