@@ -10,7 +10,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..dyn import SparseSpikes, get_dt
-from ..dyn.runner._spikes import population_rate
 
 
 def firing_rate(spikes: Any, width: float, dt: float | None = None, numpy: bool = True) -> Any:
@@ -37,14 +36,14 @@ def firing_rate(spikes: Any, width: float, dt: float | None = None, numpy: bool 
     if isinstance(spikes, SparseSpikes):
         dt = spikes.dt if dt is None else dt
         fraction = xp.asarray(spikes.per_step() / math.prod(spikes.value_shape))
-        return population_rate(fraction, width, dt, xp)
+        return SparseSpikes.smooth_rate(fraction, width, dt, numpy)
     dt = get_dt() if dt is None else dt
     spikes = xp.asarray(spikes)
     if spikes.ndim != 2:
         raise ValueError(
             f"spikes must be a 2-D array of shape (num_time, num_neuron), got {spikes.shape}."
         )
-    return population_rate(xp.mean(spikes, axis=1), width, dt, xp)
+    return SparseSpikes.smooth_rate(xp.mean(spikes, axis=1), width, dt, numpy)
 
 
 def raster_plot(sp_matrix: Any, times: Any) -> tuple[np.ndarray, np.ndarray]:
