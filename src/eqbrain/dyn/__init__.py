@@ -14,9 +14,24 @@ from ._dynsys import (
     DynamicalSystem as DynamicalSystem,
     DynSysGroup as DynSysGroup,
     Network as Network,
+    Sequential as Sequential,
 )
 from ._exprel import exprel as exprel
 from ._lif import LIF as LIF
+from ._mode import (
+    BatchingMode as BatchingMode,
+    Mode as Mode,
+    NonBatchingMode as NonBatchingMode,
+    TrainingMode as TrainingMode,
+    batching_environment as batching_environment,
+    batching_mode as batching_mode,
+    environment as environment,
+    get_mode as get_mode,
+    nonbatching_mode as nonbatching_mode,
+    set_mode as set_mode,
+    training_environment as training_environment,
+    training_mode as training_mode,
+)
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
@@ -97,6 +112,7 @@ __all__ = [
     "AlignPostProj",
     "All2All",
     "Alpha",
+    "BatchingMode",
     "COBA",
     "CSRConn",
     "CUBA",
@@ -128,11 +144,13 @@ __all__ = [
     "Lif",
     "LifRef",
     "MgBlock",
+    "Mode",
     "MonitorError",
     "Monitors",
     "MorrisLecar",
     "NMDA",
     "Network",
+    "NonBatchingMode",
     "OUProcess",
     "One2One",
     "PoissonGroup",
@@ -146,16 +164,26 @@ __all__ = [
     "RunningError",
     "STD",
     "STP",
+    "Sequential",
     "SparseConn",
     "SparseSpikes",
     "SpikeTimeGroup",
     "SpikingNeuron",
+    "TrainingMode",
     "VarDelay",
+    "batching_environment",
+    "batching_mode",
+    "environment",
     "exprel",
     "get_dt",
+    "get_mode",
+    "nonbatching_mode",
     "run",
     "set_dt",
+    "set_mode",
     "share",
+    "training_environment",
+    "training_mode",
 ]
 
 __getattr__ = _moved_names(

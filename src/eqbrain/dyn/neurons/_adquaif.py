@@ -9,6 +9,7 @@ from typing import Any
 import jax
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
@@ -77,6 +78,7 @@ class AdQuaIF(IntegrateAndFire):
         w_initializer: Init = 0.0,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         spk_fun: Callable | None = None,
         spk_reset: str = "soft",
@@ -86,6 +88,7 @@ class AdQuaIF(IntegrateAndFire):
         super().__init__(
             size,
             batch_size=batch_size,
+            mode=mode,
             method=method,
             spk_fun=spk_fun,
             spk_reset=spk_reset,

@@ -16,6 +16,7 @@ from jax.core import Tracer
 
 from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
+from .._mode import Mode, apply_mode
 from .._share import share
 from ..integrators import ODEIntegrator, odeint
 
@@ -125,9 +126,11 @@ class Population(DynamicalSystem):
         *,
         batch_size: int | None = None,
         method: str = "exp_euler",
+        mode: Mode | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
+        batch_size, _ = apply_mode(type(self).__name__, mode, batch_size)
         shape = state_shape(size, batch_size)
         self.size = shape[1:] if batch_size is not None else shape
         self.batch_size = batch_size
@@ -168,6 +171,10 @@ class SpikingNeuron(Population):
     the surrogate's gradient, and the reset is `spk_reset`: `'soft'` subtracts
     `V_th - V_reset` times the spike, `'hard'` moves `V` to `V_reset` by the spike.
     `detach_spk=True` stops the gradient through the spike where it resets `V`.
+
+    A mode (`mode=`, or one chosen by `eqbrain.environment`/`set_mode`) decides as in
+    BrainPy: `eqbrain.training_mode` uses `spk_fun` (`InvSquareGrad()` if none is given)
+    and batches the state; the other modes emit boolean spikes whatever `spk_fun` is.
     """
 
     spike: Variable
@@ -184,9 +191,12 @@ class SpikingNeuron(Population):
         spk_fun: Callable | None = None,
         spk_reset: str = "soft",
         detach_spk: bool = False,
+        mode: Mode | None = None,
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        owner = type(self).__name__
+        batch_size, spk_fun = apply_mode(owner, mode, batch_size, spk_fun, spiking=True)
+        super().__init__(size, batch_size=batch_size, method=method, mode=mode, name=name)
         if spk_fun is not None and not callable(spk_fun):
             raise TypeError(f"spk_fun must be a callable surrogate or None, got {spk_fun!r}.")
         if spk_reset not in SPK_RESETS:

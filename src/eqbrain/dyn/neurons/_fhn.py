@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._ou_process import OUProcess
@@ -94,10 +95,11 @@ class FHN(Population):
         key: jax.Array | None = None,
         seed: int = 0,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        super().__init__(size, batch_size=batch_size, method=method, mode=mode, name=name)
         k = keys_for(jax.random.key(0) if key is None else key, 8)
         self.alpha = init_param(alpha, self.size, k[0], "alpha")
         self.beta = init_param(beta, self.size, k[1], "beta")
@@ -109,12 +111,12 @@ class FHN(Population):
         self.y = self._variable(init_array(y_initializer, self.state_shape, k[7], "y"))
         self.input = self._variable(0.0, self.x.dtype)
         self.input_y = self._variable(0.0, self.x.dtype)
-        self.x_ou = self._noise(x_ou_mean, x_ou_sigma, x_ou_tau, seed, batch_size)
-        self.y_ou = self._noise(y_ou_mean, y_ou_sigma, y_ou_tau, seed + 1, batch_size)
+        self.x_ou = self._noise(x_ou_mean, x_ou_sigma, x_ou_tau, seed)
+        self.y_ou = self._noise(y_ou_mean, y_ou_sigma, y_ou_tau, seed + 1)
 
-    def _noise(self, mean, sigma, tau, seed, batch_size) -> OUProcess | None:
+    def _noise(self, mean, sigma, tau, seed) -> OUProcess | None:
         if np.any(np.asarray(mean) > 0) or np.any(np.asarray(sigma) > 0):
-            return OUProcess(self.size, mean, sigma, tau, seed=seed, batch_size=batch_size)
+            return OUProcess(self.size, mean, sigma, tau, seed=seed, batch_size=self.batch_size)
         return None
 
     def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 
 from ..._core import Variable
 from .._exprel import exprel
+from .._mode import Mode
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 
@@ -125,10 +126,11 @@ class HH(Population):
         n_initializer: Init | None = None,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        super().__init__(size, batch_size=batch_size, method=method, mode=mode, name=name)
         k = keys_for(key, 12)
         self.ENa = init_param(ENa, self.size, k[0], "ENa")
         self.gNa = init_param(gNa, self.size, k[1], "gNa")

@@ -9,6 +9,7 @@ from typing import Any
 import jax
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
 
@@ -83,6 +84,7 @@ class Izhikevich(IntegrateAndFire):
         u_initializer: Init | None = None,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         spk_fun: Callable | None = None,
         detach_spk: bool = False,
@@ -91,6 +93,7 @@ class Izhikevich(IntegrateAndFire):
         super().__init__(
             size,
             batch_size=batch_size,
+            mode=mode,
             method=method,
             spk_fun=spk_fun,
             detach_spk=detach_spk,

@@ -8,6 +8,7 @@ from typing import Any
 import jax
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import (
     Init,
@@ -65,6 +66,7 @@ class IF(SpikingNeuron):
         V_initializer: Init = 0.0,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         spk_fun: Callable | None = None,
         spk_reset: str = "soft",
@@ -74,6 +76,7 @@ class IF(SpikingNeuron):
         super().__init__(
             size,
             batch_size=batch_size,
+            mode=mode,
             method=method,
             spk_fun=spk_fun,
             spk_reset=spk_reset,
@@ -145,6 +148,7 @@ class Lif(IntegrateAndFire):
         V_initializer: Init = 0.0,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         spk_fun: Callable | None = None,
         spk_reset: str = "soft",
@@ -154,6 +158,7 @@ class Lif(IntegrateAndFire):
         super().__init__(
             size,
             batch_size=batch_size,
+            mode=mode,
             method=method,
             spk_fun=spk_fun,
             spk_reset=spk_reset,

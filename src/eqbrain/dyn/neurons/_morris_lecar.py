@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._hh import uniform_V
@@ -92,10 +93,11 @@ class MorrisLecar(Population):
         V_initializer: Init = uniform_V,
         key: jax.Array | None = None,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        super().__init__(size, batch_size=batch_size, method=method, mode=mode, name=name)
         k = keys_for(key, 15)
         params = dict(
             V_Ca=V_Ca, g_Ca=g_Ca, V_K=V_K, g_K=g_K, V_leak=V_leak, g_leak=g_leak, C=C,

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._mode import Mode
 from .._share import share
 from ._base import Init, Population, init_param, integral
 
@@ -58,10 +59,11 @@ class OUProcess(Population):
         *,
         seed: int = 0,
         batch_size: int | None = None,
+        mode: Mode | None = None,
         method: str = "exp_euler",
         name: str | None = None,
     ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
+        super().__init__(size, batch_size=batch_size, method=method, mode=mode, name=name)
         self.mean = init_param(mean, self.size, None, "mean")
         self.sigma = init_param(sigma, self.size, None, "sigma")
         self.tau = init_param(tau, self.size, None, "tau", positive=True)
