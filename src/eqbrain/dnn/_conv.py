@@ -159,11 +159,19 @@ class _GeneralConv(_Conv):
     def update(self, x: Any) -> Any:
         """The convolution of `x`, `(batch, *spatial, in_channels)` or unbatched."""
         x, unbatched = self._batched(x)
+        padding = self.padding
+        if isinstance(padding, str) and any(d > 1 for d in self.lhs_dilation):
+            # lax takes only explicit pads with an input dilation: the pads of `padding`
+            # for the dilated input and kernel.
+            dims = zip(x.shape[1:-1], self.kernel_size, self.lhs_dilation, self.rhs_dilation)
+            inputs = [(n - 1) * d + 1 for n, _, d, _ in dims]
+            windows = [(k - 1) * r + 1 for k, r in zip(self.kernel_size, self.rhs_dilation)]
+            padding = lax.padtype_to_pads(inputs, windows, self.stride, padding)
         y = lax.conv_general_dilated(
             x,
             self._kernel(),
             window_strides=self.stride,
-            padding=self.padding,
+            padding=padding,
             lhs_dilation=self.lhs_dilation,
             rhs_dilation=self.rhs_dilation,
             dimension_numbers=dimension_numbers(self.NUM_SPATIAL_DIMS),

@@ -256,7 +256,8 @@ class CSRLinear(Layer):
       `False` maps `(..., num_post)` to `(..., num_pre)`.
 
     The synapses live in `conn`, an `eqbrain.dyn.SparseConn` the layer builds (padded
-    target rows); per-synapse weights are its `weights` `TrainVar` (also `self.weight`).
+    target rows). One weight is the 0-d `TrainVar` `weight`; per-synapse weights are
+    `conn.weights`, a `TrainVar` in the padded layout (`weight` is then `None`).
     Boolean input is propagated event-driven, graded input over every synapse.
 
     ```python
@@ -265,7 +266,7 @@ class CSRLinear(Layer):
     """
 
     conn: SparseConn
-    weight: TrainVar
+    weight: TrainVar | None
     num_pre: int = eqx.field(static=True)
     num_post: int = eqx.field(static=True)
     transpose: bool = eqx.field(static=True)
@@ -296,13 +297,13 @@ class CSRLinear(Layer):
             assert w is not None
             w_src = np.asarray(w.value)[order]
             self.conn = SparseConn(src, dst, n_src, n_dst, w_src, weight_var=TrainVar)
-            self.weight = self.conn.weights
+            self.weight = None
 
     def update(self, x: Any) -> Any:
         n_in = self.num_pre if self.transpose else self.num_post
         x = check_last_axis(x, n_in, "num_pre" if self.transpose else "num_post", self.name)
         y = self.conn.update(x)
-        return y * self.weight.value if self.weight.value.ndim == 0 else y
+        return y if self.weight is None else y * self.weight.value
 
 
 class EventCSRLinear(CSRLinear):

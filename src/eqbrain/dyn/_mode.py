@@ -180,16 +180,16 @@ def get_mode() -> Mode:
     return chosen_mode() or nonbatching_mode
 
 
-def set_mode(mode: Mode) -> None:
+def set_mode(mode: Mode | None) -> None:
     """Choose the mode of models built later in this thread, outside any `environment`
-    (BrainPy's `bm.set_mode`; other threads keep theirs).
+    (BrainPy's `bm.set_mode`; other threads keep theirs). `None` forgets the choice.
 
     ```python
     eqbrain.set_mode(eqbrain.training_mode)
     net = eqbrain.Sequential(eqbrain.dnn.Dense(3, 4), eqbrain.dyn.Lif(4))  # trained
     ```
     """
-    _modes.default = check_mode(mode, "set_mode")
+    _modes.default = None if mode is None else check_mode(mode, "set_mode")
 
 
 class environment(contextlib.ContextDecorator):
