@@ -5,7 +5,7 @@ in-place transforms (`jit`, `grad`, `for_loop`, ...), what runs a model (`DSRunn
 `odeint`, delays, `share`, computing modes, `Sequential`), checkpoints, and the
 activation functions BrainPy's `bm` has (`eqbrain.relu`, `eqbrain.one_hot`, ...; their
 home is `eqbrain.dnn`). Models and tools live in BrainPy's namespaces: `eqbrain.dyn`
-(`bp.dyn`), `eqbrain.dnn` (`bp.dnn`), `eqbrain.inputs`, `eqbrain.init`,
+(`bp.dyn`), `eqbrain.dnn` (`bp.dnn`, also `eqbrain.layers`), `eqbrain.inputs`, `eqbrain.init`,
 `eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`, `eqbrain.plot`
 (`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`. `eqbrain.internal` is
 the unstable extension API.
@@ -169,6 +169,7 @@ from .io import (
 from .optim import clip_by_norm as clip_by_norm
 
 visualize = plot  # BrainPy's `bp.visualize`
+layers = dnn  # BrainPy's `bp.layers`
 
 try:
     __version__ = _version("eqbrain")
@@ -257,6 +258,7 @@ __all__ = [
     "jacobian",
     "jacrev",
     "jit",
+    "layers",
     "leaky_relu",
     "load",
     "load_brainpy",

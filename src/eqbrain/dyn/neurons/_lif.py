@@ -120,6 +120,8 @@ class Lif(IntegrateAndFire):
     - `method`: the `eqbrain.odeint` method.
     - `spk_fun`, `spk_reset`, `detach_spk`: surrogate spikes for training (see
       `SpikingNeuron`); by default spikes are booleans and the reset is hard.
+    - `mode`: a computing mode (`eqbrain.training_mode`, `eqbrain.BatchingMode(n)`, ...):
+      it sets `batch_size` and, in training mode, `spk_fun` (see `SpikingNeuron`).
 
     Variables: `V` (mV), `spike`.
 
