@@ -192,6 +192,18 @@ def test_sequential_of_layers_and_neurons_under_dsrunner_monitors_the_neurons():
     np.testing.assert_array_equal(net.children["1"].V.value, 0.0)
 
 
+def test_a_sequential_holds_functions_as_structure_and_equinox_modules_as_children():
+    linear = eqx.filter_eval_shape(eqx.nn.Linear, 3, 2, key=jax.random.key(0))
+    linear = eqx.tree_at(lambda m: (m.weight, m.bias), linear, (jnp.ones((2, 3)), jnp.zeros(2)))
+    net = eqbrain.Sequential(dnn.Dense(3, 3), jax.nn.relu, linear)
+    assert net[1] is jax.nn.relu and net[2] is linear
+    leaves = jax.tree_util.tree_leaves(net)
+    assert all(isinstance(leaf, jax.Array) for leaf in leaves)  # plain jax.jit takes it
+    np.testing.assert_allclose(jax.jit(lambda m, x: m(x))(net, jnp.ones(3)), net(jnp.ones(3)))
+    trainable, _ = eqbrain.partition_trainable(net)
+    assert len(jax.tree_util.tree_leaves(trainable)) == 4  # Dense's W, b; Linear's too
+
+
 def test_rshift_chains_systems_layers_and_functions():
     a, b, c = dnn.Dense(3, 4), dnn.ReLU(), dnn.Dense(4, 2)
     net = a >> b >> c

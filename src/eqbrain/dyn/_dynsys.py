@@ -197,16 +197,21 @@ def _is_array(x: Any) -> bool:
 
 class Function(DynamicalSystem):
     """A function or an Equinox module as a step of a `Sequential` (its output is the
-    function of its input). An Equinox module's arrays stay leaves of the model."""
+    function of its input). A function is static (part of the structure, as in a
+    compiled step); an Equinox module is a child, so its arrays stay leaves of the model."""
 
-    fn: Any
+    module: Any
+    fn: Callable | None = eqx.field(static=True)
 
     def __init__(self, fn: Callable, name: str | None = None):
         super().__init__(name=name)
-        self.fn = fn
+        if isinstance(fn, eqx.Module):
+            self.module, self.fn = fn, None
+        else:
+            self.module, self.fn = None, fn
 
     def update(self, *args, **kwargs) -> Any:
-        return self.fn(*args, **kwargs)
+        return (self.fn or self.module)(*args, **kwargs)
 
 
 def _chain(x: Any) -> tuple:
@@ -228,7 +233,7 @@ def _as_step(step: Any, where: str) -> DynamicalSystem:
 
 
 def _unwrap(step: DynamicalSystem) -> Any:
-    return step.fn if type(step) is Function else step
+    return (step.fn or step.module) if isinstance(step, Function) else step
 
 
 class Sequential(DynamicalSystem):
