@@ -78,6 +78,32 @@ def test_set_mode_is_the_threads_default_under_the_environments():
     assert eqbrain.dyn.Lif(2, spk_fun=eqbrain.surrogate.Sigmoid()).spk_fun is not None
 
 
+def test_one_environment_used_by_two_threads_at_once_keeps_each_threads_mode():
+    env = eqbrain.training_environment(batch_size=2)
+    both_inside = threading.Barrier(2, timeout=10)
+    seen: dict[str, list] = {"a": [], "b": []}
+
+    def work(tag, other_mode):
+        with eqbrain.environment(mode=other_mode):
+            with env:
+                both_inside.wait()  # the two threads are inside `env` together
+                seen[tag].append(eqbrain.get_mode())
+            seen[tag].append(eqbrain.get_mode())
+        seen[tag].append(eqbrain.get_mode())
+
+    threads = [
+        threading.Thread(target=work, args=("a", eqbrain.batching_mode)),
+        threading.Thread(target=work, args=("b", eqbrain.nonbatching_mode)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    t2 = eqbrain.TrainingMode(2)
+    assert seen["a"] == [t2, eqbrain.batching_mode, eqbrain.nonbatching_mode]
+    assert seen["b"] == [t2, eqbrain.nonbatching_mode, eqbrain.nonbatching_mode]
+
+
 def test_bad_modes_and_settings_say_what_to_pass():
     with pytest.raises(TypeError, match="set_mode: mode must be an eqbrain mode.*'train'"):
         eqbrain.set_mode("train")  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ neurons emit differentiable surrogate spikes (`spk_fun`, `InvSquareGrad` unless 
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -192,7 +193,7 @@ def set_mode(mode: Mode | None) -> None:
     _modes.default = None if mode is None else check_mode(mode, "set_mode")
 
 
-class environment(contextlib.ContextDecorator):
+class environment:
     """A block (or a decorated function) in which models are built with `mode` and
     `dt` (BrainPy's `bm.environment`); per thread, restored on exit.
 
@@ -216,7 +217,7 @@ class environment(contextlib.ContextDecorator):
             )
         self.mode = None if mode is None else check_mode(mode, "environment")
         self.dt = dt
-        self._exits: list[contextlib.ExitStack] = []
+        self._local = threading.local()  # each thread's open blocks of this object
 
     def __enter__(self) -> environment:
         stack = contextlib.ExitStack()
@@ -224,11 +225,21 @@ class environment(contextlib.ContextDecorator):
             stack.enter_context(share.context(dt=self.dt))
         if self.mode is not None:
             stack.enter_context(_pushed(self.mode))
-        self._exits.append(stack)
+        self._local.__dict__.setdefault("open", []).append(stack)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._exits.pop().close()
+        self._local.open.pop().close()
+
+    def __call__(self, fn: Callable) -> Callable:
+        """`fn` run inside this environment on every call."""
+
+        @functools.wraps(fn)
+        def inside(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return inside
 
 
 @contextlib.contextmanager
