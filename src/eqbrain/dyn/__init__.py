@@ -16,12 +16,13 @@ from ._dynsys import (
     Network as Network,
 )
 from ._exprel import exprel as exprel
-from ._lif import LIF as LIF
+from ._population import Population as Population
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
     HH as HH,
     IF as IF,
+    LIF as LIF,
     AdEx as AdEx,
     AdExIF as AdExIF,
     AdExIFRef as AdExIFRef,
@@ -37,7 +38,6 @@ from .neurons import (
     LifRef as LifRef,
     MorrisLecar as MorrisLecar,
     OUProcess as OUProcess,
-    Population as Population,
     QuaIF as QuaIF,
     QuaIFRef as QuaIFRef,
     Reservoir as Reservoir,
