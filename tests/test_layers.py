@@ -1,16 +1,17 @@
 """The import contract: layers you can see, no cycles, no private reach-ins.
 
-`core` (the object model) <- `transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
+`_core` (the object model) <- `_transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
 Each layer imports only layers below it (or beside it, for domains that build on one
-another as listed here); code outside `core` imports `eqbrain.core`'s public names
-only; nobody reads a Variable's underscore attributes outside `core`; nothing imports
-`jax._src`. Imports inside functions (lazy imports) count.
+another as listed here), and only through their packages' names, never their private
+modules; nobody reads a Variable's underscore attributes outside `_core`; nothing
+imports `jax._src`. Imports inside functions (lazy imports) count.
 """
 
 from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -135,8 +136,12 @@ def test_imports_respect_the_layers(name):
         where = f"{path.relative_to(SRC)}:{line} imports {mod}"
         if target != layer and (layer, target) not in SIDEWAYS:
             assert RANK[target] < RANK[layer], f"{where}: {target} is not below {layer}"
-        if layer not in ("_core", "__init__") and target == "_core":
-            assert mod == "eqbrain._core", f"{where}: import eqbrain._core's public names"
+        if target != layer:
+            inner = mod.split(".")[2:]
+            assert not any(p.startswith("_") for p in inner), (
+                f"{where}: import the public names of eqbrain.{target} (its package), "
+                "not its private modules"
+            )
 
 
 def test_no_import_cycles():
@@ -216,3 +221,20 @@ def test_public_names_stay_importable_from_eqbrain():
     ]:
         assert hasattr(eqbrain, name), name
     assert eqbrain.__version__ != "0+unknown"
+
+
+HISTORY = re.compile(
+    r"issue \d+|the issue|kept as it was|earlier name|predates|for old imports",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_source_describes_what_is_not_how_it_got_there(name):
+    path = MODULES[name]
+    lines = [
+        (i, line.strip())
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if HISTORY.search(line)
+    ]
+    assert not lines, f"{path.relative_to(SRC)} narrates history (CHANGELOG.md is for it): {lines}"

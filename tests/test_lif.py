@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import eqbrain
-from eqbrain.internal import name_key
+from eqbrain.dyn import name_key
 
 PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import eqbrain
-from eqbrain.internal import (
+from eqbrain.dyn import (
     Init,
-    Param as DeclaredParam,
+    Param,
     built,
     declared,
     initial,
@@ -62,7 +62,7 @@ def test_a_declared_model_is_built_from_its_fields():
         ("tau", "param"),
         ("x_initializer", "initial"),
     ]
-    assert isinstance(declared(Decay)[0], DeclaredParam)
+    assert isinstance(declared(Decay)[0], Param)
 
 
 def test_random_keys_come_from_names_so_a_new_parameter_changes_nothing_else():

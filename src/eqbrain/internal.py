@@ -1,10 +1,8 @@
 """The extension API: what eqbrain's own layers use to build transforms, collectors and
-file formats on the object model, and to declare a model's parameters. Unstable: names
-here may change in any release.
+file formats on the object model. Unstable: names here may change in any release.
 
 ```python
 from eqbrain.internal import StateTrace, raw_values
-from eqbrain.internal import built, initial, param   # a new eqbrain.dyn.Population
 ```
 """
 
@@ -25,49 +23,29 @@ from ._core import (
     set_raw_values as set_raw_values,
     shape_without as shape_without,
     state_entries as state_entries,
+    structure_version as structure_version,
     walk as walk,
     write_all as write_all,
-)
-from .dyn._population import (
-    Init as Init,
-    Param as Param,
-    built as built,
-    declared as declared,
-    init_array as init_array,
-    init_param as init_param,
-    initial as initial,
-    name_key as name_key,
-    option as option,
-    param as param,
 )
 
 __all__ = [
     "ArraySlot",
-    "Init",
     "OwnerBound",
-    "Param",
     "StateTrace",
     "active_recorder",
     "array_entries",
-    "built",
     "collect_nodes",
     "collect_vars",
     "current_trace",
-    "declared",
     "entries",
-    "init_array",
-    "init_param",
-    "initial",
     "is_eager",
     "is_plain_array",
     "load_checked",
-    "name_key",
-    "option",
-    "param",
     "raw_values",
     "set_raw_values",
     "shape_without",
     "state_entries",
+    "structure_version",
     "walk",
     "write_all",
 ]

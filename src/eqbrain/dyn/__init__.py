@@ -16,7 +16,18 @@ from ._dynsys import (
     Network as Network,
 )
 from ._exprel import exprel as exprel
-from ._population import Population as Population
+from ._population import (
+    Init as Init,
+    Param as Param,
+    Population as Population,
+    built as built,
+    declared as declared,
+    init_array as init_array,
+    initial as initial,
+    name_key as name_key,
+    option as option,
+    param as param,
+)
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
@@ -121,6 +132,7 @@ __all__ = [
     "HH",
     "IF",
     "IJConn",
+    "Init",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",
@@ -135,6 +147,7 @@ __all__ = [
     "Network",
     "OUProcess",
     "One2One",
+    "Param",
     "PoissonGroup",
     "PoissonInput",
     "Population",
@@ -151,8 +164,15 @@ __all__ = [
     "SpikeTimeGroup",
     "SpikingNeuron",
     "VarDelay",
+    "built",
+    "declared",
     "exprel",
     "get_dt",
+    "init_array",
+    "initial",
+    "name_key",
+    "option",
+    "param",
     "run",
     "set_dt",
     "share",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dyn._share import share
+from ..dyn import share
 from ._matplotlib import pyplot
 
 

@@ -108,4 +108,4 @@ class AdExIFRef(Refractory, AdExIF):
 
 
 AdEx = AdExIF
-"""BrainPy's older name for `AdExIF` (`bp.neurons.AdExIF`; the issue's `AdEx`)."""
+"""`AdExIF` under the short name Brette & Gerstner's model goes by."""
