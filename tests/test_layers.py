@@ -32,6 +32,7 @@ RANK = {
     "optim": 5,
     "dnn": 6,
     "measure": 6,
+    "analysis": 6,
     "plot": 7,
     "inputs": 6,
     "io": 8,

@@ -5,15 +5,16 @@ in-place transforms (`jit`, `grad`, `for_loop`, ...), what runs a model (`DSRunn
 `odeint`, delays, `share`, computing modes, `Sequential`), checkpoints, and the
 activation functions BrainPy's `bm` has (`eqbrain.relu`, `eqbrain.one_hot`, ...; their
 home is `eqbrain.dnn`). Models and tools live in BrainPy's namespaces: `eqbrain.dyn`
-(`bp.dyn`), `eqbrain.dnn` (`bp.dnn`, also `eqbrain.layers`), `eqbrain.inputs`, `eqbrain.init`,
-`eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`, `eqbrain.plot`
-(`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`. `eqbrain.internal` is
-the unstable extension API.
+(`bp.dyn`), `eqbrain.dnn` (`bp.dnn`, also `eqbrain.layers`), `eqbrain.analysis`,
+`eqbrain.inputs`, `eqbrain.init`, `eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`,
+`eqbrain.plot` (`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`.
+`eqbrain.internal` is the unstable extension API.
 """
 
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
 from . import (
+    analysis as analysis,
     dnn as dnn,
     dyn as dyn,
     init as init,
@@ -221,6 +222,7 @@ __all__ = [
     "VarList",
     "Variable",
     "VariableView",
+    "analysis",
     "batching_environment",
     "batching_mode",
     "celu",

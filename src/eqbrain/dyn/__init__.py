@@ -17,7 +17,6 @@ from ._dynsys import (
     Sequential as Sequential,
 )
 from ._exprel import exprel as exprel
-from ._lif import LIF as LIF
 from ._mode import (
     BatchingMode as BatchingMode,
     Mode as Mode,
@@ -32,11 +31,24 @@ from ._mode import (
     training_environment as training_environment,
     training_mode as training_mode,
 )
+from ._population import (
+    Init as Init,
+    Param as Param,
+    Population as Population,
+    built as built,
+    declared as declared,
+    init_array as init_array,
+    initial as initial,
+    name_key as name_key,
+    option as option,
+    param as param,
+)
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
     HH as HH,
     IF as IF,
+    LIF as LIF,
     AdEx as AdEx,
     AdExIF as AdExIF,
     AdExIFRef as AdExIFRef,
@@ -52,7 +64,6 @@ from .neurons import (
     LifRef as LifRef,
     MorrisLecar as MorrisLecar,
     OUProcess as OUProcess,
-    Population as Population,
     QuaIF as QuaIF,
     QuaIFRef as QuaIFRef,
     Reservoir as Reservoir,
@@ -137,6 +148,7 @@ __all__ = [
     "HH",
     "IF",
     "IJConn",
+    "Init",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",
@@ -153,6 +165,7 @@ __all__ = [
     "NonBatchingMode",
     "OUProcess",
     "One2One",
+    "Param",
     "PoissonGroup",
     "PoissonInput",
     "Population",
@@ -173,11 +186,18 @@ __all__ = [
     "VarDelay",
     "batching_environment",
     "batching_mode",
+    "built",
+    "declared",
     "environment",
     "exprel",
     "get_dt",
     "get_mode",
+    "init_array",
+    "initial",
+    "name_key",
     "nonbatching_mode",
+    "option",
+    "param",
     "run",
     "set_dt",
     "set_mode",
