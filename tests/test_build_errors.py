@@ -31,11 +31,11 @@ def test_reset_state_checks_batch_size_before_resetting_anything(batch_size, err
 @pytest.mark.parametrize(
     "build, error, message",
     [
-        (lambda: dyn.LIF(10.0), TypeError, r"LIF: size must be a positive int .* got 10.0"),
+        (lambda: dyn.LIF(10.0), TypeError, r"LifRef: size must be a positive int .* got 10.0"),
         (lambda: dyn.LifRef(10.0), TypeError, r"LifRef: size must be .* got 10.0"),
         (lambda: dyn.Expon("3"), TypeError, r"Expon: size must be .* got '3'"),
-        (lambda: dyn.LIF((3, 0)), ValueError, r"LIF: size must be a positive int"),
-        (lambda: dyn.LIF(3, batch_size=2.0), TypeError, r"LIF: batch_size must be a positive"),
+        (lambda: dyn.LIF((3, 0)), ValueError, r"LifRef: size must be a positive int"),
+        (lambda: dyn.LIF(3, batch_size=2.0), TypeError, r"LifRef: batch_size must be a positive"),
         (lambda: eqbrain.Variable(-3), eqbrain.MathError, r"Variable\(-3\): an int .* shape"),
         (lambda: eqbrain.Variable((2, -1)), eqbrain.MathError, r"a shape cannot be negative"),
         (lambda: dyn.FixedProb(4, 5, 0.5, weight="x"), TypeError, r"FixedProb: weight must be a"),

@@ -11,15 +11,41 @@ syn = eqbrain.dyn.Expon(100, tau=5.0)
 
 from .._deprecated import moved_names as _moved_names
 from ._clock import Clock as Clock
-from ._dynsys import DynamicalSystem as DynamicalSystem
+from ._dynsys import DynamicalSystem as DynamicalSystem, Sequential as Sequential
 from ._exprel import exprel as exprel
-from ._lif import LIF as LIF
+from ._mode import (
+    BatchingMode as BatchingMode,
+    Mode as Mode,
+    NonBatchingMode as NonBatchingMode,
+    TrainingMode as TrainingMode,
+    batching_environment as batching_environment,
+    batching_mode as batching_mode,
+    environment as environment,
+    get_mode as get_mode,
+    nonbatching_mode as nonbatching_mode,
+    set_mode as set_mode,
+    training_environment as training_environment,
+    training_mode as training_mode,
+)
 from ._network import DynSysGroup as DynSysGroup, Network as Network
+from ._population import (
+    Init as Init,
+    Param as Param,
+    Population as Population,
+    built as built,
+    declared as declared,
+    init_array as init_array,
+    initial as initial,
+    name_key as name_key,
+    option as option,
+    param as param,
+)
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
     HH as HH,
     IF as IF,
+    LIF as LIF,
     AdEx as AdEx,
     AdExIF as AdExIF,
     AdExIFRef as AdExIFRef,
@@ -35,7 +61,6 @@ from .neurons import (
     LifRef as LifRef,
     MorrisLecar as MorrisLecar,
     OUProcess as OUProcess,
-    Population as Population,
     QuaIF as QuaIF,
     QuaIFRef as QuaIFRef,
     Reservoir as Reservoir,
@@ -95,6 +120,7 @@ __all__ = [
     "AlignPostProj",
     "All2All",
     "Alpha",
+    "BatchingMode",
     "COBA",
     "CSRConn",
     "CUBA",
@@ -120,6 +146,7 @@ __all__ = [
     "HH",
     "IF",
     "IJConn",
+    "Init",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",
@@ -127,13 +154,16 @@ __all__ = [
     "Lif",
     "LifRef",
     "MgBlock",
+    "Mode",
     "MonitorError",
     "Monitors",
     "MorrisLecar",
     "NMDA",
     "Network",
+    "NonBatchingMode",
     "OUProcess",
     "One2One",
+    "Param",
     "PoissonGroup",
     "PoissonInput",
     "Population",
@@ -145,16 +175,33 @@ __all__ = [
     "RunningError",
     "STD",
     "STP",
+    "Sequential",
     "SparseConn",
     "SparseSpikes",
     "SpikeTimeGroup",
     "SpikingNeuron",
+    "TrainingMode",
     "VarDelay",
+    "batching_environment",
+    "batching_mode",
+    "built",
+    "declared",
+    "environment",
     "exprel",
     "get_dt",
+    "get_mode",
+    "init_array",
+    "initial",
+    "name_key",
+    "nonbatching_mode",
+    "option",
+    "param",
     "run",
     "set_dt",
+    "set_mode",
     "share",
+    "training_environment",
+    "training_mode",
 ]
 
 __getattr__ = _moved_names(
