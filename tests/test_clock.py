@@ -211,3 +211,9 @@ def test_a_brainpy_file_leaves_the_clock_as_it_is():
     assert eqbrain.load_brainpy(path, net, strict=True) == ([], [])  # no clock in the file
     np.testing.assert_array_equal(net.syn.g.value, [0.5, 0.25, 0.125, 0.0])
     assert int(net.clock.i.value) == 10  # kept
+
+
+def test_the_slow_point_finder_leaves_a_network_clock_out_of_its_variables():
+    net = Net()
+    finder = eqbrain.analysis.SlowPointFinder(net, dt=0.1, verbose=False)
+    assert set(finder.target_vars) == {"a.x", "a.seen_t"}  # the float Variables, not clock.*
