@@ -16,7 +16,7 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
-from .._core import StateTrace, Variable, current_trace, raw_values
+from .._core import StateTrace, Variable, current_trace, raw_values, top_level_lock
 from ._engine import (
     check_outputs,
     discover,
@@ -117,8 +117,9 @@ def _branching(select: Callable, fns: list[Callable], ops: tuple, name: str) -> 
     found, written = _discover_all(fns, ops)
     states = [v for v in found if id(v) in written]
     managed = _Managed(states, name)
-    out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
-    write_back(states, new)
+    with top_level_lock():
+        out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
+        write_back(states, new)
     return out
 
 
@@ -269,7 +270,7 @@ def while_loop(body_fun: Callable, cond_fun: Callable, operands: Any) -> Any:
             )
         return new, tuple(out)
 
-    init = (read_values(states), ops)
-    final, out = lax.while_loop(cond_f, body_f, init)
-    write_back(states, final)
+    with top_level_lock():
+        final, out = lax.while_loop(cond_f, body_f, (read_values(states), ops))
+        write_back(states, final)
     return out

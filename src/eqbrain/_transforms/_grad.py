@@ -15,7 +15,14 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from .._core import StateTrace, Variable, current_trace, is_variable, raw_values
+from .._core import (
+    StateTrace,
+    Variable,
+    current_trace,
+    is_variable,
+    raw_values,
+    top_level_lock,
+)
 from ._engine import (
     check_outputs,
     outer_variables,
@@ -132,10 +139,11 @@ class Diff:
             side["found"], side["changed"] = found, changed
             return value, (value, aux, new)
 
-        var_values = read_values(variables)
-        derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
-        touch_outer(side["found"])  # read-only Variables too: an enclosing jit feeds them
-        write_back(side["changed"], new)
+        with top_level_lock():
+            var_values = read_values(variables)
+            derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
+            touch_outer(side["found"])  # read-only Variables too: an enclosing jit feeds them
+            write_back(side["changed"], new)
         return derivs, value, aux
 
     # -- structures -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .._core import (
     current_trace,
     is_variable,
     raw_values,
+    top_level_lock,
 )
 from ._engine import (
     as_variables,
@@ -213,21 +214,24 @@ class _Jitted:
         states = arg_vars + entry.closure if arg_vars else entry.closure
         if active_recorder() is not None:
             touch_outer(states)  # nested: the enclosing transform feeds their values in
-        outer, _calling.states = _calling.states, states
-        try:
-            if entry.mask:
-                kept = [x for x, d in zip(dyn, entry.mask) if not d]
-                given = [x for x, d in zip(dyn, entry.mask) if d]
-                outs, new = entry.jitted(raw_values(states), kept, given)
+        # Read, run and write back as one step for other threads (the default random
+        # generator's key is shared by all of them).
+        with top_level_lock():
+            outer, _calling.states = _calling.states, states
+            try:
+                if entry.mask:
+                    kept = [x for x, d in zip(dyn, entry.mask) if not d]
+                    given = [x for x, d in zip(dyn, entry.mask) if d]
+                    outs, new = entry.jitted(raw_values(states), kept, given)
+                else:
+                    outs, new = entry.jitted(raw_values(states), dyn)
+            finally:
+                _calling.states = outer
+            written = entry.written
+            if len(written) == len(states):
+                write_back(states, new)
             else:
-                outs, new = entry.jitted(raw_values(states), dyn)
-        finally:
-            _calling.states = outer
-        written = entry.written
-        if len(written) == len(states):
-            write_back(states, new)
-        else:
-            write_back([states[i] for i in written], new)
+                write_back([states[i] for i in written], new)
         if entry.out_simple:
             return entry.out_def.unflatten(outs)
         return _merge_out(entry, outs)

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from .._core import StateTrace, is_eager, raw_values
+from .._core import StateTrace, is_eager, raw_values, top_level_lock
 from ._cache import cached
 from ._engine import (
     check_outputs,
@@ -157,15 +157,16 @@ def _scan(
         return (new, c, i), y
 
     step = jax.checkpoint(body) if remat else body
-    (final, carry, _), ys = lax.scan(
-        step,
-        (read_values(states), init, None if bar is None else jnp.int32(0)),
-        xs,
-        length=length,
-        reverse=reverse,
-        unroll=unroll,
-    )
-    write_back(states, final)
+    with top_level_lock():
+        (final, carry, _), ys = lax.scan(
+            step,
+            (read_values(states), init, None if bar is None else jnp.int32(0)),
+            xs,
+            length=length,
+            reverse=reverse,
+            unroll=unroll,
+        )
+        write_back(states, final)
     return carry, ys
 
 
