@@ -207,16 +207,17 @@ class _Jitted:
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
-        entry = self._cache.get(key)
-        if entry is None:
-            mask = self._donation_mask(args, kwargs) if self._donates else ()
-            entry = self._compile(key, dyn, arg_vars, treedef, mask)
-        states = arg_vars + entry.closure if arg_vars else entry.closure
-        if active_recorder() is not None:
-            touch_outer(states)  # nested: the enclosing transform feeds their values in
-        # Read, run and write back as one step for other threads (the default random
-        # generator's key is shared by all of them).
+        # Discover, read, run and write back as one step for other threads: discovery
+        # and tracing swap tracers into shared cells (the default random generator's
+        # key), and a call reads then writes them.
         with top_level_lock():
+            entry = self._cache.get(key)
+            if entry is None:
+                mask = self._donation_mask(args, kwargs) if self._donates else ()
+                entry = self._compile(key, dyn, arg_vars, treedef, mask)
+            states = arg_vars + entry.closure if arg_vars else entry.closure
+            if active_recorder() is not None:
+                touch_outer(states)  # nested: the enclosing transform feeds their values in
             outer, _calling.states = _calling.states, states
             try:
                 if entry.mask:
@@ -321,7 +322,8 @@ class _Jitted:
         states = arg_vars + entry.closure
         outer, _calling.states = _calling.states, states
         try:
-            return how(entry, raw_values(states), dyn)
+            with top_level_lock():  # tracing swaps tracers into shared cells
+                return how(entry, raw_values(states), dyn)
         finally:
             _calling.states = outer
 

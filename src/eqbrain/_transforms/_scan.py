@@ -122,6 +122,20 @@ def _scan(
     remat: bool = False,
     spec: ProgressBar | None = None,
 ) -> tuple[Any, Any]:
+    with top_level_lock():  # discovery, the loop and the write-back: one step
+        return _scan_unlocked(f, init, xs, length, reverse, unroll, remat, spec)
+
+
+def _scan_unlocked(
+    f: Callable,
+    init: Any,
+    xs: Any,
+    length: int | None,
+    reverse: bool,
+    unroll: int | bool,
+    remat: bool = False,
+    spec: ProgressBar | None = None,
+) -> tuple[Any, Any]:
     xs_leaves, xs_def = jtu.tree_flatten(xs)
     if xs_leaves:
         x0 = xs_def.unflatten([jax.ShapeDtypeStruct(x.shape[1:], x.dtype) for x in xs_leaves])
@@ -157,16 +171,15 @@ def _scan(
         return (new, c, i), y
 
     step = jax.checkpoint(body) if remat else body
-    with top_level_lock():
-        (final, carry, _), ys = lax.scan(
-            step,
-            (read_values(states), init, None if bar is None else jnp.int32(0)),
-            xs,
-            length=length,
-            reverse=reverse,
-            unroll=unroll,
-        )
-        write_back(states, final)
+    (final, carry, _), ys = lax.scan(
+        step,
+        (read_values(states), init, None if bar is None else jnp.int32(0)),
+        xs,
+        length=length,
+        reverse=reverse,
+        unroll=unroll,
+    )
+    write_back(states, final)
     return carry, ys
 
 

@@ -13,13 +13,14 @@ from jaxtyping import Array, Bool
 
 from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
+from ._seeding import key_or_default
 from ._share import share
 
 
 def init_value(init: Any, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:
     """A float32 array of `shape` from a scalar, an array, or `init(key, shape)`."""
     if callable(init):
-        value: Any = init(key if key is not None else jax.random.key(0), shape)
+        value: Any = init(key_or_default(key), shape)
     else:
         value = jnp.broadcast_to(jnp.asarray(init, jnp.float32), shape)
     if jnp.shape(value) != shape:

@@ -17,6 +17,7 @@ from jax.core import Tracer
 from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
 from .._integrator import Integrator, odeint
+from .._seeding import key_or_default
 from .._share import share
 
 Init = float | jax.Array | np.ndarray | Callable
@@ -49,7 +50,7 @@ def init_array(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.A
     """
     if callable(init):
         if _takes_key(init):
-            value = init(key if key is not None else jax.random.key(0), shape)
+            value = init(key_or_default(key), shape)
         else:
             value = init(shape)
         value = jnp.asarray(value)

@@ -34,7 +34,7 @@ class FHN(Population):
 
     with optional Ornstein-Uhlenbeck noise added to the inputs (`x_ou_*`, `y_ou_*`;
     off by default). BrainPy's defaults and initial values: `x` and `y` uniform in
-    [0, 0.05) (drawn from `key`, default `jax.random.key(0)`).
+    [0, 0.05) (drawn from `key`, default: from `eqbrain.random`).
 
     The inputs of a step are what was added to the `input` and `input_y` Variables
     since the last step (by other modules, `fhn.input.value += ...`), plus the
@@ -49,7 +49,8 @@ class FHN(Population):
     - `x_ou_mean`, `x_ou_sigma`, `x_ou_tau`, `y_ou_mean`, `y_ou_sigma`, `y_ou_tau`:
       OU noise on each input (an `OUProcess` is made when the mean or sigma is > 0).
     - `x_initializer`, `y_initializer`: initial values.
-    - `key`: the random key for the initializers; `seed`: the seed of the noise.
+    - `key`: the random key for the initializers; `seed`: the seed of the noise (both
+      drawn from `eqbrain.random` by default).
     - `batch_size`, `method`: as for `Lif`.
 
     Variables: `x`, `y`, `input`, `input_y` (and the noise processes' `x`, `key`).
@@ -92,13 +93,13 @@ class FHN(Population):
         x_initializer: Init = uniform_0_005,
         y_initializer: Init = uniform_0_005,
         key: jax.Array | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         batch_size: int | None = None,
         method: str = "exp_euler",
         name: str | None = None,
     ):
         super().__init__(size, batch_size=batch_size, method=method, name=name)
-        k = keys_for(jax.random.key(0) if key is None else key, 8)
+        k = keys_for(key, 8)
         self.alpha = init_param(alpha, self.size, k[0], "alpha")
         self.beta = init_param(beta, self.size, k[1], "beta")
         self.gamma = init_param(gamma, self.size, k[2], "gamma")
@@ -110,7 +111,8 @@ class FHN(Population):
         self.input = self._variable(0.0, self.x.dtype)
         self.input_y = self._variable(0.0, self.x.dtype)
         self.x_ou = self._noise(x_ou_mean, x_ou_sigma, x_ou_tau, seed, batch_size)
-        self.y_ou = self._noise(y_ou_mean, y_ou_sigma, y_ou_tau, seed + 1, batch_size)
+        y_seed = None if seed is None else seed + 1
+        self.y_ou = self._noise(y_ou_mean, y_ou_sigma, y_ou_tau, y_seed, batch_size)
 
     def _noise(self, mean, sigma, tau, seed, batch_size) -> OUProcess | None:
         if np.any(np.asarray(mean) > 0) or np.any(np.asarray(sigma) > 0):

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._seeding import noise_key_data
 from .._share import share
 from ._base import Init, Population, init_param, integral
 
@@ -31,7 +32,7 @@ class OUProcess(Population):
 
     - `size`: the number of processes (or a shape).
     - `mean`, `sigma`, `tau`: the mean, the noise intensity and the time constant (ms).
-    - `seed`: the seed of the noise.
+    - `seed`: the seed of the noise (default: drawn from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis (each trial its own noise).
     - `method`: the `eqbrain.odeint` method for the drift.
 
@@ -56,7 +57,7 @@ class OUProcess(Population):
         sigma: Init = 1.0,
         tau: Init = 10.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         batch_size: int | None = None,
         method: str = "exp_euler",
         name: str | None = None,
@@ -66,7 +67,7 @@ class OUProcess(Population):
         self.sigma = init_param(sigma, self.size, None, "sigma")
         self.tau = init_param(tau, self.size, None, "tau", positive=True)
         self.x = self._variable(jnp.broadcast_to(jnp.asarray(self.mean), self.state_shape))
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        self.key = Variable(noise_key_data(seed))
 
     def update(self) -> Any:
         """Advance every process by one step; returns `x`."""

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
+from .._seeding import key_or_default, noise_key_data
 from ._base import Init, init_array, keys_for
 from ._rnncell import activation_fn, check_count
 
@@ -57,8 +58,8 @@ class Reservoir(DynamicalSystem):
     - `spectral_radius`: rescale `Wrec` to this spectral radius.
     - `noise_in`, `noise_rec`, `noise_type`: noise on the input and on the recurrent
       drive: `noise * U(-1, 1)` for `'uniform'`, `noise * N(0, 1)` for `'normal'`.
-    - `key`: the random key of the weights (default `jax.random.key(0)`); `seed`: the
-      seed of the noise.
+    - `key`: the random key of the weights; `seed`: the seed of the noise (both
+      drawn from `eqbrain.random` by default).
     - `batch_size`: give the state a leading batch axis.
 
     Variables: `Win`, `Wrec`, `bias` (Parameters), `state`, and `key`.
@@ -104,7 +105,7 @@ class Reservoir(DynamicalSystem):
         noise_rec: float = 0.0,
         noise_type: str = "normal",
         key: jax.Array | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         batch_size: int | None = None,
         name: str | None = None,
     ):
@@ -130,7 +131,7 @@ class Reservoir(DynamicalSystem):
             raise ValueError(f"noise_type must be 'normal' or 'uniform', got {noise_type!r}.")
         self.noise_in, self.noise_rec = float(noise_in), float(noise_rec)
         self.noise_type = noise_type
-        k = keys_for(jax.random.key(0) if key is None else key, 5)
+        k = keys_for(key_or_default(key), 5)
         win = init_array(Win_initializer, (shape[-1], num_out), k[0], "Win")
         if self.ff_connectivity < 1.0:
             keep = jax.random.uniform(k[1], win.shape) <= self.ff_connectivity
@@ -159,7 +160,7 @@ class Reservoir(DynamicalSystem):
         self.state = Variable(
             jnp.zeros(out_shape, win.dtype), batch_axis=None if batch_size is None else 0
         )
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        self.key = Variable(noise_key_data(seed))
 
     @property
     def output_shape(self) -> tuple[int, ...]:

@@ -61,7 +61,7 @@ class RNNCell(DynamicalSystem):
     - `activation`: a callable or a name in `jax.nn`/`jax.numpy` (default `'relu'`).
     - `train_state`: learn the initial state too (a `TrainVar` `state2train` that
       `reset_state` copies into `state`).
-    - `key`: the random key of the initializers (default `jax.random.key(0)`).
+    - `key`: the random key of the initializers (default: from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis.
 
     Variables: `Wi`, `Wh`, `b` (TrainVars), `state`, and `state2train` with
@@ -103,7 +103,7 @@ class RNNCell(DynamicalSystem):
         if batch_size is not None:
             check_count(batch_size, "batch_size")
         self.activation = activation_fn(activation)
-        k = keys_for(jax.random.key(0) if key is None else key, 4)
+        k = keys_for(key, 4)
         self.Wi = TrainVar(init_array(Wi_initializer, (num_in, num_out), k[0], "Wi"))
         self.Wh = TrainVar(init_array(Wh_initializer, (num_out, num_out), k[1], "Wh"))
         self.b = (
