@@ -21,14 +21,15 @@ synapses and conductance-based currents. Per step, as eqbrain's example computes
 
 Two versions of step 2:
 
-- `simulate_event`: event-driven, the algorithm of `eqbrain.dyn._event.event_sum` written
-  out again: list the spiking ids `group` at a time from the population counts of
-  packed 32-bit words (no prefix sum over every neuron), and scatter their target rows
-  in a loop of `ceil(spikes / group)` turns (work grows with the number of spikes).
+- `simulate_event`: event-driven, the algorithm of
+  `eqbrain.dyn.projections._event.event_sum` written out again: list the spiking ids
+  `group` at a time from the population counts of packed 32-bit words (no prefix sum
+  over every neuron), and scatter their target rows in a loop of `ceil(spikes / group)`
+  turns (work grows with the number of spikes).
 - `simulate_dense`: processes every synapse every step: one scatter-add of all rows of
   the target list, each weighted by its source's spike (0 or 1), as
-  `eqbrain.dyn._event.dense_sum` (a dense matrix would need `n_pre * N` floats: 13 GB at
-  64k neurons).
+  `eqbrain.dyn.projections._event.dense_sum` (a dense matrix would need `n_pre * N`
+  floats: 13 GB at 64k neurons).
 
 Both take the connectivity and the initial `V` as inputs, so they run exactly eqbrain's
 network when given its arrays; `fixed_prob` draws a connectivity for standalone use.

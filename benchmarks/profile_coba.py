@@ -177,7 +177,7 @@ def main() -> None:
     V0 = net.N.V.value
 
     @jax.jit
-    def bare_lif(V0):  # the LIF update of eqbrain.LIF, a constant input, a spike output
+    def bare_lif(V0):  # the LIF update of eqbrain.dyn.LIF, a constant input, a spike output
         def step(carry, t):
             V, t_last = carry
             V_inf = -60.0 + 20.0

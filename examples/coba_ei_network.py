@@ -25,9 +25,9 @@ import eqbrain
 class EINet(eqbrain.Network):
     """One LIF population; E and I projections from its two parts onto all of it."""
 
-    N: eqbrain.LIF
-    E: eqbrain.AlignPostProj
-    I: eqbrain.AlignPostProj
+    N: eqbrain.dyn.LIF
+    E: eqbrain.dyn.AlignPostProj
+    I: eqbrain.dyn.AlignPostProj
     n_exc: int = eqx.field(static=True)
 
     def __init__(
@@ -41,7 +41,7 @@ class EINet(eqbrain.Network):
         n_exc, n_inh = int(3200 * scale), int(800 * scale)
         n = n_exc + n_inh
         self.n_exc = n_exc
-        self.N = eqbrain.LIF(
+        self.N = eqbrain.dyn.LIF(
             n,
             V_rest=-60.0,
             V_th=-50.0,
@@ -51,16 +51,16 @@ class EINet(eqbrain.Network):
             V_initializer=lambda key, shape: -55.0 + 2.0 * jax.random.normal(key, shape),
             key=jax.random.key(seed),
         )
-        self.E = eqbrain.AlignPostProj(
-            comm=eqbrain.FixedProb(n_exc, n, prob=0.02, weight=0.6 / scale, seed=seed + 1),
-            syn=eqbrain.Expon(n, tau=5.0),
-            out=eqbrain.COBA(E=0.0),
+        self.E = eqbrain.dyn.AlignPostProj(
+            comm=eqbrain.dyn.FixedProb(n_exc, n, prob=0.02, weight=0.6 / scale, seed=seed + 1),
+            syn=eqbrain.dyn.Expon(n, tau=5.0),
+            out=eqbrain.dyn.COBA(E=0.0),
             delay=delay_E,
         )
-        self.I = eqbrain.AlignPostProj(
-            comm=eqbrain.FixedProb(n_inh, n, prob=0.02, weight=6.7 / scale, seed=seed + 2),
-            syn=eqbrain.Expon(n, tau=10.0),
-            out=eqbrain.COBA(E=-80.0),
+        self.I = eqbrain.dyn.AlignPostProj(
+            comm=eqbrain.dyn.FixedProb(n_inh, n, prob=0.02, weight=6.7 / scale, seed=seed + 2),
+            syn=eqbrain.dyn.Expon(n, tau=10.0),
+            out=eqbrain.dyn.COBA(E=-80.0),
             delay=delay_I,
         )
 
@@ -96,7 +96,7 @@ def raster(ts, spikes, path: str) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4))
-    eqbrain.raster_plot(ts, spikes, ax=ax, markersize=1, title="COBA E/I network")
+    eqbrain.plot.raster_plot(ts, spikes, ax=ax, markersize=1, title="COBA E/I network")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

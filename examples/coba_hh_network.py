@@ -68,7 +68,7 @@ class TraubHH(eqbrain.DynamicalSystem):
     h: eqbrain.Variable
     n: eqbrain.Variable
     spike: eqbrain.Variable
-    integral: eqbrain.Integrator
+    integral: eqbrain.ODEIntegrator
     num: int = eqx.field(static=True)
 
     def __init__(self, num: int, key: jax.Array):
@@ -95,8 +95,8 @@ class COBAHH(eqbrain.Network):
     """One Traub-Miles population; E and I projections from its two parts onto all of it."""
 
     N: TraubHH
-    E: eqbrain.AlignPostProj
-    I: eqbrain.AlignPostProj
+    E: eqbrain.dyn.AlignPostProj
+    I: eqbrain.dyn.AlignPostProj
     n_exc: int = eqx.field(static=True)
 
     def __init__(self, scale: float = 1.0, seed: int = 0):
@@ -105,15 +105,15 @@ class COBAHH(eqbrain.Network):
         n = n_exc + n_inh
         self.n_exc = n_exc
         self.N = TraubHH(n, jax.random.key(seed))
-        self.E = eqbrain.AlignPostProj(
-            comm=eqbrain.FixedProb(n_exc, n, prob=0.02, weight=6.0 / scale, seed=seed + 1),
-            syn=eqbrain.Expon(n, tau=5.0),
-            out=eqbrain.COBA(E=0.0),
+        self.E = eqbrain.dyn.AlignPostProj(
+            comm=eqbrain.dyn.FixedProb(n_exc, n, prob=0.02, weight=6.0 / scale, seed=seed + 1),
+            syn=eqbrain.dyn.Expon(n, tau=5.0),
+            out=eqbrain.dyn.COBA(E=0.0),
         )
-        self.I = eqbrain.AlignPostProj(
-            comm=eqbrain.FixedProb(n_inh, n, prob=0.02, weight=67.0 / scale, seed=seed + 2),
-            syn=eqbrain.Expon(n, tau=10.0),
-            out=eqbrain.COBA(E=-80.0),
+        self.I = eqbrain.dyn.AlignPostProj(
+            comm=eqbrain.dyn.FixedProb(n_inh, n, prob=0.02, weight=67.0 / scale, seed=seed + 2),
+            syn=eqbrain.dyn.Expon(n, tau=10.0),
+            out=eqbrain.dyn.COBA(E=-80.0),
         )
 
     def update(self):
@@ -155,7 +155,7 @@ def main(
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(8, 4))
-        eqbrain.raster_plot(out.ts, spikes, ax=ax, markersize=1, title="COBA-HH network")
+        eqbrain.plot.raster_plot(out.ts, spikes, ax=ax, markersize=1, title="COBA-HH network")
         fig.tight_layout()
         fig.savefig(png, dpi=100)
         plt.close(fig)

@@ -59,17 +59,17 @@ class GroupComm(eqbrain.DynamicalSystem):
         )
 
 
-def lif(n: int, tau: float, R: float, tau_ref: float, key) -> eqbrain.LifRef:
+def lif(n: int, tau: float, R: float, tau_ref: float, key) -> eqbrain.dyn.LifRef:
     V0 = lambda k, shape: -70.0 + 10.0 * jax.random.uniform(k, shape)  # noqa: E731
-    return eqbrain.LifRef(
+    return eqbrain.dyn.LifRef(
         n, V_rest=-70.0, V_reset=-55.0, V_th=-50.0, tau=tau, R=R, tau_ref=tau_ref,
         V_initializer=V0, key=key,
     )  # fmt: skip
 
 
 class DecisionNet(eqbrain.Network):
-    E: eqbrain.LifRef
-    I: eqbrain.LifRef
+    E: eqbrain.dyn.LifRef
+    I: eqbrain.dyn.LifRef
     projections: dict
     ext: dict
     stim: dict
@@ -101,39 +101,39 @@ class DecisionNet(eqbrain.Network):
         s = 1.0 / scale
 
         def proj(pre, syn, src, post, dst, W, out):
-            return eqbrain.FullProjAlignPre(
+            return eqbrain.dyn.FullProjAlignPre(
                 pre=pre, syn=syn, comm=GroupComm(src, dst, W), out=out, post=post
             )
 
         mg = dict(E=0.0, cc_Mg=1.0)
         self.projections = {
-            "E2E_ampa": proj(self.E, eqbrain.Expon(n_e, tau=2.0), groups_e, self.E, groups_e,
-                             np.multiply(W_ee, ge["ampa"] * s), eqbrain.COBA(E=0.0)),
-            "E2E_nmda": proj(self.E, eqbrain.NMDA(n_e), groups_e, self.E, groups_e,
-                             np.multiply(W_ee, ge["nmda"] * s), eqbrain.MgBlock(**mg)),
-            "E2I_ampa": proj(self.E, eqbrain.Expon(n_e, tau=2.0), all_e, self.I, all_i,
-                             [[gi["ampa"] * s]], eqbrain.COBA(E=0.0)),
-            "E2I_nmda": proj(self.E, eqbrain.NMDA(n_e), all_e, self.I, all_i,
-                             [[gi["nmda"] * s]], eqbrain.MgBlock(**mg)),
-            "I2E": proj(self.I, eqbrain.Expon(n_i, tau=5.0), all_i, self.E, all_e,
-                        [[ge["gaba"] * s]], eqbrain.COBA(E=-70.0)),
-            "I2I": proj(self.I, eqbrain.Expon(n_i, tau=5.0), all_i, self.I, all_i,
-                        [[gi["gaba"] * s]], eqbrain.COBA(E=-70.0)),
+            "E2E_ampa": proj(self.E, eqbrain.dyn.Expon(n_e, tau=2.0), groups_e, self.E, groups_e,
+                             np.multiply(W_ee, ge["ampa"] * s), eqbrain.dyn.COBA(E=0.0)),
+            "E2E_nmda": proj(self.E, eqbrain.dyn.NMDA(n_e), groups_e, self.E, groups_e,
+                             np.multiply(W_ee, ge["nmda"] * s), eqbrain.dyn.MgBlock(**mg)),
+            "E2I_ampa": proj(self.E, eqbrain.dyn.Expon(n_e, tau=2.0), all_e, self.I, all_i,
+                             [[gi["ampa"] * s]], eqbrain.dyn.COBA(E=0.0)),
+            "E2I_nmda": proj(self.E, eqbrain.dyn.NMDA(n_e), all_e, self.I, all_i,
+                             [[gi["nmda"] * s]], eqbrain.dyn.MgBlock(**mg)),
+            "I2E": proj(self.I, eqbrain.dyn.Expon(n_i, tau=5.0), all_i, self.E, all_e,
+                        [[ge["gaba"] * s]], eqbrain.dyn.COBA(E=-70.0)),
+            "I2I": proj(self.I, eqbrain.dyn.Expon(n_i, tau=5.0), all_i, self.I, all_i,
+                        [[gi["gaba"] * s]], eqbrain.dyn.COBA(E=-70.0)),
         }  # fmt: skip
         # background: 800 Poisson inputs at 3 Hz on AMPA synapses (g in nS)
         self.ext = {}
         for name, pop, g in (("E", self.E, ge["ext"]), ("I", self.I, gi["ext"])):
-            syn = eqbrain.Expon(pop.num, tau=2.0)
-            noise = eqbrain.PoissonInput(syn.g, 800, 3.0, g, seed=seed + len(self.ext) + 1)
+            syn = eqbrain.dyn.Expon(pop.num, tau=2.0)
+            noise = eqbrain.dyn.PoissonInput(syn.g, 800, 3.0, g, seed=seed + len(self.ext) + 1)
             self.ext[name] = (syn, noise)
         # the stimulus: one Poisson input per selective neuron at 40 (1 +- c) Hz
         self.stim = {}
         for name, sign in (("A", 1.0), ("B", -1.0)):
-            syn = eqbrain.Expon(n_sel, tau=2.0)
+            syn = eqbrain.dyn.Expon(n_sel, tau=2.0)
             rate = mu0 * (1.0 + sign * coherence / 100.0)
             self.stim[name] = (
                 syn,
-                eqbrain.PoissonInput(syn.g, 1, rate, ge["ext"], seed=seed + 9 + int(sign > 0)),
+                eqbrain.dyn.PoissonInput(syn.g, 1, rate, ge["ext"], seed=seed + 9 + int(sign > 0)),
             )
 
     def _ext(self, syn, noise, V):

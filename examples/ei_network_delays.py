@@ -70,7 +70,7 @@ def main(
 
         fig, axes = plt.subplots(2, 2, figsize=(10, 5), sharex=True, height_ratios=[3, 1])
         for col, (label, r) in enumerate(results.items()):
-            eqbrain.raster_plot(r["ts"], r["spikes"], ax=axes[0, col], markersize=0.5)
+            eqbrain.plot.raster_plot(r["ts"], r["spikes"], ax=axes[0, col], markersize=0.5)
             axes[0, col].set_title(f"{label}: {r['mean']:.1f} Hz")
             t = np.arange(len(r["rate"])) * 1.0
             axes[1, col].plot(t, r["rate"], lw=0.8)

@@ -17,7 +17,7 @@ import safetensors.numpy as stnp
 from hypothesis import HealthCheck, given, settings
 
 import eqbrain
-from eqbrain.io import _checkpoint, _files
+from eqbrain.io import _files, _safetensors
 
 SRC = str(pathlib.Path(__file__).resolve().parents[1] / "src")
 
@@ -423,7 +423,7 @@ def test_exception_mid_save_keeps_the_earlier_file(tmp_path, monkeypatch):
         yield header
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(_checkpoint, "_chunks", failing)
+    monkeypatch.setattr(_safetensors, "_chunks", failing)
     with pytest.raises(OSError, match="disk full"):
         eqbrain.save(path, B(scale=2.0))
     assert path.read_bytes() == good
@@ -449,7 +449,7 @@ _KILL_SCRIPT = """
 import sys, time
 import jax.numpy as jnp
 import eqbrain
-from eqbrain.io import _checkpoint, _files
+from eqbrain.io import _files, _safetensors
 
 class Big(eqbrain.Module):
     w: eqbrain.Variable
@@ -459,14 +459,14 @@ class Big(eqbrain.Module):
 
 mode, path = sys.argv[1], sys.argv[2]
 if mode == "stall":
-    real = _checkpoint._chunks
+    real = _safetensors._chunks
     def stalling(header, arrays):
         for i, chunk in enumerate(real(header, arrays)):
             yield chunk
             if i == 1:  # the header and the data are out: stall mid-file
                 print("half", flush=True)
                 time.sleep(600)
-    _checkpoint._chunks = stalling
+    _safetensors._chunks = stalling
     eqbrain.save(path, Big(2.0))
 else:  # loop: overwrite the same file again and again with full saves
     print("start", flush=True)

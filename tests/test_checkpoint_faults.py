@@ -20,7 +20,7 @@ import safetensors.numpy as stnp
 from hypothesis import HealthCheck, given, settings
 
 import eqbrain
-from eqbrain.io import _checkpoint, _files
+from eqbrain.io import _files, _safetensors
 
 SRC = str(pathlib.Path(__file__).resolve().parents[1] / "src")
 FIXED = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -245,7 +245,7 @@ _STALL = """
 import sys, time
 import jax.numpy as jnp
 import eqbrain
-from eqbrain.io import _checkpoint
+from eqbrain.io import _safetensors
 
 class Big(eqbrain.Module):
     w: eqbrain.Variable
@@ -253,14 +253,14 @@ class Big(eqbrain.Module):
         super().__init__()
         self.w = eqbrain.Variable(jnp.full((1 << 18,), fill, jnp.float32))
 
-real = _checkpoint._chunks
+real = _safetensors._chunks
 def stalling(header, arrays):
     for i, chunk in enumerate(real(header, arrays)):
         yield chunk
         if i == 0:
             print("half", flush=True)
             time.sleep(600)
-_checkpoint._chunks = stalling
+_safetensors._chunks = stalling
 eqbrain.save(sys.argv[1], Big(float(sys.argv[2])))
 """
 
@@ -310,7 +310,7 @@ def test_killed_savers_temporaries_go_with_the_next_save_and_live_ones_stay(tmp_
 
 
 def _hook_after_first_tensor(monkeypatch, action):
-    real = _checkpoint._fill
+    real = _safetensors._fill
     calls = []
 
     def hooked(path, f, key, out, hasher):
@@ -319,7 +319,7 @@ def _hook_after_first_tensor(monkeypatch, action):
         if len(calls) == 1:
             action()
 
-    monkeypatch.setattr(_checkpoint, "_fill", hooked)
+    monkeypatch.setattr(_safetensors, "_fill", hooked)
     return calls
 
 

@@ -30,9 +30,9 @@ def test_initial_history_and_bad_arguments_change_nothing():
 
 
 def _projection(delay):
-    comm = eqbrain.FixedProb(4, 3, prob=1.0, weight=1.0, seed=0)
-    return eqbrain.AlignPostProj(
-        comm=comm, syn=eqbrain.Expon(3, tau=1e9), out=eqbrain.CUBA(), delay=delay
+    comm = eqbrain.dyn.FixedProb(4, 3, prob=1.0, weight=1.0, seed=0)
+    return eqbrain.dyn.AlignPostProj(
+        comm=comm, syn=eqbrain.dyn.Expon(3, tau=1e9), out=eqbrain.dyn.CUBA(), delay=delay
     )
 
 

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
-from eqbrain.dyn import _fixedprob
-from eqbrain.dyn._event import dense_sum, event_sum, spike_lister
+from eqbrain.dyn.projections import _fixedprob
+from eqbrain.dyn.projections._event import dense_sum, event_sum, spike_lister
 
 
 def test_number_of_synapses_is_binomial():
     n_pre, n_post, p = 400, 500, 0.02
-    conn = eqbrain.FixedProb(n_pre, n_post, p, seed=0)
+    conn = eqbrain.dyn.FixedProb(n_pre, n_post, p, seed=0)
     mean, sd = n_pre * n_post * p, np.sqrt(n_pre * n_post * p * (1 - p))
     assert abs(conn.n_synapses - mean) < 5 * sd
     dense = conn.to_dense() != 0
@@ -24,17 +24,17 @@ def test_number_of_synapses_is_binomial():
 
 
 def test_seed_determines_the_graph():
-    a = eqbrain.FixedProb(50, 60, 0.1, seed=1).to_dense()
-    b = eqbrain.FixedProb(50, 60, 0.1, seed=1).to_dense()
-    c = eqbrain.FixedProb(50, 60, 0.1, seed=2).to_dense()
+    a = eqbrain.dyn.FixedProb(50, 60, 0.1, seed=1).to_dense()
+    b = eqbrain.dyn.FixedProb(50, 60, 0.1, seed=1).to_dense()
+    c = eqbrain.dyn.FixedProb(50, 60, 0.1, seed=2).to_dense()
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
 
 
 def test_include_self_false_and_extreme_probabilities():
-    conn = eqbrain.FixedProb(30, 30, 1.0, weight=2.0, include_self=False)
+    conn = eqbrain.dyn.FixedProb(30, 30, 1.0, weight=2.0, include_self=False)
     np.testing.assert_array_equal(conn.to_dense(), 2.0 * (1 - np.eye(30)))
-    empty = eqbrain.FixedProb(30, 20, 0.0)
+    empty = eqbrain.dyn.FixedProb(30, 20, 0.0)
     assert empty.n_synapses == 0
     np.testing.assert_array_equal(empty(jnp.ones(30, bool)), np.zeros(20))
 
@@ -53,7 +53,7 @@ _dense = jax.jit(dense_sum, static_argnums=(3,))
     fraction=st.sampled_from([0.0, 0.4, 1.0]),
 )
 def test_event_sum_equals_the_dense_product(n_pre, n_post, p, seed, chunk, fraction):
-    conn = eqbrain.FixedProb(n_pre, n_post, p, weight=0.5, seed=seed)
+    conn = eqbrain.dyn.FixedProb(n_pre, n_post, p, weight=0.5, seed=seed)
     spikes = np.random.default_rng(seed).random(n_pre) < fraction
     expected = spikes.astype(np.float32) @ conn.to_dense()
     # Extra padding changes nothing; a fixed width keeps the compiled kernels reused.
@@ -67,13 +67,13 @@ def test_event_sum_equals_the_dense_product(n_pre, n_post, p, seed, chunk, fract
 
 
 def test_every_spike_counts_when_all_neurons_fire():
-    conn = eqbrain.FixedProb(100, 10, 0.5, weight=1.0, seed=4)
+    conn = eqbrain.dyn.FixedProb(100, 10, 0.5, weight=1.0, seed=4)
     got = jax.jit(lambda s: conn(s))(jnp.ones(100, bool))
     np.testing.assert_allclose(got, conn.to_dense().sum(0))
 
 
 def test_per_synapse_weights():
-    conn = eqbrain.FixedProb(20, 10, 0.4, seed=5)
+    conn = eqbrain.dyn.FixedProb(20, 10, 0.4, seed=5)
     w = np.random.default_rng(0).random(conn.indices.shape).astype(np.float32)
     spikes = np.arange(20) % 3 == 0
     ell = np.asarray(conn.indices.value)
@@ -85,7 +85,7 @@ def test_per_synapse_weights():
 
 
 def test_graded_and_batched_input():
-    conn = eqbrain.FixedProb(8, 6, 0.5, weight=0.25, seed=6)
+    conn = eqbrain.dyn.FixedProb(8, 6, 0.5, weight=0.25, seed=6)
     rates = jnp.linspace(0.0, 1.0, 8)
     np.testing.assert_allclose(conn(rates), np.asarray(rates) @ conn.to_dense(), rtol=1e-6)
     batch = jnp.asarray(np.random.default_rng(1).random((3, 8)) < 0.5)
@@ -94,14 +94,14 @@ def test_graded_and_batched_input():
 
 
 def test_connectivity_is_a_parameter_saved_with_the_model(tmp_path):
-    conn = eqbrain.FixedProb(20, 30, 0.2, seed=7)
+    conn = eqbrain.dyn.FixedProb(20, 30, 0.2, seed=7)
     assert isinstance(conn.indices, eqbrain.Parameter)
     assert not conn.train_vars()
     eqbrain.save(tmp_path / "c.safetensors", conn)
     state = eqbrain.read_state(tmp_path / "c.safetensors")
     np.testing.assert_array_equal(state["indices"], conn.indices.value)
     # Another draw has another padded width: refused by name, nothing written.
-    other = eqbrain.FixedProb(20, 30, 0.2, seed=8)
+    other = eqbrain.dyn.FixedProb(20, 30, 0.2, seed=8)
     before = other.to_dense()
     if other.indices.shape != conn.indices.shape:
         with pytest.raises(eqbrain.MathError, match="Cannot load 'indices'"):
@@ -119,11 +119,11 @@ def test_connectivity_is_a_parameter_saved_with_the_model(tmp_path):
 )
 def test_bad_arguments(args, message):
     with pytest.raises(ValueError, match=message):
-        eqbrain.FixedProb(*args)
+        eqbrain.dyn.FixedProb(*args)
 
 
 def test_wrong_input_shape():
-    conn = eqbrain.FixedProb(5, 3, 0.5)
+    conn = eqbrain.dyn.FixedProb(5, 3, 0.5)
     with pytest.raises(ValueError, match=r"expects presynaptic input of shape \(\.\.\., 5\)"):
         conn(jnp.ones(4, bool))
 
@@ -166,7 +166,7 @@ def test_spike_lister_past_float32_exact_counts():
 
 def test_event_sum_with_many_groups_and_a_batch():
     # Thousands of sources and hundreds of spikes: many groups of 8, under vmap too.
-    conn = eqbrain.FixedProb(5000, 300, 0.01, weight=0.25, seed=9)
+    conn = eqbrain.dyn.FixedProb(5000, 300, 0.01, weight=0.25, seed=9)
     rng = np.random.default_rng(2)
     batch = rng.random((2, 5000)) < np.array([[0.05], [0.002]])
     expected = batch.astype(np.float32) @ conn.to_dense()

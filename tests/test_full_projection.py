@@ -5,25 +5,26 @@ import numpy as np
 import pytest
 
 import eqbrain
+from eqbrain import dyn
 
 
 class Net(eqbrain.Network):
-    N: eqbrain.LifRef
+    N: eqbrain.dyn.LifRef
     E: eqbrain.DynamicalSystem
 
     def __init__(self, align: str, delay=None, weight: float = 0.5):
         super().__init__()
-        self.N = eqbrain.LifRef(60, V_initializer=jnp.linspace(0.0, 19.0, 60))
-        comm = eqbrain.FixedProb(60, 60, prob=0.2, weight=weight, seed=3)
+        self.N = eqbrain.dyn.LifRef(60, V_initializer=jnp.linspace(0.0, 19.0, 60))
+        comm = eqbrain.dyn.FixedProb(60, 60, prob=0.2, weight=weight, seed=3)
         if align == "post":
-            self.E = eqbrain.FullProjAlignPost(
-                pre=self.N, comm=comm, syn=eqbrain.Expon(60, tau=5.0),
-                out=eqbrain.CUBA(), post=self.N, delay=delay,
+            self.E = eqbrain.dyn.FullProjAlignPost(
+                pre=self.N, comm=comm, syn=eqbrain.dyn.Expon(60, tau=5.0),
+                out=eqbrain.dyn.CUBA(), post=self.N, delay=delay,
             )  # fmt: skip
         else:
-            self.E = eqbrain.FullProjAlignPre(
-                pre=self.N, syn=eqbrain.Expon(60, tau=5.0), comm=comm,
-                out=eqbrain.CUBA(), post=self.N, delay=delay,
+            self.E = eqbrain.dyn.FullProjAlignPre(
+                pre=self.N, syn=eqbrain.dyn.Expon(60, tau=5.0), comm=comm,
+                out=eqbrain.dyn.CUBA(), post=self.N, delay=delay,
             )  # fmt: skip
 
     def update(self, x):
@@ -44,9 +45,9 @@ def test_the_projection_holds_the_networks_own_population():
 
 def test_full_align_post_gives_what_the_explicit_projection_gives():
     net = Net("post")
-    twin = eqbrain.AlignPostProj(
-        eqbrain.FixedProb(60, 60, prob=0.2, weight=0.5, seed=3), eqbrain.Expon(60, tau=5.0),
-        eqbrain.CUBA(),
+    twin = eqbrain.dyn.AlignPostProj(
+        dyn.FixedProb(60, 60, prob=0.2, weight=0.5, seed=3), dyn.Expon(60, tau=5.0),
+        eqbrain.dyn.CUBA(),
     )  # fmt: skip
     with eqbrain.share.context(t=0.0, i=0, dt=0.1):
         net.N.spike.value = jnp.arange(60) % 3 == 0
@@ -79,12 +80,12 @@ def test_state_round_trips_and_resets_with_the_network(tmp_path):
 
 def test_populations_without_spike_or_potential_are_refused():
     with pytest.raises(TypeError, match="presynaptic population must have a `spike`"):
-        eqbrain.FullProjAlignPost(
-            pre=eqbrain.Expon(3), comm=eqbrain.One2One(3), syn=eqbrain.Expon(3),
-            out=eqbrain.CUBA(), post=eqbrain.LifRef(3),
+        eqbrain.dyn.FullProjAlignPost(
+            pre=eqbrain.dyn.Expon(3), comm=eqbrain.dyn.One2One(3), syn=eqbrain.dyn.Expon(3),
+            out=eqbrain.dyn.CUBA(), post=eqbrain.dyn.LifRef(3),
         )  # fmt: skip
     with pytest.raises(TypeError, match="postsynaptic population must have a `V`"):
-        eqbrain.FullProjAlignPre(
-            pre=eqbrain.LifRef(3), syn=eqbrain.Expon(3), comm=eqbrain.One2One(3),
-            out=eqbrain.CUBA(), post=eqbrain.Expon(3),
+        eqbrain.dyn.FullProjAlignPre(
+            pre=eqbrain.dyn.LifRef(3), syn=eqbrain.dyn.Expon(3), comm=eqbrain.dyn.One2One(3),
+            out=eqbrain.dyn.CUBA(), post=eqbrain.dyn.Expon(3),
         )  # fmt: skip

@@ -26,7 +26,7 @@ SEED = 3
 
 
 def first_key():
-    return eqbrain.RandomState(SEED).split_key()
+    return eqbrain.random.RandomState(SEED).split_key()
 
 
 @pytest.mark.parametrize(

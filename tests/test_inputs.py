@@ -11,40 +11,46 @@ from tests.helpers import assert_unchanged, snapshot
 
 
 def test_section_input_lengths_values_and_shapes():
-    I1 = eqbrain.section_input(values=[0, 1, 2], durations=[10, 20, 30], dt=0.1)
-    I2 = eqbrain.section_input(values=[0, 1, 2], durations=[10, 20, 30], dt=0.01)
+    I1 = eqbrain.inputs.section_input(values=[0, 1, 2], durations=[10, 20, 30], dt=0.1)
+    I2 = eqbrain.inputs.section_input(values=[0, 1, 2], durations=[10, 20, 30], dt=0.01)
     assert I1.shape == (600,) and I2.shape == (6000,) and I1.dtype == jnp.float32
     np.testing.assert_array_equal(np.unique(I1[100:300]), [1.0])
     # int(300 / 0.1) is 2999 in floating point; the section still lasts 3000 steps
-    current, duration = eqbrain.section_input([0, 1.0, 0], [100, 300, 100], 0.1, True)
+    current, duration = eqbrain.inputs.section_input([0, 1.0, 0], [100, 300, 100], 0.1, True)
     assert duration == 500.0 and current.shape == (5000,)
     assert float(current[3999]) == 1.0 and float(current[4000]) == 0.0
     assert float(current.sum()) == 3000.0
-    grid = eqbrain.section_input(values=[0, jnp.ones(10), np.ones((3, 10))], durations=[1, 3, 1])
+    grid = eqbrain.inputs.section_input(
+        values=[0, jnp.ones(10), np.ones((3, 10))], durations=[1, 3, 1]
+    )
     assert grid.shape == (50, 3, 10)
     with eqbrain.share.context(dt=0.5):
         assert eqbrain.inputs.section_input([1.0], [2.0]).shape == (4,)
 
 
 def test_constant_input_returns_the_current_and_its_duration():
-    current, duration = eqbrain.constant_input([(0, 100), (1, 300), (0, 100)])
+    current, duration = eqbrain.inputs.constant_input([(0, 100), (1, 300), (0, 100)])
     assert duration == 500.0 and current.shape == (5000,)
-    np.testing.assert_array_equal(current, eqbrain.section_input([0, 1, 0], [100, 300, 100]))
+    np.testing.assert_array_equal(
+        current, eqbrain.inputs.section_input([0, 1, 0], [100, 300, 100])
+    )
 
 
 def test_spike_input_places_each_pulse():
-    current = eqbrain.spike_input([1.0, 2.0], sp_lens=0.2, sp_sizes=0.5, duration=3.0)
+    current = eqbrain.inputs.spike_input([1.0, 2.0], sp_lens=0.2, sp_sizes=0.5, duration=3.0)
     expected = np.zeros(30, np.float32)
     expected[10:12] = expected[20:22] = 0.5
     np.testing.assert_array_equal(current, expected)
-    per_pulse = eqbrain.spike_input([1.0, 2.0], sp_lens=[0.1, 0.3], sp_sizes=[1, 2], duration=3)
+    per_pulse = eqbrain.inputs.spike_input(
+        [1.0, 2.0], sp_lens=[0.1, 0.3], sp_sizes=[1, 2], duration=3
+    )
     assert list(np.flatnonzero(per_pulse)) == [10, 20, 21, 22] and per_pulse[21] == 2.0
 
 
 def test_ramp_input():
-    full = eqbrain.ramp_input(0, 1, duration=1.0, dt=0.1)
+    full = eqbrain.inputs.ramp_input(0, 1, duration=1.0, dt=0.1)
     np.testing.assert_allclose(full, np.linspace(0, 1, 10), rtol=1e-6)
-    part = eqbrain.ramp_input(0, 1, duration=50, t_start=10, t_end=40, dt=1.0)
+    part = eqbrain.inputs.ramp_input(0, 1, duration=50, t_start=10, t_end=40, dt=1.0)
     assert part.shape == (50,) and not part[:10].any() and not part[40:].any()
     np.testing.assert_allclose(part[10:40], np.linspace(0, 1, 30), rtol=1e-6)
 
@@ -52,14 +58,17 @@ def test_ramp_input():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: eqbrain.section_input([0, 1], [10]), "same length, got 2 != 1"),
-        (lambda: eqbrain.section_input([0], [-1.0]), "finite number of ms >= 0"),
-        (lambda: eqbrain.section_input([np.ones(2), np.ones(3)], [1, 1]), "does not broadcast"),
-        (lambda: eqbrain.section_input([0], [1], dt=0.0), "dt must be a positive"),
-        (lambda: eqbrain.constant_input([(0, 1, 2)]), r"\(value, duration\) pairs"),
-        (lambda: eqbrain.spike_input(5.0, 1, 1, 10), "sp_times must be a list"),
-        (lambda: eqbrain.spike_input([1, 2], [1], 1, 10), "one per pulse"),
-        (lambda: eqbrain.ramp_input(0, 1, 10, t_start=5, t_end=2), "must not come before"),
+        (lambda: eqbrain.inputs.section_input([0, 1], [10]), "same length, got 2 != 1"),
+        (lambda: eqbrain.inputs.section_input([0], [-1.0]), "finite number of ms >= 0"),
+        (
+            lambda: eqbrain.inputs.section_input([np.ones(2), np.ones(3)], [1, 1]),
+            "does not broadcast",
+        ),
+        (lambda: eqbrain.inputs.section_input([0], [1], dt=0.0), "dt must be a positive"),
+        (lambda: eqbrain.inputs.constant_input([(0, 1, 2)]), r"\(value, duration\) pairs"),
+        (lambda: eqbrain.inputs.spike_input(5.0, 1, 1, 10), "sp_times must be a list"),
+        (lambda: eqbrain.inputs.spike_input([1, 2], [1], 1, 10), "one per pulse"),
+        (lambda: eqbrain.inputs.ramp_input(0, 1, 10, t_start=5, t_end=2), "must not come before"),
     ],
 )
 def test_bad_waveforms(call, message):
@@ -68,8 +77,8 @@ def test_bad_waveforms(call, message):
 
 
 def test_a_waveform_drives_a_runner_both_ways():
-    lif = eqbrain.LIF(3, V_rest=0.0, V_th=100.0, tau=10.0)
-    current = eqbrain.section_input([0.0, 5.0], [1.0, 1.0])
+    lif = eqbrain.dyn.LIF(3, V_rest=0.0, V_th=100.0, tau=10.0)
+    current = eqbrain.inputs.section_input([0.0, 5.0], [1.0, 1.0])
     by_update = eqbrain.DSRunner(lif, monitors=["V"])
     by_update.run(inputs=current[:, None] * jnp.ones(3))
     lif.reset_state()
@@ -83,13 +92,13 @@ def test_a_waveform_drives_a_runner_both_ways():
 
 
 class Driven(eqbrain.Network):
-    N: eqbrain.LIF
-    P: eqbrain.PoissonInput
+    N: eqbrain.dyn.LIF
+    P: eqbrain.dyn.PoissonInput
 
     def __init__(self, num_input, freq, weight, seed=0):
         super().__init__()
-        self.N = eqbrain.LIF(400, V_rest=0.0, V_th=1e9, tau=1e9)
-        self.P = eqbrain.PoissonInput(self.N.V, num_input, freq, weight, seed=seed)
+        self.N = eqbrain.dyn.LIF(400, V_rest=0.0, V_th=1e9, tau=1e9)
+        self.P = eqbrain.dyn.PoissonInput(self.N.V, num_input, freq, weight, seed=seed)
 
     def update(self):
         self.P()
@@ -136,7 +145,7 @@ def test_bad_poisson_input(args, error, message):
     target = eqbrain.Variable(jnp.zeros(3, jnp.int32) if args[0] == "int" else jnp.zeros(3))
     args = (target if args[0] is None or args[0] == "int" else args[0], *args[1:])
     with pytest.raises(error, match=message):
-        eqbrain.PoissonInput(*args)
+        eqbrain.dyn.PoissonInput(*args)
 
 
 def test_poisson_input_refuses_a_probability_above_one():
@@ -151,7 +160,7 @@ def test_poisson_input_refuses_a_probability_above_one():
 
 
 def test_spike_time_group_fires_at_its_times():
-    group = eqbrain.SpikeTimeGroup(2, indices=[0, 0, 1, 1], times=[10, 20, 20, 30])
+    group = eqbrain.dyn.SpikeTimeGroup(2, indices=[0, 0, 1, 1], times=[10, 20, 20, 30])
     runner = eqbrain.DSRunner(group, monitors=["spike"])
     runner.run(30.0)
     sp = runner.mon.spike
@@ -165,7 +174,9 @@ def test_spike_time_group_fires_at_its_times():
 
 
 def test_spike_time_group_sorts_between_steps_and_batches():
-    group = eqbrain.SpikeTimeGroup(3, indices=[2, 0, 1], times=[0.25, 0.05, 0.05], batch_size=2)
+    group = eqbrain.dyn.SpikeTimeGroup(
+        3, indices=[2, 0, 1], times=[0.25, 0.05, 0.05], batch_size=2
+    )
     out = eqbrain.run(group, 0.5, monitors=["spike"], dt=0.1, data_first_axis="T")
     dense = np.asarray(out.spike)
     assert dense.shape == (5, 2, 3)
@@ -185,4 +196,4 @@ def test_spike_time_group_sorts_between_steps_and_batches():
 )
 def test_bad_spike_time_group(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        eqbrain.SpikeTimeGroup(3, **kwargs)
+        eqbrain.dyn.SpikeTimeGroup(3, **kwargs)

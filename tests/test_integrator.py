@@ -1,4 +1,4 @@
-"""eqbrain.odeint / Integrator: convergence orders, exp_euler, signatures, transforms, errors."""
+"""odeint / ODEIntegrator: convergence orders, exp_euler, signatures, transforms, errors."""
 
 import contextlib
 import inspect
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import eqbrain
-from eqbrain import Integrator, Variable, odeint
+from eqbrain import ODEIntegrator, Variable, odeint
 
 RK_ORDERS = {
     "euler": 1,
@@ -271,7 +271,7 @@ def test_several_state_variables_follow_brainpys_signature():
         return (-V - w + I) / tau, (V - w) / 100.0
 
     integral = odeint(f, method="euler")
-    assert isinstance(integral, Integrator) and isinstance(integral, eqbrain.Module)
+    assert isinstance(integral, ODEIntegrator) and isinstance(integral, eqbrain.Module)
     assert integral.variables == ("V", "w") and integral.arguments == ("I", "tau")
     V, w = integral(jnp.ones(3), jnp.zeros(3), 0.0, 2.0, dt=0.5)
     np.testing.assert_allclose(V, 1.0 + 0.5 * (1.0 / 10.0))
@@ -299,7 +299,7 @@ def test_decorator_form_and_order():
     def integral(y, t):
         return -y
 
-    assert isinstance(integral, Integrator) and integral.order == 4
+    assert isinstance(integral, ODEIntegrator) and integral.order == 4
     assert odeint(logistic, method="exp_euler").order == 1
     assert odeint(logistic, method="diffrax").order is None
 
@@ -363,7 +363,7 @@ def test_grad_through_steps_matches_the_exact_solution(method):
 
 class Neuron(eqbrain.Module):
     V: Variable
-    integral: Integrator
+    integral: ODEIntegrator
 
     def __init__(self, n):
         super().__init__()
@@ -563,7 +563,7 @@ def test_adaptive_with_dt_carried_in_a_variable_through_for_loop():
         y: Variable
         z: Variable
         dt: Variable
-        integral: Integrator
+        integral: ODEIntegrator
 
         def __init__(self, method):
             super().__init__()
@@ -740,7 +740,7 @@ def test_joint_eq_bad_equations():
 class Leaky(eqbrain.Module):
     V: Variable
     tau: eqbrain.TrainVar
-    integral: Integrator
+    integral: ODEIntegrator
 
     def __init__(self, n, method="exp_auto"):
         super().__init__()
@@ -796,7 +796,7 @@ def test_a_bound_integrator_reads_the_copy_it_is_read_from():
 def test_a_bound_integrator_under_eqbrain_jit_and_the_runner():
     class Neuron(eqbrain.DynamicalSystem):
         V: Variable
-        integral: Integrator
+        integral: ODEIntegrator
 
         def __init__(self):
             super().__init__()
@@ -841,8 +841,8 @@ def test_a_method_of_another_finished_module_is_part_of_the_pytree():
 def test_stored_back_into_its_module_a_bound_integrator_is_the_integrator():
     class Two(eqbrain.Module):
         V: Variable
-        a: Integrator
-        b: Integrator
+        a: ODEIntegrator
+        b: ODEIntegrator
 
         def __init__(self):
             super().__init__()
@@ -860,7 +860,7 @@ def test_stored_back_into_its_module_a_bound_integrator_is_the_integrator():
 
 def test_a_parents_method_given_to_a_child_in_init_is_held_by_reference():
     class Child(eqbrain.Module):
-        integral: Integrator
+        integral: ODEIntegrator
 
         def __init__(self, f):
             super().__init__()

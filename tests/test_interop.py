@@ -216,13 +216,13 @@ def test_load_brainpy_of_bp_dyn_blocks_skips_their_stateless_integrator_nodes():
     assert empty == ["Net0", "ExponentialEuler0", "ExponentialEuler1"]
 
     class Net(eqbrain.DynSysGroup):
-        E: eqbrain.LifRef
-        syn: eqbrain.Expon
+        E: eqbrain.dyn.LifRef
+        syn: eqbrain.dyn.Expon
 
         def __init__(self):
             super().__init__()
-            self.E = eqbrain.LifRef(4)
-            self.syn = eqbrain.Expon(4, tau=5.0)
+            self.E = eqbrain.dyn.LifRef(4)
+            self.syn = eqbrain.dyn.Expon(4, tau=5.0)
 
     net = Net()
     assert eqbrain.load_brainpy(DATA / "brainpy_dyn_blocks.msgpack", net, strict=True) == ([], [])

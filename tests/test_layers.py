@@ -1,16 +1,17 @@
 """The import contract: layers you can see, no cycles, no private reach-ins.
 
-`core` (the object model) <- `transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
+`_core` (the object model) <- `_transforms` <- domains (`dyn`, `optim`, ...) <- `io`.
 Each layer imports only layers below it (or beside it, for domains that build on one
-another as listed here); code outside `core` imports `eqbrain.core`'s public names
-only; nobody reads a Variable's underscore attributes outside `core`; nothing imports
-`jax._src`. Imports inside functions (lazy imports) count.
+another as listed here), and only through their packages' names, never their private
+modules; nobody reads a Variable's underscore attributes outside `_core`; nothing
+imports `jax._src`. Imports inside functions (lazy imports) count.
 """
 
 from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -20,6 +21,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "eqbrain"
 # (equal: within the same subpackage, or one listed in SIDEWAYS).
 RANK = {
     "_errors": 0,
+    "_deprecated": 0,
     "_core": 1,
     "_transforms": 2,
     "random": 3,
@@ -30,7 +32,11 @@ RANK = {
     "optim": 5,
     "measure": 6,
     "plot": 7,
+    "inputs": 6,
     "io": 8,
+    "internal": 9,
+    "core": 9,  # deprecated alias modules
+    "transforms": 9,
     "__init__": 9,
 }
 SIDEWAYS: set[tuple[str, str]] = set()
@@ -130,8 +136,12 @@ def test_imports_respect_the_layers(name):
         where = f"{path.relative_to(SRC)}:{line} imports {mod}"
         if target != layer and (layer, target) not in SIDEWAYS:
             assert RANK[target] < RANK[layer], f"{where}: {target} is not below {layer}"
-        if layer not in ("_core", "__init__") and target == "_core":
-            assert mod == "eqbrain._core", f"{where}: import eqbrain._core's public names"
+        if target != layer:
+            inner = mod.split(".")[2:]
+            assert not any(p.startswith("_") for p in inner), (
+                f"{where}: import the public names of eqbrain.{target} (its package), "
+                "not its private modules"
+            )
 
 
 def test_no_import_cycles():
@@ -172,9 +182,21 @@ def test_no_variable_underscore_attributes_outside_core(name):
     assert not bad, f"{path.relative_to(SRC)} reads Variable internals: {bad}"
 
 
-def test_every_private_subpackage_has_a_readme():
-    for pkg in sorted(p for p in SRC.iterdir() if p.is_dir() and p.name != "__pycache__"):
-        assert (pkg / "README.md").is_file(), f"{pkg.relative_to(SRC)} has no README.md"
+FOLDERS = sorted(p for p in [SRC, *SRC.rglob("*")] if p.is_dir() and p.name != "__pycache__")
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: str(p.relative_to(SRC.parent)))
+def test_every_folder_has_a_readme_naming_every_file_in_it(folder):
+    readme = folder / "README.md"
+    assert readme.is_file(), f"{folder.relative_to(SRC.parent)} has no README.md"
+    text = readme.read_text()
+    entries = [
+        p.name + ("/" if p.is_dir() else "")
+        for p in folder.iterdir()
+        if p.name not in ("__init__.py", "README.md", "__pycache__")
+    ]
+    missing = [e for e in entries if e.rstrip("/") not in text]
+    assert not missing, f"{readme.relative_to(SRC.parent)} does not name {sorted(missing)}"
 
 
 def test_public_names_stay_importable_from_eqbrain():
@@ -190,7 +212,6 @@ def test_public_names_stay_importable_from_eqbrain():
         "grad",
         "for_loop",
         "DynamicalSystem",
-        "LIF",
         "save",
         "load",
         "optim",
@@ -200,3 +221,20 @@ def test_public_names_stay_importable_from_eqbrain():
     ]:
         assert hasattr(eqbrain, name), name
     assert eqbrain.__version__ != "0+unknown"
+
+
+HISTORY = re.compile(
+    r"issue \d+|the issue|kept as it was|earlier name|predates|for old imports",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_source_describes_what_is_not_how_it_got_there(name):
+    path = MODULES[name]
+    lines = [
+        (i, line.strip())
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if HISTORY.search(line)
+    ]
+    assert not lines, f"{path.relative_to(SRC)} narrates history (CHANGELOG.md is for it): {lines}"

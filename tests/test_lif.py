@@ -16,7 +16,7 @@ def step(lif, x, t, dt=0.1):
 
 
 def test_subthreshold_matches_the_analytic_solution():
-    lif = eqbrain.LIF(2, **PARS)
+    lif = eqbrain.dyn.LIF(2, **PARS)
     I = jnp.array([5.0, 8.0])
     for k in range(100):
         step(lif, I, k * 0.1)
@@ -27,7 +27,7 @@ def test_subthreshold_matches_the_analytic_solution():
 
 
 def test_spike_resets_and_holds_for_the_refractory_period():
-    lif = eqbrain.LIF(1, **PARS, V_initializer=-50.5)
+    lif = eqbrain.dyn.LIF(1, **PARS, V_initializer=-50.5)
     dt, t, spikes, Vs = 0.1, 0.0, [], []
     for k in range(200):
         t = k * dt
@@ -48,14 +48,14 @@ def test_spike_resets_and_holds_for_the_refractory_period():
 
 
 def test_no_refractory_period():
-    lif = eqbrain.LIF(1, V_rest=0.0, V_th=1.0, V_reset=0.0, tau=1.0, tau_ref=0.0)
+    lif = eqbrain.dyn.LIF(1, V_rest=0.0, V_th=1.0, V_reset=0.0, tau=1.0, tau_ref=0.0)
     n = sum(bool(step(lif, 10.0, k * 0.1)[0]) for k in range(100))
     # Time from 0 to 1 under V_inf = 10: tau ln(10 / 9) ~ 0.105 ms -> a spike every 2 steps.
     assert n == 50
 
 
 def test_initializer_callable_and_batch():
-    lif = eqbrain.LIF(
+    lif = eqbrain.dyn.LIF(
         4,
         **PARS,
         V_initializer=lambda k, s: -55.0 + 2.0 * jax.random.normal(k, s),
@@ -81,11 +81,11 @@ def test_initializer_callable_and_batch():
 )
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        eqbrain.LIF(**kwargs)
+        eqbrain.dyn.LIF(**kwargs)
 
 
 def test_update_needs_the_time():
-    lif = eqbrain.LIF(3, **PARS)
+    lif = eqbrain.dyn.LIF(3, **PARS)
     with pytest.raises(KeyError, match="no 't'"):
         lif(1.0)
     np.testing.assert_array_equal(lif.V.value, np.full(3, -60.0))

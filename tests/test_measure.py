@@ -122,7 +122,7 @@ def test_unitary_lfp_kernel():
     spikes = np.zeros((300, 3), bool)
     spikes[[10, 50, 120], [0, 1, 2]] = True
     lfp = np.asarray(M.unitary_LFP(times, spikes, "exc", seed=4))
-    xy = np.asarray(eqbrain.RandomState(4).rand(2, 3)) * 0.2
+    xy = np.asarray(eqbrain.random.RandomState(4).rand(2, 3)) * 0.2
     dist = np.hypot(xy[0] - 0.1, xy[1] - 0.1)
     amp = np.exp(-dist / 0.2) * 0.48
     peak = times[[10, 50, 120]] + 10.4 + dist / 200.0 * 1e3

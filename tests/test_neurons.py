@@ -67,45 +67,45 @@ COBA_LIF = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 
 # case -> (eqbrain model, arguments, the window-free sibling whose roundoff also applies)
 NEURONS = {
-    "Lif": (eqbrain.Lif, {}, "Lif"),
-    "LifRef": (eqbrain.LifRef, REF, "Lif"),
-    "ExpIF": (eqbrain.ExpIF, {}, "ExpIF"),
-    "ExpIFRef": (eqbrain.ExpIFRef, REF, "ExpIF"),
-    "AdExIF": (eqbrain.AdExIF, {}, "AdExIF"),
-    "AdExIFRef": (eqbrain.AdExIFRef, REF, "AdExIF"),
-    "IF": (eqbrain.IF, {}, "IF"),
+    "Lif": (eqbrain.dyn.Lif, {}, "Lif"),
+    "LifRef": (eqbrain.dyn.LifRef, REF, "Lif"),
+    "ExpIF": (eqbrain.dyn.ExpIF, {}, "ExpIF"),
+    "ExpIFRef": (eqbrain.dyn.ExpIFRef, REF, "ExpIF"),
+    "AdExIF": (eqbrain.dyn.AdExIF, {}, "AdExIF"),
+    "AdExIFRef": (eqbrain.dyn.AdExIFRef, REF, "AdExIF"),
+    "IF": (eqbrain.dyn.IF, {}, "IF"),
     "MorrisLecar": (
-        eqbrain.MorrisLecar,
+        eqbrain.dyn.MorrisLecar,
         dict(V_initializer=jnp.asarray(case("MorrisLecar")["arg/V0"])),
         "MorrisLecar",
     ),
-    "AdQuaIF": (eqbrain.AdQuaIF, {}, "AdQuaIF"),
-    "AdQuaIFRef": (eqbrain.AdQuaIFRef, REF, "AdQuaIF"),
-    "Gif": (eqbrain.Gif, {}, "Gif"),
-    "GifRef": (eqbrain.GifRef, REF, "Gif"),
-    "Gif_adapt": (eqbrain.Gif, dict(a=0.005, A2=-0.6, A1=0.1, R1=0.5), "Gif_adapt"),
-    "QuaIF": (eqbrain.QuaIF, {}, "QuaIF"),
-    "QuaIFRef": (eqbrain.QuaIFRef, REF, "QuaIF"),
-    "Izhikevich": (eqbrain.Izhikevich, {}, "Izhikevich"),
-    "IzhikevichRef": (eqbrain.IzhikevichRef, REF, "Izhikevich"),
-    "LifRef_coba": (eqbrain.LifRef, dict(COBA_LIF, V_initializer=-60.0, ref_var=True), "Lif"),
+    "AdQuaIF": (eqbrain.dyn.AdQuaIF, {}, "AdQuaIF"),
+    "AdQuaIFRef": (eqbrain.dyn.AdQuaIFRef, REF, "AdQuaIF"),
+    "Gif": (eqbrain.dyn.Gif, {}, "Gif"),
+    "GifRef": (eqbrain.dyn.GifRef, REF, "Gif"),
+    "Gif_adapt": (eqbrain.dyn.Gif, dict(a=0.005, A2=-0.6, A1=0.1, R1=0.5), "Gif_adapt"),
+    "QuaIF": (eqbrain.dyn.QuaIF, {}, "QuaIF"),
+    "QuaIFRef": (eqbrain.dyn.QuaIFRef, REF, "QuaIF"),
+    "Izhikevich": (eqbrain.dyn.Izhikevich, {}, "Izhikevich"),
+    "IzhikevichRef": (eqbrain.dyn.IzhikevichRef, REF, "Izhikevich"),
+    "LifRef_coba": (eqbrain.dyn.LifRef, dict(COBA_LIF, V_initializer=-60.0, ref_var=True), "Lif"),
     "LifRef_training": (
-        eqbrain.LifRef,
+        eqbrain.dyn.LifRef,
         dict(tau_ref=2.0, ref_var=True, spk_fun=heaviside, batch_size=1),
         "Lif",
     ),
     "AdExIF_training": (
-        eqbrain.AdExIF,
+        eqbrain.dyn.AdExIF,
         dict(spk_fun=heaviside, batch_size=1, V_initializer=-65.0),
         "AdExIF_training",
     ),
     "Izhikevich_training": (
-        eqbrain.Izhikevich,
+        eqbrain.dyn.Izhikevich,
         dict(spk_fun=heaviside, batch_size=1),
         "Izhikevich_training",
     ),
-    "HH": (eqbrain.HH, dict(V_initializer=HH_V0), "HH"),
-    "FHN": (eqbrain.FHN, FHN_INIT, "FHN"),
+    "HH": (eqbrain.dyn.HH, dict(V_initializer=HH_V0), "HH"),
+    "FHN": (eqbrain.dyn.FHN, FHN_INIT, "FHN"),
 }
 
 
@@ -162,12 +162,12 @@ def test_initial_values_are_brainpys(name):
 @pytest.mark.parametrize(
     "cls, V0",
     [
-        (eqbrain.Lif, 0.0),
-        (eqbrain.LifRef, 0.0),
-        (eqbrain.ExpIF, 0.0),
-        (eqbrain.AdExIF, 0.0),
-        (eqbrain.QuaIF, 0.0),
-        (eqbrain.Izhikevich, -70.0),
+        (eqbrain.dyn.Lif, 0.0),
+        (eqbrain.dyn.LifRef, 0.0),
+        (eqbrain.dyn.ExpIF, 0.0),
+        (eqbrain.dyn.AdExIF, 0.0),
+        (eqbrain.dyn.QuaIF, 0.0),
+        (eqbrain.dyn.Izhikevich, -70.0),
     ],
 )
 def test_default_initial_potential(cls, V0):
@@ -177,27 +177,27 @@ def test_default_initial_potential(cls, V0):
 
 
 def test_izhikevich_u_starts_at_b_times_V():
-    neu = eqbrain.Izhikevich(3, b=jnp.array([0.1, 0.2, 0.25]), V_initializer=-60.0)
+    neu = eqbrain.dyn.Izhikevich(3, b=jnp.array([0.1, 0.2, 0.25]), V_initializer=-60.0)
     np.testing.assert_allclose(neu.u.value, [-6.0, -12.0, -15.0])
-    neu = eqbrain.Izhikevich(3, u_initializer=2.0)
+    neu = eqbrain.dyn.Izhikevich(3, u_initializer=2.0)
     np.testing.assert_array_equal(neu.u.value, np.full(3, 2.0, np.float32))
 
 
 def test_random_defaults_are_brainpys_distributions_and_reproducible():
     eqbrain.random.seed(3)
-    hh = eqbrain.HH(2000)
+    hh = eqbrain.dyn.HH(2000)
     V = np.asarray(hh.V.value)
     assert V.min() >= -70.0 and V.max() < -60.0 and abs(V.mean() + 65.0) < 0.3
     # Without a key, V is drawn from eqbrain.random, as BrainPy draws from its generator:
     # the next HH differs, and the same seed builds the same one again.
-    assert not np.array_equal(eqbrain.HH(2000).V.value, V)
+    assert not np.array_equal(eqbrain.dyn.HH(2000).V.value, V)
     eqbrain.random.seed(3)
-    np.testing.assert_array_equal(eqbrain.HH(2000).V.value, V)
+    np.testing.assert_array_equal(eqbrain.dyn.HH(2000).V.value, V)
     key = jax.random.key(1)
     np.testing.assert_array_equal(
-        eqbrain.HH(2000, key=key).V.value, eqbrain.HH(2000, key=key).V.value
+        eqbrain.dyn.HH(2000, key=key).V.value, eqbrain.dyn.HH(2000, key=key).V.value
     )
-    fhn = eqbrain.FHN(2000)
+    fhn = eqbrain.dyn.FHN(2000)
     x, y = np.asarray(fhn.x.value), np.asarray(fhn.y.value)
     for z in (x, y):
         assert z.min() >= 0.0 and z.max() < 0.05 and abs(z.mean() - 0.025) < 0.002
@@ -205,21 +205,21 @@ def test_random_defaults_are_brainpys_distributions_and_reproducible():
 
 
 def test_lifref_at_rest_is_eqbrain_LIF():
-    """`eqbrain.LIF` (kept as it was) is `LifRef` started at `V_rest`."""
+    """`eqbrain.dyn.LIF` (kept as it was) is `LifRef` started at `V_rest`."""
     inputs = jnp.asarray(case("LifRef_coba")["in0"])
-    old = eqbrain.LIF(3, **COBA_LIF)
-    new = eqbrain.LifRef(3, **COBA_LIF, V_initializer=-60.0)
+    old = eqbrain.dyn.LIF(3, **COBA_LIF)
+    new = eqbrain.dyn.LifRef(3, **COBA_LIF, V_initializer=-60.0)
     a = eqbrain.run(old, inputs=inputs, monitors=["V", "spike"], dt=DT)
     b = eqbrain.run(new, inputs=inputs, monitors=["V", "spike"], dt=DT)
     np.testing.assert_array_equal(a["spike"], b["spike"])
     np.testing.assert_allclose(a["V"], b["V"], atol=1e-4)
     # The defaults differ: LifRef starts at 0 mV as BrainPy's does, LIF at V_rest.
-    assert float(eqbrain.LifRef(1, V_rest=-60.0).V.value[0]) == 0.0
-    assert float(eqbrain.LIF(1, V_rest=-60.0).V.value[0]) == -60.0
+    assert float(eqbrain.dyn.LifRef(1, V_rest=-60.0).V.value[0]) == 0.0
+    assert float(eqbrain.dyn.LIF(1, V_rest=-60.0).V.value[0]) == -60.0
 
 
 def test_refractory_period_holds_V():
-    neu = eqbrain.LifRef(1, tau_ref=2.0, ref_var=True, V_initializer=19.9)
+    neu = eqbrain.dyn.LifRef(1, tau_ref=2.0, ref_var=True, V_initializer=19.9)
     out = eqbrain.run(
         neu, 5.0, inputs=jnp.full((50, 1), 40.0), monitors=["V", "spike", "refractory"]
     )
@@ -234,7 +234,13 @@ def test_refractory_period_holds_V():
 
 @pytest.mark.parametrize(
     "cls",
-    [eqbrain.LifRef, eqbrain.ExpIF, eqbrain.AdExIFRef, eqbrain.QuaIF, eqbrain.IzhikevichRef],
+    [
+        eqbrain.dyn.LifRef,
+        eqbrain.dyn.ExpIF,
+        eqbrain.dyn.AdExIFRef,
+        eqbrain.dyn.QuaIF,
+        eqbrain.dyn.IzhikevichRef,
+    ],
 )
 def test_batched_trials_match_single_runs(cls):
     kwargs = dict(tau_ref=1.0) if cls.__name__.endswith("Ref") else {}
@@ -274,7 +280,7 @@ def test_reset_state_restores_initial_values(name):
 
 def test_heterogeneous_parameters_and_initializer_styles():
     tau = jnp.array([5.0, 10.0, 20.0])
-    neu = eqbrain.Lif(3, tau=tau, V_initializer=lambda shape: jnp.full(shape, 1.0))
+    neu = eqbrain.dyn.Lif(3, tau=tau, V_initializer=lambda shape: jnp.full(shape, 1.0))
     assert isinstance(neu.tau, jax.Array)
     np.testing.assert_array_equal(neu.V.value, np.ones(3, np.float32))
     with eqbrain.share.context(t=0.0, dt=0.1):
@@ -282,7 +288,7 @@ def test_heterogeneous_parameters_and_initializer_styles():
     expected = 10.0 + (1.0 - 10.0) * np.exp(-0.1 / np.asarray(tau))
     np.testing.assert_allclose(neu.V.value, expected, rtol=1e-5)
     # a JAX-style initializer for a parameter (one value per neuron)
-    neu = eqbrain.AdExIF(
+    neu = eqbrain.dyn.AdExIF(
         4,
         tau_w=jax.nn.initializers.constant(50.0),
         V_initializer=jax.nn.initializers.uniform(1.0),
@@ -295,7 +301,7 @@ def test_heterogeneous_parameters_and_initializer_styles():
 
 @pytest.mark.parametrize("method, tolerance", [("exp_euler", 1e-5), ("rk4", 1e-5), ("euler", 0.1)])
 def test_integration_method_is_odeints(method, tolerance):
-    neu = eqbrain.Lif(1, V_th=1e3, method=method)
+    neu = eqbrain.dyn.Lif(1, V_th=1e3, method=method)
     out = eqbrain.run(neu, inputs=jnp.full((20, 1), 10.0), monitors=["V"], dt=0.5)
     exact = 10.0 * (1 - np.exp(-np.arange(1, 21) * 0.5 / 10.0))
     error = np.abs(np.asarray(out["V"][:, 0]) - exact).max()
@@ -306,7 +312,7 @@ def test_integration_method_is_odeints(method, tolerance):
 
 def test_surrogate_spikes_carry_gradients_through_the_run():
     def spike_count(scale):
-        neu = eqbrain.LifRef(2, tau_ref=1.0, spk_fun=sigmoid_surrogate, batch_size=1)
+        neu = eqbrain.dyn.LifRef(2, tau_ref=1.0, spk_fun=sigmoid_surrogate, batch_size=1)
         total = 0.0
         for i in range(40):
             with eqbrain.share.context(t=i * DT, dt=DT):
@@ -319,7 +325,7 @@ def test_surrogate_spikes_carry_gradients_through_the_run():
 
 def V_after_a_spike(V_th, spk_reset="soft", detach_spk=False):
     """V one step after starting at 30 mV with no input, for a surrogate spike."""
-    neu = eqbrain.Lif(
+    neu = eqbrain.dyn.Lif(
         1,
         V_th=V_th,
         V_initializer=30.0,
@@ -349,7 +355,7 @@ def test_soft_and_hard_reset_and_detached_spikes():
 
 
 def test_models_compose_with_the_functional_style_and_checkpoints(tmp_path):
-    hh = eqbrain.HH(4, key=jax.random.key(2))
+    hh = eqbrain.dyn.HH(4, key=jax.random.key(2))
     before = np.asarray(hh.V.value)
 
     @eqx.filter_jit
@@ -363,7 +369,7 @@ def test_models_compose_with_the_functional_style_and_checkpoints(tmp_path):
     assert not np.array_equal(new.V.value, before)
     path = tmp_path / "hh.safetensors"
     eqbrain.save(path, new)
-    fresh = eqbrain.HH(4)
+    fresh = eqbrain.dyn.HH(4)
     assert eqbrain.load(path, fresh).missing_keys == []
     for key, var in fresh.vars(method="relative").items():
         np.testing.assert_array_equal(var.value, new.vars(method="relative")[key].value)
@@ -376,13 +382,13 @@ def test_models_compose_with_the_functional_style_and_checkpoints(tmp_path):
     t=st.lists(st.floats(-1e7, 100.0, width=32), min_size=3, max_size=3),
 )
 def test_checkpoint_round_trip(V, w, t):
-    neu = eqbrain.AdExIFRef(3, tau_ref=1.0, ref_var=True)
+    neu = eqbrain.dyn.AdExIFRef(3, tau_ref=1.0, ref_var=True)
     neu.V.value, neu.w.value = jnp.array(V), jnp.array(w)
     neu.t_last_spike.value = jnp.array(t)
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "adex.safetensors"
         eqbrain.save(path, neu, fsync=False)
-        other = eqbrain.AdExIFRef(3, tau_ref=1.0, ref_var=True)
+        other = eqbrain.dyn.AdExIFRef(3, tau_ref=1.0, ref_var=True)
         assert eqbrain.load(path, other, strict=True).missing_keys == []
     for key, var in other.vars(method="relative").items():
         np.testing.assert_array_equal(var.value, neu.vars(method="relative")[key].value)
@@ -392,8 +398,8 @@ def test_checkpoint_round_trip(V, w, t):
 
 
 def test_fhn_consumes_its_input_variables():
-    fhn = eqbrain.FHN(3, **FHN_INIT)
-    twin = eqbrain.FHN(3, **FHN_INIT)
+    fhn = eqbrain.dyn.FHN(3, **FHN_INIT)
+    twin = eqbrain.dyn.FHN(3, **FHN_INIT)
     with eqbrain.share.context(t=0.0, dt=DT):
         fhn.input.value = fhn.input.value + 0.3  # as another module would add it
         fhn.update(0.5)
@@ -404,7 +410,7 @@ def test_fhn_consumes_its_input_variables():
 
 
 def test_ou_process_statistics_and_reproducibility():
-    ou = eqbrain.OUProcess(2000, mean=1.0, sigma=0.5, tau=5.0, seed=3)
+    ou = eqbrain.dyn.OUProcess(2000, mean=1.0, sigma=0.5, tau=5.0, seed=3)
     np.testing.assert_array_equal(ou.x.value, np.ones(2000, np.float32))
     out = eqbrain.run(ou, 100.0, monitors=["x"], dt=DT)["x"]
     tail = np.asarray(out[-1])
@@ -416,14 +422,14 @@ def test_ou_process_statistics_and_reproducibility():
 
 
 def test_fhn_with_noise_is_reproducible():
-    a = eqbrain.FHN(3, x_ou_sigma=0.2, seed=5, **FHN_INIT)
-    b = eqbrain.FHN(3, x_ou_sigma=0.2, seed=5, **FHN_INIT)
+    a = eqbrain.dyn.FHN(3, x_ou_sigma=0.2, seed=5, **FHN_INIT)
+    b = eqbrain.dyn.FHN(3, x_ou_sigma=0.2, seed=5, **FHN_INIT)
     assert a.x_ou is not None and a.y_ou is None
     inputs = jnp.full((100, 3), 0.5)
     xa = eqbrain.run(a, inputs=inputs, monitors=["x"], dt=DT)["x"]
     xb = eqbrain.run(b, inputs=inputs, monitors=["x"], dt=DT)["x"]
     np.testing.assert_array_equal(xa, xb)
-    quiet = eqbrain.run(eqbrain.FHN(3, **FHN_INIT), inputs=inputs, monitors=["x"], dt=DT)["x"]
+    quiet = eqbrain.run(eqbrain.dyn.FHN(3, **FHN_INIT), inputs=inputs, monitors=["x"], dt=DT)["x"]
     assert not np.allclose(xa, quiet)
 
 
@@ -433,7 +439,7 @@ def test_fhn_with_noise_is_reproducible():
 @pytest.mark.parametrize("name, activation", [("RNNCell", "relu"), ("RNNCell_tanh", "tanh")])
 def test_rnncell_matches_brainpy(name, activation):
     c = case(name)
-    cell = eqbrain.RNNCell(
+    cell = eqbrain.dyn.RNNCell(
         2,
         4,
         Wi_initializer=jnp.asarray(c["arg/Wi"]),
@@ -448,7 +454,7 @@ def test_rnncell_matches_brainpy(name, activation):
 @pytest.mark.parametrize("activation_type", ["internal", "external"])
 def test_reservoir_matches_brainpy(activation_type):
     c = case(f"Reservoir_{activation_type}")
-    res = eqbrain.Reservoir(
+    res = eqbrain.dyn.Reservoir(
         2,
         6,
         activation_type=activation_type,
@@ -463,7 +469,7 @@ def test_reservoir_matches_brainpy(activation_type):
 
 
 def test_rnncell_defaults_training_and_batches():
-    cell = eqbrain.RNNCell(3, 50, key=jax.random.key(0), batch_size=8)
+    cell = eqbrain.dyn.RNNCell(3, 50, key=jax.random.key(0), batch_size=8)
     assert set(cell.train_vars(method="relative")) == {"Wi", "Wh", "b"}
     std = float(np.std(np.asarray(cell.Wh.value)))
     assert 0.1 < std < 0.2  # Xavier: truncated normal with variance 2 / (50 + 50)
@@ -486,7 +492,7 @@ def test_rnncell_defaults_training_and_batches():
 
 
 def test_rnncell_trainable_initial_state():
-    cell = eqbrain.RNNCell(2, 3, train_state=True, state_initializer=0.5)
+    cell = eqbrain.dyn.RNNCell(2, 3, train_state=True, state_initializer=0.5)
     assert "state2train" in cell.train_vars(method="relative")
     cell.state2train.value = jnp.array([1.0, 2.0, 3.0])
     cell.reset_state()
@@ -494,14 +500,14 @@ def test_rnncell_trainable_initial_state():
 
 
 def test_reservoir_connectivity_spectral_radius_and_noise():
-    res = eqbrain.Reservoir(4, 200, rec_connectivity=0.1, spectral_radius=0.9)
+    res = eqbrain.dyn.Reservoir(4, 200, rec_connectivity=0.1, spectral_radius=0.9)
     W = np.asarray(res.Wrec.value)
     assert abs((W != 0).mean() - 0.1) < 0.01
     assert abs(np.max(np.abs(np.linalg.eigvals(W))) - 0.9) < 1e-4
     assert set(res.vars(method="relative")) == {"Win", "Wrec", "bias", "state", "key"}
     assert not res.train_vars()
     # One key for both: the same weights, so only the noise differs.
-    noisy = eqbrain.Reservoir(
+    noisy = eqbrain.dyn.Reservoir(
         4, 20, noise_rec=0.1, noise_type="uniform", seed=1, key=jax.random.key(0)
     )
     xs = jnp.ones((30, 4))
@@ -509,7 +515,7 @@ def test_reservoir_connectivity_spectral_radius_and_noise():
     noisy.reset_state()
     b = eqbrain.run(noisy, inputs=xs, monitors=["state"], dt=DT)["state"]
     np.testing.assert_array_equal(a, b)
-    quiet = eqbrain.Reservoir(4, 20, seed=1, key=jax.random.key(0))
+    quiet = eqbrain.dyn.Reservoir(4, 20, seed=1, key=jax.random.key(0))
     c = eqbrain.run(quiet, inputs=xs, monitors=["state"], dt=DT)["state"]
     assert 0 < np.abs(np.asarray(a) - np.asarray(c)).max() < 0.2
 
@@ -520,37 +526,37 @@ def test_reservoir_connectivity_spectral_radius_and_noise():
 @pytest.mark.parametrize(
     "build, error, message",
     [
-        (lambda: eqbrain.Lif(0), ValueError, "size must be a positive int"),
-        (lambda: eqbrain.Lif(3, tau=0.0), ValueError, "tau must be positive"),
-        (lambda: eqbrain.Lif(3, tau=jnp.array([1.0, -1.0, 1.0])), ValueError, "tau must be"),
-        (lambda: eqbrain.LifRef(3, tau_ref=-1.0), ValueError, "tau_ref must be >= 0"),
-        (lambda: eqbrain.Lif(3, batch_size=0), ValueError, "batch_size must be a positive"),
-        (lambda: eqbrain.Lif(3, V_rest=jnp.zeros(4)), ValueError, "does not broadcast"),
-        (lambda: eqbrain.Lif(3, V_initializer=jnp.zeros(4)), ValueError, "does not broadcast"),
+        (lambda: eqbrain.dyn.Lif(0), ValueError, "size must be a positive int"),
+        (lambda: eqbrain.dyn.Lif(3, tau=0.0), ValueError, "tau must be positive"),
+        (lambda: eqbrain.dyn.Lif(3, tau=jnp.array([1.0, -1.0, 1.0])), ValueError, "tau must be"),
+        (lambda: eqbrain.dyn.LifRef(3, tau_ref=-1.0), ValueError, "tau_ref must be >= 0"),
+        (lambda: eqbrain.dyn.Lif(3, batch_size=0), ValueError, "batch_size must be a positive"),
+        (lambda: eqbrain.dyn.Lif(3, V_rest=jnp.zeros(4)), ValueError, "does not broadcast"),
+        (lambda: eqbrain.dyn.Lif(3, V_initializer=jnp.zeros(4)), ValueError, "does not broadcast"),
         (
-            lambda: eqbrain.Lif(3, V_initializer=lambda k, s: jnp.zeros(2)),
+            lambda: eqbrain.dyn.Lif(3, V_initializer=lambda k, s: jnp.zeros(2)),
             ValueError,
             r"V gave an array of shape \(2,\), expected \(3,\)",
         ),
-        (lambda: eqbrain.Lif(3, method="rk9"), ValueError, "Unknown integration method 'rk9'"),
-        (lambda: eqbrain.Lif(3, spk_reset="medium"), ValueError, "spk_reset must be 'soft'"),
-        (lambda: eqbrain.Lif(3, spk_fun="heaviside"), TypeError, "spk_fun must be a callable"),
-        (lambda: eqbrain.Lif(3, V_th="high"), TypeError, "V_th must be a number"),
-        (lambda: eqbrain.RNNCell(0, 3), ValueError, "num_in must be a positive int"),
-        (lambda: eqbrain.RNNCell(2, 3, activation="nope"), ValueError, "Unknown activation"),
-        (lambda: eqbrain.Reservoir(2, 3, leaky_rate=1.5), ValueError, "leaky_rate must be"),
+        (lambda: eqbrain.dyn.Lif(3, method="rk9"), ValueError, "Unknown integration method 'rk9'"),
+        (lambda: eqbrain.dyn.Lif(3, spk_reset="medium"), ValueError, "spk_reset must be 'soft'"),
+        (lambda: eqbrain.dyn.Lif(3, spk_fun="heaviside"), TypeError, "spk_fun must be a callable"),
+        (lambda: eqbrain.dyn.Lif(3, V_th="high"), TypeError, "V_th must be a number"),
+        (lambda: eqbrain.dyn.RNNCell(0, 3), ValueError, "num_in must be a positive int"),
+        (lambda: eqbrain.dyn.RNNCell(2, 3, activation="nope"), ValueError, "Unknown activation"),
+        (lambda: eqbrain.dyn.Reservoir(2, 3, leaky_rate=1.5), ValueError, "leaky_rate must be"),
         (
-            lambda: eqbrain.Reservoir(2, 3, activation_type="inside"),
+            lambda: eqbrain.dyn.Reservoir(2, 3, activation_type="inside"),
             ValueError,
             "activation_type must be 'internal' or 'external'",
         ),
-        (lambda: eqbrain.Reservoir(2, 3, noise_type="pink"), ValueError, "noise_type must be"),
+        (lambda: eqbrain.dyn.Reservoir(2, 3, noise_type="pink"), ValueError, "noise_type must be"),
         (
-            lambda: eqbrain.Reservoir(2, 3, Wrec_initializer=0.0, spectral_radius=1.0),
+            lambda: eqbrain.dyn.Reservoir(2, 3, Wrec_initializer=0.0, spectral_radius=1.0),
             ValueError,
             "its spectral radius is 0",
         ),
-        (lambda: eqbrain.OUProcess(3, tau=0.0), ValueError, "tau must be positive"),
+        (lambda: eqbrain.dyn.OUProcess(3, tau=0.0), ValueError, "tau must be positive"),
     ],
 )
 def test_bad_arguments(build, error, message):
@@ -559,7 +565,7 @@ def test_bad_arguments(build, error, message):
 
 
 def test_bad_input_shape_leaves_the_model_unchanged():
-    neu = eqbrain.AdExIF(3)
+    neu = eqbrain.dyn.AdExIF(3)
     before = {k: np.asarray(v.value) for k, v in neu.vars(method="relative").items()}
     with pytest.raises(ValueError, match="leading time axis of length 100"):
         eqbrain.run(neu, 10.0, inputs=jnp.zeros((7, 3)), monitors=["V"], dt=DT)

@@ -20,14 +20,14 @@ def ax():
 
 @pytest.fixture(scope="module")
 def record():
-    group = eqbrain.SpikeTimeGroup(4, indices=[0, 3, 1, 3], times=[0.2, 0.2, 0.5, 0.9])
+    group = eqbrain.dyn.SpikeTimeGroup(4, indices=[0, 3, 1, 3], times=[0.2, 0.2, 0.5, 0.9])
     runner = eqbrain.DSRunner(group, monitors=["spike"], dt=0.1)
     runner.run(1.0)
     return runner.mon
 
 
 def test_raster_from_sparse_equals_raster_from_dense(record, ax):
-    sparse = eqbrain.raster_plot(record.ts, record.spike, ax=ax, title="spikes")
+    sparse = eqbrain.plot.raster_plot(record.ts, record.spike, ax=ax, title="spikes")
     dense = eqbrain.visualize.raster_plot(record.ts, np.asarray(record.spike), ax=ax)
     assert sparse is dense is ax
     a, b = (line.get_xydata() for line in ax.lines)
@@ -40,7 +40,7 @@ def test_raster_from_sparse_equals_raster_from_dense(record, ax):
 def test_raster_draws_on_the_current_axes_by_default(record):
     fig = plt.figure()
     try:
-        got = eqbrain.raster_plot(record.ts, record.spike, xlim=(0, 2), ylim=(-1, 4))
+        got = eqbrain.plot.raster_plot(record.ts, record.spike, xlim=(0, 2), ylim=(-1, 4))
         assert got is fig.gca() and got.get_xlim() == (0, 2) and got.get_ylim() == (-1, 4)
     finally:
         plt.close(fig)
@@ -56,23 +56,23 @@ def test_raster_draws_on_the_current_axes_by_default(record):
 )
 def test_bad_raster(ts, spikes, message, ax):
     with pytest.raises(ValueError, match=message):
-        eqbrain.raster_plot(ts, spikes, ax=ax)
+        eqbrain.plot.raster_plot(ts, spikes, ax=ax)
 
 
 def test_raster_refuses_a_batched_sparse_record(ax):
     sp = eqbrain.SparseSpikes.from_dense(np.zeros((2, 3, 4), bool), time_axis=1)
     with pytest.raises(ValueError, match=r"index a batched record first"):
-        eqbrain.raster_plot(np.arange(3), sp, ax=ax)
+        eqbrain.plot.raster_plot(np.arange(3), sp, ax=ax)
 
 
 def test_line_plot_labels_and_picks(ax):
     ts = np.arange(5) * 0.1
     values = np.arange(15.0).reshape(5, 3)
-    eqbrain.line_plot(ts, values, plot_ids=[0, 2], legend="V", ax=ax, ylabel="mV")
+    eqbrain.plot.line_plot(ts, values, plot_ids=[0, 2], legend="V", ax=ax, ylabel="mV")
     assert [line.get_label() for line in ax.lines] == ["V-0", "V-2"]
     np.testing.assert_allclose(ax.lines[1].get_ydata(), values[:, 2])
     assert ax.get_legend() is not None and ax.get_ylabel() == "mV"
-    eqbrain.line_plot(ts, values, plot_ids=1, legend="one", ax=ax)
+    eqbrain.plot.line_plot(ts, values, plot_ids=1, legend="one", ax=ax)
     assert ax.lines[-1].get_label() == "one"
 
 
@@ -87,13 +87,13 @@ def test_line_plot_labels_and_picks(ax):
 def test_bad_line_plot(kwargs, error, message, ax):
     kwargs = {"val_matrix": np.zeros((5, 3)), **kwargs}
     with pytest.raises(error, match=message):
-        eqbrain.line_plot(np.arange(5), ax=ax, **kwargs)
+        eqbrain.plot.line_plot(np.arange(5), ax=ax, **kwargs)
 
 
 def test_animate_1D_saves_a_gif(tmp_path):
     ys = np.sin(np.linspace(0, 3, 6)[:, None] + np.linspace(0, 6, 20)[None])
     path = tmp_path / "wave.gif"
-    eqbrain.animate_1D(
+    eqbrain.plot.animate_1D(
         [{"ys": ys, "legend": "wave"}],
         static_vars={"ys": np.zeros(20), "legend": "zero"},
         dt=0.5,
@@ -111,7 +111,7 @@ def test_animate_1D_saves_a_gif(tmp_path):
 def test_animate_2D_saves_a_gif(tmp_path):
     values = np.random.default_rng(0).random((4, 12))
     path = tmp_path / "grid.gif"
-    eqbrain.animate_2D(values, net_size=(3, 4), save_path=str(path), show=False)
+    eqbrain.plot.animate_2D(values, net_size=(3, 4), save_path=str(path), show=False)
     plt.close("all")
     from PIL import Image
 
@@ -122,14 +122,14 @@ def test_animate_2D_saves_a_gif(tmp_path):
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: eqbrain.animate_1D(np.zeros(3), show=False), r"must be 2-D, \(time, n\)"),
+        (lambda: eqbrain.plot.animate_1D(np.zeros(3), show=False), r"must be 2-D, \(time, n\)"),
         (
-            lambda: eqbrain.animate_1D([np.zeros((3, 2)), np.zeros((4, 2))], show=False),
+            lambda: eqbrain.plot.animate_1D([np.zeros((3, 2)), np.zeros((4, 2))], show=False),
             "differ in length",
         ),
-        (lambda: eqbrain.animate_1D({"xs": [1]}, show=False), 'needs a "ys" entry'),
-        (lambda: eqbrain.animate_1D(np.zeros((3, 2)), frame_step=0), "frame_step must be"),
-        (lambda: eqbrain.animate_2D(np.zeros((3, 5)), (2, 2), show=False), "for net_size"),
+        (lambda: eqbrain.plot.animate_1D({"xs": [1]}, show=False), 'needs a "ys" entry'),
+        (lambda: eqbrain.plot.animate_1D(np.zeros((3, 2)), frame_step=0), "frame_step must be"),
+        (lambda: eqbrain.plot.animate_2D(np.zeros((3, 5)), (2, 2), show=False), "for net_size"),
     ],
 )
 def test_bad_animations(call, message):

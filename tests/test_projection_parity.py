@@ -32,24 +32,24 @@ def close(ours, case: str, var: str) -> None:
     np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-5, atol=atol, err_msg=var)
 
 
-def lif_post() -> eqbrain.LifRef:
+def lif_post() -> eqbrain.dyn.LifRef:
     """BrainPy's COBA-tutorial LIF neurons, at rest (as the generator's `lif_post`)."""
-    return eqbrain.LifRef(
+    return eqbrain.dyn.LifRef(
         5, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0, V_initializer=-60.0
     )
 
 
 class AlignPostNet(eqbrain.Network):
-    post: eqbrain.LifRef
-    proj: eqbrain.AlignPostProj
+    post: eqbrain.dyn.LifRef
+    proj: eqbrain.dyn.AlignPostProj
 
     def __init__(self, syn, weight: float, E: float, indices, indptr):
         super().__init__()
         self.post = lif_post()
-        self.proj = eqbrain.AlignPostProj(
-            comm=eqbrain.CSRConn(indices, indptr, n_post=5, weight=weight),
+        self.proj = eqbrain.dyn.AlignPostProj(
+            comm=eqbrain.dyn.CSRConn(indices, indptr, n_post=5, weight=weight),
             syn=syn,
-            out=eqbrain.COBA(E=E),
+            out=eqbrain.dyn.COBA(E=E),
         )
 
     def update(self, spikes):
@@ -57,9 +57,9 @@ class AlignPostNet(eqbrain.Network):
 
 
 ALIGN_POST = {
-    "Expon": (lambda: eqbrain.Expon(5, tau=5.0), 0.01, 0.0, ["g"]),
+    "Expon": (lambda: eqbrain.dyn.Expon(5, tau=5.0), 0.01, 0.0, ["g"]),
     "DualExponV2": (
-        lambda: eqbrain.DualExponV2(5, tau_decay=5.0, tau_rise=1.0),
+        lambda: eqbrain.dyn.DualExponV2(5, tau_decay=5.0, tau_rise=1.0),
         0.3,
         -80.0,
         ["g_rise", "g_decay"],
@@ -92,13 +92,13 @@ class RecordedCOBAHH(hh.COBAHH):
         n = self.n_exc + I[1].size - 1
         self.N = hh.TraubHH(n, jax.random.key(0))
         self.N.V.value = jnp.asarray(DATA["COBA_HH/arg/V0"])
-        self.E = eqbrain.AlignPostProj(
-            eqbrain.CSRConn(*E, n_post=n, weight=6.0), eqbrain.Expon(n, tau=5.0),
-            eqbrain.COBA(E=0.0),
+        self.E = eqbrain.dyn.AlignPostProj(
+            eqbrain.dyn.CSRConn(*E, n_post=n, weight=6.0), eqbrain.dyn.Expon(n, tau=5.0),
+            eqbrain.dyn.COBA(E=0.0),
         )  # fmt: skip
-        self.I = eqbrain.AlignPostProj(
-            eqbrain.CSRConn(*I, n_post=n, weight=67.0), eqbrain.Expon(n, tau=10.0),
-            eqbrain.COBA(E=-80.0),
+        self.I = eqbrain.dyn.AlignPostProj(
+            eqbrain.dyn.CSRConn(*I, n_post=n, weight=67.0), eqbrain.dyn.Expon(n, tau=10.0),
+            eqbrain.dyn.COBA(E=-80.0),
         )  # fmt: skip
 
 
@@ -114,23 +114,23 @@ def test_coba_hh_network_matches_brainpy():
 class FullNet(eqbrain.Network):
     """A `SpikeTimeGroup` onto LIF neurons through a projection that holds both."""
 
-    pre: eqbrain.SpikeTimeGroup
-    post: eqbrain.LifRef
+    pre: eqbrain.dyn.SpikeTimeGroup
+    post: eqbrain.dyn.LifRef
     proj: eqbrain.DynamicalSystem
 
     def __init__(self, cls, case: str = "AlignPre_SD"):
         super().__init__()
         n_pre = DATA[f"{case}/arg/indptr"].size - 1
-        self.pre = eqbrain.SpikeTimeGroup(
+        self.pre = eqbrain.dyn.SpikeTimeGroup(
             n_pre, DATA[f"{case}/arg/pre_indices"], DATA[f"{case}/arg/pre_times"]
         )
         self.post = lif_post()
-        comm = eqbrain.CSRConn(
+        comm = eqbrain.dyn.CSRConn(
             DATA[f"{case}/arg/indices"], DATA[f"{case}/arg/indptr"], n_post=5, weight=0.03
         )
-        syn = eqbrain.Expon(5 if cls is eqbrain.FullProjAlignPost else n_pre, tau=5.0)
+        syn = eqbrain.dyn.Expon(5 if cls is eqbrain.dyn.FullProjAlignPost else n_pre, tau=5.0)
         self.proj = cls(
-            pre=self.pre, syn=syn, comm=comm, out=eqbrain.COBA(E=0.0), post=self.post,
+            pre=self.pre, syn=syn, comm=comm, out=eqbrain.dyn.COBA(E=0.0), post=self.post,
             delay=1.0,
         )  # fmt: skip
 
@@ -150,12 +150,15 @@ def run_full(cls, case: str) -> np.ndarray:
 def test_delayed_spikes_arrive_after_the_delay_as_in_brainpy():
     # A 1 ms delay: a spike of step s reaches the neurons at step s + 10, as through
     # BrainPy's FullProjAlignPreDS.
-    close(run_full(eqbrain.FullProjAlignPreDS, "AlignPre_DS"), "AlignPre_DS", "V")
+    close(run_full(eqbrain.dyn.FullProjAlignPreDS, "AlignPre_DS"), "AlignPre_DS", "V")
 
 
 @pytest.mark.parametrize(
     "cls, case",
-    [(eqbrain.FullProjAlignPre, "AlignPre_SD"), (eqbrain.FullProjAlignPost, "AlignPost_delay")],
+    [
+        (eqbrain.dyn.FullProjAlignPre, "AlignPre_SD"),
+        (eqbrain.dyn.FullProjAlignPost, "AlignPost_delay"),
+    ],
 )
 def test_delays_are_one_step_longer_than_brainpys_rotating_buffer(cls, case):
     # BrainPy 2.8's rotating delay buffer hands a value back n - 1 steps after it was
@@ -170,8 +173,8 @@ def test_delays_are_one_step_longer_than_brainpys_rotating_buffer(cls, case):
 
 
 def test_delaying_spikes_or_synaptic_state_is_the_same_for_a_linear_synapse():
-    sd = FullNet(eqbrain.FullProjAlignPre)
-    ds = FullNet(eqbrain.FullProjAlignPreDS)
+    sd = FullNet(eqbrain.dyn.FullProjAlignPre)
+    ds = FullNet(eqbrain.dyn.FullProjAlignPreDS)
     assert ds.proj.delay is not None and ds.proj.delay.data.value.dtype == jnp.bool_
     a = eqbrain.run(sd, 40.0, monitors=["post.V"], dt=DT)["post.V"]
     b = eqbrain.run(ds, 40.0, monitors=["post.V"], dt=DT)["post.V"]

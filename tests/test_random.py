@@ -48,7 +48,7 @@ def test_seed_makes_the_default_generator_reproducible():
 
 
 def test_each_draw_splits_the_key():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     before = rng.value
     a, b = rng.rand(4), rng.rand(4)
     assert not same(a, b)
@@ -61,7 +61,7 @@ def test_each_draw_splits_the_key():
 
 
 def test_explicit_key_leaves_the_state_alone():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     before = rng.value
     a = rng.rand(4, key=7)
     assert same(rng.value, before)
@@ -71,20 +71,20 @@ def test_explicit_key_leaves_the_state_alone():
 
 
 def test_jit_draws_what_eager_draws():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     eager = draws(rng)
     rng.seed(0)
     step = eqbrain.jit(lambda: rng.normal(size=4))
     jitted = [step() for _ in range(3)]
     assert all(same(a, b) for a, b in zip(eager, jitted))
     # ... and leaves the state where the eager draws left it.
-    after_eager = eqbrain.RandomState(0)
+    after_eager = eqbrain.random.RandomState(0)
     draws(after_eager)
     assert same(rng.value, after_eager.value)
 
 
 def test_for_loop_draws_what_eager_draws():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     eager = jnp.stack(draws(rng))
     end = rng.value
     rng.seed(0)
@@ -94,7 +94,7 @@ def test_for_loop_draws_what_eager_draws():
 
 
 def test_jit_of_for_loop_draws_what_eager_draws():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     eager = jnp.stack(draws(rng))
     rng.seed(0)
     run = eqbrain.jit(lambda: eqbrain.for_loop(lambda i: rng.normal(size=4), jnp.arange(3)))
@@ -110,12 +110,12 @@ def test_default_generator_under_jit_and_for_loop():
 
 
 class Net(eqbrain.Module):
-    rng: eqbrain.RandomState
+    rng: eqbrain.random.RandomState
     w: eqbrain.Variable
 
     def __init__(self, seed):
         super().__init__()
-        self.rng = eqbrain.RandomState(seed)
+        self.rng = eqbrain.random.RandomState(seed)
         self.w = eqbrain.Variable(jnp.zeros(2))
 
 
@@ -134,14 +134,14 @@ def test_checkpoint_continues_the_stream(tmp_path):
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), k=st.integers(0, 4))
 def test_checkpoint_round_trip_continues_any_stream(seed, k):
-    rng = eqbrain.RandomState(seed)
+    rng = eqbrain.random.RandomState(seed)
     for _ in range(k):
         rng.split_key()
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "rng.safetensors"
         eqbrain.save(path, rng)
         expected = [jr.key_data(rng.split_key()) for _ in range(2)]
-        twin = eqbrain.RandomState(0)
+        twin = eqbrain.random.RandomState(0)
         eqbrain.load(path, twin)
     assert all(same(a, jr.key_data(twin.split_key())) for a in expected)
 
@@ -149,15 +149,15 @@ def test_checkpoint_round_trip_continues_any_stream(seed, k):
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_seed_and_key_data_round_trip(seed):
-    rng = eqbrain.RandomState(seed)
-    again = eqbrain.RandomState(rng.value)  # raw key data
-    typed = eqbrain.RandomState(jr.wrap_key_data(rng.value))
+    rng = eqbrain.random.RandomState(seed)
+    again = eqbrain.random.RandomState(rng.value)  # raw key data
+    typed = eqbrain.random.RandomState(jr.wrap_key_data(rng.value))
     assert same(rng.value, again.value) and same(rng.value, typed.value)
     assert same(rng.value, jr.key_data(jr.key(seed)))
 
 
 def test_clone_and_split_keys_are_independent():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     keys = rng.split_keys(3)
     assert keys.shape == (3,)
     datas = {tuple(np.asarray(jr.key_data(k))) for k in keys}
@@ -168,12 +168,12 @@ def test_clone_and_split_keys_are_independent():
 
 def test_reset_state_of_a_dynamical_system_leaves_its_generator_going():
     class Noisy(eqbrain.DynamicalSystem):
-        rng: eqbrain.RandomState
+        rng: eqbrain.random.RandomState
         x: eqbrain.Variable
 
         def __init__(self):
             super().__init__()
-            self.rng = eqbrain.RandomState(3)
+            self.rng = eqbrain.random.RandomState(3)
             self.x = eqbrain.Variable(jnp.zeros(4))
 
         def update(self):
@@ -191,11 +191,13 @@ def test_reset_state_of_a_dynamical_system_leaves_its_generator_going():
 
 def test_shuffle_writes_a_variable_in_place():
     v = eqbrain.Variable(jnp.arange(10))
-    out = eqbrain.RandomState(0).shuffle(v)
+    out = eqbrain.random.RandomState(0).shuffle(v)
     assert same(v.value, out)
     assert sorted(np.asarray(v.value).tolist()) == list(range(10))
     arr = jnp.arange(10)
-    assert sorted(np.asarray(eqbrain.RandomState(0).shuffle(arr)).tolist()) == list(range(10))
+    assert sorted(np.asarray(eqbrain.random.RandomState(0).shuffle(arr)).tolist()) == list(
+        range(10)
+    )
     assert same(arr, jnp.arange(10))
 
 
@@ -279,7 +281,7 @@ CALLS = {
 
 
 def test_every_sampler_has_a_module_function_and_is_tested():
-    own = set(dir(eqbrain.RandomState)) - set(dir(eqbrain.Module))
+    own = set(dir(eqbrain.random.RandomState)) - set(dir(eqbrain.Module))
     state = {"seed", "set_key", "split_key", "split_keys", "clone", "value", "key"}
     samplers = {n for n in own if not n.startswith("_")} - state
     assert samplers == set(CALLS)
@@ -314,38 +316,38 @@ def ks(sample, cdf) -> float:
 
 
 def test_vonmises_matches_scipy():
-    x = eqbrain.RandomState(0).vonmises(0.5, 2.0, N)
+    x = eqbrain.random.RandomState(0).vonmises(0.5, 2.0, N)
     assert bool(((x >= -np.pi) & (x < np.pi)).all())
     assert ks(x, stats.vonmises(2.0, loc=0.5).cdf) > 1e-3
 
 
 def test_vonmises_tiny_kappa_is_uniform():
-    x = eqbrain.RandomState(0).vonmises(0.0, 0.0, N)
+    x = eqbrain.random.RandomState(0).vonmises(0.0, 0.0, N)
     assert ks(x, stats.uniform(-np.pi, 2 * np.pi).cdf) > 1e-3
 
 
 def test_wald_matches_scipy():
-    x = eqbrain.RandomState(0).wald(2.0, 3.0, N)
+    x = eqbrain.random.RandomState(0).wald(2.0, 3.0, N)
     # numpy's wald(mean, scale) is scipy's invgauss(mean / scale, scale=scale).
     assert ks(x, stats.invgauss(2.0 / 3.0, scale=3.0).cdf) > 1e-3
 
 
 def test_power_matches_scipy():
-    assert ks(eqbrain.RandomState(0).power(3.0, N), stats.powerlaw(3.0).cdf) > 1e-3
+    assert ks(eqbrain.random.RandomState(0).power(3.0, N), stats.powerlaw(3.0).cdf) > 1e-3
 
 
 def test_noncentral_chisquare_matches_scipy():
-    x = eqbrain.RandomState(0).noncentral_chisquare(3.0, 2.0, N)
+    x = eqbrain.random.RandomState(0).noncentral_chisquare(3.0, 2.0, N)
     assert ks(x, stats.ncx2(3.0, 2.0).cdf) > 1e-3
 
 
 def test_noncentral_f_matches_scipy():
-    x = eqbrain.RandomState(0).noncentral_f(3.0, 20.0, 3.0, N)
+    x = eqbrain.random.RandomState(0).noncentral_f(3.0, 20.0, 3.0, N)
     assert ks(x, stats.ncf(3.0, 20.0, 3.0).cdf) > 1e-3
 
 
 def test_truncated_normal_uses_bounds_in_sample_units():
-    x = eqbrain.RandomState(0).truncated_normal(1.0, 4.0, N, loc=2.0, scale=3.0)
+    x = eqbrain.random.RandomState(0).truncated_normal(1.0, 4.0, N, loc=2.0, scale=3.0)
     assert bool(((x >= 1.0) & (x <= 4.0)).all())
     dist = stats.truncnorm((1.0 - 2.0) / 3.0, (4.0 - 2.0) / 3.0, loc=2.0, scale=3.0)
     assert ks(x, dist.cdf) > 1e-3
@@ -362,24 +364,24 @@ def chi2_pvalue(sample, pmf, support) -> float:
 
 
 def test_zipf_matches_scipy():
-    x = eqbrain.RandomState(0).zipf(2.5, N)
+    x = eqbrain.random.RandomState(0).zipf(2.5, N)
     assert bool((x >= 1).all())
     assert chi2_pvalue(x, stats.zipf(2.5).pmf, list(range(1, 8))) > 1e-3
 
 
 def test_logseries_matches_scipy():
-    x = eqbrain.RandomState(0).logseries(0.7, N)
+    x = eqbrain.random.RandomState(0).logseries(0.7, N)
     assert chi2_pvalue(x, stats.logser(0.7).pmf, list(range(1, 8))) > 1e-3
 
 
 def test_hypergeometric_matches_scipy():
-    x = eqbrain.RandomState(0).hypergeometric(7, 5, 6, N)
+    x = eqbrain.random.RandomState(0).hypergeometric(7, 5, 6, N)
     # scipy: hypergeom(M=total, n=good, N=draws)
     assert chi2_pvalue(x, stats.hypergeom(12, 7, 6).pmf, list(range(1, 7))) > 1e-3
 
 
 def test_negative_binomial_matches_scipy():
-    x = eqbrain.RandomState(0).negative_binomial(3, 0.4, N)
+    x = eqbrain.random.RandomState(0).negative_binomial(3, 0.4, N)
     assert chi2_pvalue(x, stats.nbinom(3, 0.4).pmf, list(range(0, 12))) > 1e-3
 
 
@@ -387,7 +389,7 @@ def test_negative_binomial_matches_scipy():
 
 
 def test_drawing_inside_jax_jit_says_what_to_do():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     before = rng.value
     with pytest.raises(TraceLeakError, match=r"explicit keys: draw with a key passed in"):
         jax.jit(lambda: rng.rand(2))()
@@ -399,7 +401,7 @@ def test_drawing_inside_jax_jit_says_what_to_do():
 
 @pytest.mark.parametrize("bad", [1.5, "seed", True, jnp.zeros(3), jnp.zeros(2, jnp.float32)])
 def test_bad_seed_is_refused(bad):
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     before = rng.value
     with pytest.raises(TypeError, match="Expected an integer seed, a key from `jax.random.key"):
         rng.seed(bad)
@@ -408,7 +410,7 @@ def test_bad_seed_is_refused(bad):
 
 def test_a_batch_of_keys_is_refused():
     with pytest.raises(TypeError, match=r"Expected one key, got an array of \(2,\) keys"):
-        eqbrain.RandomState(0).rand(2, key=jr.split(jr.key(0)))
+        eqbrain.random.RandomState(0).rand(2, key=jr.split(jr.key(0)))
 
 
 # Every constrained parameter of every sampler: (draw, the message it must give). The
@@ -486,7 +488,7 @@ BAD_ARGS = [
 
 @pytest.mark.parametrize("draw, message", BAD + BAD_ARGS)
 def test_bad_parameters_are_refused_before_the_state_moves(draw, message):
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     before = rng.value
     with pytest.raises((ValueError, TypeError), match=message):
         draw(rng)
@@ -510,7 +512,7 @@ def test_every_constrained_sampler_is_checked():
     }  # fmt: skip
     checked = set()
     for draw, _ in BAD:
-        rng = eqbrain.RandomState(0)
+        rng = eqbrain.random.RandomState(0)
         calls = []
 
         class Spy:
@@ -528,18 +530,18 @@ def test_every_constrained_sampler_is_checked():
 
 def test_traced_bad_parameter_is_used_as_given_under_jit():
     # Documented: a tracer has no value to check, so it is not checked (NumPy has none).
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     out = jax.jit(lambda s: rng.normal(0.0, s, size=3, key=0))(jnp.float32(-1.0))
     assert same(out, -jr.normal(jr.key(0), (3,)))
 
 
 def test_concrete_bad_parameter_inside_jit_is_refused_at_trace_time():
     with pytest.raises(ValueError, match="exponential needs scale >= 0"):
-        jax.jit(lambda k: eqbrain.RandomState(0).exponential(-1.0, 3, key=k))(jr.key(0))
+        jax.jit(lambda k: eqbrain.random.RandomState(0).exponential(-1.0, 3, key=k))(jr.key(0))
 
 
 def test_traced_bad_parameter_raises_at_run_time_instead_of_looping():
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     with pytest.raises(Exception, match="zipf needs a > 1"):
         jax.jit(lambda a: rng.zipf(a, 3, key=0))(jnp.float32(1.0)).block_until_ready()
 

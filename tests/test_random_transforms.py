@@ -72,7 +72,7 @@ def test_default_generator_first_used_inside_an_eqbrain_transform(no_default, ho
     br.normal(size=2)
     assert not same(br.get_key(), before)
     br.seed(0)
-    assert same(br.normal(size=2), eqbrain.RandomState(0).normal(size=2))
+    assert same(br.normal(size=2), eqbrain.random.RandomState(0).normal(size=2))
 
 
 PLAIN = {
@@ -100,7 +100,7 @@ def test_default_generator_first_used_inside_a_plain_transform(no_default, how):
     assert same(br.get_key(), before)  # and the key never moved
     br.normal(size=2)
     br.seed(3)
-    assert same(br.normal(size=2), eqbrain.RandomState(3).normal(size=2))
+    assert same(br.normal(size=2), eqbrain.random.RandomState(3).normal(size=2))
 
 
 def test_default_generator_first_used_inside_jax_jit_in_a_fresh_process():
@@ -163,7 +163,7 @@ def _check_threads(n_calls: int) -> None:
     br.seed(0)
     f = eqbrain.jit(lambda: br.normal(size=2))
     got = _draw_in_threads(3, n_calls, lambda i: f() if i < 2 else br.normal(size=2))
-    rng = eqbrain.RandomState(0)
+    rng = eqbrain.random.RandomState(0)
     stream = {tuple(np.asarray(rng.normal(size=2)).tolist()) for _ in range(3 * n_calls)}
     assert len(set(got)) == len(got) == 3 * n_calls  # no draw repeated
     assert set(got) <= stream  # each one of the stream's: no key read twice
@@ -180,7 +180,7 @@ def test_threads_never_repeat_a_draw_in_hundreds_of_calls():
 
 def test_one_generator_per_thread_gives_reproducible_streams():
     def draws(seed: int) -> list[tuple]:
-        rng = eqbrain.RandomState(seed)
+        rng = eqbrain.random.RandomState(seed)
         f = eqbrain.jit(lambda: rng.normal(size=2))
         return [tuple(np.asarray(f()).tolist()) for _ in range(20)]
 
@@ -200,12 +200,12 @@ def test_one_generator_per_thread_gives_reproducible_streams():
 
 
 class Model(eqbrain.Module):
-    rng: eqbrain.RandomState
+    rng: eqbrain.random.RandomState
     w: eqbrain.Variable
 
     def __init__(self, seed: int):
         super().__init__()
-        self.rng = eqbrain.RandomState(seed)
+        self.rng = eqbrain.random.RandomState(seed)
         self.w = eqbrain.Variable(jnp.ones(3))
 
     def noisy(self):
@@ -228,14 +228,14 @@ def test_filter_jit_returning_the_model_carries_the_advanced_key():
 
 
 def test_filter_vmap_returning_the_generators_carries_the_advanced_keys():
-    rngs = eqx.filter_vmap(lambda k: eqbrain.RandomState(k))(jr.split(jr.key(0), 4))
+    rngs = eqx.filter_vmap(lambda k: eqbrain.random.RandomState(k))(jr.split(jr.key(0), 4))
     step = eqx.filter_vmap(lambda r: (r.normal(size=2), r))
     a, rngs = step(rngs)
     b, rngs = step(rngs)
     assert a.shape == (4, 2) and not same(a, b)
     assert len({tuple(np.asarray(row).tolist()) for row in a}) == 4  # members differ
     # Member i draws what RandomState(keys[i]) draws eagerly.
-    first = eqbrain.RandomState(jr.split(jr.key(0), 4)[1])
+    first = eqbrain.random.RandomState(jr.split(jr.key(0), 4)[1])
     assert same(a[1], first.normal(size=2)) and same(b[1], first.normal(size=2))
 
 

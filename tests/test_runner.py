@@ -349,7 +349,7 @@ def test_batched_model_time_first():
 
 
 def test_batched_spikes_are_sparse_and_batch_first():
-    group = eqbrain.SpikeTimeGroup(3, indices=[0, 2, 1], times=[0.1, 0.2, 0.2], batch_size=2)
+    group = eqbrain.dyn.SpikeTimeGroup(3, indices=[0, 2, 1], times=[0.1, 0.2, 0.2], batch_size=2)
     runner = eqbrain.DSRunner(group, monitors=["spike"])
     out = runner.run(0.5)
     spikes = runner.mon.spike
@@ -582,7 +582,7 @@ def test_runner_needs_a_dynamical_system():
 
 
 def test_time_first_inputs_to_a_batched_model_get_advice_and_change_nothing():
-    neu = eqbrain.LifRef(3, batch_size=2)
+    neu = eqbrain.dyn.LifRef(3, batch_size=2)
     before = {k: np.asarray(v.value) for k, v in neu.vars(method="relative").items()}
     runner = eqbrain.DSRunner(neu, monitors=["V"], dt=0.1)
     time_first = jnp.ones((50, 2, 3))

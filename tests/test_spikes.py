@@ -66,7 +66,7 @@ def test_counts_and_rates():
 
 
 def test_runner_records_are_sparse_and_hold_the_spikes_only():
-    group = eqbrain.PoissonGroup(1000, freqs=20.0, seed=0)
+    group = eqbrain.dyn.PoissonGroup(1000, freqs=20.0, seed=0)
     runner = eqbrain.DSRunner(group, monitors=["spike"], dense_monitors=False)
     runner.run(500.0)
     sp = runner.mon.spike
@@ -76,7 +76,7 @@ def test_runner_records_are_sparse_and_hold_the_spikes_only():
 
 
 def test_spike_times_match_the_runner_clock():
-    group = eqbrain.SpikeTimeGroup(3, indices=[2, 0], times=[1.0, 2.5])
+    group = eqbrain.dyn.SpikeTimeGroup(3, indices=[2, 0], times=[1.0, 2.5])
     runner = eqbrain.DSRunner(group, monitors=["spike"], dt=0.5, t0=1.0)
     runner.run(2.5)
     sp = runner.mon.spike

@@ -34,16 +34,16 @@ def case(name: str) -> dict[str, np.ndarray]:
 
 
 SYNAPSES = {
-    "Expon": (eqbrain.Expon, {}),
-    "DualExpon": (eqbrain.DualExpon, {}),
-    "DualExpon_A": (eqbrain.DualExpon, dict(tau_decay=5.0, tau_rise=2.0, A=2.0)),
-    "DualExpon_equal": (eqbrain.DualExpon, dict(tau_decay=4.0, tau_rise=4.0)),
-    "Alpha": (eqbrain.Alpha, {}),
-    "AMPA": (eqbrain.AMPA, {}),
-    "GABAa": (eqbrain.GABAa, {}),
-    "NMDA": (eqbrain.NMDA, {}),
-    "STD": (eqbrain.STD, {}),
-    "STP": (eqbrain.STP, {}),
+    "Expon": (eqbrain.dyn.Expon, {}),
+    "DualExpon": (eqbrain.dyn.DualExpon, {}),
+    "DualExpon_A": (eqbrain.dyn.DualExpon, dict(tau_decay=5.0, tau_rise=2.0, A=2.0)),
+    "DualExpon_equal": (eqbrain.dyn.DualExpon, dict(tau_decay=4.0, tau_rise=4.0)),
+    "Alpha": (eqbrain.dyn.Alpha, {}),
+    "AMPA": (eqbrain.dyn.AMPA, {}),
+    "GABAa": (eqbrain.dyn.GABAa, {}),
+    "NMDA": (eqbrain.dyn.NMDA, {}),
+    "STD": (eqbrain.dyn.STD, {}),
+    "STP": (eqbrain.dyn.STP, {}),
 }
 
 
@@ -87,17 +87,17 @@ def test_initial_values_are_brainpys(name):
 def test_outputs_match_brainpy(name):
     c = case(name)
     out = {
-        "MgBlock": eqbrain.MgBlock(),
-        "MgBlock_wang": eqbrain.MgBlock(E=0.0, cc_Mg=1.0, alpha=0.062, beta=3.57),
-        "COBA": eqbrain.COBA(E=-80.0),
-        "CUBA": eqbrain.CUBA(),
+        "MgBlock": eqbrain.dyn.MgBlock(),
+        "MgBlock_wang": eqbrain.dyn.MgBlock(E=0.0, cc_Mg=1.0, alpha=0.062, beta=3.57),
+        "COBA": eqbrain.dyn.COBA(E=-80.0),
+        "CUBA": eqbrain.dyn.CUBA(),
     }[name]
     I = out(jnp.asarray(c["g"]), jnp.asarray(c["V"]))
     np.testing.assert_allclose(I, c["I"], rtol=1e-6)
 
 
 def test_mg_block_unblocks_with_depolarization():
-    out = eqbrain.MgBlock(E=0.0, cc_Mg=1.2)
+    out = eqbrain.dyn.MgBlock(E=0.0, cc_Mg=1.2)
     V = jnp.array([-80.0, -40.0, 0.0, 20.0])
     fraction = out(jnp.ones(4), V) / (0.0 - V + 1e-30)  # the unblocked fraction
     assert np.all(np.diff(np.asarray(fraction)[:2]) > 0)
@@ -116,12 +116,12 @@ def unit_response(syn, steps: int, dt: float) -> np.ndarray:
 
 @pytest.mark.parametrize("tau_decay, tau_rise", [(10.0, 1.0), (4.0, 4.0)])
 def test_dual_expon_without_A_peaks_at_one(tau_decay, tau_rise):
-    g = unit_response(eqbrain.DualExpon(1, tau_decay=tau_decay, tau_rise=tau_rise), 3000, 0.01)
+    g = unit_response(eqbrain.dyn.DualExpon(1, tau_decay=tau_decay, tau_rise=tau_rise), 3000, 0.01)
     assert g.max() == pytest.approx(1.0, rel=1e-2)
 
 
 def test_dual_expon_with_A_is_A_times_the_difference_of_exponentials():
-    g = unit_response(eqbrain.DualExpon(1, tau_decay=5.0, tau_rise=2.0, A=2.0), 3000, 0.01)
+    g = unit_response(eqbrain.dyn.DualExpon(1, tau_decay=5.0, tau_rise=2.0, A=2.0), 3000, 0.01)
     t = np.arange(1, 3000) * 0.01
     exact = 2.0 * (np.exp(-t / 5.0) - np.exp(-t / 2.0))
     np.testing.assert_allclose(g, exact, atol=1e-2 * exact.max())
@@ -129,14 +129,14 @@ def test_dual_expon_with_A_is_A_times_the_difference_of_exponentials():
 
 def test_alpha_is_t_over_tau_exp():
     tau = 5.0
-    g = unit_response(eqbrain.Alpha(1, tau_decay=tau), 3000, 0.01)
+    g = unit_response(eqbrain.dyn.Alpha(1, tau_decay=tau), 3000, 0.01)
     t = np.arange(1, 3000) * 0.01
     exact = t / tau * np.exp(-t / tau)
     np.testing.assert_allclose(g, exact, atol=1e-2 * exact.max())
 
 
 def test_ampa_transmitter_pulse_and_decay():
-    syn = eqbrain.AMPA(1)
+    syn = eqbrain.dyn.AMPA(1)
     pre = np.zeros((100, 1), bool)
     pre[10] = True
     out = eqbrain.run(syn, inputs=jnp.asarray(pre), monitors=["g", "spike_arrival_time"], dt=DT)
@@ -148,8 +148,8 @@ def test_ampa_transmitter_pulse_and_decay():
 
 
 def test_stp_facilitates_and_depresses():
-    stp = eqbrain.STP(1, U=0.2, tau_f=100.0, tau_d=50.0)
-    std = eqbrain.STD(1, U=0.2, tau=50.0)
+    stp = eqbrain.dyn.STP(1, U=0.2, tau_f=100.0, tau_d=50.0)
+    std = eqbrain.dyn.STD(1, U=0.2, tau=50.0)
     pre = np.zeros((100, 1), np.float32)
     pre[::10] = 1.0  # 100 Hz
     a = eqbrain.run(stp, inputs=jnp.asarray(pre), monitors=["u", "x"], dt=DT)
@@ -165,7 +165,7 @@ def test_stp_facilitates_and_depresses():
 
 
 def test_nmda_saturates_below_one():
-    syn = eqbrain.NMDA(1)
+    syn = eqbrain.dyn.NMDA(1)
     pre = jnp.ones((2000, 1))  # a spike every step
     g = eqbrain.run(syn, inputs=pre, monitors=["g"], dt=DT)["g"]
     assert 0.9 < float(g[-1, 0]) < 1.0
@@ -191,22 +191,22 @@ def test_batch_and_reset(name):
 def test_subpackage_import_paths():
     from eqbrain.dyn import synapses
 
-    assert synapses.Expon is eqbrain.Expon is eqbrain.dyn.Expon
-    assert synapses.COBA is eqbrain.COBA and synapses.MgBlock is eqbrain.MgBlock
-    assert eqbrain.dyn.AMPA is eqbrain.AMPA
+    assert synapses.Expon is eqbrain.dyn.Expon is eqbrain.dyn.Expon
+    assert synapses.COBA is eqbrain.dyn.COBA and synapses.MgBlock is eqbrain.dyn.MgBlock
+    assert eqbrain.dyn.AMPA is eqbrain.dyn.AMPA
 
 
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: eqbrain.DualExpon(3, tau_rise=0.0), "tau_rise must be positive"),
-        (lambda: eqbrain.Alpha(3, tau_decay=-1.0), "tau_decay must be positive"),
-        (lambda: eqbrain.NMDA(3, tau_decay=jnp.array([1.0, 0.0, 1.0])), "tau_decay must be"),
-        (lambda: eqbrain.STP(3, tau_f=0.0), "tau_f must be positive"),
-        (lambda: eqbrain.STD(3, tau=jnp.ones(4)), "does not broadcast"),
-        (lambda: eqbrain.AMPA(3, method="magic"), "Unknown integration method"),
-        (lambda: eqbrain.MgBlock(beta=0.0), "beta must be positive"),
-        (lambda: eqbrain.GABAa(0), "size must be a positive int"),
+        (lambda: eqbrain.dyn.DualExpon(3, tau_rise=0.0), "tau_rise must be positive"),
+        (lambda: eqbrain.dyn.Alpha(3, tau_decay=-1.0), "tau_decay must be positive"),
+        (lambda: eqbrain.dyn.NMDA(3, tau_decay=jnp.array([1.0, 0.0, 1.0])), "tau_decay must be"),
+        (lambda: eqbrain.dyn.STP(3, tau_f=0.0), "tau_f must be positive"),
+        (lambda: eqbrain.dyn.STD(3, tau=jnp.ones(4)), "does not broadcast"),
+        (lambda: eqbrain.dyn.AMPA(3, method="magic"), "Unknown integration method"),
+        (lambda: eqbrain.dyn.MgBlock(beta=0.0), "beta must be positive"),
+        (lambda: eqbrain.dyn.GABAa(0), "size must be a positive int"),
     ],
 )
 def test_bad_arguments(build, message):
@@ -215,7 +215,7 @@ def test_bad_arguments(build, message):
 
 
 def test_ampa_needs_the_time_and_changes_nothing_without_it():
-    syn = eqbrain.AMPA(2)
+    syn = eqbrain.dyn.AMPA(2)
     before = np.asarray(syn.g.value), np.asarray(syn.spike_arrival_time.value)
     with pytest.raises(KeyError, match="eqbrain.share has no 't'"):
         syn(jnp.array([True, False]))
@@ -224,7 +224,7 @@ def test_ampa_needs_the_time_and_changes_nothing_without_it():
 
 
 def test_jit_and_grad_through_a_synapse():
-    syn = eqbrain.DualExpon(2)
+    syn = eqbrain.dyn.DualExpon(2)
 
     def peak(w):
         syn.reset_state()
@@ -236,30 +236,32 @@ def test_jit_and_grad_through_a_synapse():
 
     grad = eqbrain.grad(peak)(jnp.ones(2))
     assert grad.shape == (2,) and np.all(np.asarray(grad) > 0)
-    assert jax.tree_util.tree_structure(syn) == jax.tree_util.tree_structure(eqbrain.DualExpon(2))
+    assert jax.tree_util.tree_structure(syn) == jax.tree_util.tree_structure(
+        eqbrain.dyn.DualExpon(2)
+    )
 
 
 def test_dual_expon_v2_unit_input_peaks_at_one_and_A_scales_it():
-    syn = eqbrain.DualExponV2(1, tau_decay=10.0, tau_rise=1.0)
+    syn = eqbrain.dyn.DualExponV2(1, tau_decay=10.0, tau_rise=1.0)
     pulse = jnp.zeros((3000, 1)).at[0].set(1.0)
     g = np.asarray(eqbrain.DSRunner(syn, dt=0.01).run(inputs=pulse)[:, 0])
     assert g.max() == pytest.approx(1.0, rel=1e-3)
     t = np.arange(3000) * 0.01  # both gates decay exactly: g is the closed form
     exact = syn.a * (np.exp(-t / 10.0) - np.exp(-t / 1.0))
     np.testing.assert_allclose(g, exact, atol=1e-5)
-    scaled = eqbrain.DualExponV2(1, tau_decay=10.0, tau_rise=1.0, A=2.5)
+    scaled = eqbrain.dyn.DualExponV2(1, tau_decay=10.0, tau_rise=1.0, A=2.5)
     assert scaled.a == 2.5
 
 
 def test_dual_expon_v2_refuses_equal_time_constants_without_A():
-    with pytest.raises(ValueError, match=r"tau_rise == tau_decay.*eqbrain.Alpha.*pass A"):
-        eqbrain.DualExponV2(3, tau_decay=4.0, tau_rise=4.0)
-    syn = eqbrain.DualExponV2(3, tau_decay=4.0, tau_rise=4.0, A=1.0)  # A given: allowed
+    with pytest.raises(ValueError, match=r"tau_rise == tau_decay.*eqbrain.dyn.Alpha.*pass A"):
+        eqbrain.dyn.DualExponV2(3, tau_decay=4.0, tau_rise=4.0)
+    syn = eqbrain.dyn.DualExponV2(3, tau_decay=4.0, tau_rise=4.0, A=1.0)  # A given: allowed
     assert float(syn(jnp.ones(3))[0]) == 0.0  # both gates are equal: g = 0
 
 
 def test_expon_add_current_then_step_decays_the_arrival_once():
-    syn = eqbrain.Expon(2, tau=5.0)
+    syn = eqbrain.dyn.Expon(2, tau=5.0)
     with eqbrain.share.context(dt=0.1):
         syn.add_current(jnp.array([1.0, 2.0]))
         g = syn()

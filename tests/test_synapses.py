@@ -8,7 +8,7 @@ import eqbrain
 
 
 def test_expon_decays_exactly_then_adds_the_input():
-    syn = eqbrain.Expon(3, tau=5.0)
+    syn = eqbrain.dyn.Expon(3, tau=5.0)
     with eqbrain.share.context(dt=0.1):
         syn(jnp.array([1.0, 2.0, 0.0]))
         for _ in range(49):
@@ -20,19 +20,21 @@ def test_expon_decays_exactly_then_adds_the_input():
 
 def test_expon_bad_tau():
     with pytest.raises(ValueError, match="tau must be positive, got -1"):
-        eqbrain.Expon(3, tau=-1.0)
+        eqbrain.dyn.Expon(3, tau=-1.0)
 
 
 def test_coba_and_cuba_outputs():
     g, V = jnp.array([0.5, 1.0]), jnp.array([-60.0, -50.0])
-    np.testing.assert_allclose(eqbrain.COBA(E=-80.0)(g, V), [-10.0, -30.0])
-    np.testing.assert_allclose(eqbrain.COBA(E=0.0)(g, V), [30.0, 50.0])
-    np.testing.assert_array_equal(eqbrain.CUBA()(g, V), g)
+    np.testing.assert_allclose(eqbrain.dyn.COBA(E=-80.0)(g, V), [-10.0, -30.0])
+    np.testing.assert_allclose(eqbrain.dyn.COBA(E=0.0)(g, V), [30.0, 50.0])
+    np.testing.assert_array_equal(eqbrain.dyn.CUBA()(g, V), g)
 
 
 def test_projection_chains_connectivity_synapse_and_output():
-    comm = eqbrain.FixedProb(5, 4, prob=0.5, weight=0.3, seed=2)
-    proj = eqbrain.AlignPostProj(comm=comm, syn=eqbrain.Expon(4, tau=5.0), out=eqbrain.COBA(E=0.0))
+    comm = eqbrain.dyn.FixedProb(5, 4, prob=0.5, weight=0.3, seed=2)
+    proj = eqbrain.dyn.AlignPostProj(
+        comm=comm, syn=eqbrain.dyn.Expon(4, tau=5.0), out=eqbrain.dyn.COBA(E=0.0)
+    )
     spike = jnp.array([True, False, True, True, False])
     V = jnp.full(4, -60.0)
     with eqbrain.share.context(dt=0.1):

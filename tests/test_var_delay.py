@@ -42,19 +42,19 @@ def test_a_var_delay_gives_the_projections_own_delay():
     # The same spikes through `AlignPostProj(delay=1.0)`, and through a VarDelay entry
     # of 1 ms into a projection without delay (BrainPy's way): the same network.
     class Net(eqbrain.Network):
-        pre: eqbrain.SpikeTimeGroup
-        post: eqbrain.LifRef
-        proj: eqbrain.AlignPostProj
+        pre: eqbrain.dyn.SpikeTimeGroup
+        post: eqbrain.dyn.LifRef
+        proj: eqbrain.dyn.AlignPostProj
         delay: eqbrain.VarDelay | None
 
         def __init__(self, var_delay: bool):
             super().__init__()
-            self.pre = eqbrain.SpikeTimeGroup(4, [0, 1, 3, 2, 0], [0.3, 1.0, 1.1, 2.5, 4.0])
-            self.post = eqbrain.LifRef(3, V_rest=-60.0, V_reset=-60.0, V_th=-50.0, tau=20.0,
+            self.pre = eqbrain.dyn.SpikeTimeGroup(4, [0, 1, 3, 2, 0], [0.3, 1.0, 1.1, 2.5, 4.0])
+            self.post = eqbrain.dyn.LifRef(3, V_rest=-60.0, V_reset=-60.0, V_th=-50.0, tau=20.0,
                                        V_initializer=-60.0)  # fmt: skip
-            comm = eqbrain.FixedProb(4, 3, prob=1.0, weight=0.05, seed=0)
-            syn, out = eqbrain.Expon(3, tau=5.0), eqbrain.COBA(E=0.0)
-            self.proj = eqbrain.AlignPostProj(comm, syn, out, delay=None if var_delay else 1.0)
+            comm = eqbrain.dyn.FixedProb(4, 3, prob=1.0, weight=0.05, seed=0)
+            syn, out = eqbrain.dyn.Expon(3, tau=5.0), eqbrain.dyn.COBA(E=0.0)
+            self.proj = eqbrain.dyn.AlignPostProj(comm, syn, out, delay=None if var_delay else 1.0)
             self.delay = (
                 eqbrain.VarDelay(self.pre.spike, entries={"E": 1.0}) if var_delay else None
             )

@@ -59,7 +59,7 @@ def _check_produced(mon):
 @pytest.mark.parametrize("name", list(_cases()))
 def test_model_alone(name):
     """`test_HH`, `test_MorrisLecar`, `test_WangBuzsakiModel`: one neuron, 10 ms."""
-    mon = _run(getattr(eqbrain, name)(1), MONITORS[name])
+    mon = _run(getattr(eqbrain.dyn, name)(1), MONITORS[name])
     for k, x in mon.items():
         assert x.shape == (100, 1), k
     _check_produced(mon)
@@ -68,7 +68,7 @@ def test_model_alone(name):
 @pytest.mark.parametrize("name", list(_cases()))
 def test_model_batching_mode(name):
     """The same `*_batching_mode` cases: ten neurons in a batch of one."""
-    mon = _run(getattr(eqbrain, name)(10, batch_size=1), MONITORS[name])
+    mon = _run(getattr(eqbrain.dyn, name)(10, batch_size=1), MONITORS[name])
     for k, x in mon.items():
         assert x.shape == (1, 100, 10), k
     _check_produced({k: x[0] for k, x in mon.items()})
@@ -78,7 +78,7 @@ def test_hh_from_a_fixed_potential_follows_brainpy():
     """BrainPy draws HH's initial potentials from its global generator, so the cases
     above cannot compare values; from V = -65 mV they can (BrainPy 2.8.2: V at steps
     0, 49, 99 and m at steps 0 and 99, recorded)."""
-    mon = _run(eqbrain.HH(3, V_initializer=-65.0), ["V", "m"])
+    mon = _run(eqbrain.dyn.HH(3, V_initializer=-65.0), ["V", "m"])
     np.testing.assert_allclose(
         mon["V"][[0, 49, 99], 0], [-65.28038, -72.14419, -72.40068], rtol=1e-4
     )

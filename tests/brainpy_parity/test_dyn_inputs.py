@@ -30,7 +30,7 @@ def _record(model, duration):
 
 
 def _spike_time_group():
-    return eqbrain.SpikeTimeGroup(2, times=[10, 20, 20, 30], indices=[0, 0, 1, 1])
+    return eqbrain.dyn.SpikeTimeGroup(2, times=[10, 20, 20, 30], indices=[0, 0, 1, 1])
 
 
 # -- input_test.py and input_groups_test.py: test_SpikeTimeGroup, test_PoissonGroup --------
@@ -45,7 +45,7 @@ def test_spike_time_group(source):
 
 @pytest.mark.parametrize("source", ["input_test", "input_groups_test"])
 def test_poisson_group(source):
-    spikes = _record(eqbrain.PoissonGroup(2, freqs=1000.0), 30.0)
+    spikes = _record(eqbrain.dyn.PoissonGroup(2, freqs=1000.0), 30.0)
     assert spikes.shape == (300, 2) and spikes.dtype == np.bool_
     # 1000 Hz at dt = 0.1 ms: a spike with probability 0.1 per step; 60 expected
     # (BrainPy 2.8.2 gave 62), a Poisson spread of about 8
@@ -61,7 +61,7 @@ def _rate(spikes, n, duration):
 
 def test_poisson_group_fires_at_its_rate():
     n, freqs, duration = 10_000, 200.0, 10.0  # 20 000 expected spikes
-    spikes = _record(eqbrain.PoissonGroup(n, freqs=freqs, seed=1234), duration)
+    spikes = _record(eqbrain.dyn.PoissonGroup(n, freqs=freqs, seed=1234), duration)
     assert spikes.shape == (100, n)
     assert _rate(spikes, n, duration) == pytest.approx(freqs, rel=0.15)
     # and not only on average: every step and every neuron fire at that rate
@@ -70,7 +70,7 @@ def test_poisson_group_fires_at_its_rate():
 
 def test_poisson_group_fires_at_its_rate_in_batching_mode():
     n, batch, freqs, duration = 2500, 4, 200.0, 10.0
-    model = eqbrain.PoissonGroup(n, freqs=freqs, seed=1234, batch_size=batch)
+    model = eqbrain.dyn.PoissonGroup(n, freqs=freqs, seed=1234, batch_size=batch)
     spikes = _record(model, duration)
     assert spikes.shape == (batch, 100, n)
     assert _rate(spikes, batch * n, duration) == pytest.approx(freqs, rel=0.15)

@@ -93,7 +93,7 @@ def _cases():
 
 @pytest.mark.parametrize("name", list(_cases()))
 def test_run_shape(name):
-    model = getattr(eqbrain, name)(1)
+    model = getattr(eqbrain.dyn, name)(1)
     runner = eqbrain.DSRunner(model, monitors=["V", "spike"], progress_bar=False)
     runner.run(10.0)
     assert runner.mon["V"].shape == (100, 1)
@@ -107,7 +107,7 @@ def test_run_shape(name):
 
 @pytest.mark.parametrize("name", list(_cases()))
 def test_training_shape(name):
-    model = getattr(eqbrain, name)(10, batch_size=1, spk_fun=eqbrain.surrogate.sigmoid)
+    model = getattr(eqbrain.dyn, name)(10, batch_size=1, spk_fun=eqbrain.surrogate.sigmoid)
     runner = eqbrain.DSRunner(model, monitors=["V", "spike"], progress_bar=False)
     runner.run(10.0)
     V, spike = np.asarray(runner.mon["V"]), np.asarray(runner.mon["spike"])

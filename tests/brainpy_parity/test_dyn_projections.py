@@ -66,9 +66,9 @@ N = NE + NI
 P = 80 / N
 PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 FORMS = {
-    "pre": eqbrain.FullProjAlignPre,
-    "pre_ds": eqbrain.FullProjAlignPreDS,
-    "post": eqbrain.FullProjAlignPost,
+    "pre": eqbrain.dyn.FullProjAlignPre,
+    "pre_ds": eqbrain.dyn.FullProjAlignPreDS,
+    "post": eqbrain.dyn.FullProjAlignPost,
 }
 
 # Recorded with BrainPy 2.8.2 (`LifRef`, the same masks and initial potentials, input 20,
@@ -101,14 +101,14 @@ def _v0(n, sd, seed):
 
 def _conn(mask, weight):
     i, j = np.nonzero(mask)
-    return eqbrain.IJConn(i, j, mask.shape[0], mask.shape[1], weight)
+    return eqbrain.dyn.IJConn(i, j, mask.shape[0], mask.shape[1], weight)
 
 
 class TwoPopulations(eqbrain.DynSysGroup):
     """E (160) and I (40) `LifRef`s with four projections of one form."""
 
-    E: eqbrain.LifRef
-    I: eqbrain.LifRef
+    E: eqbrain.dyn.LifRef
+    I: eqbrain.dyn.LifRef
     E2E: eqbrain.DynamicalSystem
     E2I: eqbrain.DynamicalSystem
     I2E: eqbrain.DynamicalSystem
@@ -116,8 +116,8 @@ class TwoPopulations(eqbrain.DynSysGroup):
 
     def __init__(self, form, delay=None):
         super().__init__()
-        self.E = eqbrain.LifRef(NE, V_initializer=_v0(NE, 2.0, 1), **PARS)
-        self.I = eqbrain.LifRef(NI, V_initializer=_v0(NI, 2.0, 2), **PARS)
+        self.E = eqbrain.dyn.LifRef(NE, V_initializer=_v0(NE, 2.0, 1), **PARS)
+        self.I = eqbrain.dyn.LifRef(NI, V_initializer=_v0(NI, 2.0, 2), **PARS)
         masks = _masks([(NE, NE), (NE, NI), (NI, NE), (NI, NI)], 3)
         wiring = [
             (self.E, self.E, 0.6, 5.0, 0.0),
@@ -127,12 +127,12 @@ class TwoPopulations(eqbrain.DynSysGroup):
         ]
         projs = []
         for mask, (pre, post, w, tau, E) in zip(masks, wiring):
-            comm, out = _conn(mask, w), eqbrain.COBA(E=E)
+            comm, out = _conn(mask, w), eqbrain.dyn.COBA(E=E)
             if form == "post":
-                syn = eqbrain.Expon(post.size, tau=tau)
-                projs.append(eqbrain.FullProjAlignPost(pre, comm, syn, out, post, delay=delay))
+                syn = eqbrain.dyn.Expon(post.size, tau=tau)
+                projs.append(eqbrain.dyn.FullProjAlignPost(pre, comm, syn, out, post, delay=delay))
             else:
-                syn = eqbrain.Expon(pre.size, tau=tau)
+                syn = eqbrain.dyn.Expon(pre.size, tau=tau)
                 projs.append(FORMS[form](pre, syn, comm, out, post, delay=delay))
         self.E2E, self.E2I, self.I2E, self.I2I = projs
 
@@ -148,9 +148,9 @@ class Chain(eqbrain.DynamicalSystem):
     after a synapse) or, `syn_last`, `out(syn(comm(spikes)), V)` (BrainPy's
     non-merging align-post order: the synapse steps, then adds the input)."""
 
-    syn: eqbrain.Expon
-    comm: eqbrain.IJConn
-    out: eqbrain.COBA
+    syn: eqbrain.dyn.Expon
+    comm: eqbrain.dyn.IJConn
+    out: eqbrain.dyn.COBA
     syn_last: bool
 
     def __init__(self, syn, comm, out, syn_last=False):
@@ -169,28 +169,34 @@ class OnePopulation(eqbrain.DynSysGroup):
     source followed by connectivity and output (`vanilla`). The spikes go through a
     `VarDelay` entry of `delay` ms (`None`: the latest spikes), as in BrainPy's."""
 
-    N: eqbrain.LifRef
+    N: eqbrain.dyn.LifRef
     E: eqbrain.DynamicalSystem
     I: eqbrain.DynamicalSystem
     delay: eqbrain.VarDelay
 
     def __init__(self, form, sd=2.0, delay=None):
         super().__init__()
-        self.N = eqbrain.LifRef(N, V_initializer=_v0(N, sd, 4), **PARS)
+        self.N = eqbrain.dyn.LifRef(N, V_initializer=_v0(N, sd, 4), **PARS)
         mE, mI = _masks([(NE, N), (NI, N)], 5)
         if form == "half_post":
-            self.E = eqbrain.AlignPostProj(
-                _conn(mE, 0.6), eqbrain.Expon(N, tau=5.0), eqbrain.COBA(0.0)
+            self.E = eqbrain.dyn.AlignPostProj(
+                _conn(mE, 0.6), eqbrain.dyn.Expon(N, tau=5.0), eqbrain.dyn.COBA(0.0)
             )
-            self.I = eqbrain.AlignPostProj(
-                _conn(mI, 6.7), eqbrain.Expon(N, tau=10.0), eqbrain.COBA(-80.0)
+            self.I = eqbrain.dyn.AlignPostProj(
+                _conn(mI, 6.7), eqbrain.dyn.Expon(N, tau=10.0), eqbrain.dyn.COBA(-80.0)
             )
         elif form == "half_post_written_out":
-            self.E = Chain(eqbrain.Expon(N, tau=5.0), _conn(mE, 0.6), eqbrain.COBA(0.0), True)
-            self.I = Chain(eqbrain.Expon(N, tau=10.0), _conn(mI, 6.7), eqbrain.COBA(-80.0), True)
+            self.E = Chain(
+                eqbrain.dyn.Expon(N, tau=5.0), _conn(mE, 0.6), eqbrain.dyn.COBA(0.0), True
+            )
+            self.I = Chain(
+                eqbrain.dyn.Expon(N, tau=10.0), _conn(mI, 6.7), eqbrain.dyn.COBA(-80.0), True
+            )
         else:
-            self.E = Chain(eqbrain.Expon(NE, tau=5.0), _conn(mE, 0.6), eqbrain.COBA(0.0))
-            self.I = Chain(eqbrain.Expon(NI, tau=10.0), _conn(mI, 6.7), eqbrain.COBA(-80.0))
+            self.E = Chain(eqbrain.dyn.Expon(NE, tau=5.0), _conn(mE, 0.6), eqbrain.dyn.COBA(0.0))
+            self.I = Chain(
+                eqbrain.dyn.Expon(NI, tau=10.0), _conn(mI, 6.7), eqbrain.dyn.COBA(-80.0)
+            )
         with eqbrain.share.context(dt=0.1):
             self.delay = eqbrain.VarDelay(self.N.spike, entries={"d": delay})
 

@@ -34,13 +34,13 @@ STEPS = [20, 21, 40, 99]  # the steps compared with BrainPy's records
 
 def _spike_times(n_spk):
     """Neuron 0 spikes `n_spk` times, evenly from 2 to 100 ms (BrainPy's cases)."""
-    return eqbrain.SpikeTimeGroup(1, np.zeros(n_spk, int), np.linspace(2.0, 100.0, n_spk))
+    return eqbrain.dyn.SpikeTimeGroup(1, np.zeros(n_spk, int), np.linspace(2.0, 100.0, n_spk))
 
 
 class Drive(eqbrain.DynSysGroup):
     """Spike times into one synapse; returns what `read` takes from the synapse."""
 
-    inp: eqbrain.SpikeTimeGroup
+    inp: eqbrain.dyn.SpikeTimeGroup
     syn: eqbrain.DynamicalSystem
     v2: bool
 
@@ -95,7 +95,7 @@ def _recorded(table, tau_r, tau_d, n_spk):
 @pytest.mark.parametrize("tau_r, tau_d", [(1.0, 10.0), (10.0, 100.0)])
 @pytest.mark.parametrize("n_spk", [1, 10, 100])
 def test_dual_expon(tau_r, tau_d, n_spk):
-    net = Drive(eqbrain.DualExpon(1, tau_rise=tau_r, tau_decay=tau_d), n_spk)
+    net = Drive(eqbrain.dyn.DualExpon(1, tau_rise=tau_r, tau_decay=tau_d), n_spk)
     hs, gs = _loop(net)
     assert hs.shape == gs.shape == (100, 1)
     h, g = _recorded(DUAL_EXPON, tau_r, tau_d, n_spk)
@@ -107,7 +107,7 @@ def test_dual_expon(tau_r, tau_d, n_spk):
 @pytest.mark.parametrize("tau_r, tau_d", [(1.0, 10.0), (5.0, 50.0), (10.0, 100.0)])
 @pytest.mark.parametrize("n_spk", [1, 10, 100])
 def test_dual_expon_v2(tau_r, tau_d, n_spk):
-    net = Drive(eqbrain.DualExponV2(1, tau_rise=tau_r, tau_decay=tau_d), n_spk, v2=True)
+    net = Drive(eqbrain.dyn.DualExponV2(1, tau_rise=tau_r, tau_decay=tau_d), n_spk, v2=True)
     gs = _loop(net)
     assert gs.shape == (100, 1)
     g = _recorded(DUAL_EXPON_V2, tau_r, tau_d, n_spk)
@@ -118,17 +118,17 @@ def test_dual_expon_v2(tau_r, tau_d, n_spk):
 
 
 class AlphaNet(eqbrain.DynSysGroup):
-    inp: eqbrain.SpikeTimeGroup
-    neu: eqbrain.LifRef
-    proj: eqbrain.FullProjAlignPreDS
+    inp: eqbrain.dyn.SpikeTimeGroup
+    neu: eqbrain.dyn.LifRef
+    proj: eqbrain.dyn.FullProjAlignPreDS
 
     def __init__(self, tau, n_spk):
         super().__init__()
         self.inp = _spike_times(n_spk)
-        self.neu = eqbrain.LifRef(1)
-        self.proj = eqbrain.FullProjAlignPreDS(
-            self.inp, eqbrain.Alpha(1, tau_decay=tau), eqbrain.All2All(1, 1, 1.0),
-            eqbrain.CUBA(), self.neu,
+        self.neu = eqbrain.dyn.LifRef(1)
+        self.proj = eqbrain.dyn.FullProjAlignPreDS(
+            self.inp, eqbrain.dyn.Alpha(1, tau_decay=tau), eqbrain.dyn.All2All(1, 1, 1.0),
+            eqbrain.dyn.CUBA(), self.neu,
         )  # fmt: skip
 
     def update(self):
@@ -162,10 +162,10 @@ def test_alpha_in_a_projection(n_spk):
 
 
 def test_dual_expon_equal_taus_have_a_finite_normaliser():
-    syn = eqbrain.DualExpon(2, tau_rise=10.0, tau_decay=10.0)
+    syn = eqbrain.dyn.DualExpon(2, tau_rise=10.0, tau_decay=10.0)
     # the limit of the normaliser as tau_rise -> tau_decay: e / tau (BrainPy's 0.2718...)
     np.testing.assert_allclose(syn.a, np.e / 10.0, rtol=1e-6)
-    mixed = eqbrain.DualExpon(
+    mixed = eqbrain.dyn.DualExpon(
         2, tau_rise=jnp.array([10.0, 5.0]), tau_decay=jnp.array([10.0, 50.0])
     )
     np.testing.assert_allclose(mixed.a, [0.27182817, 0.25830993], rtol=1e-6)  # BrainPy's
@@ -173,13 +173,13 @@ def test_dual_expon_equal_taus_have_a_finite_normaliser():
 
 def test_dual_expon_equal_taus_is_a_normalised_alpha():
     class One(eqbrain.DynSysGroup):
-        inp: eqbrain.SpikeTimeGroup
-        syn: eqbrain.DualExpon
+        inp: eqbrain.dyn.SpikeTimeGroup
+        syn: eqbrain.dyn.DualExpon
 
         def __init__(self):
             super().__init__()
-            self.inp = eqbrain.SpikeTimeGroup(1, [0], [1.0])
-            self.syn = eqbrain.DualExpon(1, tau_rise=10.0, tau_decay=10.0)
+            self.inp = eqbrain.dyn.SpikeTimeGroup(1, [0], [1.0])
+            self.syn = eqbrain.dyn.DualExpon(1, tau_rise=10.0, tau_decay=10.0)
 
         def update(self):
             return self.syn(self.inp())
@@ -192,7 +192,7 @@ def test_dual_expon_equal_taus_is_a_normalised_alpha():
 
 def test_dual_expon_v2_refuses_equal_taus():
     with pytest.raises(ValueError, match="tau_rise == tau_decay"):
-        eqbrain.DualExponV2(2, tau_rise=10.0, tau_decay=10.0)
+        eqbrain.dyn.DualExponV2(2, tau_rise=10.0, tau_decay=10.0)
 
 
 # -- TestSTPReset: one U per synapse --------------------------------------------------------
@@ -200,7 +200,7 @@ def test_dual_expon_v2_refuses_equal_taus():
 
 def test_stp_with_one_U_per_synapse_starts_at_U():
     U = jnp.array([0.1, 0.2, 0.3])
-    syn = eqbrain.STP(3, U=U)
+    syn = eqbrain.dyn.STP(3, U=U)
     np.testing.assert_allclose(syn.u.value, U)
     np.testing.assert_allclose(syn.x.value, np.ones(3))
     syn.u.value = jnp.zeros(3)
@@ -209,7 +209,7 @@ def test_stp_with_one_U_per_synapse_starts_at_U():
 
 
 def test_stp_with_one_U_per_synapse_runs():
-    syn = eqbrain.STP(3, U=jnp.array([0.1, 0.2, 0.3]))
+    syn = eqbrain.dyn.STP(3, U=jnp.array([0.1, 0.2, 0.3]))
     out = []
     for i in range(20):
         with eqbrain.share.context(t=i * 0.1, dt=0.1, i=i):
@@ -230,6 +230,6 @@ def test_stp_with_one_U_per_synapse_runs():
 
 
 def test_stp_scalar_U_batched():
-    syn = eqbrain.STP(3, U=0.15, batch_size=4)
+    syn = eqbrain.dyn.STP(3, U=0.15, batch_size=4)
     assert syn.u.shape == (4, 3)
     np.testing.assert_allclose(syn.u.value, np.full((4, 3), 0.15))

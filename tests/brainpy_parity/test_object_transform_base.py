@@ -184,11 +184,11 @@ def test_var_dict_written_inside_jit():
 
 
 def test_a_model_is_a_pytree():
-    neuron = eqbrain.LIF(1)
+    neuron = eqbrain.dyn.LIF(1)
     treedef = jax.tree.structure(neuron)
     leaves = jax.tree.leaves(neuron)
     again = jax.tree.unflatten(treedef, leaves)
-    assert type(again) is eqbrain.LIF
+    assert type(again) is eqbrain.dyn.LIF
     assert jax.tree.structure(again) == treedef
     assert all(a is b for a, b in zip(jax.tree.leaves(again), leaves))
 
@@ -196,14 +196,14 @@ def test_a_model_is_a_pytree():
 class Stack(eqbrain.DynamicalSystem):
     l1: Dense
     ls: eqbrain.NodeList
-    lif: eqbrain.LIF
+    lif: eqbrain.dyn.LIF
 
     def __init__(self):
         super().__init__()
         self.l1 = Dense(5, 10)
         blocks = [Dense(10, 4), Activation(jnp.tanh), Dropout(0.1), Dense(4, 5)]
         self.ls = eqbrain.NodeList([*blocks, Activation(jax.nn.relu)])
-        self.lif = eqbrain.LIF(5)
+        self.lif = eqbrain.dyn.LIF(5)
 
 
 def test_state_dict_round_trip():

@@ -12,7 +12,7 @@ through a second parent (`syn.pre.V` beside `neu.V`).
 import jax.numpy as jnp
 
 import eqbrain
-from eqbrain import Integrator, Variable
+from eqbrain import ODEIntegrator, Variable
 
 
 def _hh_rhs(V, t, I_ext):
@@ -28,7 +28,7 @@ class HHArrays(eqbrain.DynamicalSystem):
 
     V: jnp.ndarray
     inputs: jnp.ndarray
-    integral: Integrator
+    integral: ODEIntegrator
 
     def __init__(self, n):
         super().__init__()
@@ -43,7 +43,7 @@ class HH(eqbrain.DynamicalSystem):
     n: Variable
     inputs: Variable
     spikes: Variable
-    integral: Integrator
+    integral: ODEIntegrator
 
     def __init__(self, num):
         super().__init__()
@@ -59,7 +59,7 @@ class SynArrays(eqbrain.DynamicalSystem):
     pre: eqbrain.DynamicalSystem
     post: eqbrain.DynamicalSystem
     s: jnp.ndarray
-    int_s: Integrator
+    int_s: ODEIntegrator
 
     def __init__(self, pre, post):
         super().__init__()
@@ -73,7 +73,7 @@ class Syn(eqbrain.DynamicalSystem):
     post: eqbrain.DynamicalSystem
     t_last_pre_spike: Variable
     s: Variable
-    int_s: Integrator
+    int_s: ODEIntegrator
 
     def __init__(self, pre, post):
         super().__init__()
@@ -95,9 +95,9 @@ class Net(eqbrain.Network):
 def test_subset_finds_the_integrators():
     neu = HHArrays(10)
     net = Net(neu, SynArrays(neu, neu))
-    integrators = net.nodes(level=-1).subset(Integrator)
+    integrators = net.nodes(level=-1).subset(ODEIntegrator)
     assert len(integrators) == 2
-    assert len(integrators.subset(Integrator).unique()) == 2
+    assert len(integrators.subset(ODEIntegrator).unique()) == 2
 
 
 def test_plain_array_state_is_not_a_variable():

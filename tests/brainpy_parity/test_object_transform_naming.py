@@ -13,11 +13,11 @@ import eqbrain
 
 
 def test_clear_name_cache():
-    lif = eqbrain.LIF(1, name="a")
+    lif = eqbrain.dyn.LIF(1, name="a")
     with pytest.raises(eqbrain.UniqueNameError, match="'a' is already held"):
-        eqbrain.LIF(1, name="a")
+        eqbrain.dyn.LIF(1, name="a")
     eqbrain.clear_name_cache(ignore_warn=True)
-    again = eqbrain.LIF(1, name="a")
+    again = eqbrain.dyn.LIF(1, name="a")
     assert again.name == "a" and lif.name == "a"
     eqbrain.clear_name_cache()
     jax.clear_caches()

@@ -39,8 +39,11 @@ def test_dict_vars_branch():
 
 
 def test_exports():
-    assert inspect.isclass(eqbrain.Integrator) and eqbrain.Integrator.__name__ == "Integrator"
-    assert isinstance(odeint(lambda x, t: -x), eqbrain.Integrator)
+    assert (
+        inspect.isclass(eqbrain.ODEIntegrator)
+        and eqbrain.ODEIntegrator.__name__ == "ODEIntegrator"
+    )
+    assert isinstance(odeint(lambda x, t: -x), eqbrain.ODEIntegrator)
 
 
 def test_delay_arguments_are_refused_with_advice():  # eqbrain's side of the 7 delay cases

@@ -73,7 +73,7 @@ class HH(eqbrain.DynamicalSystem):
     h: Variable
     n: Variable
     spike: Variable
-    integral: eqbrain.Integrator
+    integral: eqbrain.ODEIntegrator
 
     def __init__(self, size, method="exponential_euler"):
         super().__init__()

@@ -78,7 +78,7 @@ class DictOut(Count):
 
 
 def lif(n=4, batch_size=None):
-    return eqbrain.LIF(
+    return eqbrain.dyn.LIF(
         n,
         V_initializer=lambda k, s: jax.random.normal(k, s),
         key=jax.random.key(123),
@@ -200,7 +200,7 @@ def test_output_none_when_update_returns_none():
 
 def test_batched_monitor_axis_matches_normal():
     class Net(eqbrain.Network):
-        n: eqbrain.LIF
+        n: eqbrain.dyn.LIF
 
         def __init__(self):
             super().__init__()
@@ -336,7 +336,7 @@ def test_predict_with_xs_array_nonbatching():
 
 def test_predict_eval_time_and_reset_state_arg():
     class Vout(eqbrain.Network):
-        n: eqbrain.LIF
+        n: eqbrain.dyn.LIF
 
         def __init__(self):
             super().__init__()

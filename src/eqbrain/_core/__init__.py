@@ -1,6 +1,7 @@
 """The object model: Variable cells, Module, names, collectors, state dicts, placement.
 
-The other layers (transforms, dyn, optim, io) import only the names listed here.
+Private: the other layers import only the names listed here; users import them from
+`eqbrain` (the object model) or `eqbrain.internal` (the extension API).
 """
 
 from ._arrays import ArraySlot as ArraySlot, is_plain_array as is_plain_array
@@ -22,6 +23,10 @@ from ._containers import (
     NodeList as NodeList,
     VarDict as VarDict,
     VarList as VarList,
+    node_dict as node_dict,
+    node_list as node_list,
+    var_dict as var_dict,
+    var_list as var_list,
 )
 from ._filters import (
     partition_trainable as partition_trainable,

@@ -145,13 +145,13 @@ class Network(DynamicalSystem):
 
     ```python
     class EI(eqbrain.Network):
-        E: eqbrain.LIF
-        I: eqbrain.LIF
+        E: eqbrain.dyn.LIF
+        I: eqbrain.dyn.LIF
 
         def __init__(self):
             super().__init__()
-            self.E = eqbrain.LIF(80, V_rest=-60.0, V_th=-50.0)
-            self.I = eqbrain.LIF(20, V_rest=-60.0, V_th=-50.0)
+            self.E = eqbrain.dyn.LIF(80, V_rest=-60.0, V_th=-50.0)
+            self.I = eqbrain.dyn.LIF(20, V_rest=-60.0, V_th=-50.0)
 
     net = EI()
     eqbrain.run(net, 100.0, inputs=jnp.full((1000,), 12.0), monitors=["E.spike"])

@@ -49,7 +49,7 @@ class LIF(DynamicalSystem):
     Variables: `V` (mV), `spike` (bool), `t_last_spike` (ms).
 
     ```python
-    lif = eqbrain.LIF(100, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
+    lif = eqbrain.dyn.LIF(100, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
     out = eqbrain.run(lif, 100.0, inputs=jnp.full((1000, 100), 20.0), monitors=["spike"])
     ```
     """

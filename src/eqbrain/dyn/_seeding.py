@@ -38,8 +38,8 @@ def connection_rng(seed: int | None) -> np.random.Generator:
 
     ```python
     eqbrain.random.seed(0)
-    a = eqbrain.FixedProb(100, 100, 0.1)     # these two differ,
-    b = eqbrain.FixedProb(100, 100, 0.1)     # and are the same after another seed(0)
+    a = eqbrain.dyn.FixedProb(100, 100, 0.1)     # these two differ,
+    b = eqbrain.dyn.FixedProb(100, 100, 0.1)     # and are the same after another seed(0)
     ```
     """
     if seed is None:

@@ -5,6 +5,8 @@
 arrays are msgpack extension objects (code 1: `(shape, dtype name, raw bytes)`; code 3:
 a numpy scalar in the same form) and whose arrays above 1 GiB are split into chunks.
 This module decodes that subset of msgpack itself, so no msgpack package is needed.
+`BrainPyMsgpack` is the read-only `Format` (see `_format`) that `load_brainpy` uses: it
+re-keys the file's `{node_name: {var_key: array}}` by the model's relative paths.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ml_dtypes
 import numpy as np
 
 from .._core import walk
-from ._checkpoint import load_arrays
 from ._files import CheckpointError, checked_path, open_file
+from ._format import Format, load_model
+from ._placement import Placement
 
 if TYPE_CHECKING:
     from .._core import Module, StateLoadResult
@@ -298,6 +301,22 @@ def brainpy_to_relative(
     return out
 
 
+class BrainPyMsgpack(Format):
+    """BrainPy 2.x's `save_pytree` files of a `state_dict()`, read into `model`'s
+    relative keys (`brainpy_to_relative`); eqbrain does not write them."""
+
+    what: ClassVar[str] = "BrainPy checkpoint"
+
+    def __init__(self, model: Module):
+        self.model = model
+
+    def read(self, path: str, place: Placement | None) -> tuple[dict[str, Any], dict[str, str]]:
+        state = brainpy_to_relative(read_brainpy(path), self.model, source=path)
+        items = [(k, np.asarray(v)) for k, v in state.items()]
+        values = [a for _, a in items] if place is None else place.put(items, owned=False)
+        return dict(zip(state, values)), {}
+
+
 def load_brainpy(
     path: str | bytes | os.PathLike, model: Module, strict: bool = False, warn: bool = True
 ) -> StateLoadResult:
@@ -324,7 +343,4 @@ def load_brainpy(
     eqbrain.load_brainpy("net.bp", Net(), strict=True)
     ```
     """
-    p = checked_path(path, "BrainPy checkpoint")
-    state = brainpy_to_relative(read_brainpy(p), model, source=p)
-    where = f"{model.name} from {p!r}"
-    return load_arrays(state, model, where, strict, warn)
+    return load_model(BrainPyMsgpack(model), path, model, strict, warn)

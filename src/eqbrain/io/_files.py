@@ -27,7 +27,18 @@ try:
 except ImportError:  # pragma: no cover - Windows: no locks, so no clean-up either
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["CheckpointError", "checked_path", "replace_file", "sweep", "staging_folder"]
+__all__ = [
+    "CheckpointError",
+    "checked_path",
+    "open_file",
+    "kind_of",
+    "refuse_special",
+    "replace_file",
+    "write_failed",
+    "sweep",
+    "staging_folder",
+    "swap_in",
+]
 
 SUFFIX = ".eqbrain-tmp"
 _TEMP = re.compile(r"^\..*\.\d+\.[0-9a-f]{12}\.eqbrain-tmp$", re.DOTALL)
@@ -82,13 +93,58 @@ def open_file(path: str, refuse: Callable[[str], Exception]) -> BinaryIO:
         if stat.S_ISDIR(mode):
             raise refuse("it is a folder, not a file")
         if not stat.S_ISREG(mode):
-            raise refuse("it is not a regular file (a pipe, socket or device)")
+            raise refuse(f"it is {kind_of(mode)}, not a regular file")
         if fcntl is not None and flags & getattr(os, "O_NONBLOCK", 0):
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         return os.fdopen(fd, "rb", buffering=0)
     except BaseException:
         os.close(fd)
         raise
+
+
+_KINDS = [
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISREG, "a regular file"),
+]
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this `st_mode` is, in words (`'a named pipe (FIFO)'`)."""
+    return next((words for test, words in _KINDS if test(mode)), "a special file")
+
+
+def refuse_special(path: str, target: str, what: str, folder: bool = False) -> None:
+    """`CheckpointError` if `target` (`path` with its links followed) exists and is
+    neither a regular file nor a folder (those the caller handles): a pipe, socket or
+    device, which a save would replace, since a rename replaces whatever is at the
+    path. `folder` says which of the two the caller writes, for the message."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    via = "" if os.path.abspath(path) == target else f" (which leads to {target!r})"
+    wanted = "a folder" if folder else "a regular file"
+    raise CheckpointError(
+        f"Cannot save the {what} to {path!r}{via}: it is {kind_of(mode)}, not {wanted}, "
+        f"and a save would replace it. Save to {wanted}, or a new path. Nothing was written."
+    )
+
+
+def write_failed(e: OSError, path: str, doing: str, kept: str) -> OSError:
+    """An OSError like `e` (its errno, so its subclass) that names `path` and what
+    happened: `[Errno 28] <strerror> while <doing>; <kept>: '<path>'`. Raise it
+    `from e`."""
+    reason = e.strerror or str(e) or type(e).__name__
+    message = f"{reason} while {doing}; {kept}"
+    if e.errno is None:
+        return OSError(f"{message}: {path!r}")
+    return OSError(e.errno, message, path)
 
 
 def temp_name(folder: str, name: str, pid: int | None = None, token: str | None = None) -> str:
@@ -243,13 +299,18 @@ def _keep_owner_and_mode(fd: int, old: os.stat_result) -> None:
         pass
 
 
-def replace_file(path: str, chunks: Iterable[Any], fsync: bool = True) -> None:
+def replace_file(
+    path: str, chunks: Iterable[Any], fsync: bool = True, what: str = "checkpoint"
+) -> None:
     """Write the byte chunks to a temporary file beside `path`'s target, then rename it
     over the target: readers see the old file or the new one, never a part.
 
     `path` is followed through symlinks as `open()` would, and the new file keeps the
-    mode, owner and group of the file it replaces. Temporaries left by killed saves in
-    the folder are removed first.
+    mode, owner and group of the file it replaces. A folder, pipe, socket or device at
+    the target is refused before anything is written. An OSError on the way (a full
+    disk, a file size limit) is raised as one of its errno that names `path` and says
+    that the earlier file is intact. Temporaries left by killed saves in the folder are
+    removed first.
     """
     target = os.path.realpath(path)
     folder, name = os.path.split(target)
@@ -260,29 +321,41 @@ def replace_file(path: str, chunks: Iterable[Any], fsync: bool = True) -> None:
     if old is not None:
         if stat.S_ISDIR(old.st_mode):
             raise IsADirectoryError(
-                errno.EISDIR, "Cannot save a checkpoint over a folder; pass a file path", path
+                errno.EISDIR, f"Cannot save a {what} over a folder; pass a file path", path
             )
+        refuse_special(path, target, what)
         if not os.access(target, os.W_OK):
             raise PermissionError(
-                errno.EACCES, "The checkpoint file is not writable (as open() would refuse)", path
+                errno.EACCES, f"The {what} file is not writable (as open() would refuse)", path
             )
-    sweep(folder)
 
     def make(tmp: str) -> int:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
         return os.open(tmp, flags, 0o666)
 
-    with _claimed(folder, name, make) as (fd, tmp):
-        if old is not None:
-            _keep_owner_and_mode(fd, old)
-        with os.fdopen(os.dup(fd), "wb", buffering=0) as f:
-            for chunk in chunks:
-                _write_all(f, chunk)
-            if fsync:
-                os.fsync(f.fileno())
-        os.replace(tmp, target)  # still locked: no sweep can take it meanwhile
-    if fsync:
-        fsync_folder(folder)  # make the rename itself durable
+    kept = "the earlier file is intact" if old is not None else "no file was created"
+    doing = f"creating a temporary file for the {what}"
+    try:
+        sweep(folder)
+        with _claimed(folder, name, make) as (fd, tmp):
+            if old is not None:
+                _keep_owner_and_mode(fd, old)
+            doing = f"writing the {what}"
+            with os.fdopen(os.dup(fd), "wb", buffering=0) as f:
+                for chunk in chunks:
+                    _write_all(f, chunk)
+                if fsync:
+                    doing = f"flushing the {what} to disk (fsync)"
+                    os.fsync(f.fileno())
+            refuse_special(path, target, what)  # one appeared meanwhile
+            doing = f"renaming the new {what} into place"
+            os.replace(tmp, target)  # still locked: no sweep can take it meanwhile
+        if fsync:
+            doing = f"making the rename of the {what} durable (fsync of its folder)"
+            kept = "the new file is in place, but a power loss may still undo the rename"
+            fsync_folder(folder)
+    except OSError as e:
+        raise write_failed(e, path, doing, kept) from e
 
 
 # -- folders (the orbax backend) ----------------------------------------------------------

@@ -9,32 +9,45 @@ delete the existing checkpoint, so a kill in between lost it. eqbrain instead le
 write a complete checkpoint into a locked staging folder beside the target, and then
 swaps it in with one atomic `renameat2(RENAME_EXCHANGE)` (Linux); where that is
 missing, the old checkpoint is moved into the staging folder first, and a kill between
-the two renames is rolled back by the next save or load (see `_files`).
+the two renames is rolled back by the next save or load (see `_files`). `Orbax` is the
+`Format` (see `_format`); errors of the file system that orbax and TensorStore raise
+become OSErrors that name the checkpoint.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+from collections.abc import Mapping
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import jax
 import numpy as np
 
-from .._core import StateLoadResult, load_checked, shape_without
-from .._errors import MathError
-from ._checkpoint import state_of
-from ._files import CheckpointError, checked_path, staging_folder, swap_in, sweep, temp_name
+from ._files import (
+    CheckpointError,
+    refuse_special,
+    staging_folder,
+    swap_in,
+    sweep,
+    temp_name,
+    write_failed,
+)
+from ._format import Format, load_model, save_model
+from ._placement import Placement
 
 if TYPE_CHECKING:
-    from .._core import Module
+    from .._core import Module, StateLoadResult
 
 _MISSING_MSG = (
     "The orbax backend needs orbax-checkpoint: `pip install 'eqbrain[orbax]'` "
     "(or `pip install orbax-checkpoint`)."
 )
 _NEW = "new"  # inside the staging folder: what orbax writes
+_WHAT = "orbax checkpoint"
 
 
 def _ocp():
@@ -53,6 +66,56 @@ def _why(e: BaseException) -> str:
     text = " ".join(str(e).split())
     text = text if len(text) <= 300 else text[:297] + "..."
     return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+@dataclass(frozen=True)
+class Orbax(Format):
+    """The orbax format: a folder that orbax's `StandardCheckpointer` writes shard by
+    shard (each host its own shards) and restores into a target sharding (see
+    `Placement.struct`). `force=True` replaces an existing checkpoint. Orbax keeps each
+    array's shape and dtype; the string metadata is not stored."""
+
+    force: bool = False
+    what: ClassVar[str] = _WHAT
+
+    def write(self, path: str, values: Mapping[str, Any], metadata: Mapping[str, str]) -> None:
+        ocp = _ocp()
+        target = os.path.realpath(path)
+        _check_target(path, target, self.force)
+        existed = os.path.lexists(target)
+        doing = [f"creating a staging folder for the {_WHAT}"]
+        try:
+            save = _save_local if jax.process_count() == 1 else _save_multiprocess
+            save(ocp, target, dict(values), doing)
+        except Exception as e:
+            error = _as_os_error(e)
+            if error is None:
+                raise
+            if doing[0] == _SWAPPING:
+                kept = "the earlier checkpoint or the whole new one is in place"
+            else:
+                kept = "the earlier checkpoint is intact" if existed else "nothing was created"
+            raise write_failed(error, path, doing[0], kept) from e
+
+    def read(self, path: str, place: Placement | None) -> tuple[dict[str, Any], dict[str, str]]:
+        ocp = _ocp()
+        real = os.path.realpath(path)
+        if not os.path.exists(real):
+            sweep(os.path.dirname(real))  # rolls back a swap that a kill interrupted
+        if not os.path.isdir(real):
+            raise FileNotFoundError(
+                errno.ENOENT, f"No orbax checkpoint directory at {real!r}", path
+            )
+        meta = _metadata(ocp, path, real)
+        target: dict[str, Any] = {}
+        for key, m in meta.items():
+            shape, dtype = _shape_dtype(path, key, m)
+            if place is None:
+                target[key] = jax.ShapeDtypeStruct(shape, dtype)
+            else:
+                target[key] = place.struct(key, shape, dtype)
+        restored = _restore(ocp, path, real, target)
+        return {k: restored[k] for k in meta}, {}
 
 
 def save_orbax(
@@ -74,32 +137,18 @@ def save_orbax(
     - `force`: replace an existing checkpoint.
 
     **Raises:** `FileExistsError` if `directory` exists and `force` is False,
-    `CheckpointError` for an empty path.
+    `NotADirectoryError` for a file there (with `force=True`), `CheckpointError` for an
+    empty path or one that leads to a pipe, socket or device (refused before anything
+    is written), and an `OSError` that names `directory` and what failed (a full disk,
+    a file size limit; TensorStore's errors of the file system become one), with the
+    earlier checkpoint intact.
 
     ```python
     eqbrain.save_orbax("ckpt/step_100", net)
     eqbrain.save_orbax("ckpt/latest", net, force=True)
     ```
     """
-    ocp = _ocp()
-    d = checked_path(directory, "orbax checkpoint")
-    target = os.path.realpath(d)
-    if os.path.lexists(target):
-        if not force:
-            raise FileExistsError(
-                errno.EEXIST, "An orbax checkpoint exists here; pass force=True to replace it", d
-            )
-        if not os.path.isdir(target):
-            raise NotADirectoryError(
-                errno.ENOTDIR, "Cannot save an orbax checkpoint over a file", d
-            )
-    tree = {k: v.raw_value for k, v in state_of(model).items()}
-    if jax.process_count() == 1:
-        with staging_folder(target) as staging:
-            _write(ocp, os.path.join(staging, _NEW), tree)
-            swap_in(os.path.join(staging, _NEW), target, staging)
-    else:
-        _save_multiprocess(ocp, target, tree)
+    save_model(Orbax(force=force), directory, model)
 
 
 def _write(ocp: Any, path: str, tree: dict[str, Any]) -> None:
@@ -111,7 +160,21 @@ def _write(ocp: Any, path: str, tree: dict[str, Any]) -> None:
         ckptr.close()
 
 
-def _save_multiprocess(ocp: Any, target: str, tree: dict[str, Any]) -> None:
+_WRITING = f"writing the {_WHAT}"
+_SWAPPING = f"putting the new {_WHAT} in place"
+
+
+def _save_local(ocp: Any, target: str, tree: dict[str, Any], doing: list[str]) -> None:
+    """Write into a locked staging folder beside `target`, then swap it in; `doing[0]`
+    says which step is under way."""
+    with staging_folder(target) as staging:
+        doing[0] = _WRITING
+        _write(ocp, os.path.join(staging, _NEW), tree)
+        doing[0] = _SWAPPING
+        swap_in(os.path.join(staging, _NEW), target, staging)
+
+
+def _save_multiprocess(ocp: Any, target: str, tree: dict[str, Any], doing: list[str]) -> None:
     """All processes write into one staging folder (named by process 0, which creates,
     locks and finally swaps it in); barriers keep the steps in order."""
     from jax.experimental import multihost_utils as mh
@@ -125,11 +188,42 @@ def _save_multiprocess(ocp: Any, target: str, tree: dict[str, Any]) -> None:
     primary = jax.process_index() == 0
     with staging_folder(target, fixed) if primary else nullcontext(fixed) as staging:
         mh.sync_global_devices("eqbrain.save_orbax: staging folder made")
+        doing[0] = _WRITING
         _write(ocp, os.path.join(staging, _NEW), tree)
         mh.sync_global_devices("eqbrain.save_orbax: checkpoint written")
+        doing[0] = _SWAPPING
         if primary:
             swap_in(os.path.join(staging, _NEW), target, staging)
     mh.sync_global_devices("eqbrain.save_orbax: checkpoint in place")
+
+
+_OS_ERROR_CODE = re.compile(r"os_error_code='?(\d+)")
+
+
+def _as_os_error(e: Exception) -> OSError | None:
+    """`e` if it is an OSError; for a TensorStore error of the file system (a
+    ValueError ending `[os_error_code='28']`), an OSError of that errno; else None."""
+    if isinstance(e, OSError):
+        return e
+    found = _OS_ERROR_CODE.search(str(e))
+    if found is None:
+        return None
+    code = int(found.group(1))
+    return OSError(code, os.strerror(code))
+
+
+def _check_target(d: str, target: str, force: bool) -> None:
+    """Refuse, before anything is written, what a save must not replace."""
+    refuse_special(d, target, _WHAT, folder=True)
+    if os.path.lexists(target):
+        if not force:
+            raise FileExistsError(
+                errno.EEXIST, "An orbax checkpoint exists here; pass force=True to replace it", d
+            )
+        if not os.path.isdir(target):
+            raise NotADirectoryError(
+                errno.ENOTDIR, "Cannot save an orbax checkpoint over a file", d
+            )
 
 
 def _metadata(ocp: Any, d: str, path: str) -> dict[str, Any]:
@@ -219,40 +313,4 @@ def load_orbax(
     eqbrain.load_orbax("ckpt/step_100", net, strict=True)
     ```
     """
-    ocp = _ocp()
-    d = checked_path(directory, "orbax checkpoint")
-    path = os.path.realpath(d)
-    if not os.path.exists(path):
-        sweep(os.path.dirname(path))  # rolls back a swap that a kill interrupted
-    if not os.path.isdir(path):
-        raise FileNotFoundError(errno.ENOENT, f"No orbax checkpoint directory at {path!r}", d)
-    where = f"{model.name} from {d!r}"
-    variables = state_of(model)
-    meta = _metadata(ocp, d, path)
-    target: dict[str, Any] = {}
-    for key, m in meta.items():
-        shape, dtype = _shape_dtype(d, key, m)
-        var = variables.get(key)
-        if var is None:
-            target[key] = jax.ShapeDtypeStruct(shape, dtype)
-            continue
-        if dtype != var.dtype:
-            raise MathError(
-                f"Cannot load {key!r} into {where}: The dtype of the original data is "
-                f"{var.dtype}, while we got {dtype}."
-            )
-        old, axis = var.shape, getattr(var, "batch_axis", None)
-        if shape != old and (
-            axis is None
-            or len(old) != len(shape)
-            or shape_without(old, axis) != shape_without(shape, axis)
-        ):
-            raise MathError(
-                f"Cannot load {key!r} into {where}: The shape of the original data is "
-                f"{old}, while we got {shape} with batch_axis={axis}."
-            )
-        sharding = getattr(var.raw_value, "sharding", None) if shape == var.shape else None
-        target[key] = jax.ShapeDtypeStruct(shape, dtype, sharding=sharding)
-    restored = _restore(ocp, d, path, target)
-    provided = [(k, restored[k], variables.get(k)) for k in meta]
-    return load_checked(list(variables.items()), provided, where, warn, strict)
+    return load_model(Orbax(), directory, model, strict, warn)

@@ -16,3 +16,14 @@ from ._correlation import (
 )
 from ._firings import firing_rate as firing_rate, raster_plot as raster_plot
 from ._lfp import unitary_LFP as unitary_LFP
+
+__all__ = [
+    "cross_correlation",
+    "firing_rate",
+    "functional_connectivity",
+    "matrix_correlation",
+    "raster_plot",
+    "unitary_LFP",
+    "voltage_fluctuation",
+    "weighted_correlation",
+]

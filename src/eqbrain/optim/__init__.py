@@ -43,3 +43,37 @@ from ._schedulers import (
 )
 
 make_schedule = as_scheduler  # BrainPy's name
+
+__all__ = [
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adan",
+    "Constant",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "ExponentialDecay",
+    "ExponentialDecayLR",
+    "ExponentialLR",
+    "InverseTimeDecay",
+    "InverseTimeDecayLR",
+    "LARS",
+    "Momentum",
+    "MomentumNesterov",
+    "MultiStepLR",
+    "Optimizer",
+    "PiecewiseConstant",
+    "PiecewiseConstantLR",
+    "PolynomialDecay",
+    "PolynomialDecayLR",
+    "RMSProp",
+    "SGD",
+    "SM3",
+    "Scheduler",
+    "StepLR",
+    "WarmupCosineLR",
+    "as_scheduler",
+    "clip_by_norm",
+    "make_schedule",
+]

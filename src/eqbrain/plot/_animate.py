@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dyn._share import share
+from ..dyn import share
 from ._matplotlib import pyplot
 
 
@@ -87,7 +87,7 @@ def animate_1D(
     **Returns:** the `matplotlib.animation.FuncAnimation` (keep it while it plays).
 
     ```python
-    anim = eqbrain.animate_1D(runner.mon.V, dt=0.1, save_path="v.gif", show=False)
+    anim = eqbrain.plot.animate_1D(runner.mon.V, dt=0.1, save_path="v.gif", show=False)
     ```
     """
     dt = share.dt if dt is None else float(dt)
@@ -169,7 +169,7 @@ def animate_2D(
     **Returns:** the `matplotlib.animation.FuncAnimation`.
 
     ```python
-    anim = eqbrain.animate_2D(runner.mon.V, net_size=(40, 40), save_path="v.gif", show=False)
+    anim = eqbrain.plot.animate_2D(runner.mon.V, net_size=(40, 40), save_path="v.gif", show=False)
     ```
     """
     dt = share.dt if dt is None else float(dt)

@@ -39,7 +39,7 @@ def line_plot(
     **Returns:** the Axes.
 
     ```python
-    eqbrain.line_plot(runner.mon.ts, runner.mon.V, plot_ids=[0, 1], legend="V", show=True)
+    eqbrain.plot.line_plot(runner.mon.ts, runner.mon.V, plot_ids=[0, 1], legend="V", show=True)
     ```
     """
     if plot_ids is None:

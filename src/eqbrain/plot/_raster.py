@@ -70,7 +70,7 @@ def raster_plot(
     ```python
     runner = eqbrain.DSRunner(net, monitors=["E.spike"])
     runner.run(100.0)
-    eqbrain.raster_plot(runner.mon.ts, runner.mon["E.spike"], show=True)
+    eqbrain.plot.raster_plot(runner.mon.ts, runner.mon["E.spike"], show=True)
     ```
     """
     times, index = spike_points(ts, sp_matrix)

@@ -12,7 +12,7 @@ spikes = eqbrain.random.rand(100) < 0.05
 ```
 """
 
-from typing import Any
+from typing import Any as _Any
 
 from ._default import (
     default_rng as default_rng,
@@ -93,8 +93,77 @@ randint_like = _on_default(_R.randint_like)
 del _R
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     # `DEFAULT` is built on first use, so importing eqbrain creates no JAX array.
     if name == "DEFAULT":
         return default_rng()
     raise AttributeError(f"module 'eqbrain.random' has no attribute {name!r}")
+
+
+__all__ = [
+    "RandomState",
+    "SeedOrKey",
+    "bernoulli",
+    "beta",
+    "binomial",
+    "categorical",
+    "chisquare",
+    "choice",
+    "default_rng",
+    "dirichlet",
+    "exponential",
+    "f",
+    "gamma",
+    "geometric",
+    "get_key",
+    "gumbel",
+    "hypergeometric",
+    "laplace",
+    "loggamma",
+    "logistic",
+    "lognormal",
+    "logseries",
+    "maxwell",
+    "multinomial",
+    "multivariate_normal",
+    "negative_binomial",
+    "noncentral_chisquare",
+    "noncentral_f",
+    "normal",
+    "orthogonal",
+    "pareto",
+    "permutation",
+    "poisson",
+    "power",
+    "rand",
+    "rand_like",
+    "randint",
+    "randint_like",
+    "randn",
+    "randn_like",
+    "random",
+    "random_integers",
+    "random_sample",
+    "ranf",
+    "rayleigh",
+    "sample",
+    "seed",
+    "set_key",
+    "shuffle",
+    "split_key",
+    "split_keys",
+    "standard_cauchy",
+    "standard_exponential",
+    "standard_gamma",
+    "standard_normal",
+    "standard_t",
+    "t",
+    "triangular",
+    "truncated_normal",
+    "uniform",
+    "vonmises",
+    "wald",
+    "weibull",
+    "weibull_min",
+    "zipf",
+]

@@ -95,7 +95,7 @@ class RandomState(DiscreteSamplers, Module):
     - `name`: the module name (default `RandomState<k>`).
 
     ```python
-    rng = eqbrain.RandomState(42)
+    rng = eqbrain.random.RandomState(42)
     x = rng.normal(0.0, 2.0, size=(3, 4))
     spikes = rng.random(100) < 0.1
     rng.seed(42)                      # rewind

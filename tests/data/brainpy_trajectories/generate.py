@@ -95,7 +95,7 @@ for name, amps, extra in [
         )
     )
 
-# BrainPy's COBA-tutorial neuron, started at rest as eqbrain.LIF starts.
+# BrainPy's COBA-tutorial neuron, started at rest as eqbrain.dyn.LIF starts.
 CASES.append(
     Case(
         "LifRef_coba",

@@ -2,10 +2,16 @@
 
 from ._diffrax import diffrax_term as diffrax_term
 from ._integrator import (
-    METHODS as METHODS,
     BoundIntegrator as BoundIntegrator,
-    Integrator as Integrator,
+    ODEIntegrator as ODEIntegrator,
     odeint as odeint,
 )
 from ._joint_eq import JointEq as JointEq
-from ._tableaus import ButcherTableau as ButcherTableau
+
+__all__ = [
+    "BoundIntegrator",
+    "JointEq",
+    "ODEIntegrator",
+    "diffrax_term",
+    "odeint",
+]

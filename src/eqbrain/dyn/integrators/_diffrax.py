@@ -39,7 +39,7 @@ class VectorField(eqx.Module):
 
     def __call__(self, t, y, args):
         ys = (y,) if self.n_state == 1 else tuple(y)
-        if self.packed:  # args = (positional, keyword) from an Integrator call
+        if self.packed:  # args = (positional, keyword) from an ODEIntegrator call
             pos, kw = args
         else:
             pos, kw = (() if args is None else args if isinstance(args, tuple) else (args,)), {}

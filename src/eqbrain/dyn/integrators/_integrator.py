@@ -1,4 +1,4 @@
-"""`odeint(f, method=...)`: BrainPy's ODE integrators as a frozen `Integrator` module."""
+"""`odeint(f, method=...)`: BrainPy's ODE integrators as a frozen `ODEIntegrator` module."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def _frac(x: float) -> str:
     return f"{x:.8g}"
 
 
-class Integrator(Module, OwnerBound):
+class ODEIntegrator(Module, OwnerBound):
     """A numerical integrator of `f(y, t, *args)`, made by `eqbrain.odeint`.
 
     Call it as BrainPy's integrals: `integral(*states, t, *args, dt=dt, **kwargs)` returns
@@ -140,7 +140,7 @@ class Integrator(Module, OwnerBound):
     **Arguments:** as `eqbrain.odeint`, which makes it.
 
     ```python
-    integral = eqbrain.Integrator(lambda V, t, I: (-V + I) / 10.0, "exp_auto")
+    integral = eqbrain.ODEIntegrator(lambda V, t, I: (-V + I) / 10.0, "exp_auto")
     V = integral(V, 0.0, 2.0, dt=0.1)
     integral.order, integral.variables, integral.arguments    # 1, ('V',), ('I',)
     ```
@@ -370,7 +370,7 @@ class Integrator(Module, OwnerBound):
 
     # -- binding to the module that holds it ------------------------------------------------
 
-    def attach_owner(self, owner: Any) -> Integrator:
+    def attach_owner(self, owner: Any) -> ODEIntegrator:
         """Called when stored in a field of `owner`: a method of `owner` in the derivative
         becomes a reference to "the holder", so the model tree has no cycle."""
         found = []
@@ -446,7 +446,7 @@ class Integrator(Module, OwnerBound):
 
 
 class BoundIntegrator(eqx.Module, OwnerBound):
-    """An `Integrator` of a module's own method, read from that module (or a copy of it).
+    """An `ODEIntegrator` of a module's own method, read from that module (or a copy of it).
 
     Reading `module.integral` gives this: calling it integrates with the derivative
     bound to `module`, so under `jax.jit`, `eqx.filter_grad` or `eqbrain.grad` the
@@ -456,21 +456,21 @@ class BoundIntegrator(eqx.Module, OwnerBound):
 
     **Arguments:**
 
-    - `integrator`: the `Integrator` stored in the module's field.
+    - `integrator`: the `ODEIntegrator` stored in the module's field.
     - `owner`: the module it was read from.
 
     ```python
-    neuron.integral                 # BoundIntegrator(integrator=Integrator(...))
+    neuron.integral                 # BoundIntegrator(integrator=ODEIntegrator(...))
     neuron.integral(V, t, I)        # the derivative is neuron.derivative
-    neuron.integral.integrator      # the Integrator in the field
+    neuron.integral.integrator      # the ODEIntegrator in the field
     ```
     """
 
-    integrator: Integrator
+    integrator: ODEIntegrator
     owner: Any = eqx.field(repr=False)
 
     def __call__(self, *args: Any, dt: Any = None, **kwargs: Any) -> Any:
-        """Advance the states from `t` to `t + dt`, as `Integrator.__call__`."""
+        """Advance the states from `t` to `t + dt`, as `ODEIntegrator.__call__`."""
         return self.integrator._call(self.owner, args, kwargs, dt)
 
     @property
@@ -505,7 +505,7 @@ def odeint(
     state_delays: Any = None,
     neutral_delays: Any = None,
 ) -> Any:
-    """Make an `Integrator` of `f(y, t, *args)`, as BrainPy's `bp.odeint`.
+    """Make an `ODEIntegrator` of `f(y, t, *args)`, as BrainPy's `bp.odeint`.
 
     The parameters of `f` before the one named `t` are the state variables, those after
     it the arguments; with several states `f` returns a tuple of their derivatives (or
@@ -545,7 +545,7 @@ def odeint(
       `'system'` (refused by exponential Euler).
     - `dt`: a fixed step size; default `eqbrain.share.load('dt')` at each call.
     - `name`: the module's name.
-    - `show_code`: print the step the integrator takes (`Integrator.describe()`).
+    - `show_code`: print the step the integrator takes (`ODEIntegrator.describe()`).
     - `adaptive`: for an embedded method, also return the next step size.
     - `tol`: the error tolerance of `adaptive=True` (default 0.1, as BrainPy).
     - `beta`: `rk2`'s parameter (default 2/3).
@@ -585,5 +585,5 @@ def odeint(
     )
     if f is None:
         method = _check_method(method)
-        return lambda fn: Integrator(fn, method, **kw)
-    return Integrator(f, method, **kw)
+        return lambda fn: ODEIntegrator(fn, method, **kw)
+    return ODEIntegrator(f, method, **kw)

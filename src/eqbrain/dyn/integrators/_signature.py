@@ -38,7 +38,7 @@ uses for its own locals ({what}). BrainPy refuses it; eqbrain refuses it too, so
 the same derivative runs in both. Rename the parameter."""
 
 _CALL_MSG = """\
-This Integrator of {f}{sig} expects {n} state variable{s} ({states}), then t{rest}: \
+This ODEIntegrator of {f}{sig} expects {n} state variable{s} ({states}), then t{rest}: \
 call it as `integral({call}, dt=dt)` (dt may also come last, positionally; t defaults \
 to 0). Got {got} positional argument{gs}{kw}."""
 

@@ -14,3 +14,30 @@ from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
 from ._reservoir import Reservoir as Reservoir
 from ._rnncell import RNNCell as RNNCell
+
+__all__ = [
+    "AdEx",
+    "AdExIF",
+    "AdExIFRef",
+    "AdQuaIF",
+    "AdQuaIFRef",
+    "ExpIF",
+    "ExpIFRef",
+    "FHN",
+    "Gif",
+    "GifRef",
+    "HH",
+    "IF",
+    "Izhikevich",
+    "IzhikevichRef",
+    "Lif",
+    "LifRef",
+    "MorrisLecar",
+    "OUProcess",
+    "Population",
+    "QuaIF",
+    "QuaIFRef",
+    "RNNCell",
+    "Reservoir",
+    "SpikingNeuron",
+]

@@ -46,7 +46,7 @@ class AdExIF(IntegrateAndFire):
     Variables: `V` (mV), `w`, `spike`.
 
     ```python
-    neu = eqbrain.AdExIF(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.AdExIF(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 100.0, inputs=jnp.full((1000, 3), 20.0), monitors=["V", "w"])
     ```
     """
@@ -146,7 +146,7 @@ class AdExIFRef(Refractory, AdExIF):
     Variables: `V`, `w`, `spike`, `t_last_spike`, and `refractory` with `ref_var=True`.
 
     ```python
-    neu = eqbrain.AdExIFRef(3, tau_ref=2.0, V_initializer=-65.0)
+    neu = eqbrain.dyn.AdExIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """
 
@@ -154,4 +154,4 @@ class AdExIFRef(Refractory, AdExIF):
 
 
 AdEx = AdExIF
-"""BrainPy's older name for `AdExIF` (`bp.neurons.AdExIF`; the issue's `AdEx`)."""
+"""`AdExIF` under the short name Brette & Gerstner's model goes by."""

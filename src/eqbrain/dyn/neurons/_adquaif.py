@@ -42,7 +42,7 @@ class AdQuaIF(IntegrateAndFire):
     Variables: `V` (mV), `w`, `spike`.
 
     ```python
-    neu = eqbrain.AdQuaIF(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.AdQuaIF(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 100.0, inputs=jnp.full((1000, 3), 10.0), monitors=["V", "w"])
     ```
     """
@@ -138,7 +138,7 @@ class AdQuaIFRef(Refractory, AdQuaIF):
     Variables: `V`, `w`, `spike`, `t_last_spike`, and `refractory` with `ref_var=True`.
 
     ```python
-    neu = eqbrain.AdQuaIFRef(3, tau_ref=2.0, V_initializer=-65.0)
+    neu = eqbrain.dyn.AdQuaIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """
 

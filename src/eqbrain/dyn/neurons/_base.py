@@ -16,9 +16,9 @@ from jax.core import Tracer
 
 from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
-from .._integrator import Integrator, odeint
 from .._seeding import key_or_default
 from .._share import share
+from ..integrators import ODEIntegrator, odeint
 
 Init = float | jax.Array | np.ndarray | Callable
 """An initial value or a parameter: a number, an array, or an initializer function."""
@@ -103,7 +103,7 @@ def keys_for(key: Any, n: int) -> list[Any]:
 
 
 @functools.cache
-def integral(f: Callable, method: str) -> Integrator:
+def integral(f: Callable, method: str) -> ODEIntegrator:
     """The integrator of a module-level derivative function, made once per method."""
     return odeint(f, method=method)  # type: ignore[return-value]
 

@@ -40,7 +40,7 @@ class ExpIF(IntegrateAndFire):
     Variables: `V` (mV), `spike`.
 
     ```python
-    neu = eqbrain.ExpIF(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.ExpIF(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 10.0), monitors=["V"])
     ```
     """
@@ -117,6 +117,6 @@ class ExpIFRef(Refractory, ExpIF):
     Variables: `V`, `spike`, `t_last_spike`, and `refractory` with `ref_var=True`.
 
     ```python
-    neu = eqbrain.ExpIFRef(3, tau_ref=2.0, V_initializer=-65.0)
+    neu = eqbrain.dyn.ExpIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """

@@ -56,7 +56,7 @@ class FHN(Population):
     Variables: `x`, `y`, `input`, `input_y` (and the noise processes' `x`, `key`).
 
     ```python
-    fhn = eqbrain.FHN(3)
+    fhn = eqbrain.dyn.FHN(3)
     out = eqbrain.run(fhn, 100.0, inputs=jnp.full((1000, 3), 0.8), monitors=["x", "y"])
     ```
     """

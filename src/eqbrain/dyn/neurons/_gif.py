@@ -50,7 +50,7 @@ class Gif(IntegrateAndFire):
     Variables: `V` (mV), `I1`, `I2`, `V_th` (mV), `spike`.
 
     ```python
-    neu = eqbrain.Gif(3, a=0.005, A2=-0.6)   # spike-frequency adaptation
+    neu = eqbrain.dyn.Gif(3, a=0.005, A2=-0.6)   # spike-frequency adaptation
     out = eqbrain.run(neu, 200.0, inputs=jnp.full((2000, 3), 1.5), monitors=["V", "V_th"])
     ```
     """
@@ -168,7 +168,7 @@ class GifRef(Refractory, Gif):
     `ref_var=True`.
 
     ```python
-    neu = eqbrain.GifRef(3, tau_ref=2.0)
+    neu = eqbrain.dyn.GifRef(3, tau_ref=2.0)
     ```
     """
 

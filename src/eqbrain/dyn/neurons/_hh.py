@@ -88,7 +88,7 @@ class HH(Population):
     Variables: `V` (mV), `m`, `h`, `n`, `spike` (bool).
 
     ```python
-    neu = eqbrain.HH(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.HH(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 10.0), monitors=["V", "spike"])
     ```
     """

@@ -46,7 +46,7 @@ class Izhikevich(IntegrateAndFire):
     Variables: `V` (mV), `u`, `spike`.
 
     ```python
-    neu = eqbrain.Izhikevich(3)
+    neu = eqbrain.dyn.Izhikevich(3)
     out = eqbrain.run(neu, 100.0, inputs=jnp.full((1000, 3), 10.0), monitors=["V"])
     ```
     """
@@ -150,6 +150,6 @@ class IzhikevichRef(Refractory, Izhikevich):
     Variables: `V`, `u`, `spike`, `t_last_spike`, and `refractory` with `ref_var=True`.
 
     ```python
-    neu = eqbrain.IzhikevichRef(3, tau_ref=2.0)
+    neu = eqbrain.dyn.IzhikevichRef(3, tau_ref=2.0)
     ```
     """

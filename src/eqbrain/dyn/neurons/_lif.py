@@ -45,7 +45,7 @@ class IF(SpikingNeuron):
     Variables: `V` (mV), `spike` (always `False`, or 0.0).
 
     ```python
-    neu = eqbrain.IF(3)
+    neu = eqbrain.dyn.IF(3)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 2.0), monitors=["V"])
     ```
     """
@@ -121,7 +121,7 @@ class Lif(IntegrateAndFire):
     Variables: `V` (mV), `spike`.
 
     ```python
-    neu = eqbrain.Lif(3)
+    neu = eqbrain.dyn.Lif(3)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 25.0), monitors=["V", "spike"])
     ```
     """
@@ -182,10 +182,6 @@ class LifRef(Refractory, Lif):
     (while `t - t_last_spike <= tau_ref`). BrainPy's defaults, initial `V = 0`
     included.
 
-    This differs from `eqbrain.LIF`, which starts at `V_rest` and integrates its
-    closed form directly: `eqbrain.LIF` is kept as it was; use `LifRef` for BrainPy's
-    behaviour (`eqbrain.LifRef(n, ..., V_initializer=V_rest)` gives `LIF`'s start).
-
     **Arguments:** those of `Lif`, and
 
     - `tau_ref`: the refractory period (ms).
@@ -195,7 +191,7 @@ class LifRef(Refractory, Lif):
     `ref_var=True`.
 
     ```python
-    neu = eqbrain.LifRef(4000, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0,
+    neu = eqbrain.dyn.LifRef(4000, V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0,
                          tau_ref=5.0, V_initializer=-55.0)
     ```
     """

@@ -49,7 +49,7 @@ class MorrisLecar(Population):
     Variables: `V` (mV), `W`, `spike` (bool).
 
     ```python
-    neu = eqbrain.MorrisLecar(3)
+    neu = eqbrain.dyn.MorrisLecar(3)
     out = eqbrain.run(neu, 500.0, inputs=jnp.full((5000, 3), 100.0), monitors=["V", "spike"])
     ```
     """

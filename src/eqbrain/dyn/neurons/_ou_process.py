@@ -39,7 +39,7 @@ class OUProcess(Population):
     Variables: `x`, `key` (the raw random key).
 
     ```python
-    ou = eqbrain.OUProcess(100, mean=0.0, sigma=0.5, tau=5.0, seed=1)
+    ou = eqbrain.dyn.OUProcess(100, mean=0.0, sigma=0.5, tau=5.0, seed=1)
     out = eqbrain.run(ou, 100.0, monitors=["x"])
     ```
     """

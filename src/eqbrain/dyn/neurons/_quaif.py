@@ -38,7 +38,7 @@ class QuaIF(IntegrateAndFire):
     Variables: `V` (mV), `spike`.
 
     ```python
-    neu = eqbrain.QuaIF(3, V_initializer=-65.0)
+    neu = eqbrain.dyn.QuaIF(3, V_initializer=-65.0)
     out = eqbrain.run(neu, 50.0, inputs=jnp.full((500, 3), 5.0), monitors=["V"])
     ```
     """
@@ -115,6 +115,6 @@ class QuaIFRef(Refractory, QuaIF):
     Variables: `V`, `spike`, `t_last_spike`, and `refractory` with `ref_var=True`.
 
     ```python
-    neu = eqbrain.QuaIFRef(3, tau_ref=2.0, V_initializer=-65.0)
+    neu = eqbrain.dyn.QuaIFRef(3, tau_ref=2.0, V_initializer=-65.0)
     ```
     """

@@ -65,7 +65,7 @@ class Reservoir(DynamicalSystem):
     Variables: `Win`, `Wrec`, `bias` (Parameters), `state`, and `key`.
 
     ```python
-    res = eqbrain.Reservoir(3, 100, spectral_radius=0.9, key=jax.random.key(0))
+    res = eqbrain.dyn.Reservoir(3, 100, spectral_radius=0.9, key=jax.random.key(0))
     out = eqbrain.run(res, n_steps=200, inputs=jnp.ones((200, 3)), monitors=["state"])
     ```
     """

@@ -68,7 +68,7 @@ class RNNCell(DynamicalSystem):
     `train_state=True`.
 
     ```python
-    cell = eqbrain.RNNCell(2, 16, key=jax.random.key(1), batch_size=8)
+    cell = eqbrain.dyn.RNNCell(2, 16, key=jax.random.key(1), batch_size=8)
     h = cell(jnp.ones((8, 2)))      # (8, 16)
     ```
     """

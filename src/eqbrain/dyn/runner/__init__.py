@@ -4,3 +4,5 @@ from ._errors import MonitorError as MonitorError, RunningError as RunningError
 from ._monitors import Monitors as Monitors
 from ._runner import DSRunner as DSRunner, Runner as Runner, run as run
 from ._spikes import SparseSpikes as SparseSpikes
+
+__all__ = ["DSRunner", "MonitorError", "Monitors", "Runner", "RunningError", "SparseSpikes", "run"]

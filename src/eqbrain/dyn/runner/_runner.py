@@ -15,8 +15,7 @@ import numpy as np
 from jax import lax
 from jax.core import Tracer
 
-from ..._transforms._jit import jit as _jit
-from ..._transforms._scan import for_loop
+from ..._transforms import for_loop, jit as _jit
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
@@ -197,7 +196,7 @@ class DSRunner:
 
     @property
     def model(self) -> DynamicalSystem:
-        """The target (eqbrain's earlier name)."""
+        """The target, as `target`."""
         return self.target
 
     def __repr__(self) -> str:

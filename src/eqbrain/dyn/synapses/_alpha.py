@@ -32,7 +32,7 @@ class Alpha(Population):
     Variables: `g`, `h`.
 
     ```python
-    syn = eqbrain.Alpha(100, tau_decay=10.0)
+    syn = eqbrain.dyn.Alpha(100, tau_decay=10.0)
     g = syn(jnp.ones(100))
     ```
     """

@@ -36,7 +36,7 @@ class AMPA(Population):
     Variables: `g`, `spike_arrival_time` (ms, `-1e7` before any spike).
 
     ```python
-    syn = eqbrain.AMPA(100)
+    syn = eqbrain.dyn.AMPA(100)
     out = eqbrain.run(syn, 20.0, inputs=spikes, monitors=["g"])   # spikes: (200, 100) bool
     ```
     """
@@ -86,7 +86,7 @@ class GABAa(AMPA):
     **Arguments:** as `AMPA`.
 
     ```python
-    syn = eqbrain.GABAa(100)
+    syn = eqbrain.dyn.GABAa(100)
     ```
     """
 

@@ -59,7 +59,7 @@ class DualExpon(Population):
     Variables: `g`, `h`.
 
     ```python
-    syn = eqbrain.DualExpon(100, tau_decay=10.0, tau_rise=1.0)
+    syn = eqbrain.dyn.DualExpon(100, tau_decay=10.0, tau_rise=1.0)
     g = syn(jnp.ones(100))
     ```
     """

@@ -24,7 +24,7 @@ def dual_expon_v2_amplitude(tau_decay: Any, tau_rise: Any, A: Any) -> Any:
         raise ValueError(
             "DualExponV2's peak normalisation is undefined when tau_rise == tau_decay "
             "(both gates follow the same trajectory, so g_decay - g_rise is always 0). "
-            "Use eqbrain.Alpha for a single time constant, or pass A explicitly."
+            "Use eqbrain.dyn.Alpha for a single time constant, or pass A explicitly."
         )
     a = (
         tau_decay
@@ -57,8 +57,8 @@ class DualExponV2(Population):
     Variables: `g_rise`, `g_decay`.
 
     ```python
-    syn = eqbrain.DualExponV2(100, tau_decay=10.0, tau_rise=1.0)
-    proj = eqbrain.AlignPostProj(comm, syn, eqbrain.COBA(E=0.0))
+    syn = eqbrain.dyn.DualExponV2(100, tau_decay=10.0, tau_rise=1.0)
+    proj = eqbrain.dyn.AlignPostProj(comm, syn, eqbrain.dyn.COBA(E=0.0))
     ```
     """
 

@@ -33,7 +33,7 @@ class NMDA(Population):
     Variables: `g`, `x`.
 
     ```python
-    syn = eqbrain.NMDA(100)
+    syn = eqbrain.dyn.NMDA(100)
     g = syn(jnp.ones(100))
     ```
     """

@@ -39,7 +39,7 @@ class STD(Population):
     Variables: `x`.
 
     ```python
-    std = eqbrain.STD(100)
+    std = eqbrain.dyn.STD(100)
     x = std(spikes)       # spikes: (100,) bool
     ```
     """
@@ -90,7 +90,7 @@ class STP(Population):
     Variables: `u`, `x`.
 
     ```python
-    stp = eqbrain.STP(100, U=0.15, tau_f=1500.0, tau_d=200.0)
+    stp = eqbrain.dyn.STP(100, U=0.15, tau_f=1500.0, tau_d=200.0)
     efficacy = stp(spikes)
     ```
     """

@@ -26,7 +26,7 @@ class MgBlock(DynamicalSystem):
     - `V_offset`: the potential offset (mV).
 
     ```python
-    out = eqbrain.MgBlock(E=0.0, cc_Mg=1.0)
+    out = eqbrain.dyn.MgBlock(E=0.0, cc_Mg=1.0)
     I = out(g, V)
     ```
     """

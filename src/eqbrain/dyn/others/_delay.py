@@ -10,9 +10,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
-from .._core import Variable
-from ._dynsys import DynamicalSystem
-from ._share import get_dt, share
+from ..._core import Variable
+from .._dynsys import DynamicalSystem
+from .._share import get_dt, share
 
 
 def delay_steps(delay: Any, dt: float | None = None) -> int:

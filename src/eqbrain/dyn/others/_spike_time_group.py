@@ -37,7 +37,7 @@ class SpikeTimeGroup(DynamicalSystem):
 
     ```python
     # neuron 0 at 10 ms; neurons 0 and 1 at 20 ms; neuron 1 at 30 ms
-    group = eqbrain.SpikeTimeGroup(2, indices=[0, 0, 1, 1], times=[10, 20, 20, 30])
+    group = eqbrain.dyn.SpikeTimeGroup(2, indices=[0, 0, 1, 1], times=[10, 20, 20, 30])
     out = eqbrain.run(group, 40.0, monitors=["spike"])
     out["spike"].times                  # [10., 20., 20., 30.]
     ```

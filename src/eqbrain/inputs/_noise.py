@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ...random import split_key
+from ..random import split_key
 from ._currents import _dt
 from ._waveforms import _window
 

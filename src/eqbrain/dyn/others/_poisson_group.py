@@ -10,10 +10,10 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool
 
-from .._core import Variable
-from ._dynsys import DynamicalSystem, state_shape
-from ._seeding import noise_key_data
-from ._share import share
+from ..._core import Variable
+from .._dynsys import DynamicalSystem, state_shape
+from .._seeding import noise_key_data
+from .._share import share
 
 
 class PoissonGroup(DynamicalSystem):
@@ -33,7 +33,7 @@ class PoissonGroup(DynamicalSystem):
     Variables: `spike` (bool), `key` (the raw `uint32` random key).
 
     ```python
-    inp = eqbrain.PoissonGroup(100, freqs=20.0, seed=0)
+    inp = eqbrain.dyn.PoissonGroup(100, freqs=20.0, seed=0)
     out = eqbrain.run(inp, 1000.0, monitors=["spike"])   # about 20 spikes per neuron
     ```
     """

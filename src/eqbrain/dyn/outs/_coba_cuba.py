@@ -6,7 +6,7 @@ from typing import Any
 
 import equinox as eqx
 
-from ._dynsys import DynamicalSystem
+from .._dynsys import DynamicalSystem
 
 
 class COBA(DynamicalSystem):
@@ -18,7 +18,7 @@ class COBA(DynamicalSystem):
       synapses in the classic COBA network.
 
     ```python
-    out = eqbrain.COBA(E=0.0)
+    out = eqbrain.dyn.COBA(E=0.0)
     I = out(g, V)
     ```
     """
@@ -38,7 +38,7 @@ class CUBA(DynamicalSystem):
     """Current-based output (BrainPy's `CUBA`): `I = g`, whatever the potential.
 
     ```python
-    out = eqbrain.CUBA()
+    out = eqbrain.dyn.CUBA()
     I = out(g, V)   # == g
     ```
     """

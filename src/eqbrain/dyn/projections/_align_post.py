@@ -6,8 +6,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ._delay import LengthDelay, delay_line
-from ._dynsys import DynamicalSystem, state_shape
+from .._dynsys import DynamicalSystem, state_shape
+from ..others._delay import LengthDelay, delay_line
 
 
 class AlignPostProj(DynamicalSystem):
@@ -25,9 +25,9 @@ class AlignPostProj(DynamicalSystem):
 
     **Arguments:**
 
-    - `comm`: the connectivity, e.g. `eqbrain.FixedProb(n_pre, n_post, 0.02, weight)`.
-    - `syn`: the synapse, e.g. `eqbrain.Expon(n_post, tau=5.0)`.
-    - `out`: the output, e.g. `eqbrain.COBA(E=0.0)` or `eqbrain.CUBA()`.
+    - `comm`: the connectivity, e.g. `eqbrain.dyn.FixedProb(n_pre, n_post, 0.02, weight)`.
+    - `syn`: the synapse, e.g. `eqbrain.dyn.Expon(n_post, tau=5.0)`.
+    - `out`: the output, e.g. `eqbrain.dyn.COBA(E=0.0)` or `eqbrain.dyn.CUBA()`.
     - `delay`: the synaptic delay in ms (a whole number of steps of the current `dt`):
       a spike emitted at the step of time `t` reaches the connectivity at the step of
       `t + delay`. The network passes in the previous step's spikes, so they wait
@@ -36,10 +36,10 @@ class AlignPostProj(DynamicalSystem):
     - `batch_size`: with a delay in a batched network, the batch size of the spikes.
 
     ```python
-    proj = eqbrain.AlignPostProj(
-        comm=eqbrain.FixedProb(3200, 4000, 0.02, weight=0.6),
-        syn=eqbrain.Expon(4000, tau=5.0),
-        out=eqbrain.COBA(E=0.0),
+    proj = eqbrain.dyn.AlignPostProj(
+        comm=eqbrain.dyn.FixedProb(3200, 4000, 0.02, weight=0.6),
+        syn=eqbrain.dyn.Expon(4000, tau=5.0),
+        out=eqbrain.dyn.COBA(E=0.0),
     )
     I = proj(spikes_of_E, V_of_post)
     ```

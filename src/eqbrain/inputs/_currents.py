@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._share import share
+from ..dyn import share
 
 
 def _dt(dt: float | None) -> float:
@@ -101,7 +101,7 @@ def section_input(
     - `return_length`: also return the total duration: `(current, duration)`.
 
     ```python
-    I = eqbrain.section_input(values=[0.0, 1.0, 0.0], durations=[100, 300, 100])
+    I = eqbrain.inputs.section_input(values=[0.0, 1.0, 0.0], durations=[100, 300, 100])
     I.shape            # (5000,) with dt = 0.1
     ```
     """
@@ -128,7 +128,7 @@ def constant_input(
     **Returns:** `(current, total_duration)`.
 
     ```python
-    I, duration = eqbrain.constant_input([(0.0, 100), (1.0, 300), (0.0, 100)])
+    I, duration = eqbrain.inputs.constant_input([(0.0, 100), (1.0, 300), (0.0, 100)])
     ```
     """
     pairs = list(I_and_duration)
@@ -157,7 +157,7 @@ def spike_input(
     - `dt`: the step (ms); default `eqbrain.get_dt()`.
 
     ```python
-    I = eqbrain.spike_input([10, 20, 30, 200, 300], sp_lens=1.0, sp_sizes=0.5, duration=400)
+    I = eqbrain.inputs.spike_input([10, 20, 30, 200, 300], sp_lens=1.0, sp_sizes=0.5, duration=400)
     ```
     """
     if not isinstance(sp_times, list | tuple | np.ndarray):
@@ -198,7 +198,7 @@ def ramp_input(
     - `dt`: the step (ms); default `eqbrain.get_dt()`.
 
     ```python
-    I = eqbrain.ramp_input(0.0, 1.0, duration=500, t_start=100, t_end=400)
+    I = eqbrain.inputs.ramp_input(0.0, 1.0, duration=500, t_start=100, t_end=400)
     ```
     """
     dt = _dt(dt)

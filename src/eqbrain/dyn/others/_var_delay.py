@@ -7,10 +7,10 @@ from typing import Any
 
 import equinox as eqx
 
-from .._core import Variable
+from ..._core import Variable
+from .._dynsys import DynamicalSystem
+from .._share import get_dt
 from ._delay import LengthDelay, delay_steps
-from ._dynsys import DynamicalSystem
-from ._share import get_dt
 
 
 class VarDelay(DynamicalSystem):

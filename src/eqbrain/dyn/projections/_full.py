@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 import jax.numpy as jnp
 
-from ._delay import LengthDelay, delay_line
-from ._dynsys import DynamicalSystem
-from ._projection import AlignPostProj
+from .._dynsys import DynamicalSystem
+from ..others._delay import LengthDelay, delay_line
+from ._align_post import AlignPostProj
 
 
 def _spikes_and_potential(pre: Any, post: Any) -> None:
@@ -41,9 +41,9 @@ class FullProjAlignPost(DynamicalSystem):
     - `delay`: the synaptic delay in ms (whole steps of `dt`); `None` for none.
 
     ```python
-    E2I = eqbrain.FullProjAlignPost(
-        pre=E, comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6),
-        syn=eqbrain.Expon(800, tau=5.0), out=eqbrain.COBA(E=0.0), post=I,
+    E2I = eqbrain.dyn.FullProjAlignPost(
+        pre=E, comm=eqbrain.dyn.FixedProb(3200, 800, 0.02, 0.6),
+        syn=eqbrain.dyn.Expon(800, tau=5.0), out=eqbrain.dyn.COBA(E=0.0), post=I,
     )
     I_current = E2I()
     ```
@@ -92,9 +92,9 @@ class FullProjAlignPre(DynamicalSystem):
     the synapse's state waits this long before the connectivity).
 
     ```python
-    E2I = eqbrain.FullProjAlignPre(
-        pre=E, syn=eqbrain.Expon(3200, tau=5.0),
-        comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.COBA(E=0.0), post=I,
+    E2I = eqbrain.dyn.FullProjAlignPre(
+        pre=E, syn=eqbrain.dyn.Expon(3200, tau=5.0),
+        comm=eqbrain.dyn.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.dyn.COBA(E=0.0), post=I,
     )
     ```
     """
@@ -146,9 +146,9 @@ class FullProjAlignPreDS(FullProjAlignPre):
     **Arguments:** as for `FullProjAlignPre`.
 
     ```python
-    E2I = eqbrain.FullProjAlignPreDS(
-        pre=E, syn=eqbrain.Expon(3200, tau=5.0),
-        comm=eqbrain.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.COBA(E=0.0), post=I,
+    E2I = eqbrain.dyn.FullProjAlignPreDS(
+        pre=E, syn=eqbrain.dyn.Expon(3200, tau=5.0),
+        comm=eqbrain.dyn.FixedProb(3200, 800, 0.02, 0.6), out=eqbrain.dyn.COBA(E=0.0), post=I,
         delay=1.5,
     )
     ```

@@ -17,10 +17,10 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from .._core import Parameter
-from ._dynsys import DynamicalSystem
+from ..._core import Parameter
+from .._dynsys import DynamicalSystem
+from .._seeding import connection_rng
 from ._event import dense_sum, event_sum
-from ._seeding import connection_rng
 
 
 def _size(what: str, n: Any) -> int:
@@ -163,7 +163,7 @@ class IJConn(SparseConn):
     (a scalar, or one weight per synapse in the order given), `weight_var`.
 
     ```python
-    conn = eqbrain.IJConn([0, 0, 2], [1, 2, 0], n_pre=3, n_post=3, weight=[0.5, 1.0, 2.0])
+    conn = eqbrain.dyn.IJConn([0, 0, 2], [1, 2, 0], n_pre=3, n_post=3, weight=[0.5, 1.0, 2.0])
     ```
     """
 
@@ -179,7 +179,7 @@ class CSRConn(SparseConn):
     per synapse, in CSR order), `weight_var`.
 
     ```python
-    conn = eqbrain.CSRConn(indices=[1, 2, 0], indptr=[0, 2, 2, 3], n_post=3)
+    conn = eqbrain.dyn.CSRConn(indices=[1, 2, 0], indptr=[0, 2, 2, 3], n_post=3)
     ```
     """
 
@@ -208,7 +208,7 @@ class All2All(SparseConn):
     population onto itself), `weight_var`.
 
     ```python
-    conn = eqbrain.All2All(100, 100, weight=0.1, include_self=False)
+    conn = eqbrain.dyn.All2All(100, 100, weight=0.1, include_self=False)
     ```
     """
 
@@ -228,7 +228,7 @@ class One2One(SparseConn):
     """Neuron `i` onto neuron `i` (BrainPy's `bp.conn.One2One`).
 
     ```python
-    conn = eqbrain.One2One(100, weight=2.0)
+    conn = eqbrain.dyn.One2One(100, weight=2.0)
     ```
     """
 
@@ -274,7 +274,7 @@ class FixedPreNum(SparseConn):
     `include_self`, `allow_multi_conn` (draw with replacement), `weight_var`.
 
     ```python
-    conn = eqbrain.FixedPreNum(1000, 1000, num=100, weight=0.2, include_self=False)
+    conn = eqbrain.dyn.FixedPreNum(1000, 1000, num=100, weight=0.2, include_self=False)
     ```
     """
 
@@ -305,7 +305,7 @@ class FixedPostNum(SparseConn):
     **Arguments:** as `FixedPreNum`, with `num` a count or a fraction of `n_post`.
 
     ```python
-    conn = eqbrain.FixedPostNum(1000, 1000, num=100, weight=0.2)
+    conn = eqbrain.dyn.FixedPostNum(1000, 1000, num=100, weight=0.2)
     ```
     """
 

@@ -8,9 +8,9 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from .._core import Variable
-from ._dynsys import DynamicalSystem, state_shape
-from ._share import share
+from ..._core import Variable
+from .._dynsys import DynamicalSystem, state_shape
+from .._share import share
 
 
 class Expon(DynamicalSystem):
@@ -31,7 +31,7 @@ class Expon(DynamicalSystem):
     Variables: `g`.
 
     ```python
-    syn = eqbrain.Expon(100, tau=5.0)
+    syn = eqbrain.dyn.Expon(100, tau=5.0)
     g = syn(jnp.ones(100))   # decays, then adds 1 to every conductance
     ```
     """

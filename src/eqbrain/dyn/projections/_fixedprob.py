@@ -10,10 +10,10 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from .._core import Parameter
+from ..._core import Parameter
+from .._dynsys import DynamicalSystem
+from .._seeding import connection_rng
 from ._connect import ell_synapses, ell_to_dense, propagate
-from ._dynsys import DynamicalSystem
-from ._seeding import connection_rng
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
 
@@ -114,7 +114,7 @@ class FixedProb(DynamicalSystem):
     - `include_self`: whether `i -> i` may be drawn (for a population onto itself).
 
     ```python
-    conn = eqbrain.FixedProb(3200, 4000, prob=0.02, weight=0.6, seed=1)
+    conn = eqbrain.dyn.FixedProb(3200, 4000, prob=0.02, weight=0.6, seed=1)
     arriving = conn(spikes)        # (4000,) summed weight of this step's spikes
     ```
     """
