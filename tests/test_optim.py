@@ -616,3 +616,14 @@ def test_subclass_with_its_own_update_rule():
     assert opt.state == {} and opt.tx is None and int(opt.lr.last_call.value) == 0
     with pytest.raises(NotImplementedError, match="overrides `update\\(grads\\)`"):
         optim.Optimizer.update(opt, grads)
+
+
+def test_adamw_list_mask_means_registration_order():
+    x, y = eqbrain.Variable(jnp.ones(2)), eqbrain.Variable(jnp.ones(2))
+    # Registered y first: the mask's first entry is y's, whatever the keys' order.
+    opt = optim.AdamW(0.1, {"y": y, "x": x}, weight_decay=0.5, mask=[False, True])
+    opt.update({"x": jnp.zeros(2), "y": jnp.zeros(2)})
+    np.testing.assert_allclose(x.value, 1.0 - 0.1 * 0.5)  # decayed
+    np.testing.assert_array_equal(y.value, 1.0)  # masked out
+    with pytest.raises(ValueError, match="mask has 2 entries for 3 train_vars"):
+        opt.register_train_vars({"z": eqbrain.Variable(jnp.ones(2))})

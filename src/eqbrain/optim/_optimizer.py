@@ -13,8 +13,10 @@ built or later, with `register_train_vars`.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import equinox as eqx
@@ -88,6 +90,31 @@ jtu.register_pytree_with_keys(
     lambda aux, children: _TrainVars(aux[0], tuple(children), aux[1]),
     lambda t: (t.variables, (t.keys, t.state_def)),
 )
+
+
+class _Calling(threading.local):
+    def __init__(self) -> None:
+        self.keys: tuple = ()
+
+
+_calling = _Calling()
+
+
+@contextlib.contextmanager
+def _calling_tx(keys: tuple) -> Iterator[None]:
+    outer, _calling.keys = _calling.keys, keys
+    try:
+        yield
+    finally:
+        _calling.keys = outer
+
+
+def registration_order() -> tuple:
+    """The train_vars keys, in registration order, of the optimizer whose optax
+    transformation is running now (in this thread): what a mask given as one bool per
+    train var is matched against (optax hands mask functions the updates, whose dict
+    keys come sorted)."""
+    return _calling.keys
 
 
 def _as_array(x: Any) -> Any:
@@ -216,7 +243,8 @@ class Optimizer(Module):
         if self.tx is not None and (new or train.state_def is None):
             keys = train.keys + tuple(k for k, _ in new)
             variables = list(train.variables) + [v for _, v in new]
-            opt_state = self.tx.init(dict(zip(keys, [v.value for v in variables])))
+            with _calling_tx(keys):
+                opt_state = self.tx.init(dict(zip(keys, [v.value for v in variables])))
             leaves, state_def = jtu.tree_flatten_with_path(opt_state)
             merged = []
             for path, x in leaves:
@@ -373,7 +401,8 @@ class Optimizer(Module):
         state = self.opt_state
         if self.lr is not None:
             state = optax.tree_utils.tree_set(state, _is_value, learning_rate=self.lr())
-        updates, state = self.tx.update(dict(zip(keys, checked)), state, params)
+        with _calling_tx(keys):
+            updates, state = self.tx.update(dict(zip(keys, checked)), state, params)
         stepped: Any = optax.apply_updates(params, updates)
         params = [stepped[k] for k in keys]
         leaves, treedef = jtu.tree_flatten(state)

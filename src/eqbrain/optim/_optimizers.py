@@ -20,7 +20,7 @@ import optax
 
 from .._core import Variable
 from . import _checks
-from ._optimizer import Optimizer
+from ._optimizer import Optimizer, registration_order
 from ._scheduler import Scheduler, as_scheduler
 from ._transforms import decayed, scalars_as_vectors
 
@@ -109,12 +109,13 @@ def _by_position(mask: tuple[bool, ...]) -> Any:
     mask function of the parameter dict."""
 
     def by_key(params: Any) -> dict:
-        if len(params) != len(mask):
+        keys = registration_order()
+        if len(keys) != len(mask) or set(keys) != set(params):
             raise ValueError(
-                f"mask has {len(mask)} entries for {len(params)} train_vars; give one bool "
+                f"mask has {len(mask)} entries for {len(keys)} train_vars; give one bool "
                 "per train var, in registration order, or a function of the parameters."
             )
-        return dict(zip(params, mask))
+        return dict(zip(keys, mask))
 
     return by_key
 
