@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import threading
 import tracemalloc
 
 import jax.numpy as jnp
 import numpy as np
 
 import eqbrain
+from eqbrain._transforms import _cache
 from eqbrain._transforms._cache import cache_size
 
 
@@ -65,6 +67,63 @@ def test_eager_scan_with_the_same_body_traces_once():
     # Four calls of three steps: x reaches 12; the last call's carry restarts at 0.
     np.testing.assert_array_equal(m.x.value, np.full(4, 12.0))
     assert float(carry) == 40 + 44 + 48
+
+
+def test_eager_for_loop_over_another_length_runs_it():
+    # The cached loop once kept the first call's length: 10 steps, then 5, raised
+    # "scan got `length` argument of 10 which disagrees with leading axis sizes [5]".
+    m = Acc()
+    out10 = eqbrain.for_loop(m.update, jnp.ones(10))
+    out5 = eqbrain.for_loop(m.update, jnp.ones(5))
+    assert out10.shape == (10,) and out5.shape == (5,)
+    np.testing.assert_array_equal(m.x.value, np.full(4, 15.0))
+    ys = eqbrain.for_loop(m.update, jnp.ones(7), progress_bar=False, reverse=True)
+    assert ys.shape == (7,)
+    np.testing.assert_array_equal(m.x.value, np.full(4, 22.0))
+    carry, ys = eqbrain.scan(lambda c, x: (c + m.update(x), x), jnp.float32(0), jnp.ones(3))
+    carry, ys = eqbrain.scan(lambda c, x: (c + m.update(x), x), jnp.float32(0), jnp.ones(2))
+    assert ys.shape == (2,)
+
+
+class _CollectsUnderTheLock:
+    """Loop settings whose hash runs the garbage collector while the cache's lock is
+    held (as an allocation there may): the finalizers of dead bodies run right then."""
+
+    def __hash__(self) -> int:
+        if _cache._lock.locked():
+            gc.collect()
+        return 1
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _CollectsUnderTheLock)
+
+
+def test_a_collection_inside_the_loop_caches_lock_does_not_deadlock():
+    def cyclic_body():
+        def body(x):
+            return x
+
+        body.me = body  # a reference cycle: only the garbage collector frees it
+        return body
+
+    def run():
+        body = cyclic_body()
+        _cache.cached(body, "settings", lambda get: get)
+        del body  # dead, but not freed until the collector runs
+        _cache.cached(lambda x: x, _CollectsUnderTheLock(), lambda get: get)
+
+    gc.collect()
+    start = cache_size()
+    gc.disable()
+    try:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(timeout=60)
+    finally:
+        gc.enable()
+    assert not worker.is_alive(), "a finalizer waited on the lock its own thread held"
+    gc.collect()
+    assert cache_size() == start  # the dead body's entry was forgotten
 
 
 def test_loop_cache_is_freed_with_its_bodies():

@@ -116,3 +116,37 @@ def test_containers_take_brainpy_arguments():
     with pytest.raises(TypeError, match="holds only Variable"):
         vl[1:] = [jnp.zeros(3)]
     assert vl[1].shape == (3,)
+
+
+def test_every_way_of_adding_to_a_container_checks_and_counts_as_a_structure_change():
+    from eqbrain.internal import structure_version
+
+    v = Variable(jnp.zeros(1))
+    vl, vd = eqbrain.VarList([v]), eqbrain.VarDict(a=v)
+    for add in (
+        lambda: vl.__iadd__([1.0]),
+        lambda: vd.__ior__({"b": 1.0}),
+        lambda: vd.setdefault("b", 1.0),
+    ):
+        before = structure_version()
+        with pytest.raises(TypeError, match="holds only Variable"):
+            add()
+        assert structure_version() == before  # a refused change is no change
+    assert list(vl) == [v] and list(vd) == ["a"]
+    w = Variable(jnp.ones(1))
+    for change in (
+        lambda: vl.__iadd__([w]),
+        lambda: vl.reverse(),
+        lambda: vl.pop(),
+        lambda: vd.setdefault("b", w),
+        lambda: vd.__delitem__("b"),
+        lambda: vd.__ior__({"c": w}),
+    ):
+        before = structure_version()
+        change()
+        assert structure_version() != before
+    assert list(vl) == [w] and list(vd) == ["a", "c"] and vd.setdefault("c") is w
+    before = structure_version()
+    vl[0] = jnp.full(1, 2.0)  # a value write is not a structure change
+    vd["a"] = jnp.full(1, 3.0)
+    assert structure_version() == before

@@ -483,3 +483,112 @@ def test_cls_jit_numbers_skip_self():
     m = M()
     m.add(3, jnp.ones(2))
     np.testing.assert_array_equal(m.v.value, [3.0, 3.0])
+
+
+# -- containers changed after compilation ------------------------------------------------
+
+
+class Bag(eqbrain.Module):
+    vl: eqbrain.VarList
+    vd: eqbrain.VarDict
+    traces: list = eqx.field(static=True)
+
+    def __init__(self):
+        super().__init__()
+        self.vl = eqbrain.VarList([Variable(jnp.zeros(()))])
+        self.vd = eqbrain.VarDict(a=Variable(jnp.zeros(())))
+        self.traces = []
+
+    def step(self):
+        self.traces.append(1)
+        for v in [*self.vl, *self.vd.values()]:
+            v.value = v.value + 1
+        return [v.value for v in self.vl], {k: v.value for k, v in self.vd.items()}
+
+
+def test_a_variable_appended_after_compilation_is_written_and_returned():
+    # Eager: [3, 2]. A compiled step that kept its first Variables gave [3, 0] and a
+    # one-element return value.
+    bag = Bag()
+    step = eqbrain.jit(bag.step)
+    step()
+    bag.vl.append(Variable(jnp.zeros(())))
+    listed, _ = step()
+    assert [float(x) for x in listed] == [2.0, 1.0]
+    step()
+    assert [float(v.value) for v in bag.vl] == [3.0, 2.0]
+
+
+def test_a_new_key_in_a_var_dict_after_compilation_is_written_and_returned():
+    bag = Bag()
+    step = eqbrain.jit(bag.step)
+    step()
+    bag.vd["b"] = Variable(jnp.zeros(()))
+    _, named = step()
+    assert {k: float(x) for k, x in named.items()} == {"a": 2.0, "b": 1.0}
+    assert float(bag.vd["b"].value) == 1.0
+
+
+def test_removed_and_reordered_entries_recompile():
+    bag = Bag()
+    bag.vl.append(Variable(jnp.full((), 10.0)))
+    step = eqbrain.jit(bag.step)
+    step()
+    first = bag.vl.pop(0)
+    listed, _ = step()
+    assert [float(x) for x in listed] == [12.0] and float(first.value) == 1.0
+    bag.vl.append(first)
+    bag.vl.reverse()
+    listed, _ = step()
+    assert [float(x) for x in listed] == [2.0, 13.0]
+
+
+def test_a_module_appended_to_a_node_list_after_compilation_is_updated():
+    class Stack(eqbrain.Module):
+        nets: eqbrain.NodeList
+
+        def __init__(self):
+            super().__init__()
+            self.nets = eqbrain.NodeList([Net(2)])
+
+        def step(self, x):
+            return sum(n.step(x) for n in self.nets)
+
+    s = Stack()
+    step = eqbrain.jit(s.step)
+    step(1.0)
+    s.nets.append(Net(2))
+    step(1.0)
+    np.testing.assert_allclose(s.nets[1].V.value, [1.0, 1.0])
+
+
+def test_an_unrelated_container_change_looks_again_but_does_not_recompile():
+    bag = Bag()
+    step = eqbrain.jit(bag.step)
+    step()
+    traced = len(bag.traces)  # discovery + compilation
+    eqbrain.VarList([Variable(jnp.zeros(()))]).append(Variable(jnp.ones(())))
+    step()
+    assert len(bag.traces) == traced + 1  # one abstract look, no compilation
+    step()
+    assert len(bag.traces) == traced + 1
+    assert float(bag.vl[0].value) == 3.0
+
+
+def test_a_retrace_that_learns_something_else_raises_and_changes_no_entry():
+    # JAX may trace the function again (here its caches are cleared). The cache entry
+    # is built from the first trace and never written from inside a trace: a retrace
+    # that returns another structure raises instead of changing what calls return.
+    mode = ["dict"]
+
+    @eqbrain.jit
+    def f(x):
+        return {"y": x} if mode[0] == "dict" else (x, x, "tag")
+
+    assert f(jnp.ones(2))["y"].shape == (2,)
+    mode[0] = "tuple"
+    jax.clear_caches()
+    with pytest.raises(RuntimeError, match="traced the function again"):
+        f(jnp.ones(2))
+    mode[0] = "dict"
+    assert f(jnp.ones(2))["y"].shape == (2,)

@@ -552,7 +552,7 @@ def test_bad_dt(dt):
             ValueError,
             "needs numpy_mon_after_run=True",
         ),
-        (dict(duration=1.0, progress_bar=1), TypeError, "progress_bar must be"),
+        (dict(duration=1.0, progress_bar="yes"), TypeError, "progress_bar takes True or False"),
     ],
 )
 def test_bad_arguments(kwargs, error, message):

@@ -158,7 +158,7 @@ def test_progress_bar_forms(capsys):
         eqbrain.ProgressBar(freq=2, count=3)
     with pytest.raises(ValueError, match="`count` must be a positive int"):
         eqbrain.ProgressBar(count=0)
-    with pytest.raises(TypeError, match="progress_bar must be bool, int, or ProgressBar"):
+    with pytest.raises(TypeError, match="progress_bar takes True or False, a dict"):
         eqbrain.for_loop(net.step, jnp.ones(3), progress_bar=2.5)
     assert int(net.n.value) == 70
 

@@ -189,11 +189,10 @@ def test_batch_and_reset(name):
 
 
 def test_subpackage_import_paths():
-    from eqbrain.dyn import synapses
+    from eqbrain.dyn import outs, synapses
 
-    assert synapses.Expon is eqbrain.dyn.Expon is eqbrain.dyn.Expon
-    assert synapses.COBA is eqbrain.dyn.COBA and synapses.MgBlock is eqbrain.dyn.MgBlock
-    assert eqbrain.dyn.AMPA is eqbrain.dyn.AMPA
+    assert synapses.Expon is eqbrain.dyn.Expon and synapses.AMPA is eqbrain.dyn.AMPA
+    assert outs.COBA is eqbrain.dyn.COBA and outs.MgBlock is eqbrain.dyn.MgBlock
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from ._core import (
     set_raw_values as set_raw_values,
     shape_without as shape_without,
     state_entries as state_entries,
+    structure_version as structure_version,
     walk as walk,
     write_all as write_all,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "set_raw_values",
     "shape_without",
     "state_entries",
+    "structure_version",
     "walk",
     "write_all",
 ]

@@ -25,6 +25,7 @@ from ._containers import (
     VarList as VarList,
     node_dict as node_dict,
     node_list as node_list,
+    structure_version as structure_version,
     var_dict as var_dict,
     var_list as var_list,
 )

@@ -3,16 +3,39 @@
 Each is a `list`/`dict` registered as a pytree, so it can sit in a module field. Their
 entries are keyed as in BrainPy: `attr-0` / `attr-key` for Variables and list entries,
 `attr.key` for the modules of a dict.
+
+Adding, removing or reordering entries changes `structure_version()`: a transform that
+found the Variables a function reaches compares it before reusing what it compiled.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, SupportsIndex
 
 import jax.tree_util as jtu
 
 from ._collector import _CollectorTypeError
 from ._variable import Variable
+
+_changes = itertools.count(1)
+_version = 0
+
+
+def structure_version() -> int:
+    """A number that changes whenever an existing container (`VarList`, `VarDict`,
+    `NodeList`, `NodeDict`) gains, loses or reorders entries.
+
+    A transform that cached which Variables a function reaches (as `eqbrain.jit` does per
+    argument signature) compares it with the number it saw then, and looks again when it
+    differs. Writing a Variable's value does not change it.
+    """
+    return _version
+
+
+def _changed() -> None:
+    global _version
+    _version = next(_changes)
 
 
 def _check_all(kind: str, items, cls) -> None:
@@ -56,17 +79,28 @@ class _CheckedList(list):
     def append(self, x):  # type: ignore[override]  # returns self, as BrainPy's
         _check_all(self._kind, [x], self._item_type)
         super().append(x)
+        _changed()
         return self
 
     def extend(self, seq):  # type: ignore[override]  # returns self, as BrainPy's
         seq = list(seq)
         _check_all(self._kind, seq, self._item_type)
         super().extend(seq)
+        _changed()
+        return self
+
+    def __iadd__(self, seq):  # type: ignore[override]  # checked, as `extend`
+        return self.extend(seq)
+
+    def __imul__(self, n: SupportsIndex):
+        super().__imul__(n)
+        _changed()
         return self
 
     def insert(self, i, x) -> None:
         _check_all(self._kind, [x], self._item_type)
         super().insert(i, x)
+        _changed()
 
     def _replace(self, i, x) -> None:
         if isinstance(i, slice):
@@ -75,6 +109,32 @@ class _CheckedList(list):
         else:
             _check_all(self._kind, [x], self._item_type)
         super().__setitem__(i, x)
+        _changed()
+
+    def __delitem__(self, i) -> None:
+        super().__delitem__(i)
+        _changed()
+
+    def pop(self, i: SupportsIndex = -1):
+        x = super().pop(i)
+        _changed()
+        return x
+
+    def remove(self, x) -> None:
+        super().remove(x)
+        _changed()
+
+    def clear(self) -> None:
+        super().clear()
+        _changed()
+
+    def sort(self, *args, **kwargs) -> None:
+        super().sort(*args, **kwargs)
+        _changed()
+
+    def reverse(self) -> None:
+        super().reverse()
+        _changed()
 
 
 class _CheckedDict(dict):
@@ -90,6 +150,38 @@ class _CheckedDict(dict):
         for k, v in _pairs(self._kind, args, kwargs):
             self[k] = v
         return self
+
+    def __ior__(self, other):  # type: ignore[override]  # checked, as `update`
+        return self.update(other)
+
+    def setdefault(self, k, default=None):  # checked, as `d[k] = default`
+        if k not in self:
+            self[k] = default
+        return self[k]
+
+    def _add(self, k, x) -> None:
+        """Bind `k` to `x` (checked); the structure changes."""
+        _check_all(self._kind, [x], self._item_type)
+        super().__setitem__(k, x)
+        _changed()
+
+    def __delitem__(self, k) -> None:
+        super().__delitem__(k)
+        _changed()
+
+    def pop(self, *args):
+        x = super().pop(*args)
+        _changed()
+        return x
+
+    def popitem(self):
+        x = super().popitem()
+        _changed()
+        return x
+
+    def clear(self) -> None:
+        super().clear()
+        _changed()
 
 
 class VarList(_CheckedList):
@@ -124,8 +216,7 @@ class VarDict(_CheckedDict):
         if k in self:
             self[k].value = x
         else:
-            _check_all(self._kind, [x], Variable)
-            super().__setitem__(k, x)
+            self._add(k, x)
 
 
 class NodeList(_CheckedList):
@@ -158,7 +249,7 @@ class NodeDict(_CheckedDict):
         _check_all(self._kind, [x], self._item_type)
         if getattr(self, "check_unique", False) and k in self and self[k] is not x:
             raise KeyError(f"NodeDict key {k!r} already holds {self[k]!r}; not rebound.")
-        super().__setitem__(k, x)
+        self._add(k, x)
 
 
 def _register_list(cls: type) -> None:

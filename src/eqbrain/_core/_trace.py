@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import jax
@@ -154,9 +154,14 @@ class StateTrace:
             var.raw_value = value
 
     def restore(self) -> None:
-        """Put every recorded Variable back to the value it had when first touched."""
-        for var, value in zip(self.variables, self.originals):
-            var.raw_value = value
+        """Put every recorded Variable back to the value it had when first touched.
+
+        The restore always finishes: an exception raised part way (a `KeyboardInterrupt`
+        from Ctrl-C) is raised once every Variable is back, so no tracer stays behind.
+        """
+        error = store_through(self.variables, self.originals)
+        if error is not None:
+            raise error
 
     def manages(self, var: Variable) -> bool:
         """Whether writes of tracers into `var` are collected by this recorder: it is the
@@ -173,6 +178,29 @@ class StateTrace:
         if not stack or stack[-1] is not self:  # pragma: no cover - a bug in eqbrain
             raise RuntimeError("eqbrain's recorder stack is corrupted (exited out of order).")
         stack.pop()
+
+
+def store_through(cells: Sequence[Variable], values: Sequence[Any]) -> BaseException | None:
+    """Store `values` into `cells` (no check, no recording), finishing even if an exception
+    is raised between two stores; return the first such exception (or `None`).
+
+    A signal handler runs between two Python instructions, so a `KeyboardInterrupt` can
+    land after any store: the loop then resumes at the cell it was storing (a store is
+    idempotent). A store that fails twice in a row at the same cell is not retried.
+    """
+    error: BaseException | None = None
+    i, n, last = 0, len(cells), -1
+    while True:
+        try:
+            for i in range(i, n):
+                cells[i]._value = values[i]
+            return error
+        except BaseException as e:
+            if i == last:
+                raise
+            last = i
+            if error is None:
+                error = e
 
 
 def is_managed(var: Variable) -> bool:

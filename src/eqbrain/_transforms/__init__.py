@@ -1,4 +1,8 @@
-"""In-place transforms: `jit`, `grad` and the Jacobian family, loops and control flow."""
+"""In-place transforms: `jit`, `grad` and the Jacobian family, loops and control flow.
+
+Beside the public transforms, domains (the runner) use `Bar` and `as_progress_bar`: the
+one progress bar, fed from inside compiled loops.
+"""
 
 from ._control import cond as cond, ifelse as ifelse, while_loop as while_loop
 from ._function import (
@@ -17,5 +21,9 @@ from ._jacobian import (
     vector_grad as vector_grad,
 )
 from ._jit import cls_jit as cls_jit, jit as jit
-from ._progress import ProgressBar as ProgressBar
+from ._progress import (
+    Bar as Bar,
+    ProgressBar as ProgressBar,
+    as_progress_bar as as_progress_bar,
+)
 from ._scan import for_loop as for_loop, scan as scan

@@ -4,18 +4,25 @@ Eager `scan`/`for_loop` compile their loop once per body (and loop settings) and
 it on every later call with the same body. The cache holds the body only weakly: a
 function (or the object a method is bound to) that is garbage-collected takes its
 entries with it, so creating and dropping bodies never grows memory.
+
+Finalizers never take the lock: the garbage collector may run one in any thread, at
+any allocation -- also while that thread holds the lock. A finalizer only queues its
+key; every call that takes the lock first forgets the queued keys.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Any
 
 _lock = threading.Lock()
 # (id(func), id(self) or None) -> {settings: wrapper}
 _entries: dict[tuple[int, int | None], dict[Hashable, Any]] = {}
+# Keys whose function or object died, to forget under the lock (appends are atomic).
+_dead: deque[tuple[int, int | None]] = deque()
 
 
 def _unbind(fn: Callable) -> tuple[Any, Any]:
@@ -28,8 +35,14 @@ def _unbind(fn: Callable) -> tuple[Any, Any]:
 
 
 def _forget(key: tuple[int, int | None]) -> None:
-    with _lock:
-        _entries.pop(key, None)
+    """A finalizer: queue `key` (taking no lock; see the module's docstring)."""
+    _dead.append(key)
+
+
+def _drain() -> None:
+    """Forget the queued keys; called with the lock held."""
+    while _dead:
+        _entries.pop(_dead.popleft(), None)
 
 
 def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) -> Any:
@@ -48,6 +61,7 @@ def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) ->
         return make(lambda: fn)
     key = (id(func), None if obj is None else id(obj))
     with _lock:
+        _drain()
         table = _entries.get(key)
         if table is not None and settings in table:
             return table[settings]
@@ -67,6 +81,7 @@ def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) ->
 
     wrapper = make(get_fn)
     with _lock:
+        _drain()
         table = _entries.get(key)
         if table is None:
             table = _entries[key] = {}
@@ -80,4 +95,5 @@ def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) ->
 def cache_size() -> int:
     """How many (function, settings) wrappers are cached now (for tests)."""
     with _lock:
+        _drain()
         return sum(len(t) for t in _entries.values())

@@ -16,12 +16,11 @@ from typing import Any
 import jax.numpy as jnp
 from jax import lax
 
-from .._core import StateTrace, Variable, current_trace, raw_values, top_level_lock
+from .._core import Variable, top_level_lock
 from ._engine import (
-    check_outputs,
     discover,
-    outer_variables,
     read_values,
+    swapped_call,
     unwrap_variables,
     write_back,
 )
@@ -84,22 +83,9 @@ class _Managed:
 
     def run(self, fn: Callable, values: list, ops: tuple) -> tuple[Any, list, list]:
         """(output, new values of the carried Variables, other Variables written)."""
-        st = StateTrace()
-        with st:
-            inner = current_trace()
-            try:
-                st.swap_in(self.states, values)
-                out = fn(*ops)
-                check_outputs(out, self.name)
-                new = raw_values(self.states)
-                stray = [
-                    v
-                    for v in outer_variables(st, inner)
-                    if id(v) in st.written and id(v) not in self.ids
-                ]
-            finally:
-                st.restore()
-        return out, new, stray
+        ran = swapped_call(fn, self.states, values, *ops, name=self.name)
+        stray = [v for v in ran.wrote(ran.touched) if id(v) not in self.ids]
+        return ran.out, ran.new(self.states), stray
 
     def branch(self, fn: Callable) -> Callable:
         """`fn` as a branch of `lax.cond`/`lax.switch`: `(values, ops) -> (out, new)`."""

@@ -2,18 +2,21 @@
 finding the Variables a function touches, running it with their values swapped for
 tracers, and writing results back.
 
-Every eqbrain transform works the same way: while JAX traces the function, a
-`StateTrace` is active, so each Variable the function reads or writes (through its
-arguments, `self` or a closure) is recorded with its caller-side value. The transform
-feeds the recorded Variables' values in as explicit inputs, collects their new values
-as explicit outputs, restores every cell before the trace ends, and writes the outputs
-back into the caller's cells once the compiled call has returned.
+Every eqbrain transform works the same way, and `swapped_call` is that way written once:
+while JAX traces the function, a `StateTrace` is active, so each Variable the function
+reads or writes (through its arguments, `self` or a closure) is recorded with its
+caller-side value. The transform feeds the recorded Variables' values in as explicit
+inputs (`swapped_call` swaps them into the cells), collects their new values as explicit
+outputs (`Ran.new`), and every cell is restored before the trace ends, whatever happens.
+What the trace learned comes back in `Ran`; a transform stores it (in a cache) only
+after the trace has returned. Once the compiled call is over, `write_back` writes the
+outputs into the caller's cells, all or nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import jax
 import jax.tree_util as jtu
@@ -87,6 +90,65 @@ def check_outputs(out: Any, name: str) -> None:
             raise TypeError(RETURN_VARIABLE_MSG.format(name=name, var=leaf.describe()))
 
 
+class Ran(NamedTuple):
+    """What one traced call of a function did (see `swapped_call`)."""
+
+    out: Any
+    """The function's output."""
+    touched: list[Variable]
+    """The caller's Variables it read or wrote, in first-touch order (Variables created
+    inside the call are not the caller's)."""
+    written: frozenset[int]
+    """The ids of the Variables it wrote."""
+    after: dict[int, Any]
+    """Each recorded Variable's value when the function returned, by id."""
+
+    def new(self, variables: Sequence[Variable]) -> list:
+        """The values `variables` held when the function returned (tracers)."""
+        after = self.after
+        return [after[id(v)] for v in variables]
+
+    def wrote(self, variables: Sequence[Variable]) -> list[Variable]:
+        """Those of `variables` that the function wrote, in order."""
+        written = self.written
+        return [v for v in variables if id(v) in written]
+
+
+def swapped_call(
+    fn: Callable,
+    states: Sequence[Variable],
+    values: Sequence[Any],
+    *args: Any,
+    declared: Sequence[Variable] = (),
+    name: str | None = None,
+) -> Ran:
+    """Call `fn(*args)` inside a trace with `states` holding `values`, then restore them.
+
+    A `StateTrace` records every Variable the call touches (`declared` ones from the
+    start); `states` get `values` (the tracers the transform feeds in) for the duration
+    of the call; every recorded Variable is put back to its caller-side value afterwards,
+    also when the call raises. With `name`, an output holding a Variable raises
+    `TypeError` (`eqbrain.{name} ... returned a Variable`).
+    """
+    st = StateTrace(declared)
+    with st:
+        inner = current_trace()
+        try:
+            st.swap_in(list(states), values)
+            out = fn(*args)
+            if name is not None:
+                check_outputs(out, name)
+            touched = outer_variables(st, inner)
+            after = {id(v): value for v, value in zip(st.variables, raw_values(st.variables))}
+        finally:
+            try:
+                st.restore()
+            except BaseException:
+                st.restore()  # an interrupt landed as the restore began: finish it first
+                raise
+    return Ran(out, touched, frozenset(st.written), after)
+
+
 def discover(
     fn: Callable, inputs: list[Variable], dyn: Any, declared: list[Variable]
 ) -> tuple[list, set[int]]:
@@ -94,38 +156,33 @@ def discover(
     the caller Variables it touches (`declared` and `inputs` first) and the ids of those
     it writes. Nothing is computed and every touched Variable is restored afterwards.
     """
-    found: list = []
-    written: set[int] = set()
+    result: list[Ran] = []
 
     def probe(values, dyn):
-        st = StateTrace(declared)
-        with st:
-            inner = current_trace()
-            try:
-                st.swap_in(inputs, values)
-                fn(dyn)
-                found.extend(outer_variables(st, inner))
-                written.update(st.written)
-            finally:
-                st.restore()
+        result.append(swapped_call(fn, inputs, values, dyn, declared=declared))
 
     jax.eval_shape(probe, raw_values(inputs), dyn)
+    found, written = result[0].touched, set(result[0].written)
     touch_outer(found)
     return found, written
 
 
-def write_back(variables: list[Variable], values: list) -> None:
+def write_back(variables: list[Variable], values: list, old: list | None = None) -> None:
     """Write `values` into `variables` (the caller's cells) after a transformed call.
 
-    At top level this is a plain store. Inside another trace the values are tracers:
-    each is checked (shape, dtype, leak guard) before any is written, and an enclosing
-    eqbrain transform is told about the Variables so it manages them in turn.
+    At top level this is a plain store, all or nothing: an exception raised part way (a
+    `KeyboardInterrupt` from Ctrl-C) puts every cell back to its value before the call
+    (`old`, read here when not given) and propagates, so a model never holds values
+    from two calls. Inside another trace the values are tracers: each is checked (shape,
+    dtype, leak guard) before any is written, and an enclosing eqbrain transform is told
+    about the Variables so it manages them in turn (and restores them if the trace
+    fails).
     """
     if not variables:
         return
     outer = active_recorder()
     if outer is None and not isinstance(values[0], Tracer):
-        set_raw_values(variables, values)
+        set_raw_values(variables, values, raw_values(variables) if old is None else old)
         return
     if outer is not None:
         for var in variables:

@@ -15,18 +15,10 @@ import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
 
-from .._core import (
-    StateTrace,
-    Variable,
-    current_trace,
-    is_variable,
-    raw_values,
-    top_level_lock,
-)
+from .._core import Variable, is_variable, top_level_lock
 from ._engine import (
-    check_outputs,
-    outer_variables,
     read_values,
+    swapped_call,
     touch_outer,
     write_back,
 )
@@ -110,40 +102,29 @@ class Diff:
                     "positional arguments."
                 )
             _check_operand(args[i], i, self._name)
-        side: dict = {}
+        ran_: list = []  # what the trace of `inner` found out
+
+        def call(arg_values):
+            a = list(args)
+            for i, value in zip(argnums, arg_values):
+                a[i] = value
+            out: Any = fn(*a, **kwargs)
+            if self._has_aux and not (isinstance(out, tuple | list) and len(out) == 2):
+                raise TypeError(_AUX_MSG.format(name=self._name, what=type(out).__name__))
+            return out
 
         def inner(var_values, arg_values):
-            st = StateTrace()
-            with st:
-                inner_trace = current_trace()
-                try:
-                    st.swap_in(variables, var_values)
-                    a = list(args)
-                    for i, value in zip(argnums, arg_values):
-                        a[i] = value
-                    out: Any = fn(*a, **kwargs)
-                    if self._has_aux:
-                        if not (isinstance(out, tuple | list) and len(out) == 2):
-                            raise TypeError(
-                                _AUX_MSG.format(name=self._name, what=type(out).__name__)
-                            )
-                        value, aux = out
-                    else:
-                        value, aux = out, None
-                    check_outputs(out, self._name)
-                    found = outer_variables(st, inner_trace)
-                    changed = [v for v in found if id(v) in st.written]
-                    new = raw_values(changed)
-                finally:
-                    st.restore()
-            side["found"], side["changed"] = found, changed
-            return value, (value, aux, new)
+            ran = swapped_call(call, variables, var_values, arg_values, name=self._name)
+            ran_.append(ran)
+            value, aux = ran.out if self._has_aux else (ran.out, None)
+            return value, (value, aux, ran.new(ran.wrote(ran.touched)))
 
-        with top_level_lock():
+        with top_level_lock():  # the call and the write-back: one step for other threads
             var_values = read_values(variables)
             derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
-            touch_outer(side["found"])  # read-only Variables too: an enclosing jit feeds them
-            write_back(side["changed"], new)
+            ran = ran_[-1]
+            touch_outer(ran.touched)  # read-only Variables too: an enclosing jit feeds them
+            write_back(ran.wrote(ran.touched), new)
         return derivs, value, aux
 
     # -- structures -------------------------------------------------------------------

@@ -7,27 +7,25 @@ import inspect
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr
 
 from .._core import (
-    StateTrace,
     Variable,
     active_recorder,
-    current_trace,
     is_variable,
     raw_values,
+    structure_version,
     top_level_lock,
 )
 from ._engine import (
     as_variables,
-    check_outputs,
     discover,
     is_array,
-    outer_variables,
+    swapped_call,
     touch_outer,
     write_back,
 )
@@ -40,33 +38,41 @@ Variables were first discovered (its Python control flow depends on shapes). Dec
 the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
 
 
-def _unset(*args: Any) -> Any:  # pragma: no cover - replaced before any call
-    raise AssertionError("eqbrain.jit entry used before it was compiled")
+_RETRACED_MSG = """\
+eqbrain.jit: JAX traced the function again for the same signature, and this time it \
+wrote other Variables or returned another structure (its Python control flow depends \
+on something besides the arguments' shapes). Make it do the same on every trace."""
 
 
-class _Entry:
-    """What one call signature compiled to: its Variables, the jitted flat function."""
+class _Learned(NamedTuple):
+    """What tracing the function for one signature found out (static facts)."""
 
-    __slots__ = (
-        "closure",
-        "written",
-        "jitted",
-        "flat",
-        "out_def",
-        "out_static",
-        "out_simple",
-        "mask",
-    )
+    written: tuple[int, ...]  # positions, among the call's Variables, of those written
+    out_def: Any  # the treedef of the output
+    out_static: tuple  # per output leaf: None for an array, else the static leaf
+    out_simple: bool  # every output leaf is an array
 
-    def __init__(self):
-        self.closure: list[Variable] = []
-        self.written: list[int] = []
-        self.jitted: Any = _unset
-        self.flat: Callable = _unset
-        self.out_def: Any = None
-        self.out_static: tuple = ()
-        self.out_simple = True
-        self.mask: tuple[bool, ...] = ()
+    def agrees(self, other: _Learned) -> bool:
+        return (
+            self.written == other.written
+            and self.out_def == other.out_def
+            and [x is None for x in self.out_static] == [x is None for x in other.out_static]
+        )
+
+
+class _Entry(NamedTuple):
+    """What one call signature compiled to, complete before it enters the cache and never
+    changed after (a new structure makes a new entry)."""
+
+    closure: list[Variable]  # the Variables reached beside the arguments
+    jitted: Any  # the `jax.jit` of `flat`
+    flat: Callable  # (state values, dynamic leaves) -> (array outputs, new values)
+    mask: tuple[bool, ...]  # donated dynamic leaves (`()` when none)
+    written: tuple[int, ...]
+    out_def: Any
+    out_static: tuple
+    out_simple: bool
+    version: int  # `structure_version()` when the Variables were found
 
 
 class _Calling(threading.local):
@@ -212,56 +218,40 @@ class _Jitted:
         # key), and a call reads then writes them.
         with top_level_lock():
             entry = self._cache.get(key)
-            if entry is None:
-                mask = self._donation_mask(args, kwargs) if self._donates else ()
-                entry = self._compile(key, dyn, arg_vars, treedef, mask)
+            if entry is None or entry.version != structure_version():
+                entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
             states = arg_vars + entry.closure if arg_vars else entry.closure
             if active_recorder() is not None:
                 touch_outer(states)  # nested: the enclosing transform feeds their values in
+            values = raw_values(states)
             outer, _calling.states = _calling.states, states
             try:
                 if entry.mask:
                     kept = [x for x, d in zip(dyn, entry.mask) if not d]
                     given = [x for x, d in zip(dyn, entry.mask) if d]
-                    outs, new = entry.jitted(raw_values(states), kept, given)
+                    outs, new = entry.jitted(values, kept, given)
                 else:
-                    outs, new = entry.jitted(raw_values(states), dyn)
+                    outs, new = entry.jitted(values, dyn)
             finally:
                 _calling.states = outer
             written = entry.written
             if len(written) == len(states):
-                write_back(states, new)
+                write_back(states, new, values)
             else:
-                write_back([states[i] for i in written], new)
+                write_back([states[i] for i in written], new, [values[i] for i in written])
         if entry.out_simple:
             return entry.out_def.unflatten(outs)
         return _merge_out(entry, outs)
 
     # -- per signature ----------------------------------------------------------------
 
-    def _compile(
-        self, key, dyn: list, arg_vars: list[Variable], treedef, mask: tuple = ()
+    def _entry(
+        self, key, stale: _Entry | None, dyn: list, arg_vars: list[Variable], treedef, args, kwargs
     ) -> _Entry:
-        fn = self.fn
-        kinds = key[1] if key is not None else ()
-
-        def call(dyn_values):
-            if treedef is None:
-                return fn()
-            it = iter(dyn_values)
-            leaves = [
-                arg_vars_now()[k[1]] if k[0] == "v" else next(it) if k[0] == _DYNAMIC else k[1]
-                for k in kinds
-            ]
-            a, kw = treedef.unflatten(leaves)
-            return fn(*a, **kw)
-
-        entry = _Entry()
-        n_args = len(arg_vars)
-
-        def arg_vars_now():
-            return _calling.states[:n_args]
-
+        """The entry for `key`: compiled now, or `stale` again if the containers changed
+        since it was compiled but the function reaches the same Variables."""
+        version = structure_version()
+        call = _caller(self.fn, key, treedef, len(arg_vars))
         # Discovery: which caller Variables does the function touch (beside its arguments)?
         outer, _calling.states = _calling.states, arg_vars
         try:
@@ -269,46 +259,72 @@ class _Jitted:
         finally:
             _calling.states = outer
         arg_ids = {id(v) for v in arg_vars}
-        entry.closure = [v for v in found if id(v) not in arg_ids]
+        closure = [v for v in found if id(v) not in arg_ids]
+        if stale is not None and _same(closure, stale.closure):
+            entry = stale._replace(version=structure_version())
+        else:
+            mask = self._donation_mask(args, kwargs) if self._donates else ()
+            entry = self._compile(call, arg_vars, closure, dyn, mask, version)
+        with self._lock:
+            if stale is None:
+                return self._cache.setdefault(key, entry)
+            self._cache[key] = entry
+            return entry
+
+    def _compile(
+        self,
+        call: Callable,
+        arg_vars: list[Variable],
+        closure: list[Variable],
+        dyn: list,
+        mask: tuple,
+        version: int,
+    ) -> _Entry:
+        """Trace `call` once with its Variables as inputs and outputs; the entry is built
+        from what the trace returned, after it (the traced function stores nothing)."""
+        learned: list[_Learned] = []
 
         def flat(state_values, dyn_values):
             states = _calling.states
-            st = StateTrace()
-            with st:
-                inner = current_trace()
-                try:
-                    st.swap_in(states, state_values)
-                    out = call(dyn_values)
-                    check_outputs(out, "jit")
-                    known = {id(v) for v in states}
-                    missed = [v for v in outer_variables(st, inner) if id(v) not in known]
-                    if missed:
-                        raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
-                    index = {id(v): i for i, v in enumerate(states)}
-                    written = sorted(index[i] for i in st.written if i in index)
-                    new = raw_values([states[i] for i in written])
-                finally:
-                    st.restore()
-            entry.written = written
-            leaves, entry.out_def = jtu.tree_flatten(out)
-            mask = [is_array(x) for x in leaves]
-            entry.out_simple = all(mask)
-            entry.out_static = tuple(None if m else x for m, x in zip(mask, leaves))
-            return [x for x, m in zip(leaves, mask) if m], new
+            ran = swapped_call(call, states, state_values, dyn_values, name="jit")
+            known = {id(v) for v in states}
+            missed = [v for v in ran.touched if id(v) not in known]
+            if missed:
+                raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
+            written = tuple(i for i, v in enumerate(states) if id(v) in ran.written)
+            leaves, out_def = jtu.tree_flatten(ran.out)
+            arrays = [is_array(x) for x in leaves]
+            info = _Learned(
+                written,
+                out_def,
+                tuple(None if a else x for a, x in zip(arrays, leaves)),
+                all(arrays),
+            )
+            if learned and not learned[0].agrees(info):
+                raise RuntimeError(_RETRACED_MSG)
+            learned.append(info)
+            new = ran.new([states[i] for i in written])
+            return [x for x, a in zip(leaves, arrays) if a], new
 
-        entry.flat = flat
-        entry.mask = mask
         if mask:
 
             def flat_donated(state_values, kept, given):
                 k, g = iter(kept), iter(given)
                 return flat(state_values, [next(g) if d else next(k) for d in mask])
 
-            entry.jitted = jax.jit(flat_donated, donate_argnums=2, **self._jit_kwargs)
+            jitted = jax.jit(flat_donated, donate_argnums=2, **self._jit_kwargs)
         else:
-            entry.jitted = jax.jit(flat, **self._jit_kwargs)
-        with self._lock:
-            return self._cache.setdefault(key, entry)
+            jitted = jax.jit(flat, **self._jit_kwargs)
+        states = arg_vars + closure
+        outer, _calling.states = _calling.states, states
+        try:
+            # Trace now (JAX keeps the trace for the call that follows), so the entry is
+            # complete before any call can see it.
+            jitted.trace(raw_values(states), *_donation_split(dyn, mask))
+        finally:
+            _calling.states = outer
+        info = learned[0]
+        return _Entry(closure, jitted, flat, mask, *info, version=version)
 
     def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:
@@ -316,9 +332,8 @@ class _Jitted:
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
         entry = self._cache.get(key)
-        if entry is None:
-            mask = self._donation_mask(args, kwargs) if self._donates else ()
-            entry = self._compile(key, dyn, arg_vars, treedef, mask)
+        if entry is None or entry.version != structure_version():
+            entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
         states = arg_vars + entry.closure
         outer, _calling.states = _calling.states, states
         try:
@@ -335,14 +350,41 @@ class _Jitted:
 
     def lower(self, *args, **kwargs) -> jax.stages.Lowered:
         """`jax.jit(...).lower` of one call, e.g. `f.lower(x).compile().as_text()`."""
+        return self._traced(
+            lambda e, s, d: e.jitted.lower(s, *_donation_split(d, e.mask)), args, kwargs
+        )
 
-        def how(e: _Entry, s: list, d: list):
-            if e.mask:
-                kept = [x for x, m in zip(d, e.mask) if not m]
-                return e.jitted.lower(s, kept, [x for x, m in zip(d, e.mask) if m])
-            return e.jitted.lower(s, d)
 
-        return self._traced(how, args, kwargs)
+def _caller(fn: Callable, key: Any, treedef: Any, n_args: int) -> Callable:
+    """`call(dynamic leaves)`: `fn` called with the arguments rebuilt from the cache key's
+    kinds, the dynamic leaves and the Variables of the call being traced."""
+    if treedef is None:
+        return lambda dyn_values: fn()
+    kinds = key[1]
+
+    def call(dyn_values):
+        arg_vars = _calling.states[:n_args]
+        it = iter(dyn_values)
+        leaves = [
+            arg_vars[k[1]] if k[0] == "v" else next(it) if k[0] == _DYNAMIC else k[1]
+            for k in kinds
+        ]
+        a, kw = treedef.unflatten(leaves)
+        return fn(*a, **kw)
+
+    return call
+
+
+def _same(a: list[Variable], b: list[Variable]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _donation_split(dyn: list, mask: tuple) -> tuple:
+    """The dynamic leaves as the jitted function takes them: `(dyn,)`, or `(kept,
+    donated)` when some are donated."""
+    if not mask:
+        return (dyn,)
+    return [x for x, d in zip(dyn, mask) if not d], [x for x, d in zip(dyn, mask) if d]
 
 
 def _n_dynamic(x: Any) -> int:
@@ -504,9 +546,15 @@ def jit(
     are written into the caller's own cells. A Variable reached twice is one input and one
     output. Later calls with the same argument structure and shapes never retrace: they
     gather the Variables' values, run the compiled function and write back. If the call
-    raises, every Variable keeps its previous value. The Variables are found once per
-    argument signature: a function that later reaches other Variables through its closure
-    (a rebound global) needs a new `eqbrain.jit`, or `states=` naming them up front.
+    raises -- also a `KeyboardInterrupt` (Ctrl-C) landing in the write-back -- every
+    Variable keeps its previous value: a model never holds values from two calls.
+
+    The Variables are found once per argument signature, and again after a container
+    (`VarList`, `VarDict`, `NodeList`, `NodeDict`) anywhere gained, lost or reordered
+    entries: if the function now reaches other Variables it compiles again, so an
+    appended Variable is written and returned like the others. A function that reaches
+    other Variables through a plain Python object (a rebound global, a list) needs a new
+    `eqbrain.jit`, or `states=` naming them up front.
 
     Arguments are treated as `jax.jit` treats them, plus Equinox's rule for the rest:
 

@@ -11,13 +11,14 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from .._core import StateTrace, is_eager, raw_values, top_level_lock
+from .._core import is_eager, top_level_lock
 from ._cache import cached
 from ._engine import (
     check_outputs,
     discover,
     is_array,
     read_values,
+    swapped_call,
     unwrap_variables,
     write_back,
 )
@@ -57,7 +58,7 @@ def scan(
     reverse: bool = False,
     unroll: int | bool = 1,
     remat: bool = False,
-    progress_bar: bool | int | ProgressBar | dict = False,
+    progress_bar: bool | dict | ProgressBar | int = False,
     *,
     length: int | None = None,
 ) -> tuple[Any, Any]:
@@ -149,26 +150,19 @@ def _scan_unlocked(
     # connectivity) stay loop constants, as they would in a hand-written scan.
     states = [v for v in found if id(v) in written]
     constants = [v for v in found if id(v) not in written]
-    bar = None if spec is None else Bar(_n_steps(xs, length), spec)
+    bar = None if spec is None else Bar(spec)
+    total = _n_steps(xs, length)
 
     def body(carry, x):
         values, c, i = carry
-        st = StateTrace(constants)
-        with st:
-            try:
-                st.swap_in(states, values)
-                c, y = f(c, x)
-                check_outputs((c, y), "scan")
-                for var in constants:
-                    if id(var) in st.written:
-                        raise RuntimeError(_MISSED_MSG.format(var=var.describe()))
-                new = raw_values(states)
-            finally:
-                st.restore()
+        ran = swapped_call(f, states, values, c, x, declared=constants, name="scan")
+        for var in ran.wrote(constants):
+            raise RuntimeError(_MISSED_MSG.format(var=var.describe()))
+        c, y = ran.out
         if bar is not None:
-            bar.report(i)
+            bar.report(i, total)
             i = i + 1
-        return (new, c, i), y
+        return (ran.new(states), c, i), y
 
     step = jax.checkpoint(body) if remat else body
     (final, carry, _), ys = lax.scan(
@@ -189,7 +183,7 @@ def for_loop(
     reverse: bool = False,
     unroll: int | bool = 1,
     jit: bool | None = None,
-    progress_bar: bool | int | ProgressBar | dict = False,
+    progress_bar: bool | dict | ProgressBar | int = False,
     *,
     length: int | None = None,
 ) -> Any:
@@ -238,7 +232,11 @@ def for_loop(
         settings = ("for_loop", length, reverse, unroll, _bar_key(bar), star)
 
         def make(get_body: Callable) -> Callable:
-            return _jit(lambda ops: _for_loop(get_body(), ops, n, reverse, unroll, bar))
+            # The length is read from the operands at each trace: one cached loop serves
+            # operands of every length (each new length compiles once).
+            return _jit(
+                lambda ops: _for_loop(get_body(), ops, _n_steps(ops, length), reverse, unroll, bar)
+            )
 
         return cached(body_fun, settings, make)(operands)
     return _for_loop(body_fun, operands, n, reverse, unroll, bar)
@@ -268,16 +266,15 @@ def _python_loop(
 ) -> Any:
     """`for_loop(jit=False)`: each step runs eagerly, writing Variables directly."""
     leaves, treedef = jtu.tree_flatten(operands)
-    bar = None if spec is None else Bar(n, spec)
-    every = 1 if spec is None else spec.every(n)
+    bar = None if spec is None else Bar(spec)
     outs = []
     for k, i in enumerate(range(n - 1, -1, -1) if reverse else range(n)):
         x = treedef.unflatten([leaf[i] for leaf in leaves])
         out = body() if not leaves else body(*x) if star else body(x)
         check_outputs(out, "for_loop")
         outs.append(out)
-        if bar is not None and (k % every == 0 or k == n - 1):
-            bar.show(k)
+        if bar is not None and bar.due(k, n):
+            bar.show(k, n)
     if reverse:
         outs.reverse()
     return jtu.tree_map(lambda *ys: jnp.stack(ys), *outs)

@@ -261,7 +261,7 @@ class Optimizer(Module):
                         "optimizer with all train_vars instead. Nothing was registered."
                     )
                 merged.append((key, var))
-            dict.clear(self.state)
+            self.state.clear()  # a structure change: compiled steps look for Variables again
             for key, var in merged:
                 dict.__setitem__(self.state, key, var)
             train.state_def = state_def

@@ -12,17 +12,15 @@ import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
-from jax import lax
 from jax.core import Tracer
 
-from ..._transforms import for_loop, jit as _jit
+from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError
 from ._inputs import Input, apply, call_input, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
-from ._progress import Progress
 from ._spikes import SparseSpikes, pack
 
 _INPUT_SHAPE_MSG = """\
@@ -51,6 +49,21 @@ def _steps_in(duration: Any, dt: float) -> int:
             "run. Durations are in ms."
         )
     return n
+
+
+def _dense_setting(dense_monitors: Any, monitors: list[Monitor]) -> bool | frozenset:
+    """`dense_monitors=` checked: a bool, or the names of known monitors."""
+    if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
+        raise TypeError(
+            f"dense_monitors must be a bool or a collection of monitor names, got "
+            f"{dense_monitors!r}."
+        )
+    if isinstance(dense_monitors, bool):
+        return dense_monitors
+    unknown = set(dense_monitors) - {m.name for m in monitors}
+    if unknown:
+        raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
+    return frozenset(dense_monitors)
 
 
 class DSRunner:
@@ -90,7 +103,9 @@ class DSRunner:
       keeping device memory bounded (needs `numpy_mon_after_run=True`).
     - `dt`: the step size (ms); default `eqbrain.get_dt()`.
     - `t0`: the time of step 0 (ms): step `i` runs at `t = t0 + i * dt`.
-    - `progress_bar`: show a tqdm bar (a dict is passed to `tqdm`, e.g. `{"desc": ...}`).
+    - `progress_bar`: a tqdm bar updated from inside the compiled run: `True`/`False`, a
+      dict of tqdm options (`{"desc": "sim"}`), an `eqbrain.ProgressBar`, or an int
+      (update every that many steps); as `eqbrain.for_loop` takes it.
     - `data_first_axis`: `'T'` (time first) or `'B'` (batch first) for the inputs and
       records of a batched model; default `'B'` when the model has batched state,
       else `'T'`.
@@ -119,7 +134,7 @@ class DSRunner:
         memory_efficient: bool = False,
         dt: float | None = None,
         t0: float = 0.0,
-        progress_bar: bool | dict = False,
+        progress_bar: bool | dict | ProgressBar | int = False,
         data_first_axis: str | None = None,
         *,
         dense_monitors: bool | Collection[str] = False,
@@ -157,8 +172,7 @@ class DSRunner:
             )
         self.numpy_mon_after_run = bool(numpy_mon_after_run)
         self.memory_efficient = bool(memory_efficient)
-        if not isinstance(progress_bar, bool | dict):
-            raise TypeError(f"progress_bar must be a bool or a dict, got {progress_bar!r}.")
+        spec = as_progress_bar(progress_bar)
         self.progress_bar = progress_bar
         self._vars = list(target.vars().unique().values())
         self._batched = any(v.batch_axis is not None for v in self._vars)
@@ -169,17 +183,7 @@ class DSRunner:
         self.data_first_axis = data_first_axis
         self._monitors: list[Monitor] = parse_monitors(target, monitors)
         self._inputs: list[Input] | Callable = parse_inputs(target, inputs)
-        if isinstance(dense_monitors, str) or not isinstance(dense_monitors, bool | Collection):
-            raise TypeError(
-                f"dense_monitors must be a bool or a collection of monitor names, got "
-                f"{dense_monitors!r}."
-            )
-        if not isinstance(dense_monitors, bool):
-            unknown = set(dense_monitors) - {m.name for m in self._monitors}
-            if unknown:
-                raise RunningError(f"dense_monitors names unknown monitors {sorted(unknown)}.")
-            dense_monitors = frozenset(dense_monitors)
-        self._dense: bool | frozenset = dense_monitors
+        self._dense = _dense_setting(dense_monitors, self._monitors)
         if not (isinstance(chunk_bytes, int) and chunk_bytes > 0):
             raise ValueError(f"chunk_bytes must be a positive int, got {chunk_bytes!r}.")
         self.chunk_bytes = chunk_bytes
@@ -188,7 +192,7 @@ class DSRunner:
             for n in target.nodes().unique().values()
             if callable(getattr(n, "clear_input", None))
         ]
-        self._bar = Progress(dict(progress_bar) if isinstance(progress_bar, dict) else {})
+        self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
         self.mon = Monitors()
 
@@ -398,9 +402,7 @@ class DSRunner:
             if inp.kind == "fix"
         ]
         dense = True if traced else self._dense
-        progress = bool(self.progress_bar)
-        if progress:
-            self._bar.start(n)
+        progress = self._bar is not None
         if not self.jit["predict"]:
             outs, mons = self._eager(n, i_start, xs, fixed, iters, shared, keep_outputs)
             return self._finish(n, i_start, outs, mons, traced=False)
@@ -412,7 +414,8 @@ class DSRunner:
             )
         )
         cfg = (keep_outputs, dense, progress)
-        bar = (jnp.int32(i_start), jnp.int32(max(1, n // 100)), jnp.int32(n)) if progress else None
+        # The first step and the length are inputs, so another length compiles no new loop.
+        bar = (jnp.int32(i_start), jnp.int32(n)) if progress else None
         done: list[list] = []  # each chunk's leaves
         treedef = None
         pending = None
@@ -524,13 +527,8 @@ class DSRunner:
             out, mon = self._step(model, i, t, x, fixed, it, shared)
             out = self._record(out, None, dense) if keep_outputs else None
             mon = {m.name: self._record(v, m.name, dense) for m, v in zip(self._monitors, mon)}
-            if progress:
-                k = i - bar[0]
-                lax.cond(
-                    (k % bar[1] == 0) | (k == bar[2] - 1),
-                    lambda: jax.debug.callback(self._bar, k, ordered=True),
-                    lambda: None,
-                )
+            if progress and self._bar is not None:
+                self._bar.report(i - bar[0], bar[1])
             return out, mon
 
         return for_loop(body, (idx, xs, iters))
@@ -543,8 +541,8 @@ class DSRunner:
             out, mon = self._step(self.target, i, t, x, fixed, [a[k] for a in iters], shared)
             outs.append(out if keep_outputs else None)
             mons.append(mon)
-            if self.progress_bar:
-                self._bar(k)
+            if self._bar is not None and self._bar.due(k, n):
+                self._bar.show(k, n)
 
         def stack(*values):
             stacked = jnp.stack(values)
@@ -577,7 +575,7 @@ def run(
     monitors: Any = None,
     dt: float | None = None,
     t0: float = 0.0,
-    progress_bar: bool | dict = False,
+    progress_bar: bool | dict | ProgressBar | int = False,
     **runner_kwargs: Any,
 ) -> Monitors:
     """Simulate `model` for `duration` ms and return the records (`runner.mon`).
