@@ -331,16 +331,16 @@ class _Jitted:
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
-        entry = self._cache.get(key)
-        if entry is None or entry.version != structure_version():
-            entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
-        states = arg_vars + entry.closure
-        outer, _calling.states = _calling.states, states
-        try:
-            with top_level_lock():  # tracing swaps tracers into shared cells
+        with top_level_lock():  # discovery and tracing swap tracers into shared cells
+            entry = self._cache.get(key)
+            if entry is None or entry.version != structure_version():
+                entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
+            states = arg_vars + entry.closure
+            outer, _calling.states = _calling.states, states
+            try:
                 return how(entry, raw_values(states), dyn)
-        finally:
-            _calling.states = outer
+            finally:
+                _calling.states = outer
 
     def jaxpr(self, *args, **kwargs) -> ClosedJaxpr:
         """The jaxpr of one call: inputs are the touched Variables' values (arguments'
