@@ -184,19 +184,11 @@ def test_izhikevich_u_starts_at_b_times_V():
 
 
 def test_random_defaults_are_brainpys_distributions_and_reproducible():
-    eqbrain.random.seed(3)
     hh = eqbrain.dyn.HH(2000)
     V = np.asarray(hh.V.value)
     assert V.min() >= -70.0 and V.max() < -60.0 and abs(V.mean() + 65.0) < 0.3
-    # Without a key, V is drawn from eqbrain.random, as BrainPy draws from its generator:
-    # the next HH differs, and the same seed builds the same one again.
-    assert not np.array_equal(eqbrain.dyn.HH(2000).V.value, V)
-    eqbrain.random.seed(3)
-    np.testing.assert_array_equal(eqbrain.dyn.HH(2000).V.value, V)
-    key = jax.random.key(1)
-    np.testing.assert_array_equal(
-        eqbrain.dyn.HH(2000, key=key).V.value, eqbrain.dyn.HH(2000, key=key).V.value
-    )
+    np.testing.assert_array_equal(eqbrain.dyn.HH(2000).V.value, V)  # default key: key(0)
+    assert not np.array_equal(eqbrain.dyn.HH(2000, key=jax.random.key(1)).V.value, V)
     fhn = eqbrain.dyn.FHN(2000)
     x, y = np.asarray(fhn.x.value), np.asarray(fhn.y.value)
     for z in (x, y):
@@ -204,18 +196,15 @@ def test_random_defaults_are_brainpys_distributions_and_reproducible():
     assert not np.array_equal(x, y)
 
 
-def test_lifref_at_rest_is_eqbrain_LIF():
-    """`eqbrain.dyn.LIF` (kept as it was) is `LifRef` started at `V_rest`."""
-    inputs = jnp.asarray(case("LifRef_coba")["in0"])
-    old = eqbrain.dyn.LIF(3, **COBA_LIF)
-    new = eqbrain.dyn.LifRef(3, **COBA_LIF, V_initializer=-60.0)
-    a = eqbrain.run(old, inputs=inputs, monitors=["V", "spike"], dt=DT)
-    b = eqbrain.run(new, inputs=inputs, monitors=["V", "spike"], dt=DT)
-    np.testing.assert_array_equal(a["spike"], b["spike"])
-    np.testing.assert_allclose(a["V"], b["V"], atol=1e-4)
-    # The defaults differ: LifRef starts at 0 mV as BrainPy's does, LIF at V_rest.
-    assert float(eqbrain.dyn.LifRef(1, V_rest=-60.0).V.value[0]) == 0.0
-    assert float(eqbrain.dyn.LIF(1, V_rest=-60.0).V.value[0]) == -60.0
+@pytest.mark.parametrize("name", ["LifRef", "LifRef_coba"])
+def test_LIF_is_brainpys_refractory_lif(name):
+    """`eqbrain.dyn.LIF` is BrainPy's refractory LIF: `LifRef`, on its recorded data."""
+    assert eqbrain.dyn.LIF is eqbrain.dyn.LifRef
+    _, kwargs, sibling = NEURONS[name]
+    c = case(name)
+    assert_matches(name, run_case(eqbrain.dyn.LIF(3, **kwargs), c), c, sibling)
+    # BrainPy's start: 0 mV, whatever V_rest
+    assert float(eqbrain.dyn.LIF(1, V_rest=-60.0).V.value[0]) == 0.0
 
 
 def test_refractory_period_holds_V():
@@ -506,16 +495,13 @@ def test_reservoir_connectivity_spectral_radius_and_noise():
     assert abs(np.max(np.abs(np.linalg.eigvals(W))) - 0.9) < 1e-4
     assert set(res.vars(method="relative")) == {"Win", "Wrec", "bias", "state", "key"}
     assert not res.train_vars()
-    # One key for both: the same weights, so only the noise differs.
-    noisy = eqbrain.dyn.Reservoir(
-        4, 20, noise_rec=0.1, noise_type="uniform", seed=1, key=jax.random.key(0)
-    )
+    noisy = eqbrain.dyn.Reservoir(4, 20, noise_rec=0.1, noise_type="uniform", seed=1)
     xs = jnp.ones((30, 4))
     a = eqbrain.run(noisy, inputs=xs, monitors=["state"], dt=DT)["state"]
     noisy.reset_state()
     b = eqbrain.run(noisy, inputs=xs, monitors=["state"], dt=DT)["state"]
     np.testing.assert_array_equal(a, b)
-    quiet = eqbrain.dyn.Reservoir(4, 20, seed=1, key=jax.random.key(0))
+    quiet = eqbrain.dyn.Reservoir(4, 20, seed=1)
     c = eqbrain.run(quiet, inputs=xs, monitors=["state"], dt=DT)["state"]
     assert 0 < np.abs(np.asarray(a) - np.asarray(c)).max() < 0.2
 

@@ -23,6 +23,7 @@ import eqbrain
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAMESPACES = [
     "eqbrain",
+    "eqbrain.analysis",
     "eqbrain.dyn",
     "eqbrain.init",
     "eqbrain.inputs",

@@ -1,9 +1,10 @@
 """Where a model's random draws come from: the seed or key it is given, else
 `eqbrain.random`'s default generator (BrainPy's behaviour).
 
-So `eqbrain.random.seed(s)` before building fixes every draw of a build -- connectivity,
-initial values, the keys of noise sources -- and two objects built one after the other
-differ (two projections of one shape get different synapses).
+So `eqbrain.random.seed(s)` before building fixes the connectivity and the keys of
+noise sources, and two objects built one after the other differ (two projections of one
+shape get different synapses). (A model's initial values come from its `key=`, by
+default `jax.random.key(0)` folded with each value's name: `_population.name_key`.)
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ import jax
 import numpy as np
 
 from ..random import split_key
-
-
-def key_or_default(key: Any) -> jax.Array:
-    """`key`, or with `None` a key split off `eqbrain.random`'s default generator."""
-    return split_key() if key is None else key
 
 
 def noise_key_data(seed: int | None) -> jax.Array:
