@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
@@ -27,7 +26,6 @@ from ._checks import (
     shape_of as _shape,
 )
 from ._discrete import DiscreteSamplers
-from ._guard import Lineage
 from ._keys import SeedOrKey, as_key, key_data
 
 _LEAK_HINT = """
@@ -60,10 +58,11 @@ class RandomState(DiscreteSamplers, Module):
     - **in place**: `eqbrain.jit`, `eqbrain.for_loop`, `eqbrain.grad` and the runner
       carry it through the compiled function and write the advanced key back (the same
       draws as running eagerly);
-    - **functional**: inside `eqx.filter_jit`/`eqx.filter_vmap`, a RandomState passed
-      in is a copy whose key advances with each draw; return it (or the model holding
-      it) to keep the advanced key. One that is not returned keeps its old key, so the
-      next call draws the same numbers again;
+    - **functional**: inside `eqx.filter_jit`/`eqx.filter_vmap`/`jax.jit`, a
+      RandomState passed in is a copy whose key advances with each draw; return it (or
+      the model holding it) to keep the advanced key. The caller's own RandomState does
+      not change: call again with it, and the function draws the same numbers again (as
+      a JAX function given the same key does);
     - a RandomState from outside a plain `jax.jit`/`jax.vmap`/`jax.grad` cannot advance
       there: the draw raises `TraceLeakError` saying what to do (or pass `key=`);
     - `eqbrain.save`/`eqbrain.load` checkpoint it, and, as in BrainPy,
@@ -103,12 +102,10 @@ class RandomState(DiscreteSamplers, Module):
     """
 
     key: Variable
-    _lineage: Lineage = eqx.field(repr=False, metadata={"internal": True})
 
     def __init__(self, seed_or_key: SeedOrKey | None = None, *, name: str | None = None):
         super().__init__(name=name)
         self.key = Variable(key_data(seed_or_key))
-        self._lineage = Lineage(self.name)
 
     # -- the state ----------------------------------------------------------------------
 
@@ -141,7 +138,6 @@ class RandomState(DiscreteSamplers, Module):
         with top_level_lock():
             data, keys = _split(self.key.value, None if n is None else int(n))
             self._store_key(data)
-        self._lineage.drew(self.key.created_in)
         return keys
 
     def split_keys(self, n: int) -> jax.Array:
@@ -168,7 +164,6 @@ class RandomState(DiscreteSamplers, Module):
             data, k = _split(self.key.value, None)
             out = sampler(k, *args, **kwargs)
             self._store_key(data)
-        self._lineage.drew(self.key.created_in)
         return out
 
     # -- uniform and integers -----------------------------------------------------------
