@@ -57,6 +57,12 @@ from ._errors import (
     TraceLeakError as TraceLeakError,
     UniqueNameError as UniqueNameError,
 )
+from ._platform import (
+    disable_x64 as disable_x64,
+    enable_x64 as enable_x64,
+    set_host_device_count as set_host_device_count,
+    set_platform as set_platform,
+)
 from ._transforms import (
     FunAsObject as FunAsObject,
     ObjectTransform as ObjectTransform,
@@ -173,7 +179,9 @@ __all__ = [
     "cls_jit",
     "cond",
     "diffrax_term",
+    "disable_x64",
     "dyn",
+    "enable_x64",
     "exprel",
     "for_loop",
     "function",
@@ -210,6 +218,8 @@ __all__ = [
     "save_orbax",
     "scan",
     "set_dt",
+    "set_host_device_count",
+    "set_platform",
     "shard",
     "share",
     "summary",
