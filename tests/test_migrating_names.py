@@ -1,0 +1,93 @@
+"""`docs/migrating.md` covers every public name of BrainPy's `bp`, `bp.dyn` and `bm`:
+its tables are the ones `tests/data/brainpy_names/table.py` makes from the recorded
+list, every recorded name is in them, and every eqbrain, JAX or Equinox name they give
+exists (and is not a deprecated alias)."""
+
+from __future__ import annotations
+
+import importlib
+import pathlib
+import re
+import sys
+import warnings
+
+import pytest
+
+DATA = pathlib.Path(__file__).resolve().parent / "data" / "brainpy_names"
+sys.path.insert(0, str(DATA))
+import table  # noqa: E402
+
+sys.path.remove(str(DATA))
+
+NAMES = table.names()
+DOC = table.DOC.read_text()
+ROOTS = {"eqbrain": "eqbrain", "jnp": "jax.numpy", "jax": "jax", "eqx": "equinox", "np": "numpy"}
+
+
+def _block() -> str:
+    start, end = DOC.index(table.START), DOC.index(table.END) + len(table.END)
+    return DOC[start:end]
+
+
+def _resolve(dotted: str) -> object:
+    root, *attrs = dotted.split(".")
+    obj: object = importlib.import_module(ROOTS[root])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a deprecated alias warns: refused
+        for i, attr in enumerate(attrs):
+            try:
+                obj = getattr(obj, attr)
+            except AttributeError:
+                module = ".".join([ROOTS[root], *attrs[: i + 1]])
+                obj = importlib.import_module(module)
+    return obj
+
+
+def test_the_list_is_sorted_unique_and_of_the_three_namespaces():
+    assert NAMES == sorted(set(NAMES))
+    assert {n.rpartition(".")[0] for n in NAMES} == {"bp", "bp.dyn", "bm"}
+    assert len(NAMES) > 700
+
+
+def test_the_docs_hold_the_generated_tables():
+    assert _block() == table.render(NAMES), (
+        "docs/migrating.md's BrainPy name tables are stale: run "
+        "`python tests/data/brainpy_names/table.py`"
+    )
+
+
+def test_every_brainpy_name_is_in_the_table():
+    cells = set(re.findall(r"`((?:bp|bm)\.[\w.]+)`", _block()))
+    missing = [n for n in NAMES if n not in cells]
+    assert not missing, f"not in docs/migrating.md: {missing}"
+
+
+def test_every_row_names_only_recorded_brainpy_names():
+    listed = [n for row in table.ROWS for n in row[0]]
+    assert len(listed) == len(set(listed)), "a BrainPy name is in two rows"
+    stale = sorted(set(listed) - set(NAMES))
+    assert not stale, f"rows name what BrainPy does not have: {stale}"
+
+
+def _targets() -> list[str]:
+    out = []
+    for group, target, _ in table.rows(NAMES):
+        if "<name>" in target:
+            prefix = target.strip("`").replace("<name>", "")
+            out += [prefix + n.rpartition(".")[2] for n in group]
+        else:
+            for code in re.findall(r"`([^`]+)`", target):
+                m = re.match(r"(eqbrain|jnp|jax|eqx|np)(\.\w+)+", code)
+                if m:
+                    out.append(m.group(0))
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize("dotted", _targets())
+def test_every_name_the_table_gives_exists(dotted):
+    _resolve(dotted)
+
+
+def test_an_unknown_brainpy_name_is_refused_with_what_to_do():
+    with pytest.raises(LookupError, match=r"no row for \['bm.not_a_name'\]: add them to ROWS"):
+        table.rows([*NAMES, "bm.not_a_name"])
