@@ -6,18 +6,26 @@ exists (and is not a deprecated alias)."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pathlib
 import re
-import sys
 import warnings
+from typing import Any
 
 import pytest
 
 DATA = pathlib.Path(__file__).resolve().parent / "data" / "brainpy_names"
-sys.path.insert(0, str(DATA))
-import table  # noqa: E402
 
-sys.path.remove(str(DATA))
+
+def _load_table() -> Any:
+    spec = importlib.util.spec_from_file_location("brainpy_names_table", DATA / "table.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+table = _load_table()
 
 NAMES = table.names()
 DOC = table.DOC.read_text()

@@ -143,7 +143,7 @@ def from_source(root: pathlib.Path) -> dict[str, set[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--source", type=pathlib.Path, help="a BrainPy checkout")
     args = parser.parse_args()
     found = from_source(args.source) if args.source else from_import()
