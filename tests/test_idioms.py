@@ -229,6 +229,25 @@ def test_align_pre_mg_forms_take_brainpy_positional_order(alias, cls, positional
     np.testing.assert_array_equal(_steps(mg), _steps(ref))
 
 
+def test_every_projection_is_a_projection_and_the_base_subclasses():
+    E, I = _net()
+    comm, syn, out = _parts(6)
+    projs = [
+        dyn.AlignPostProj(comm, syn, out),
+        dyn.FullProjAlignPost(pre=E, comm=comm, syn=syn, out=out, post=I),
+        dyn.HalfProjAlignPostMg(comm, syn, out, post=I),
+    ]
+    assert all(isinstance(p, dyn.Projection) for p in projs)
+
+    class Gap(dyn.Projection):
+        g: float = 0.5
+
+        def update(self, V_pre, V_post):
+            return self.g * (V_pre - V_post)
+
+    assert float(Gap()(jnp.ones(()), jnp.zeros(()))) == 0.5
+
+
 def test_half_proj_refuses_a_post_without_a_potential():
     comm, syn, out = _parts(6)
     group = dyn.PoissonGroup(6, freqs=1.0)

@@ -85,6 +85,7 @@ from .projections import (
     ProjAlignPostMg2 as ProjAlignPostMg2,
     ProjAlignPreMg1 as ProjAlignPreMg1,
     ProjAlignPreMg2 as ProjAlignPreMg2,
+    Projection as Projection,
     SparseConn as SparseConn,
 )
 from .runner import (
@@ -170,6 +171,7 @@ __all__ = [
     "ProjAlignPostMg2",
     "ProjAlignPreMg1",
     "ProjAlignPreMg2",
+    "Projection",
     "QuaIF",
     "QuaIFRef",
     "RNNCell",

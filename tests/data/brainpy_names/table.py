@@ -48,11 +48,7 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.DynamicalSystemNS bp.Dynamic"), "`eqbrain.DynamicalSystem`", ""),
     (_w("bp.NeuGroup bp.NeuGroupNS"), "`eqbrain.dyn.NeuDyn`", "the population base"),
     (_w("bp.Integrator"), "`eqbrain.ODEIntegrator`", ""),
-    (
-        _w("bp.Projection"),
-        "`eqbrain.DynamicalSystem`",
-        "no projection base class: a projection is a `DynamicalSystem` that returns a current",
-    ),
+    (_w("bp.Projection"), "`eqbrain.dyn.Projection`", ""),
     (
         _w("bp.Sequential"),
         "`eqx.nn.Sequential`, or a `DynamicalSystem` whose `update` calls its parts",
@@ -125,11 +121,22 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.dyn.GradNeuDyn"), "`eqbrain.dyn.SpikingNeuron`", "`spk_fun=` a surrogate"),
     (_w("bp.dyn.SynConn bp.dyn.SynOut"), "`eqbrain.DynamicalSystem`", ""),
     (_w("bp.dyn.Integrator"), "`eqbrain.ODEIntegrator`", ""),
-    (_w("bp.dyn.Projection"), "`eqbrain.DynamicalSystem`", "no projection base class"),
     (
         _w("bp.dyn.FullProjAlignPreSD"),
         "`eqbrain.dyn.FullProjAlignPre`",
         "keywords, or `FullProjAlignPreSDMg` for BrainPy's positional order",
+    ),
+    (
+        _w("bp.dyn.FullProjAlignPost"),
+        "`eqbrain.dyn.FullProjAlignPost`",
+        "BrainPy's plain form steps the synapse before adding the input; eqbrain's adds "
+        "first, as the `*Mg` forms (see the networks table)",
+    ),
+    (
+        _w("bp.dyn.FullProjAlignPreDS"),
+        "`eqbrain.dyn.FullProjAlignPreDS`",
+        "pass the arguments by keyword: the positional order differs "
+        "(`FullProjAlignPreDSMg` has BrainPy's)",
     ),
     (
         _w("bp.dyn.HalfProjAlignPost bp.dyn.ProjAlignPost1 bp.dyn.ProjAlignPost2"),

@@ -11,7 +11,7 @@ from ._aliases import (
     ProjAlignPreMg1 as ProjAlignPreMg1,
     ProjAlignPreMg2 as ProjAlignPreMg2,
 )
-from ._align_post import AlignPostProj as AlignPostProj
+from ._align_post import AlignPostProj as AlignPostProj, Projection as Projection
 from ._connect import (
     All2All as All2All,
     CSRConn as CSRConn,
@@ -48,5 +48,6 @@ __all__ = [
     "ProjAlignPostMg2",
     "ProjAlignPreMg1",
     "ProjAlignPreMg2",
+    "Projection",
     "SparseConn",
 ]

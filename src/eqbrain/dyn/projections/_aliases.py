@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from .._dynsys import DynamicalSystem
-from ._align_post import AlignPostProj
+from ._align_post import AlignPostProj, Projection
 from ._full import FullProjAlignPost, FullProjAlignPre, FullProjAlignPreDS
 
 
-class HalfProjAlignPostMg(DynamicalSystem):
+class HalfProjAlignPostMg(Projection):
     """BrainPy's `HalfProjAlignPostMg(comm, syn, out, post)`: an `AlignPostProj` that
     holds its postsynaptic population and reads `post.V` itself.
 
