@@ -99,3 +99,20 @@ def test_every_name_the_table_gives_exists(dotted):
 def test_an_unknown_brainpy_name_is_refused_with_what_to_do():
     with pytest.raises(LookupError, match=r"no row for \['bm.not_a_name'\]: add them to ROWS"):
         table.rows([*NAMES, "bm.not_a_name"])
+
+
+def test_a_row_never_hides_a_name_eqbrain_keeps():
+    import eqbrain
+
+    hidden = []
+    for group, target, _ in table.ROWS:
+        for full in group:
+            ns, _, name = full.rpartition(".")
+            mine = f"eqbrain.dyn.{name}" if ns == "bp.dyn" else f"eqbrain.{name}"
+            home = eqbrain.dyn if ns == "bp.dyn" else eqbrain
+            if name in home.__all__ and f"`{mine}`" not in target:
+                hidden.append(full)
+    assert not hidden, (
+        f"eqbrain now has {hidden} under the same name: remove them from ROWS in "
+        "tests/data/brainpy_names/table.py (or give the eqbrain name in their row)"
+    )

@@ -50,11 +50,6 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (_w("bp.Projection"), "`eqbrain.dyn.Projection`", ""),
     (
-        _w("bp.Sequential"),
-        "`eqx.nn.Sequential`, or a `DynamicalSystem` whose `update` calls its parts",
-        "",
-    ),
-    (
         _w("bp.DSTrainer bp.BPTT bp.BPFF bp.LoopOverTime"),
         "`eqbrain.grad` over an `eqbrain.for_loop` of `model.update`, stepped by `eqbrain.optim`",
         "no trainer classes; see [training](training.md)",
@@ -84,7 +79,6 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.optimizers"), "`eqbrain.optim`", ""),
     (_w("bp.math"), "`jax.numpy` and `eqbrain`", "the `bm` table below"),
     (_w("bp.checkpoints"), "`eqbrain.save`, `eqbrain.load`, `eqbrain.load_brainpy`", ""),
-    (_w("bp.dnn bp.layers"), "`eqx.nn.Linear`, `eqx.nn.Conv`, ... (Equinox's layers)", ""),
     (
         _w("bp.neurons bp.synapses bp.rates bp.synouts bp.synplast bp.channels"),
         "`eqbrain.dyn`",
@@ -187,13 +181,9 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bm.as_ndarray bm.as_numpy"), "`np.asarray`", ""),
     (_w("bm.as_variable"), "`eqbrain.Variable`", ""),
     (
-        _w(
-            "bm.Mode bm.BatchingMode bm.NonBatchingMode bm.TrainingMode bm.batching_mode "
-            "bm.nonbatching_mode bm.training_mode bm.get_mode bm.set_mode bm.environment "
-            "bm.set_environment bm.batching_environment bm.training_environment"
-        ),
-        "`batch_size=` on a population; `spk_fun=` a surrogate for training",
-        "no modes",
+        _w("bm.set_environment"),
+        "`eqbrain.set_mode`, `eqbrain.set_dt`, `eqbrain.enable_x64`",
+        "one call each",
     ),
     (
         _w(
@@ -304,14 +294,6 @@ ROWS: list[tuple[list[str], str, str]] = [
         "`jnp.einsum`, `jnp.reshape`, `jnp.transpose`",
         "or the `einops` package",
     ),
-    (
-        _w("bm.hard_shrink bm.soft_shrink bm.tanh_shrink"),
-        "`jnp.where(jnp.abs(x) > l, x, 0)`, ...",
-        "one line each",
-    ),
-    (_w("bm.softmin"), "`jax.nn.softmax`", "of `-x`"),
-    (_w("bm.prelu bm.rrelu"), "`jax.nn.leaky_relu`", "with the slope as an argument"),
-    (_w("bm.normalize"), "`jax.nn.standardize`", ""),
 ]
 
 
