@@ -12,7 +12,6 @@ every name is in it, and that every eqbrain, JAX or Equinox name it gives resolv
 from __future__ import annotations
 
 import pathlib
-import warnings
 
 HERE = pathlib.Path(__file__).resolve().parent
 DOC = HERE.parents[2] / "docs" / "migrating.md"
@@ -253,6 +252,16 @@ ROWS: list[tuple[list[str], str, str]] = [
         "`jnp.all`, `jnp.any`, `jax.nn.logsumexp`, `jnp.linalg.norm`",
         "TensorFlow's names",
     ),
+    (
+        _w("bm.save bm.load"),
+        "`jnp.save`, `jnp.load`",
+        "NumPy's `.npy` files; `eqbrain.save`/`eqbrain.load` are checkpoints of a model",
+    ),
+    (
+        _w("bm.identity"),
+        "`jnp.identity`",
+        "NumPy's identity matrix; `eqbrain.identity` is the activation `x -> x`",
+    ),
     (_w("bm.cat"), "`jnp.concatenate`", ""),
     (_w("bm.flatten"), "`jnp.ravel`", ""),
     (_w("bm.unflatten"), "`jnp.reshape`", ""),
@@ -297,15 +306,8 @@ ROWS: list[tuple[list[str], str, str]] = [
 ]
 
 
-def _has(module, name: str) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            return name in getattr(module, "__all__", ()) or (
-                not hasattr(module, "__all__") and hasattr(module, name)
-            )
-        except Exception:
-            return False
+# BrainPy names that eqbrain has with another meaning: their rows give what to write.
+NOT_THE_SAME = {"bm.save", "bm.load", "bm.identity"}
 
 
 def rows(names: list[str]) -> list[tuple[list[str], str, str]]:
