@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem
 from ..others._delay import LengthDelay, delay_line
-from ._align_post import AlignPostProj
+from ._align_post import AlignPostProj, Projection
 from ._sizes import check_fits, check_same, size_of
 
 
@@ -27,7 +27,7 @@ def _check_sizes(proj: Any, pre: Any, comm: Any, post: Any) -> None:
     check_fits(proj, "postsynaptic population `post`", comm, "n_post", post, size_of(post, "V"))
 
 
-class FullProjAlignPost(DynamicalSystem):
+class FullProjAlignPost(Projection):
     """A projection from `pre` to `post` whose synapse lives at the postsynaptic side
     (BrainPy's `FullProjAlignPost`/`FullProjAlignPostMg`): it reads `pre.spike` and
     `post.V` itself.
@@ -82,7 +82,7 @@ class FullProjAlignPost(DynamicalSystem):
         return self.proj(self.pre.spike.value, self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPre(DynamicalSystem):
+class FullProjAlignPre(Projection):
     """A projection whose synapse lives at the presynaptic side (BrainPy's
     `FullProjAlignPre*`): the synapse `syn` (sized like `pre`) filters the presynaptic
     spikes, the (delayed) synaptic state goes through the connectivity `comm`, and the
