@@ -104,13 +104,14 @@ def test_a_monitor_that_returns_no_array_is_named_and_nothing_changes(jit):
     net = Net()
     before = snapshot(net)
     runner = eqbrain.DSRunner(net, monitors={"label": lambda: "abc"}, jit=jit)
+    runner.mon = earlier = eqbrain.Monitors(ts=np.arange(3.0))
     # before: TypeError: data type 'abc' not understood
     with pytest.raises(
         eqbrain.MonitorError, match=r"monitor 'label': its function returned 'abc'"
     ):
         runner.run(inputs=jnp.full((10, 3), 30.0))
     assert_unchanged(net, before)
-    assert runner.i0 == 0
+    assert runner.i0 == 0 and runner.mon is earlier  # the last records stay
 
 
 @pytest.mark.parametrize("jit", [True, False])

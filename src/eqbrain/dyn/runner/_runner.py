@@ -494,7 +494,7 @@ class DSRunner:
                 joined = [join(chunks, j) for j in range(len(chunks[0]))]
                 _, mons = jtu.tree_unflatten(treedef, joined)
                 self._finish(kept.steps, start, None, mons, traced=False)
-            else:
+            elif not isinstance(error, RunningError):  # a bad monitor or input: no run
                 self.mon = Monitors(ts=np.zeros(0))
             self._note(error, kept.steps, n)
 
@@ -624,7 +624,7 @@ class DSRunner:
                 if kept.steps:
                     _, mon = self._stack(kept.steps, outs, mons, False)
                     self._finish(kept.steps, start, None, mon, traced=False)
-                else:
+                elif not isinstance(e, RunningError):
                     self.mon = Monitors(ts=np.zeros(0))
                 self._note(e, kept.steps, n)
             raise
