@@ -1,7 +1,5 @@
 """`Module` (alias `BrainPyObject`): a frozen Equinox module whose Variables are cells."""
 
-from __future__ import annotations
-
 import dataclasses
 import functools
 import inspect
@@ -15,7 +13,7 @@ import jax.tree_util as jtu
 from . import _collect, _device, _naming, _owner, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
-from ._methods import Method, watch_call, watch_jitted_method
+from ._methods import BoundMethod, Method, watch_call, watch_jitted_method
 from ._state import StateLoadResult
 from ._variable import TrainVar, Variable
 
@@ -40,6 +38,17 @@ Variable as an annotated field and create it in `__init__`:
 
 eqbrain.jit, eqbrain.grad and eqbrain.for_loop find the Variables a function touches \
 by themselves."""
+
+_METHOD_IN_INIT_MSG = """\
+Cannot assign methods in __init__: `self.{name} = self.{method}` would make {cls} hold \
+itself (a bound method holds its module), and a pytree cannot contain itself. Make it \
+a property instead, so it is not stored in the tree:
+
+    class {cls}(eqbrain.Module):
+        @property
+        def {name}(self):
+            return self.{method}
+"""
 
 _LEAF = jtu.tree_structure(0)
 _fields: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
@@ -73,15 +82,16 @@ class _plain_method:
 class _NameField:
     """The `name` field: an explicit name is stored in the instance (a static field, so
     it survives copies); without one, reading `name` gives the object's auto name, which
-    is kept outside the instance and so outside the treedef (see `_naming`)."""
+    is kept outside the instance and so outside the treedef (see `_naming`). An auto name
+    given back (`dataclasses.replace` passes every field) stands for no name."""
 
-    def __get__(self, obj: Any, cls: Any = None) -> str:
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
-            return None  # type: ignore[return-value]  # the dataclass default
+            return None  # the dataclass default
         return _naming.name_of(obj, obj.__dict__.get("name"))
 
     def __set__(self, obj: Any, value: str | None) -> None:
-        obj.__dict__["name"] = None if value is self else value
+        obj.__dict__["name"] = None if isinstance(value, _naming.AutoName) else value
 
 
 class Module(eqx.Module):
@@ -109,7 +119,14 @@ class Module(eqx.Module):
     ```
     """
 
-    name: _NameField = eqx.field(default=_NameField(), static=True, kw_only=True)
+    name: str | None = eqx.field(default=None, static=True, kw_only=True)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        self = super().__new__(cls, *args, **kwargs)
+        # The `name` field is set before any `__init__` runs, so a module whose
+        # `__init__` never calls `super().__init__()` still holds every field.
+        object.__getattribute__(self, "__dict__")["name"] = None
+        return self
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -126,6 +143,7 @@ class Module(eqx.Module):
                 setattr(cls, attr, watched)
 
     def __check_init__(self) -> None:
+        _fill_defaults(self)
         explicit = self.__dict__.get("name")
         if explicit is None:
             name = _naming.name_of(self, None)
@@ -152,6 +170,17 @@ class Module(eqx.Module):
         if isinstance(current, Variable):
             current.value = value  # never replaced: write the value
             return
+        if value is self:
+            raise ValueError(
+                f"Cannot set {type(self).__name__}.{name} to the module itself: a pytree "
+                "cannot contain itself. Use `self` where you need it instead of storing it."
+            )
+        if isinstance(value, BoundMethod) and value.__self__ is self:
+            raise ValueError(
+                _METHOD_IN_INIT_MSG.format(
+                    name=name, method=value.__name__, cls=type(self).__name__
+                )
+            )
         if name not in _field_set(type(self)) and not (
             name.startswith("__") and name.endswith("__")
         ):
@@ -327,6 +356,23 @@ class Module(eqx.Module):
         raise NotImplementedError(_TRACING_VARIABLE_MSG)
 
 
+def _fill_defaults(module: Module) -> None:
+    """Store in the instance the default of every field that `__init__` left unset, as
+    the generated `__init__` would, so that the instance holds exactly its fields, as
+    Equinox's flattening expects: a field missing from the instance makes every copy's
+    `__name__`, `__doc__`, ... read `Missing`. A field whose class attribute is no longer
+    its default (a subclass's class attribute, a property) is left to the class."""
+    d = object.__getattribute__(module, "__dict__")
+    cls = type(module)
+    if len(d) >= len(_field_set(cls)):
+        return
+    for f in dataclasses.fields(cls):
+        if f.name not in d and f.default is not dataclasses.MISSING:
+            if inspect.getattr_static(cls, f.name, None) is f.default:
+                d[f.name] = f.default
+
+
+Module.name = _NameField()  # type: ignore[assignment]  # reads the auto name
 BrainPyObject = Module
 _collect.set_node_base(Module)
 NodeList._item_type = Module

@@ -29,6 +29,14 @@ _auto: dict[int, str] = {}
 _counters: defaultdict[str, int] = defaultdict(int)
 
 
+class AutoName(str):
+    """An auto name (`Net0`): a `str` that remembers it was not chosen. Given back as
+    `name=` (`dataclasses.replace` passes every field), it asks for a new auto name
+    instead of claiming this one as explicit."""
+
+    __slots__ = ()
+
+
 def _holder(name: str) -> object | None:
     ref = _registry.get(name)
     return None if ref is None else ref()
@@ -57,7 +65,10 @@ def check_name(name: str, owner: object | None = None) -> str:
         raise UniqueNameError(
             f"The name {name!r} is already held by {type(holder).__name__} object "
             f"at {id(holder):#x}. Choose another name, leave `name=None` for an "
-            "automatic one, or call `eqbrain.clear_name_cache()` to forget all names."
+            "automatic one, or call `eqbrain.clear_name_cache()` to forget all names. "
+            "(A new object cannot take a live object's explicit name, and "
+            "`dataclasses.replace` builds a new object: `eqx.tree_at` makes a copy that "
+            "keeps the name.)"
         )
     return name
 
@@ -92,7 +103,7 @@ def name_of(owner: object, explicit: str | None) -> str:
     with _lock:
         name = _auto.get(key)
         if name is None:
-            name = auto_name(type(owner).__name__)
+            name = AutoName(auto_name(type(owner).__name__))
             _auto[key] = name
             _registry[name] = weakref.ref(owner, lambda r, n=name: _release(r, n))
             weakref.finalize(owner, _forget, key, name)
