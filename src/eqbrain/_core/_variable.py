@@ -180,6 +180,14 @@ def to_numpy(new: Any, dtype: Any, what: str) -> np.ndarray:
     return np.array(_host_cast(new, dtype, what), dtype=dtype, copy=True)
 
 
+def _numeric(dtype: np.dtype) -> bool:
+    """Whether NumPy arrays of `dtype` hold numbers: booleans, integers, floats,
+    complex, and the ml_dtypes types JAX uses (`bfloat16`, `float8_*`, `int4`, ...)."""
+    return dtype.kind in "biufc" or (
+        dtype.kind == "V" and dtype.names is None and jax.dtypes.issubdtype(dtype, np.number)
+    )
+
+
 def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
     """`new` (not a JAX value) as a NumPy array of `dtype`, by `to_array`'s rule."""
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
@@ -190,7 +198,7 @@ def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             f"an array ({e})."
         ) from None
-    if src.dtype == object or src.dtype.kind in "SUV":
+    if not _numeric(src.dtype):
         raise MathError(
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             "an array of numbers."
