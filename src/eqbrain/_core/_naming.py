@@ -13,10 +13,12 @@ Every table here is guarded by one lock, so threads may build models concurrentl
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
 
 from .._errors import UniqueNameError
 
@@ -134,3 +136,30 @@ def clear_name_cache(ignore_warn: bool = True) -> None:
             UserWarning,
             stacklevel=2,
         )
+
+
+@contextlib.contextmanager
+def name_scope() -> Iterator[None]:
+    """A fresh scope of names: inside it every name is free and auto names count from 0;
+    after it, the names held before are back and those taken inside are forgotten
+    (objects keep the names they got). Process-wide, as the names are: for tests.
+
+    ```python
+    with name_scope():
+        a = Net(name="E")        # Net0, E
+    with name_scope():
+        b = Net(name="E")        # Net0, E again: a twin with a's names
+    ```
+    """
+    with _lock:
+        registry, counters = dict(_registry), dict(_counters)
+        _registry.clear()
+        _counters.clear()
+    try:
+        yield
+    finally:
+        with _lock:
+            _registry.clear()
+            _registry.update((n, r) for n, r in registry.items() if r() is not None)
+            _counters.clear()
+            _counters.update(counters)
