@@ -30,6 +30,7 @@ RANK = {
     "init": 4,
     "dyn": 5,
     "optim": 5,
+    "dnn": 6,
     "measure": 6,
     "analysis": 6,
     "plot": 7,
