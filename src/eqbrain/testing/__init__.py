@@ -12,13 +12,13 @@ def test_every_round_trip(spec):
 ```
 """
 
-try:
-    import hypothesis as _hypothesis
-    import pytest as _pytest
+try:  # both are optional dependencies of eqbrain: a clear message when one is missing
+    import hypothesis as _hypothesis  # noqa: F401
+    import pytest as _pytest  # noqa: F401
 except ImportError as _e:  # pragma: no cover - depends on the environment
     raise ImportError(
-        f"eqbrain.testing needs hypothesis and pytest ({_e.name} is missing): "
-        "install them with `pip install 'eqbrain[testing]'`."
+        f"eqbrain.testing needs hypothesis and pytest ({_e.name} is missing): install "
+        "them with `pip install 'eqbrain[testing]'`."
     ) from _e
 
 from .._core import name_scope as name_scope
@@ -53,5 +53,6 @@ __all__ = [
     "models",
     "name_scope",
     "values_for",
+    "values_of",
     "variables",
 ]
