@@ -119,7 +119,7 @@ class Module(eqx.Module):
     ```
     """
 
-    name: str | None = eqx.field(default=None, static=True, kw_only=True)
+    name: _NameField = eqx.field(default=None, static=True, kw_only=True)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         self = super().__new__(cls, *args, **kwargs)
@@ -372,6 +372,11 @@ def _fill_defaults(module: Module) -> None:
                 d[f.name] = f.default
 
 
+# `name` takes `str | None` and reads as `str` (the auto name when none was given): type
+# checkers learn that from `_NameField`, and the constructor's signature says
+# `name: str | None = None`. Subclasses' generated `__init__` follow the field's type.
+Module.__dataclass_fields__["name"].type = str | None
+Module.__init__.__annotations__["name"] = str | None
 Module.name = _NameField()  # type: ignore[assignment]  # reads the auto name
 BrainPyObject = Module
 _collect.set_node_base(Module)

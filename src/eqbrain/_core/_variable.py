@@ -184,7 +184,7 @@ def _numeric(dtype: np.dtype) -> bool:
     """Whether NumPy arrays of `dtype` hold numbers: booleans, integers, floats,
     complex, and the ml_dtypes types JAX uses (`bfloat16`, `float8_*`, `int4`, ...)."""
     return dtype.kind in "biufc" or (
-        dtype.kind == "V" and dtype.names is None and jax.dtypes.issubdtype(dtype, np.number)
+        dtype.kind == "V" and dtype.names is None and jnp.issubdtype(dtype, np.number)
     )
 
 

@@ -160,27 +160,25 @@ def module_class(style: str, fields: tuple[str, ...], static: tuple[str, ...]) -
     namespace: dict[str, Any] = {"__annotations__": dict.fromkeys(fields, Any)}
     for name in static:
         namespace[name] = eqx.field(static=True)
-    made: list[type] = []
     if style == "init":
 
-        def __init__(self, values, name=None):
-            super(made[0], self).__init__(name=name)
+        def init_with_super(self: Any, values: dict[str, Any], name: str | None = None) -> None:
+            Module.__init__(self, name=name)
             for k, v in values.items():
                 setattr(self, k, v)
 
-        namespace["__init__"] = __init__
+        namespace["__init__"] = init_with_super
     elif style == "bare":
 
-        def __init__(self, values):  # Equinox's usual style: no super().__init__()
+        def init_bare(self: Any, values: dict[str, Any]) -> None:  # no super().__init__()
             for k, v in values.items():
                 setattr(self, k, v)
 
-        namespace["__init__"] = __init__
+        namespace["__init__"] = init_bare
     elif style != "fields":
         raise ValueError(
             f"Unknown style {style!r} in a model spec: use one of fields, init, bare."
         )
     cls = type(f"M{len(_classes)}{style.capitalize()}", (Module,), namespace)
-    made.append(cls)
     _classes[key] = cls
     return cls
