@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
@@ -99,7 +100,9 @@ def same_value(a: Any, b: Any) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape or a.dtype != b.dtype:
         return False
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if a.tobytes() == b.tobytes():
+        return True
+    return bool(np.array_equal(a, b, equal_nan=bool(jnp.issubdtype(a.dtype, jnp.inexact))))
 
 
 def _cell(target: Any) -> Any:
