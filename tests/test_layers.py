@@ -22,6 +22,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "eqbrain"
 RANK = {
     "_errors": 0,
     "_deprecated": 0,
+    "_platform": 0,
     "_core": 1,
     "_transforms": 2,
     "random": 3,

@@ -62,6 +62,12 @@ from ._errors import (
     TraceLeakError as TraceLeakError,
     UniqueNameError as UniqueNameError,
 )
+from ._platform import (
+    disable_x64 as disable_x64,
+    enable_x64 as enable_x64,
+    set_host_device_count as set_host_device_count,
+    set_platform as set_platform,
+)
 from ._transforms import (
     FunAsObject as FunAsObject,
     ObjectTransform as ObjectTransform,
@@ -233,9 +239,11 @@ __all__ = [
     "cls_jit",
     "cond",
     "diffrax_term",
+    "disable_x64",
     "dnn",
     "dyn",
     "elu",
+    "enable_x64",
     "environment",
     "exprel",
     "for_loop",
@@ -295,7 +303,9 @@ __all__ = [
     "scan",
     "selu",
     "set_dt",
+    "set_host_device_count",
     "set_mode",
+    "set_platform",
     "shard",
     "share",
     "sigmoid",

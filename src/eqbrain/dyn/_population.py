@@ -518,3 +518,10 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
         """A state Variable of the population's shape (batched if the population is)."""
         value = jnp.broadcast_to(jnp.asarray(value, dtype), self.state_shape)
         return Variable(value, batch_axis=None if self.batch_size is None else 0)
+
+
+NeuDyn = Population
+"""BrainPy's neuron base `bp.dyn.NeuDyn`: `Population` (a size, a batch axis, a method)."""
+
+SynDyn = Population
+"""BrainPy's synapse base `bp.dyn.SynDyn`: `Population`, as `NeuDyn`."""

@@ -1,4 +1,5 @@
-"""`AlignPostProj`: presynaptic spikes -> connectivity -> synapse -> output current."""
+"""`Projection`, the base of the projections, and `AlignPostProj`: presynaptic spikes ->
+connectivity -> synapse -> output current."""
 
 from __future__ import annotations
 
@@ -10,7 +11,21 @@ from .._dynsys import DynamicalSystem, state_shape
 from ..others._delay import LengthDelay, delay_line
 
 
-class AlignPostProj(DynamicalSystem):
+class Projection(DynamicalSystem):
+    """The base of the projections (BrainPy's `bp.Projection`): a `DynamicalSystem`
+    whose `update` returns the current it causes in its postsynaptic population.
+
+    ```python
+    class Gap(eqbrain.dyn.Projection):
+        g: float = 0.1
+
+        def update(self, V_pre, V_post):
+            return self.g * (V_pre - V_post)
+    ```
+    """
+
+
+class AlignPostProj(Projection):
     """A projection whose synapse lives at the postsynaptic side (BrainPy's align-post).
 
     One step: the connectivity `comm` turns the presynaptic spikes into the summed
