@@ -5,6 +5,7 @@ methods, the constructor's signature, `dataclasses.replace`."""
 import dataclasses
 import inspect
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import equinox as eqx
 import jax
@@ -172,7 +173,19 @@ def test_bound_methods_compare_as_equinox_bound_methods_do():
     assert not (m1.f == m2.f)
 
 
-# -- the constructor's signature and dataclasses.replace -------------------------------
+# -- the constructor's signature, generic modules and dataclasses.replace -------------
+
+
+_T = TypeVar("_T")
+
+
+def test_a_generic_module_subscripted_at_construction_is_built():
+    class Box(eqbrain.Module, Generic[_T]):
+        v: Variable
+
+    box = Box[int](v=Variable(jnp.zeros(1)))
+    assert box.__orig_class__ == Box[int]  # type: ignore[attr-defined]
+    assert list(box.vars(method="relative")) == ["v"]
 
 
 class _D(eqbrain.Module):

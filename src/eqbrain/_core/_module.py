@@ -193,6 +193,8 @@ class Module(eqx.Module):
         try:
             super().__setattr__(name, value)
         except dataclasses.FrozenInstanceError:  # built: say which field and what to do
+            if name not in _field_set(type(self)):
+                raise  # `__orig_class__` (`Net[int]()`): typing ignores Equinox's error
             static = type(self).__dataclass_fields__[name].metadata.get("static", False)
             raise frozen_field_error(self, name, static) from None
 
