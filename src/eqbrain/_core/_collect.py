@@ -175,17 +175,16 @@ def _entry(obj: Any, k: int, key: str, nodes: list, variables: list, arrays: lis
 
 
 def array_entries(
-    module: Any, prefix: str = "", key_prefix: str = ""
+    module: Any, prefix: str = "", keyed: bool = False
 ) -> list[tuple[str, ArraySlot]]:
     """This module's own plain arrays (outside Variables and child modules) as
-    (key, ArraySlot), keyed as Variables are (`attr`, `attr-0`, `attr-key`, `lin.weight`),
-    each key after `key_prefix`; `prefix` starts the slots' labels."""
+    (key, ArraySlot), keyed as Variables are (`attr`, `attr-0`, `attr-key`, `lin.weight`);
+    `prefix` starts the slots' labels, and with `keyed` the keys too."""
     out: list[tuple[str, ArraySlot]] = []
     d = _getattr(module, "__dict__")
+    key_prefix, label_prefix = (prefix, "") if keyed else ("", prefix)
     for name in _dynamic_fields(type(module)):
-        _arrays_in(d.get(name), module, name, "attr", name, prefix, out)
-    if key_prefix:
-        return [(key_prefix + key, slot) for key, slot in out]
+        _arrays_in(d.get(name), module, name, "attr", key_prefix + name, label_prefix, out)
     return out
 
 
@@ -221,12 +220,14 @@ def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
     each Variable once, and twins (see the module docstring) once."""
     check_method(method)
     out: list[tuple[str, Any]] = []
+    append = out.append
     if method == "relative":
         for path, node, own, _ in iter_walk(root, all_paths=True):
             prefix = path + "." if path else ""
             it = iter(own)
-            out.extend((prefix + key, var) for key, var in zip(it, it))
-            out.extend(array_entries(node, prefix, prefix))
+            for key, var in zip(it, it):
+                append((prefix + key, var))
+            out += array_entries(node, prefix, keyed=True)
         return out
     seen: set[int] = set()
     names: dict[str, Any] = {}
@@ -241,7 +242,7 @@ def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
             if id(var) not in seen:
                 seen.add(id(var))
                 out.append((prefix + key, var))
-        out.extend(array_entries(node, prefix, prefix))
+        out += array_entries(node, prefix, keyed=True)
     return out
 
 

@@ -84,21 +84,28 @@ class BoundMethod(eqx.Module):
 _FRESH = "_eqbrain_fresh"
 
 
-def bind(func: Any, obj: Any, wrappers: dict[str, Any]) -> BoundMethod:
+_new = object.__new__
+_set = object.__setattr__
+
+
+def bind(func: Any, obj: Any, template: dict[str, Any]) -> BoundMethod:
     """`BoundMethod(func, obj)`, built as Equinox's unflattening builds a module (no
-    `__init__`, no checks: this runs at every attribute access)."""
-    m = object.__new__(BoundMethod)
-    d = object.__getattribute__(m, "__dict__")
-    d["__func__"] = func
+    `__init__`, no checks: this runs at every attribute access). `template` is
+    `bound_template(func)`."""
+    m = _new(BoundMethod)
+    d = template.copy()
     d["__self__"] = obj
-    d.update(wrappers)
-    d[_FRESH] = True
+    _set(m, "__dict__", d)
     return m
 
 
-def wrapper_fields(func: Any) -> dict[str, Any]:
-    """The attributes a bound method of `func` copies from it."""
-    return {k: getattr(func, k) for k in _WRAPPER_FIELDS if hasattr(func, k)}
+def bound_template(func: Any) -> dict[str, Any]:
+    """What every fresh bound method of `func` holds but its module: the function, the
+    attributes it copies from it (as `functools.wraps` does) and the fresh mark."""
+    out = {"__func__": func, "__self__": None}
+    out.update((k, getattr(func, k)) for k in _WRAPPER_FIELDS if hasattr(func, k))
+    out[_FRESH] = True
+    return out
 
 
 def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | None = None) -> Any:
@@ -128,16 +135,16 @@ class Method:
     """The descriptor eqbrain puts in place of each method of a Module subclass:
     `obj.step` is a `BoundMethod`, `Cls.step` the function, watched (`watch_call`)."""
 
-    __slots__ = ("fn", "unbound", "wrappers", "__dict__")
+    __slots__ = ("fn", "unbound", "template", "__dict__")
 
     def __init__(self, fn: Any):
         self.fn = fn
         self.unbound = watch_call(fn)
-        self.wrappers = wrapper_fields(fn)
+        self.template = bound_template(fn)
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
     def __get__(self, obj: Any, cls: Any = None) -> Any:
-        return self.unbound if obj is None else bind(self.fn, obj, self.wrappers)
+        return self.unbound if obj is None else bind(self.fn, obj, self.template)
 
 
 _JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))
