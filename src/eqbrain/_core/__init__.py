@@ -43,6 +43,9 @@ from ._trace import (
     active_recorder as active_recorder,
     current_trace as current_trace,
     is_eager as is_eager,
+    state_lock as state_lock,
+    top_level as top_level,
+    top_level_lock as top_level_lock,
 )
 from ._variable import (
     Parameter as Parameter,

@@ -14,7 +14,15 @@ import numpy as np
 from jax.core import Tracer
 
 from .._errors import MathError, TraceLeakError
-from ._trace import _EAGER, _local, current_trace, is_managed, serials, store_through
+from ._trace import (
+    _EAGER,
+    TOP_SERIAL,
+    _local,
+    current_trace,
+    is_managed,
+    serials,
+    store_through,
+)
 
 _VALUE_KEY = jtu.GetAttrKey("value")
 
@@ -360,9 +368,11 @@ class Variable:
         self._value = value
         self._batch_axis = batch_axis
         self._axis_names = axis_names
-        self._trace = current_trace()
         self._label = _NO_LABEL
-        self._serial = next(serials)
+        if _local.top_level:  # built by `top_level()`: a cell of the top level
+            self._trace, self._serial = _EAGER, TOP_SERIAL
+        else:
+            self._trace, self._serial = current_trace(), next(serials)
 
     # -- pytree -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
 
-from .._core import is_eager
+from .._core import is_eager, top_level_lock
 from ._cache import cached
 from ._engine import (
     check_outputs,
@@ -114,6 +114,20 @@ def _n_steps(xs: Any, length: int | None) -> int:
 
 
 def _scan(
+    f: Callable,
+    init: Any,
+    xs: Any,
+    length: int | None,
+    reverse: bool,
+    unroll: int | bool,
+    remat: bool = False,
+    spec: ProgressBar | None = None,
+) -> tuple[Any, Any]:
+    with top_level_lock():  # discovery, the loop and the write-back: one step
+        return _scan_unlocked(f, init, xs, length, reverse, unroll, remat, spec)
+
+
+def _scan_unlocked(
     f: Callable,
     init: Any,
     xs: Any,

@@ -1,6 +1,11 @@
 """Connectivity beyond `FixedProb`: all-to-all, one-to-one, fixed in- or out-degree, and
 user-given pairs or CSR, with one weight or one weight per synapse (BrainPy's `bp.conn`
-with its event-driven linear layers)."""
+with its event-driven linear layers).
+
+Random connectivity is drawn from `eqbrain.random`'s default generator unless a `seed`
+is given (as in BrainPy): `eqbrain.random.seed(s)` fixes every connector built after
+it, and two connectors built one after the other differ.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from jaxtyping import Array, Float
 
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
+from .._seeding import connection_rng
 from ._event import dense_sum, event_sum
 
 
@@ -264,8 +270,8 @@ class FixedPreNum(SparseConn):
     (BrainPy's `bp.conn.FixedPreNum`).
 
     **Arguments:** `n_pre`, `n_post`, `num` (a count, or a float fraction of `n_pre`),
-    `weight`, `seed`, `include_self`, `allow_multi_conn` (draw with replacement),
-    `weight_var`.
+    `weight`, `seed` (default `None`: drawn from `eqbrain.random`'s default generator),
+    `include_self`, `allow_multi_conn` (draw with replacement), `weight_var`.
 
     ```python
     conn = eqbrain.dyn.FixedPreNum(1000, 1000, num=100, weight=0.2, include_self=False)
@@ -279,14 +285,14 @@ class FixedPreNum(SparseConn):
         num: Any,
         weight: Any = 1.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         include_self: bool = True,
         allow_multi_conn: bool = False,
         **kw: Any,
     ):
         n_pre, n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         k = _fixed_num(num, n_pre, "n_pre")
-        rng = np.random.default_rng(seed)
+        rng = connection_rng(seed)
         pre = _choose(rng, n_pre, k, n_post, include_self, allow_multi_conn)
         post = np.repeat(np.arange(n_post, dtype=np.int32), k)
         super().__init__(pre.reshape(-1), post, n_pre, n_post, weight, **kw)
@@ -310,14 +316,14 @@ class FixedPostNum(SparseConn):
         num: Any,
         weight: Any = 1.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         include_self: bool = True,
         allow_multi_conn: bool = False,
         **kw: Any,
     ):
         n_pre, n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         k = _fixed_num(num, n_post, "n_post")
-        rng = np.random.default_rng(seed)
+        rng = connection_rng(seed)
         post = _choose(rng, n_post, k, n_pre, include_self, allow_multi_conn)
         pre = np.repeat(np.arange(n_pre, dtype=np.int32), k)
         super().__init__(pre, post.reshape(-1), n_pre, n_post, weight, **kw)
