@@ -162,3 +162,27 @@ def test_tied_places_holding_nan_agree():
     model = _Pair(w=w, w_tied=w)
     state = {model.name: {f"{model.name}.{k}": np.asarray(w.value) for k in ("w", "w_tied")}}
     assert model.load_state_dict(state, strict=True) == ([], [])
+
+
+class _Cell(eqbrain.DynamicalSystem):
+    x: eqbrain.Variable
+
+    def __init__(self, name=None):
+        super().__init__(name=name)
+        self.x = eqbrain.Variable(jnp.zeros(2))
+
+
+class _Circuit(eqbrain.DynamicalSystem):
+    a: _Cell
+    b: _Cell
+
+
+def test_reset_state_of_a_copy_resets_both_twins():
+    cell = _Cell(name=f"Cell{next(_names)}")
+    copy = _copy(_Circuit(a=cell, b=cell))
+    assert copy.a is not copy.b
+    copy.a.x.value = jnp.ones(2)
+    copy.b.x.value = jnp.ones(2)
+    copy.reset_state()
+    np.testing.assert_array_equal(copy.a.x.value, [0.0, 0.0])
+    np.testing.assert_array_equal(copy.b.x.value, [0.0, 0.0])
