@@ -34,7 +34,7 @@ from ._filters import (
     trainable_filter as trainable_filter,
 )
 from ._module import BrainPyObject as BrainPyObject, Module as Module
-from ._naming import clear_name_cache as clear_name_cache
+from ._naming import clear_name_cache as clear_name_cache, name_scope as name_scope
 from ._owner import OwnerBound as OwnerBound
 from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult, load_checked as load_checked

@@ -169,6 +169,35 @@ def to_array(new: Any, dtype: Any, what: str) -> Any:
                 _cast_keeping_values(src, dtype, what, f" {src.item()!r}" if src.ndim == 0 else "")
             return jax.lax.convert_element_type(new, dtype)
         return new
+    return jnp.asarray(_host_cast(new, dtype, what), dtype=dtype)
+
+
+def to_numpy(new: Any, dtype: Any, what: str) -> np.ndarray:
+    """`new` as a new NumPy array of `dtype` (for a NumPy field), by the rule of
+    `to_array` for host values (JAX arrays are read back to the host first), or
+    `MathError`. The dtype is kept as it is, 64-bit types included whether JAX has them
+    or not, as Equinox keeps NumPy leaves."""
+    dtype = np.dtype(dtype)
+    if isinstance(new, Tracer):
+        raise MathError(
+            f"Cannot write a traced value into {what}: a NumPy array holds concrete values "
+            "only. Load it outside jit/grad/scan, or hold the array in a Variable."
+        )
+    if isinstance(new, jax.Array):
+        new = np.asarray(new)
+    return np.array(_host_cast(new, dtype, what), dtype=dtype, copy=True)
+
+
+def _numeric(dtype: np.dtype) -> bool:
+    """Whether NumPy arrays of `dtype` hold numbers: booleans, integers, floats,
+    complex, and the ml_dtypes types JAX uses (`bfloat16`, `float8_*`, `int4`, ...)."""
+    return dtype.kind in "biufc" or (
+        dtype.kind == "V" and dtype.names is None and jnp.issubdtype(dtype, np.number)
+    )
+
+
+def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
+    """`new` (not a JAX value) as a NumPy array of `dtype`, by `to_array`'s rule."""
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
     try:
         src = np.asarray(new)
@@ -177,20 +206,20 @@ def to_array(new: Any, dtype: Any, what: str) -> Any:
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             f"an array ({e})."
         ) from None
-    if src.dtype == object or src.dtype.kind in "SUV":
+    if not _numeric(src.dtype):
         raise MathError(
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             "an array of numbers."
         )
     if src.dtype == dtype or np.can_cast(src.dtype, dtype, "safe"):
-        return jnp.asarray(src, dtype=dtype)
+        return src.astype(dtype, copy=False)
     if not (isinstance(new, _SCALARS) or np.can_cast(src.dtype, dtype, "same_kind")):
         raise MathError(
             f"The dtype of the original data is {dtype}, while we got {src.dtype}: "
             f"writing it into {what} would change its kind of values. Convert it "
             f"explicitly (`x.astype({dtype.name!r})`) if that is what you mean."
         )
-    return jnp.asarray(_cast_keeping_values(src, dtype, what, f" {new!r}" if scalar else ""))
+    return _cast_keeping_values(src, dtype, what, f" {new!r}" if scalar else "")
 
 
 def check_shape_dtype(

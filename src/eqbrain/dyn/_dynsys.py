@@ -179,7 +179,7 @@ class DynamicalSystem(Module):
         check_batch_size(batch_size, where)
         plan = [
             (var, initial)
-            for node in self.nodes().unique().values()
+            for node in self.nodes(method="relative").unique().values()
             if isinstance(node, DynamicalSystem)
             for var, initial in node._initial_state()
         ]

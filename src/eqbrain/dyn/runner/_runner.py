@@ -211,7 +211,7 @@ class DSRunner:
         self.chunk_bytes = chunk_bytes
         self._clear = [
             n
-            for n in target.nodes().unique().values()
+            for n in target.nodes(method="relative").unique().values()
             if callable(getattr(n, "clear_input", None))
         ]
         self._bar = None if spec is None else Bar(spec)
