@@ -196,10 +196,11 @@ def test_network_relative_keys_name_every_place_as_its_copy_does():
     eqbrain.clear_name_cache()
     neu = HH(10)
     net = Net(neu, Syn(neu, neu))
-    assert list(net.vars())[:5] == ["HH0.V", "HH0.h", "HH0.n", "HH0.inputs", "HH0.spikes"]
+    assert list(net.vars())[3:8] == ["HH0.V", "HH0.h", "HH0.n", "HH0.inputs", "HH0.spikes"]
     rel = net.vars(method="relative")
     own = ["V", "h", "n", "inputs", "spikes"]
     assert list(rel) == [
+        *CLOCK_VARS,
         *(f"neu.{k}" for k in own),
         "syn.t_last_pre_spike",
         "syn.s",
@@ -207,7 +208,7 @@ def test_network_relative_keys_name_every_place_as_its_copy_does():
         *(f"syn.post.{k}" for k in own),
     ]
     assert rel["syn.pre.V"] is rel["syn.post.V"] is rel["neu.V"]
-    nodes = ["", "neu", "syn", "neu.integral", "syn.pre", "syn.post", "syn.int_s"]
+    nodes = ["", "clock", "neu", "syn", "neu.integral", "syn.pre", "syn.post", "syn.int_s"]
     assert list(net.nodes(method="relative")) == [*nodes, "syn.pre.integral", "syn.post.integral"]
     copy = jax.tree_util.tree_map(lambda x: x, net)
     assert list(copy.vars(method="relative")) == list(rel)
