@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +54,14 @@ def over_leaves(fn: Callable[..., jax.Array], *trees: Any) -> jax.Array:
 
 class Loss(Module):
     """A loss function as a module (BrainPy's `bp.losses.Loss`): `loss(input, target)`
-    calls `update(input, target)`.
+    calls `update(input, target)`, which a subclass defines (a subclass without it
+    cannot be built: `TypeError`).
+
+    ```python
+    class Squared(eqbrain.losses.Loss):
+        def update(self, input, target):
+            return jnp.sum((input - target) ** 2)
+    ```
 
     **Arguments:**
 
@@ -69,11 +77,9 @@ class Loss(Module):
     def __call__(self, input: Any, target: Any) -> jax.Array:
         return self.update(input, target)
 
+    @abc.abstractmethod
     def update(self, input: Any, target: Any) -> jax.Array:
-        """The loss of `input` against `target`."""
-        raise NotImplementedError(
-            f"{type(self).__name__} must define `update(self, input, target)`."
-        )
+        """The loss of `input` against `target` (what a subclass defines)."""
 
 
 class WeightedLoss(Loss):
