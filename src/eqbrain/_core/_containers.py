@@ -89,7 +89,7 @@ class _CheckedList(list):
         _changed()
         return self
 
-    def __iadd__(self, seq):  # type: ignore[override]  # checked, as `extend`
+    def __iadd__(self, seq):  # checked, as `extend`
         return self.extend(seq)
 
     def __imul__(self, n: SupportsIndex):
@@ -151,7 +151,7 @@ class _CheckedDict(dict):
             self[k] = v
         return self
 
-    def __ior__(self, other):  # type: ignore[override]  # checked, as `update`
+    def __ior__(self, other):  # checked, as `update`
         return self.update(other)
 
     def setdefault(self, k, default=None):  # checked, as `d[k] = default`

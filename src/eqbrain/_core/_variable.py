@@ -197,13 +197,7 @@ def _unwrap(x: object) -> object:
 _V = TypeVar("_V", bound="Variable")
 
 
-def _binary(
-    op: Callable[[Any, Any], Any],
-) -> tuple[
-    Callable[[Variable, object], jax.Array],
-    Callable[[Variable, object], jax.Array],
-    Callable[[_V, object], _V],
-]:
+def _binary(op: Callable[[Any, Any], Any]):  # the return type is inferred: generic `inplace`
     """A Variable's `__op__`, `__rop__` and `__iop__` (which writes the value in place)."""
 
     def forward(self: Variable, other: object) -> jax.Array:
@@ -226,7 +220,7 @@ def _compare(op: Callable[[Any, Any], Any]) -> Callable[[Variable, object], jax.
     return compare
 
 
-ValueLike: TypeAlias = "ArrayLike | Variable | Sequence[Any]"
+ValueLike: TypeAlias = "ArrayLike | Variable | Sequence[ArrayLike | Sequence[ArrayLike]]"
 """What a Variable's value may be set from: an array, a scalar, a (nested) list of
 numbers, or another Variable (its value); `to_array` decides whether it fits."""
 
