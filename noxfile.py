@@ -70,10 +70,11 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def examples(session: nox.Session) -> None:
     """Run every example at full size."""
-    session.install("-e", ".[examples]")
+    session.install("-e", ".[examples,analysis]")
     session.run("python", "examples/quickstart.py")
     session.run("python", "examples/coba_ei_network.py")
     session.run("python", "examples/ei_network_delays.py")
     session.run("python", "examples/coba_hh_network.py")
     session.run("python", "examples/decision_making.py")
     session.run("python", "examples/train_rate_rnn.py")
+    session.run("python", "examples/phase_plane_fhn.py")

@@ -1,15 +1,23 @@
-"""Traversal cost: `vars()`, `nodes()`, `state_dict()` beside `jax.tree_util.tree_leaves`.
+"""Traversal cost: `vars()`, `nodes()`, `train_vars()`, `state_dict()` beside
+`jax.tree_util.tree_leaves`, with Python's garbage collector on, as users run them.
 
-A 10-ary tree of modules (depth 4: 11,111 modules), two Variables each, and smaller
-trees to show that every traversal is linear in the tree's size. BrainPy 2.x's
-`vars()` on the same tree is measured too where BrainPy is installed.
+Trees of modules, two Variables each (a `Variable` and a `TrainVar`): 10-ary trees of
+11, 111, 1,111 and 11,111 modules, and 100,000 modules (a root over nine 11,111-module
+trees). For each size it prints the median time of every call (the calls take turns, so that a
+changing load on a shared machine weighs on all alike), the microseconds per module,
+the ratio to `tree_leaves` on the same model, and how many garbage collections (any
+generation; full ones in brackets) ran per call. The collector is left as Python
+sets it; each model is built, then `gc.collect()` runs once so that every size starts
+from a collected heap. BrainPy 2.x's `vars()` on the 11,111-module tree is measured too
+where BrainPy is installed.
 
-    python benchmarks/bench_traversal.py [--depth 4] [--repeat 7]
+    python benchmarks/bench_traversal.py [--repeat 7] [--big-repeat 3] [--no-big]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from typing import Any
@@ -19,18 +27,25 @@ import jax.numpy as jnp
 
 import eqbrain
 
+# Every Variable starts from these two arrays (values are immutable): building the 100,000
+# modules then costs seconds, not minutes of array creation, and the traversals do not
+# look at values.
+ZEROS = jnp.zeros(2)
+ONES = jnp.ones(2)
+
 
 class Node(eqbrain.Module):
     v: eqbrain.Variable
     w: eqbrain.TrainVar
     children: Any
 
-    def __init__(self, depth: int, fanout: int):
+    def __init__(self, depth: int, fanout: int, root_fanout: int | None = None):
         super().__init__()
-        self.v = eqbrain.Variable(jnp.zeros(2))
-        self.w = eqbrain.TrainVar(jnp.ones(2))
+        self.v = eqbrain.Variable(ZEROS)
+        self.w = eqbrain.TrainVar(ONES)
+        n = fanout if root_fanout is None else root_fanout
         self.children = eqbrain.NodeList(
-            [Node(depth - 1, fanout) for _ in range(fanout)] if depth else []
+            [Node(depth - 1, fanout) for _ in range(n)] if depth else []
         )
 
 
@@ -48,58 +63,87 @@ def brainpy_tree(depth: int, fanout: int):
     return BNode(depth)
 
 
-def median_time(fn, repeat: int) -> float:
-    fn()  # warm caches
-    times = []
+def timed(calls: list, repeat: int) -> list[tuple[float, float, float]]:
+    """Per call: the median seconds, and garbage collections (all, full) per run. The
+    calls take turns (one round runs each once), so a load that changes on a shared
+    machine weighs on all of them alike."""
+    for fn in calls:
+        fn()  # warm caches
+    times: list[list[float]] = [[] for _ in calls]
+    collections = [[0, 0] for _ in calls]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for i, fn in enumerate(calls):
+            before = gc.get_stats()
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+            runs = [a["collections"] - b["collections"] for a, b in zip(gc.get_stats(), before)]
+            collections[i][0] += sum(runs)
+            collections[i][1] += runs[2]
+    return [
+        (statistics.median(t), c[0] / repeat, c[1] / repeat) for t, c in zip(times, collections)
+    ]
 
 
-def main(depth: int = 4, fanout: int = 10, repeat: int = 7) -> None:
-    print(f"jax {jax.__version__}, eqbrain {eqbrain.__version__}; median of {repeat} runs\n")
-    print(
-        f"{'modules':>8} {'tree_leaves':>12} {'vars()':>10} {'nodes()':>10} "
-        f"{'state_dict':>11} {'vars/leaves':>12} {'us/module (vars)':>17}"
-    )
-    results = {}
-    for d in range(1, depth + 1):
-        model = Node(d, fanout)
-        n = sum(fanout**k for k in range(d + 1))
-        assert len(model.nodes()) == n and len(model.vars()) == 2 * n
-        t_leaves = median_time(lambda: jax.tree_util.tree_leaves(model), repeat)
-        t_vars = median_time(model.vars, repeat)
-        t_nodes = median_time(model.nodes, repeat)
-        t_state = median_time(model.state_dict, repeat)
-        results[d] = (n, t_leaves, t_vars)
+# (modules, depth, children of the root; every other node has 10)
+SIZES = [(11, 1, 10), (111, 2, 10), (1111, 3, 10), (11111, 4, 10), (100000, 5, 9)]
+
+
+def measure(model: Node, n: int, repeat: int) -> float:
+    """Print one row per call on `model` (`n` modules); return tree_leaves' time."""
+    calls = {
+        "tree_leaves": lambda: jax.tree_util.tree_leaves(model),
+        "vars()": model.vars,
+        "nodes()": model.nodes,
+        "train_vars()": model.train_vars,
+        "state_dict()": model.state_dict,
+    }
+    results = timed(list(calls.values()), repeat)
+    t_leaves = results[0][0]
+    for label, (t, per_call, full) in zip(calls, results):
         print(
-            f"{n:>8} {t_leaves * 1e3:>10.2f}ms {t_vars * 1e3:>8.2f}ms {t_nodes * 1e3:>8.2f}ms "
-            f"{t_state * 1e3:>9.2f}ms {t_vars / t_leaves:>11.2f}x {t_vars / n * 1e6:>16.2f}"
+            f"{n:>8}  {label:<13}{t * 1e3:>9.2f}{t / n * 1e6:>11.2f}"
+            f"{t / t_leaves:>9.2f}x  {per_call:.1f} [{full:.1f}]"
         )
+    return t_leaves
+
+
+def main(repeat: int = 7, big_repeat: int = 3, big: bool = True) -> None:
+    print(
+        f"jax {jax.__version__}, eqbrain {eqbrain.__version__}; median of {repeat} runs "
+        f"({big_repeat} at 100,000 modules); garbage collector on "
+        f"(thresholds {gc.get_threshold()})\n"
+    )
+    print(f"{'modules':>8}  {'call':<13}{'ms':>9}{'us/module':>11}{'x leaves':>10}  gc/call")
+    t_leaves_11k = 0.0
+    for n, depth, root_fanout in SIZES if big else SIZES[:-1]:
+        model = Node(depth, 10, root_fanout)
+        assert len(model.nodes()) == n and len(model.vars()) == 2 * n
+        gc.collect()
+        t_leaves = measure(model, n, big_repeat if n >= 100000 else repeat)
+        if n == 11111:
+            t_leaves_11k = t_leaves
+        del model
         eqbrain.clear_name_cache()
-    n, t_leaves, t_vars = results[depth]
     try:
-        bp_model = brainpy_tree(depth, fanout)
+        bp_model = brainpy_tree(4, 10)
     except Exception as e:  # noqa: BLE001 - a peer that is missing or broken is reported
         print(f"\nBrainPy: not installed ({type(e).__name__}: {e})")
     else:
         import brainpy
 
-        assert len(bp_model.vars()) == 2 * n
-        t_bp = median_time(bp_model.vars, repeat)
+        assert len(bp_model.vars()) == 2 * 11111
+        t_bp = timed([bp_model.vars], repeat)[0][0]
         print(
-            f"\nBrainPy {brainpy.__version__} vars() on the same {n}-module tree: "
-            f"{t_bp * 1e3:.2f}ms = {t_bp / t_leaves:.2f}x tree_leaves, "
-            f"{t_bp / t_vars:.2f}x eqbrain vars()"
+            f"\nBrainPy {brainpy.__version__} vars() on an equal 11,111-module tree: "
+            f"{t_bp * 1e3:.2f}ms = {t_bp / t_leaves_11k:.2f}x eqbrain's tree_leaves above"
         )
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--depth", type=int, default=4)
-    parser.add_argument("--fanout", type=int, default=10)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--big-repeat", type=int, default=3)
+    parser.add_argument("--no-big", action="store_true", help="skip the 100,000-module tree")
     args = parser.parse_args()
-    main(args.depth, args.fanout, args.repeat)
+    main(args.repeat, args.big_repeat, not args.no_big)

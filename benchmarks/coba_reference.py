@@ -14,8 +14,10 @@ synapses and conductance-based currents. Per step, as eqbrain's example computes
    exp(-dt / tau_syn)` (BrainPy's align-post order: the input is added, then the
    synapse steps, so a spike's weight has decayed once when the neurons read it);
 3. `I = g_E (0 - V) + g_I (-80 - V) + 20`;
-4. LIF with refractoriness (exponential Euler, exact for a constant input):
-   `V' = V_inf + (V - V_inf) exp(-dt / tau)` with `V_inf = V_rest + R I`; a neuron with
+4. LIF with refractoriness (BrainPy's `LifRef`, eqbrain's `LIF`): exponential Euler as
+   `eqbrain.dyn.integrators._steps.exponential_euler` computes it for `lif_derivative`:
+   `f = (-V + V_rest + R I) / tau`, its linear part `a = -(1 / tau)` (what autodiff
+   gives), `V' = V + dt * phi(a dt) * f` with `phi(z) = expm1(z) / z`; a neuron with
    `t - t_last_spike <= tau_ref` keeps its `V`; `spike = V' >= V_th`; spiking neurons
    are reset to `V_reset` and get `t_last_spike = t`; `t = i dt`.
 
@@ -157,21 +159,34 @@ def dense_sum(spikes, indices, weight, n_post: int):
     return jnp.zeros(n_post, jnp.float32).at[indices.ravel()].add(contrib.ravel(), mode="drop")
 
 
+def phi(z):
+    """`(exp(z) - 1) / z`, its series below `|z| < 1e-6` (the integrator's `_phi`)."""
+    small = jnp.abs(z) < 1e-6
+    safe = jnp.where(small, 1.0, z)
+    return jnp.where(small, 1.0 + z / 2.0 + z * z / 6.0, jnp.expm1(safe) / safe)
+
+
+def lif_step(V, I, dt):
+    """One exponential Euler step of `tau dV/dt = -(V - V_rest) + R I`, in the float
+    operations of eqbrain's `exp_euler` on `lif_derivative`."""
+    f = (-V + V_REST + R * I) / TAU
+    a = -(jnp.ones_like(V) / TAU)  # d f / d V, as the integrator's autodiff gives it
+    return V + dt * phi(a * dt) * f
+
+
 def _simulate(sum_fn, indices_E, indices_I, V0, n_steps, w_exc, w_inh, dt):
     n = V0.shape[0]
     n_exc = indices_E.shape[0] - 1
     ts = jnp.arange(n_steps, dtype=jnp.float32) * jnp.float32(dt)  # t = i dt in float32
     decay_E = jnp.exp(-dt / TAU_EXC)
     decay_I = jnp.exp(-dt / TAU_INH)
-    decay_V = jnp.exp(-dt / TAU)
 
     def step(state, t):
         V, spike, t_last, gE, gI = state
         gE = (gE + sum_fn(spike[:n_exc], indices_E, w_exc, n)) * decay_E
         gI = (gI + sum_fn(spike[n_exc:], indices_I, w_inh, n)) * decay_I
         I = gE * (E_EXC - V) + gI * (E_INH - V) + I_BG
-        V_inf = V_REST + R * I
-        V_new = V_inf + (V - V_inf) * decay_V
+        V_new = lif_step(V, I, dt)
         V_new = jnp.where((t - t_last) <= TAU_REF, V, V_new)
         spike = V_new >= V_TH
         V = jnp.where(spike, V_RESET, V_new)

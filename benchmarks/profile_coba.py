@@ -5,8 +5,9 @@ Runs the 4000-neuron network of `examples/coba_ei_network.py` through `eqbrain.R
 output), first without the profiler (wall time per step), then under `jax.profiler` to
 time each XLA operation of the loop body. Each operation is attributed to the source
 file its fused instructions come from (read from the optimized HLO that XLA dumps):
-`_lif.py` the neurons, `_expon.py` the synapses, `_synout.py` the conductance outputs,
-`_event.py` the spike propagation, the rest the loop and its monitor. Times under the
+`neurons/` and the integrators' `_steps.py` the neurons, `_expon.py` the synapses,
+`_coba_cuba.py` the conductance outputs, `_event.py` the spike propagation, the rest the
+loop and its monitor. Times under the
 profiler include its own cost per operation (about half a microsecond), so compare them
 with each other and with the wall time, not with other runs.
 
@@ -37,9 +38,11 @@ from jax import lax  # noqa: E402
 HERE = pathlib.Path(__file__).resolve().parent
 PARTS = [
     ("_event.py", "propagation"),
-    ("_lif.py", "neurons"),
+    ("neurons/_lif.py", "neurons"),
+    ("neurons/_base.py", "neurons"),
+    ("integrators/_steps.py", "neurons"),
     ("_expon.py", "synapses"),
-    ("_synout.py", "outputs"),
+    ("_coba_cuba.py", "outputs"),
     ("coba_ei_network.py", "network"),
 ]
 
@@ -176,12 +179,13 @@ def main() -> None:
 
     V0 = net.N.V.value
 
+    ref = _reference()
+
     @jax.jit
     def bare_lif(V0):  # the LIF update of eqbrain.dyn.LIF, a constant input, a spike output
         def step(carry, t):
             V, t_last = carry
-            V_inf = -60.0 + 20.0
-            V_new = V_inf + (V - V_inf) * jnp.exp(-0.1 / 20.0)
+            V_new = ref.lif_step(V, 20.0, 0.1)  # exponential Euler as eqbrain's
             V_new = jnp.where((t - t_last) <= 5.0, V, V_new)
             spike = V_new >= -50.0
             return (jnp.where(spike, -60.0, V_new), jnp.where(spike, t, t_last)), spike
@@ -194,7 +198,6 @@ def main() -> None:
         f"jax {jax.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
         f"{net.N.num} neurons, {n} steps, {spikes.sum() / n:.1f} spikes per step"
     )
-    ref = _reference()
     net.reset_state()
     sim = (net.E.comm.indices.value, net.I.comm.indices.value, net.N.V.value, n)
     w = {"w_exc": net.E.comm.weight, "w_inh": net.I.comm.weight, "dt": 0.1}

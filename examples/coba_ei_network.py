@@ -1,9 +1,10 @@
 """The COBA E/I network (Vogel & Abbott 2005; Brette et al. 2007, benchmark 1) in eqbrain.
 
-4000 leaky integrate-and-fire neurons (3200 excitatory, 800 inhibitory), each pair
-connected with probability 2%, conductance-based exponential synapses, a background
-current of 20, dt = 0.1 ms, 1 s simulated. The same model as BrainPy's `EINet`
-example, written with eqbrain's building blocks.
+4000 leaky integrate-and-fire neurons with a refractory period (BrainPy's `LifRef`;
+3200 excitatory, 800 inhibitory), each pair connected with probability 2%,
+conductance-based exponential synapses, a background current of 20, dt = 0.1 ms, 1 s
+simulated. The same model as BrainPy's `EINet` example, written with eqbrain's building
+blocks.
 
     pip install ".[examples]" && python examples/coba_ei_network.py
 
@@ -25,7 +26,7 @@ import eqbrain
 class EINet(eqbrain.Network):
     """One LIF population; E and I projections from its two parts onto all of it."""
 
-    N: eqbrain.dyn.LIF
+    N: eqbrain.dyn.LifRef
     E: eqbrain.dyn.AlignPostProj
     I: eqbrain.dyn.AlignPostProj
     n_exc: int = eqx.field(static=True)
@@ -41,7 +42,7 @@ class EINet(eqbrain.Network):
         n_exc, n_inh = int(3200 * scale), int(800 * scale)
         n = n_exc + n_inh
         self.n_exc = n_exc
-        self.N = eqbrain.dyn.LIF(
+        self.N = eqbrain.dyn.LifRef(
             n,
             V_rest=-60.0,
             V_th=-50.0,

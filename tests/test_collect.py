@@ -139,6 +139,11 @@ def test_copy_of_an_auto_named_node_takes_a_new_name_an_explicit_name_clashes():
     q = Pair(a=named, b=jtu.tree_map(lambda x: x, named))
     with pytest.raises(ValueError, match='Name "named_c" conflicts'):
         q.nodes()
+    # vars() and train_vars() refuse the clash too (train_vars on a Variable's key also)
+    with pytest.raises(ValueError, match='Name "named_c.v" conflicts'):
+        q.vars()
+    with pytest.raises(ValueError, match='Name "named_c.v" conflicts'):
+        q.train_vars()
     assert list(q.nodes(method="relative")) == ["", "a", "b"]
 
 
@@ -193,3 +198,44 @@ def test_checkpoint_keys_stay_one_per_variable_with_shared_nodes(tmp_path):
     other = _Group()
     eqbrain.load(path, other, strict=True)
     np.testing.assert_array_equal(other.A.a.value, np.arange(5.0))
+
+
+class _Tree(eqbrain.Module):
+    v: Variable
+    w: eqbrain.TrainVar
+    kids: eqbrain.NodeList
+
+    def __init__(self, depth: int):
+        super().__init__()
+        self.v = Variable(jnp.zeros(1))
+        self.w = eqbrain.TrainVar(jnp.zeros(1))
+        self.kids = eqbrain.NodeList([_Tree(depth - 1) for _ in range(10)] if depth else [])
+
+
+@pytest.mark.parametrize("method", ["absolute", "relative"])
+def test_collectors_leave_nothing_per_node_for_the_garbage_collector(method):
+    # The traversals keep no tuple, list or dict per node alive while they walk (the
+    # design's "few short-lived allocations per node"): on a 1,111-module tree, fewer
+    # live container objects than Python's first collection threshold pile up, so no
+    # collection runs during the call. Keeping one tuple per node alive (as a walk that
+    # first lists every node does) runs the collector over the whole heap repeatedly.
+    import gc
+
+    tree = _Tree(3)
+    calls = [
+        lambda: tree.vars(method=method),
+        lambda: tree.nodes(method=method),
+        lambda: tree.train_vars(method=method),
+    ]
+    thresholds = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # Python's defaults, whatever the test run set
+    try:
+        for call in calls:
+            call()  # auto names and caches made once
+            gc.collect()
+            before = gc.get_stats()[0]["collections"]
+            out = call()
+            assert gc.get_stats()[0]["collections"] == before
+            assert len(out) in (1111, 2222)
+    finally:
+        gc.set_threshold(*thresholds)

@@ -26,3 +26,13 @@ def test_training_loop_runs_and_lowers_the_loss(loop):
     net = scope["net"]
     assert float(net.loss(scope["x"], scope["y"])) < 0.5 * start
     assert int(net.calls.value) >= 100  # the state Variable was written back every step
+
+
+def test_the_dropped_write_example_runs_as_written():
+    # The documented limitation and its working forms: the block asserts both sides (a
+    # write dropped by a function that does not return the model; kept when it does, or
+    # under eqbrain.jit).
+    block = next(b for b in BLOCKS if "class Tally(eqbrain.Module)" in b)
+    scope: dict = {}
+    exec("import equinox as eqx, jax, jax.numpy as jnp, eqbrain\n" + block, scope)  # noqa: S102
+    assert float(scope["tally"].n.value) == 2.0

@@ -31,6 +31,7 @@ RANK = {
     "dyn": 5,
     "optim": 5,
     "measure": 6,
+    "analysis": 6,
     "plot": 7,
     "inputs": 6,
     "io": 8,

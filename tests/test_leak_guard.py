@@ -25,6 +25,16 @@ class Net(eqbrain.Module):
         self.V.value = self.V.value + x
         return self.V.value
 
+    def loss(self, x):
+        return jnp.sum(self.step(x) ** 2)
+
+    def step_and_return(self, x):
+        self.step(x)
+        return self
+
+    def read(self, x):
+        return self.V.value + x
+
 
 def _check(run, advice=("eqx.filter_jit(step)(model)", "eqbrain.jit")):
     net = Net()
@@ -99,3 +109,68 @@ def test_variable_created_inside_a_trace_may_hold_tracers():
         return v.value
 
     np.testing.assert_array_equal(f(jnp.ones(3)), np.ones(3))
+
+
+X = jnp.ones(3)
+# The class's function given to a transform with the model as an argument: the transform
+# runs it on its copy of the model and returns only what it returns.
+UNBOUND = {
+    "eqx.filter_jit": lambda n: eqx.filter_jit(Net.step)(n, X),
+    "jax.jit": lambda n: jax.jit(Net.step)(n, X),
+    "eqx.filter_grad": lambda n: eqx.filter_grad(Net.loss)(n, X),
+    "eqx.filter_value_and_grad": lambda n: eqx.filter_value_and_grad(Net.loss)(n, X),
+    "jax.grad": lambda n: jax.grad(Net.loss)(n, X),
+    "eqx.filter_vmap": lambda n: eqx.filter_vmap(Net.step, in_axes=(None, 0))(n, X[:, None]),
+    "jax.vmap": lambda n: jax.vmap(Net.step, in_axes=(None, 0))(n, X[:, None]),
+    "eqx.filter_checkpoint": lambda n: eqx.filter_checkpoint(Net.step)(n, X),
+    "jax.checkpoint": lambda n: jax.checkpoint(Net.step)(n, X),
+    "jax.eval_shape": lambda n: jax.eval_shape(Net.step, n, X),
+    "lax.cond": lambda n: eqx.filter_jit(
+        lambda m: (lax.cond(True, Net.step, Net.step, m, X), m)[1]
+    )(n),
+}
+
+
+@pytest.mark.parametrize("how", list(UNBOUND))
+def test_a_class_method_given_to_a_transform_refuses_to_drop_its_writes(how):
+    net = Net()
+    with pytest.raises(TraceLeakError) as info:
+        UNBOUND[how](net)
+    msg = str(info.value)
+    assert f"given `Net.{'loss' if 'grad' in how else 'step'}`" in msg, msg
+    assert net.V.label in msg and "eqbrain.jit(net." in msg and "return `self`" in msg, msg
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+
+
+def test_a_class_method_that_reads_or_returns_self_keeps_working():
+    net = Net()
+    np.testing.assert_array_equal(eqx.filter_jit(Net.read)(net, X), np.ones(3))
+    new = eqx.filter_jit(Net.step_and_return)(net, X)
+    np.testing.assert_array_equal(new.V.value, np.ones(3))
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))
+    # called by a function of the user's that returns the model: the functional style
+    new = eqx.filter_jit(lambda m: (Net.step(m, X), m)[1])(net)
+    np.testing.assert_array_equal(new.V.value, np.ones(3))
+    Net.step(net, X)  # eagerly, a plain call that writes
+    np.testing.assert_array_equal(net.V.value, np.ones(3))
+
+
+def test_a_function_that_drops_the_model_drops_its_writes_a_documented_limitation():
+    # docs/equinox.md: the method runs on the transform's copy and cannot know whether
+    # the function given to the transform returns it. When it does not, the write is
+    # dropped silently (Equinox's functional rule), under every transform.
+    net = Net()
+    eqx.filter_jit(lambda m, x: m.step(x))(net, X)
+    jax.jit(lambda m, x: m.step(x))(net, X)
+    eqx.filter_grad(lambda m, x: m.loss(x))(net, X)
+    jax.grad(lambda m, x: m.loss(x))(net, X)
+    np.testing.assert_array_equal(net.V.value, np.zeros(3))  # nothing reached net
+    # The working forms: return the model (as aux data under a gradient) ...
+    y, net = eqx.filter_jit(lambda m, x: (m.step(x), m))(net, X)
+    np.testing.assert_array_equal(net.V.value, np.ones(3))
+    _, net = eqx.filter_grad(lambda m, x: (m.loss(x), m), has_aux=True)(net, X)
+    np.testing.assert_array_equal(net.V.value, np.full(3, 2.0))
+    # ... or eqbrain's in-place transforms, which write back into the caller's cells.
+    eqbrain.jit(net.step)(X)
+    eqbrain.grad(net.loss, grad_vars=[net.V])(X)
+    np.testing.assert_array_equal(net.V.value, np.full(3, 4.0))

@@ -1,4 +1,5 @@
-"""LIF neurons: exact integration, threshold and reset, refractoriness, batching."""
+"""`eqbrain.dyn.LIF` (BrainPy's refractory LIF, `LifRef`): exponential Euler (exact for a
+constant input), threshold and reset, refractoriness, initializers, batching."""
 
 import jax
 import jax.numpy as jnp
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 
 import eqbrain
+from eqbrain.dyn import name_key
 
 PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 
@@ -16,7 +18,7 @@ def step(lif, x, t, dt=0.1):
 
 
 def test_subthreshold_matches_the_analytic_solution():
-    lif = eqbrain.dyn.LIF(2, **PARS)
+    lif = eqbrain.dyn.LIF(2, **PARS, V_initializer=-60.0)
     I = jnp.array([5.0, 8.0])
     for k in range(100):
         step(lif, I, k * 0.1)
@@ -63,9 +65,20 @@ def test_initializer_callable_and_batch():
         batch_size=2,
     )
     assert lif.V.shape == (2, 4) and lif.V.batch_axis == 0 and lif.num == 4
-    expected = -55.0 + 2.0 * jax.random.normal(jax.random.key(3), (2, 4))
-    np.testing.assert_allclose(lif.V.value, expected)
+    # the initializer gets the key derived from `key` and the Variable's name
+    k = name_key(jax.random.key(3), "V")
+    np.testing.assert_allclose(lif.V.value, -55.0 + 2.0 * jax.random.normal(k, (2, 4)))
     assert lif.spike.dtype == jnp.bool_
+
+
+def test_brainpy_initializers():
+    """`eqbrain.init` objects (`f(shape)`) for the initial value and a parameter."""
+    lif = eqbrain.dyn.LIF(4, V_initializer=eqbrain.init.Normal())
+    V = np.asarray(lif.V.value)
+    assert V.shape == (4,) and V.dtype == np.float32 and len(set(V.tolist())) == 4
+    lif = eqbrain.dyn.LIF(3, tau=eqbrain.init.Uniform(10.0, 20.0), V_initializer=-60.0)
+    tau = np.asarray(lif.tau)
+    assert tau.shape == (3,) and ((tau >= 10.0) & (tau < 20.0)).all()
 
 
 @pytest.mark.parametrize(
@@ -84,8 +97,15 @@ def test_bad_arguments(kwargs, message):
         eqbrain.dyn.LIF(**kwargs)
 
 
+def test_unknown_keyword_names_it_and_the_ones_taken():
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'V_init'.*V_initializer"):
+        eqbrain.dyn.LIF(3, V_init=-60.0)
+    with pytest.raises(TypeError, match=r"takes 1 positional arguments \(size\)"):
+        eqbrain.dyn.LIF(3, -60.0)
+
+
 def test_update_needs_the_time():
-    lif = eqbrain.dyn.LIF(3, **PARS)
+    lif = eqbrain.dyn.LIF(3, **PARS, V_initializer=-60.0)
     with pytest.raises(KeyError, match="no 't'"):
         lif(1.0)
     np.testing.assert_array_equal(lif.V.value, np.full(3, -60.0))

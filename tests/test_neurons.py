@@ -196,18 +196,15 @@ def test_random_defaults_are_brainpys_distributions_and_reproducible():
     assert not np.array_equal(x, y)
 
 
-def test_lifref_at_rest_is_eqbrain_LIF():
-    """`eqbrain.dyn.LIF` (kept as it was) is `LifRef` started at `V_rest`."""
-    inputs = jnp.asarray(case("LifRef_coba")["in0"])
-    old = eqbrain.dyn.LIF(3, **COBA_LIF)
-    new = eqbrain.dyn.LifRef(3, **COBA_LIF, V_initializer=-60.0)
-    a = eqbrain.run(old, inputs=inputs, monitors=["V", "spike"], dt=DT)
-    b = eqbrain.run(new, inputs=inputs, monitors=["V", "spike"], dt=DT)
-    np.testing.assert_array_equal(a["spike"], b["spike"])
-    np.testing.assert_allclose(a["V"], b["V"], atol=1e-4)
-    # The defaults differ: LifRef starts at 0 mV as BrainPy's does, LIF at V_rest.
-    assert float(eqbrain.dyn.LifRef(1, V_rest=-60.0).V.value[0]) == 0.0
-    assert float(eqbrain.dyn.LIF(1, V_rest=-60.0).V.value[0]) == -60.0
+@pytest.mark.parametrize("name", ["LifRef", "LifRef_coba"])
+def test_LIF_is_brainpys_refractory_lif(name):
+    """`eqbrain.dyn.LIF` is BrainPy's refractory LIF: `LifRef`, on its recorded data."""
+    assert eqbrain.dyn.LIF is eqbrain.dyn.LifRef
+    _, kwargs, sibling = NEURONS[name]
+    c = case(name)
+    assert_matches(name, run_case(eqbrain.dyn.LIF(3, **kwargs), c), c, sibling)
+    # BrainPy's start: 0 mV, whatever V_rest
+    assert float(eqbrain.dyn.LIF(1, V_rest=-60.0).V.value[0]) == 0.0
 
 
 def test_refractory_period_holds_V():

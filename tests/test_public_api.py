@@ -23,6 +23,7 @@ import eqbrain
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAMESPACES = [
     "eqbrain",
+    "eqbrain.analysis",
     "eqbrain.dyn",
     "eqbrain.init",
     "eqbrain.inputs",
@@ -164,6 +165,7 @@ def test_every_api_page_entry_is_declared():
         ("eqbrain.core.StateTrace", "eqbrain.internal.StateTrace"),
         ("eqbrain.transforms.jit", "eqbrain.jit"),
         ("eqbrain.dyn.inputs.section_input", "eqbrain.inputs.section_input"),
+        ("eqbrain.dyn.synapses.COBA", "eqbrain.dyn.COBA"),
     ],
 )
 def test_old_names_work_for_a_release_with_a_warning_naming_the_new_one(old, new):

@@ -53,6 +53,91 @@ def test_write_checks_dtype():
     assert v.dtype == jnp.int32
 
 
+class _Counts(eqbrain.Module):
+    c: Variable
+
+    def __init__(self, dtype):
+        super().__init__()
+        self.c = Variable(jnp.full(2, 7, dtype))
+
+
+@pytest.mark.parametrize(
+    ("dtype", "bad"),
+    [
+        (jnp.int32, np.array([3_000_000_000, 1], np.uint32)),  # unsigned into signed, same width
+        (jnp.int8, np.array([200, 1], np.uint8)),
+        (jnp.int16, np.array([40_000, 1], np.uint16)),
+        (jnp.int8, np.array([300, 1], np.int32)),  # wider into narrower
+        (jnp.int32, np.array([2**40, 1], np.int64)),
+        (jnp.uint8, np.array([256, 1], np.uint16)),
+    ],
+)
+def test_narrowing_writes_that_would_wrap_are_refused_on_every_path(dtype, bad):
+    # A narrowing cast wraps around (uint32 3e9 -> int32 -1294967296): every write path
+    # refuses it, names the Variable, says to cast explicitly, and writes nothing.
+    m = _Counts(dtype)
+    key = f"{m.name}.c"
+    writes = {
+        ".value =": lambda: setattr(m.c, "value", bad),
+        "update": lambda: m.c.update(bad),
+        "field =": lambda: setattr(m, "c", bad),
+        "[] =": lambda: m.c.__setitem__(slice(None), bad),
+        "load_state_dict": lambda: m.load_state_dict({m.name: {key: bad}}),
+        "assign": lambda: m.vars().assign({key: bad}),
+    }
+    for how, write in writes.items():
+        with pytest.raises(MathError) as e:
+            write()
+        msg = str(e.value)
+        name = np.dtype(dtype).name
+        assert f"'{key}'" in msg and f"do not fit {name}" in msg, (how, msg)
+        assert f"x.astype('{name}')" in msg, (how, msg)
+        np.testing.assert_array_equal(m.c.value, [7, 7])
+        assert m.c.dtype == dtype
+
+
+def test_a_weakly_typed_jax_scalar_must_fit_too():
+    # jnp.asarray(200) is a weakly typed int32: JAX would make it int8 -56.
+    v = Variable(jnp.zeros((), jnp.int8))
+    with pytest.raises(MathError, match=r"int32 data 200 into Variable \(i8\[\]\).*astype"):
+        v.value = jnp.asarray(200)
+    assert int(v.value) == 0
+    v.value = jnp.asarray(100)  # fits: the weak type gives way, as in JAX
+    assert int(v.value) == 100 and v.dtype == jnp.int8
+
+
+def test_wider_or_unsigned_values_that_fit_are_written():
+    # The rule by dtype is NumPy's: a 'safe' cast is made; a 'same_kind' one (narrower, or
+    # unsigned into signed) when every value fits; Python ints that fit always.
+    v = Variable(jnp.zeros(3, jnp.int32))
+    for ok in (
+        np.array([1, 2, 3], np.uint32),
+        np.arange(3),  # int64, NumPy's default
+        np.array([-1, 0, 2**31 - 1], np.int64),
+        np.array([1, 2, 3], np.int8),  # safe
+        [4, 5, 6],
+    ):
+        v.value = ok
+        np.testing.assert_array_equal(v.value, ok)
+        assert v.dtype == jnp.int32
+    b = Variable(jnp.zeros((), jnp.int8))
+    b.value = np.uint8(127)
+    b.value = -128
+    assert int(b.value) == -128
+    f = Variable(jnp.zeros((), jnp.float32))
+    f.value = np.float64(0.1)  # float64 into float32: precision may drop, values stay finite
+    assert f.dtype == jnp.float32
+
+
+def test_a_change_of_kind_is_refused_with_the_cast_to_write():
+    v = Variable(jnp.zeros(2, jnp.uint32))
+    with pytest.raises(MathError, match=r"change its kind.*x\.astype\('uint32'\)"):
+        v.value = np.array([5, 6], np.int32)  # signed into unsigned: NumPy's 'same_kind' says no
+    with pytest.raises(MathError, match=r"int32, while we got uint32.*x\.astype\('int32'\)"):
+        Variable(jnp.zeros(2, jnp.int32)).value = jnp.zeros(2, jnp.uint32)  # a JAX array
+    np.testing.assert_array_equal(v.value, [0, 0])
+
+
 def test_python_scalars_cast_when_safe():
     v = Variable(jnp.zeros((), jnp.float32))
     v.value = 3  # int into float: same kind, cast

@@ -3,7 +3,7 @@
 The top level holds the object model (`Module`, `Variable`, collectors, containers), the
 in-place transforms (`jit`, `grad`, `for_loop`, ...), what runs a model (`DSRunner`,
 `odeint`, delays, `share`) and checkpoints. Models and tools live in BrainPy's
-namespaces: `eqbrain.dyn` (`bp.dyn`), `eqbrain.inputs`, `eqbrain.init`,
+namespaces: `eqbrain.dyn` (`bp.dyn`), `eqbrain.analysis`, `eqbrain.inputs`, `eqbrain.init`,
 `eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`, `eqbrain.plot`
 (`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`. `eqbrain.internal` is
 the unstable extension API.
@@ -12,6 +12,7 @@ the unstable extension API.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
 from . import (
+    analysis as analysis,
     dyn as dyn,
     init as init,
     inputs as inputs,
@@ -166,6 +167,7 @@ __all__ = [
     "VarList",
     "Variable",
     "VariableView",
+    "analysis",
     "clear_name_cache",
     "clip_by_norm",
     "cls_jit",

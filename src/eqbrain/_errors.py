@@ -23,3 +23,12 @@ class DiffEqError(ValueError):
     Raised by `odeint` and `JointEq` when they read a derivative's signature (a parameter
     named `dt`, a state variable claimed by two equations, `*args` in a `JointEq`, ...).
     """
+
+
+class AnalyzerError(ValueError):
+    """An analysis (`eqbrain.analysis`) that cannot run as asked.
+
+    Raised when an analyser is built or called: a target variable the model does not
+    have, a range that is not `[low, high]`, a parameter without a value, a system of
+    the wrong dimension. The message names the argument and says what to pass instead.
+    """

@@ -24,10 +24,12 @@ import numpy as np
 
 from ._variable import check_shape_dtype, to_array
 
+_PLAIN_ARRAYS = (jax.Array, np.ndarray)
+
 
 def is_plain_array(x: Any) -> bool:
     """Whether `x` is an array a model holds outside Variables (JAX or NumPy)."""
-    return isinstance(x, jax.Array | np.ndarray)
+    return isinstance(x, _PLAIN_ARRAYS)
 
 
 class ArraySlot:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import equinox as eqx
 
 from ._arrays import ArraySlot, is_plain_array
-from ._collector import ArrayCollector, Collector
+from ._collector import ArrayCollector, Collector, conflict_error
 from ._naming import name_of
 from ._variable import Variable
 
@@ -98,13 +99,29 @@ def _kind(t: type) -> int:
 _getattr = object.__getattribute__  # skips Equinox's Python-level __getattribute__
 
 
-def _name_of(node: Any) -> str:
+def node_name(node: Any) -> str:
     """`node.name`, without Equinox's Python-level attribute lookup."""
     return name_of(node, _getattr(node, "__dict__").get("name"))
 
 
 def entries(module: Any, nodes: list, variables: list) -> None:
     """Append this module's direct child modules and own Variables as (key, obj)."""
+    flat_nodes: list = []
+    flat_vars: list = []
+    _flat_entries(module, flat_nodes, flat_vars, None)
+    nodes.extend(_pairs(flat_nodes))
+    variables.extend(_pairs(flat_vars))
+
+
+def _pairs(flat: list) -> list[tuple[str, Any]]:
+    """`[k0, x0, k1, x1, ...]` as `[(k0, x0), (k1, x1), ...]`."""
+    return list(zip(flat[::2], flat[1::2]))
+
+
+def _flat_entries(module: Any, nodes: list, variables: list, arrays: list | None) -> None:
+    """`entries`, flat: `nodes` gets `key, child, key, child, ...`, `variables` gets
+    `key, var, ...` and `arrays` (unless None) `key, array, ...` for the plain arrays
+    (as `array_entries` keys them): no tuple per entry, so a walk allocates little."""
     d = _getattr(module, "__dict__")
     for name in _dynamic_fields(type(module)):
         obj = d.get(name)
@@ -112,11 +129,42 @@ def entries(module: Any, nodes: list, variables: list) -> None:
         if k is None:
             k = _kind(type(obj))
         if k == _VAR:
-            variables.append((name, obj))
+            variables.append(name)
+            variables.append(obj)
         elif k == _NODE:
-            nodes.append((name, obj))
+            nodes.append(name)
+            nodes.append(obj)
         elif k != _OTHER:
-            _entry(obj, k, name, nodes, variables)
+            _entry(obj, k, name, nodes, variables, arrays)
+        elif arrays is not None and is_plain_array(obj):
+            arrays.append(name)
+            arrays.append(obj)
+
+
+def _entry(obj: Any, k: int, key: str, nodes: list, variables: list, arrays: list | None) -> None:
+    if k == _VAR:
+        variables.append(key)
+        variables.append(obj)
+    elif k == _NODE:
+        nodes.append(key)
+        nodes.append(obj)
+    elif k == _SEQ:
+        for i, x in enumerate(obj):
+            _entry(x, _kind(type(x)), f"{key}-{i}", nodes, variables, arrays)
+    elif k == _MAP:
+        for name, x in obj.items():
+            kx = _kind(type(x))
+            sub = f"{key}.{name}" if kx == _NODE else f"{key}-{name}"
+            _entry(x, kx, sub, nodes, variables, arrays)
+    elif k == _EQX:
+        # A plain Equinox module (eqx.nn.Sequential, ...) is looked through.
+        d = _getattr(obj, "__dict__")
+        for name in _dynamic_fields(type(obj)):
+            x = d.get(name)
+            _entry(x, _kind(type(x)), f"{key}.{name}", nodes, variables, arrays)
+    elif arrays is not None and is_plain_array(obj):
+        arrays.append(key)
+        arrays.append(obj)
 
 
 def array_entries(module: Any, prefix: str = "") -> list[tuple[str, ArraySlot]]:
@@ -132,11 +180,13 @@ def array_entries(module: Any, prefix: str = "") -> list[tuple[str, ArraySlot]]:
 def _arrays_in(
     obj: Any, owner: Any, where: Any, how: str, key: str, prefix: str, out: list
 ) -> None:
-    if is_plain_array(obj):
-        out.append((key, ArraySlot(owner, where, how, prefix + key)))
-        return
-    k = _kind(type(obj))
-    if k == _SEQ:
+    k = _kinds.get(id(type(obj)))
+    if k is None:
+        k = _kind(type(obj))
+    if k == _OTHER:
+        if is_plain_array(obj):
+            out.append((key, ArraySlot(owner, where, how, prefix + key)))
+    elif k == _SEQ:
         how = "item" if isinstance(obj, list) else "tuple"
         for i, x in enumerate(obj):
             _arrays_in(x, obj, i, how, f"{key}-{i}", prefix, out)
@@ -155,9 +205,10 @@ def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
     check_method(method)
     out: list[tuple[str, Any]] = []
     seen: set[int] = set()
-    for path, node, own in walk(root):
-        prefix = (_name_of(node) + ".") if method == "absolute" else (path + "." if path else "")
-        for key, var in own:
+    for path, node, own, _ in iter_walk(root):
+        prefix = (node_name(node) + ".") if method == "absolute" else (path + "." if path else "")
+        it = iter(own)
+        for key, var in zip(it, it):
             if id(var) not in seen:
                 seen.add(id(var))
                 out.append((prefix + key, var))
@@ -165,28 +216,8 @@ def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
     return out
 
 
-def _entry(obj: Any, k: int, key: str, nodes: list, variables: list) -> None:
-    if k == _VAR:
-        variables.append((key, obj))
-    elif k == _NODE:
-        nodes.append((key, obj))
-    elif k == _SEQ:
-        for i, x in enumerate(obj):
-            _entry(x, _kind(type(x)), f"{key}-{i}", nodes, variables)
-    elif k == _MAP:
-        for name, x in obj.items():
-            kx = _kind(type(x))
-            _entry(x, kx, f"{key}.{name}" if kx == _NODE else f"{key}-{name}", nodes, variables)
-    elif k == _EQX:
-        # A plain Equinox module (eqx.nn.Sequential, ...) is looked through.
-        d = _getattr(obj, "__dict__")
-        for name in _dynamic_fields(type(obj)):
-            x = d.get(name)
-            _entry(x, _kind(type(x)), f"{key}.{name}", nodes, variables)
-
-
 def walk(root: Module, level: int = -1, all_paths: bool = False) -> list[tuple[str, Module, list]]:
-    """Every node reachable from `root` as (relative path, node, own vars).
+    """Every node reachable from `root` as (relative path, node, own vars as (key, var)).
 
     The order is BrainPy's: a node's direct children, then each child's subtree.
     `level=0` is `root` alone, `level=1` adds its direct children, `-1` is unlimited.
@@ -195,42 +226,64 @@ def walk(root: Module, level: int = -1, all_paths: bool = False) -> list[tuple[s
     path that reaches it through a parent-child link not followed before (a node held
     by two parents appears under both paths; one held twice by the same parent once).
     """
-    # id(node) -> (child modules, own Variables), each node's fields read once.
-    found: dict[int, tuple[list, list]] = {}
+    return [(path, node, _pairs(own)) for path, node, own, _ in iter_walk(root, level, all_paths)]
 
-    def expand(node: Any) -> tuple[list, list]:
-        got = found.get(id(node))
-        if got is None:
-            got = found[id(node)] = ([], [])
-            entries(node, got[0], got[1])
-        return got
 
-    root_nodes, root_vars = expand(root)
-    out = [("", root, root_vars)]
-    seen = {id(root)}
-    links: set[tuple[int, int]] = set()
-    stack = [(root, root_nodes, "", 0)]
-    # Iterative version of: visit(node) = emit its children; then visit each child.
-    while stack:
-        parent, children, prefix, depth = stack.pop()
-        if level >= 0 and depth >= level:
-            continue
-        fresh = []
-        for key, child in children:
-            if all_paths:
-                link = (id(parent), id(child))
-                if link in links:
-                    continue
-                links.add(link)
-            elif id(child) in seen:
+_NO_ARRAYS: tuple = ()  # what `iter_walk` yields as a node's arrays when not asked for them
+
+
+def iter_walk(
+    root: Any, level: int = -1, all_paths: bool = False, arrays: bool = False
+) -> Iterator[tuple[str, Any, list, Sequence]]:
+    """`walk`, lazily, as (path, node, own Variables, own arrays), both flat lists
+    (`[key, var, key, var, ...]`); the arrays (`[key, array, ...]`, as `array_entries`
+    keys them) only with `arrays=True`, else empty.
+
+    Between nodes it keeps only the pending part of the tree (four parallel stacks: no
+    tuple, closure or dict per node) and a set of ids, so the collectors built on it
+    leave almost nothing for Python's garbage collector to scan and stay linear in the
+    tree's size with the collector on.
+    """
+    children: list = []
+    own: list = []
+    found = [] if arrays else None
+    _flat_entries(root, children, own, found)
+    yield "", root, own, found if found is not None else _NO_ARRAYS
+    if level == 0 or not children:
+        return
+    seen = {id(root)}  # ids of the nodes listed; with all_paths, of the links followed
+    # The nodes whose children are still to list, as parallel stacks (top = next).
+    stack_node: list = [root]
+    stack_children: list = [children]
+    stack_prefix: list = [""]
+    stack_depth: list = [0]
+    while stack_node:
+        parent = stack_node.pop()
+        children = stack_children.pop()
+        prefix = stack_prefix.pop()
+        depth = stack_depth.pop() + 1  # the depth of `children`
+        parent_bits = id(parent) << 64
+        pushed = len(stack_node)
+        it = iter(children)
+        for key, child in zip(it, it):
+            mark = (parent_bits | id(child)) if all_paths else id(child)
+            if mark in seen:
                 continue
-            seen.add(id(child))
+            seen.add(mark)
             path = prefix + key
-            sub_nodes, sub_vars = expand(child)
-            out.append((path, child, sub_vars))
-            fresh.append((child, sub_nodes, path + ".", depth + 1))
-        stack.extend(reversed(fresh))
-    return out
+            sub: list = []
+            own = []
+            found = [] if arrays else None
+            _flat_entries(child, sub, own, found)
+            yield path, child, own, found if found is not None else _NO_ARRAYS
+            if sub and depth != level:
+                stack_node.append(child)
+                stack_children.append(sub)
+                stack_prefix.append(path + ".")
+                stack_depth.append(depth)
+        if len(stack_node) - pushed > 1:  # visit the children just listed in order
+            for stack in (stack_node, stack_children, stack_prefix, stack_depth):
+                stack[pushed:] = stack[pushed:][::-1]
 
 
 def collect_nodes(
@@ -239,10 +292,16 @@ def collect_nodes(
     check_method(method)
     out = Collector()
     absolute = method == "absolute"
-    for path, node, _ in walk(root, level, all_paths=not absolute):
+    get = out.get
+    setitem = dict.__setitem__
+    for path, node, _, _ in iter_walk(root, level, all_paths=not absolute):
         if node is root and not include_self:
             continue
-        out[_name_of(node) if absolute else path] = node
+        key = node_name(node) if absolute else path
+        held = get(key, node)
+        if held is not node:
+            raise conflict_error(key, node, held)
+        setitem(out, key, node)
     return out
 
 
@@ -252,22 +311,33 @@ def collect_vars(
     level: int = -1,
     include_self: bool = True,
     exclude_types: tuple[type, ...] | None = None,
+    only: type | None = None,
 ) -> ArrayCollector:
+    """`vars()`; with `only` (a Variable class), its instances alone, as
+    `vars(...).subset(only)` -- a key bound to two Variables raises either way."""
     check_method(method)
     out = ArrayCollector()
     absolute = method == "absolute"
+    # With `only`, every key goes into `keyed` (to find conflicts), the kept ones into `out`.
+    keyed: dict = out if only is None else {}
+    get = keyed.get
     setitem = dict.__setitem__
-    for path, node, own in walk(root, level, all_paths=not absolute):
+    for path, node, own, _ in iter_walk(root, level, all_paths=not absolute):
         if node is root and not include_self:
             continue
         if absolute:
-            prefix = _name_of(node) + "."
+            prefix = node_name(node) + "."
         else:
             prefix = path + "." if path else ""
-        for key, var in own:
-            if exclude_types is None or not isinstance(var, exclude_types):
-                key = prefix + key
-                if key in out and out[key] is not var:
-                    Collector.__setitem__(out, key, var)  # raises the conflict error
+        it = iter(own)
+        for key, var in zip(it, it):
+            if exclude_types is not None and isinstance(var, exclude_types):
+                continue
+            key = prefix + key
+            held = get(key, var)
+            if held is not var:
+                raise conflict_error(key, var, held)
+            setitem(keyed, key, var)
+            if only is not None and isinstance(var, only):
                 setitem(out, key, var)
     return out

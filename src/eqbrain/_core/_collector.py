@@ -16,6 +16,15 @@ class _CollectorTypeError(TypeError, AssertionError):
     catches either keeps working."""
 
 
+def conflict_error(key: str, value: Any, held: Any) -> ValueError:
+    """The error for a key bound to two objects."""
+    return ValueError(
+        f'Name "{key}" conflicts: it names both {value!r} and {held!r}. '
+        "Two objects share a name (e.g. a pytree copy beside its origin); "
+        "give them distinct names or collect with method='relative'."
+    )
+
+
 class Collector(dict):
     """A dict of path -> object in which a key may not be rebound to another object.
 
@@ -27,11 +36,7 @@ class Collector(dict):
 
     def __setitem__(self, key: str, value: Any) -> None:
         if key in self and self[key] is not value:
-            raise ValueError(
-                f'Name "{key}" conflicts: it names both {value!r} and {self[key]!r}. '
-                "Two objects share a name (e.g. a pytree copy beside its origin); "
-                "give them distinct names or collect with method='relative'."
-            )
+            raise conflict_error(key, value, self[key])
         dict.__setitem__(self, key, value)
 
     def update(  # type: ignore[override]  # returns self, as BrainPy's

@@ -1,4 +1,4 @@
-"""Bound methods of eqbrain modules: pytrees (as Equinox's) that refuse to lose writes.
+"""Methods of eqbrain modules that refuse to lose writes under JAX/Equinox transforms.
 
 `model.step` is a pytree holding `model`, as in Equinox, so `eqx.filter_jit(model.step)`
 and `eqx.filter_vmap(model.step)` trace it. But those transforms run the method on a
@@ -8,6 +8,13 @@ word. Here the bound method notices: a bound method that was copied by a transfo
 runs inside a trace checks, after the call, whether it wrote any Variable of its copied
 `self`; if it did and does not return that `self` (the functional style, where the
 caller gets the new model back), it raises `TraceLeakError` saying what to do.
+
+The function a class gives for a method (`Net.step`, and `__call__`) does the same when
+a transform calls it directly (`eqx.filter_jit(Net.step)(model, x)`,
+`jax.grad(Net.loss)(model, x)`): `self` is then the transform's copy of its argument,
+and what the method returns is what the transform returns. A method called by the
+user's own function inside a transform (`eqx.filter_jit(lambda m, x: m.step(x))`) cannot
+tell whether that function returns the model: see docs/equinox.md.
 """
 
 from __future__ import annotations
@@ -117,16 +124,18 @@ def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | Non
 
 
 class Method:
-    """The descriptor eqbrain puts in place of each method of a Module subclass."""
+    """The descriptor eqbrain puts in place of each method of a Module subclass:
+    `obj.step` is a `BoundMethod`, `Cls.step` the function, watched (`watch_call`)."""
 
-    __slots__ = ("fn", "__dict__")
+    __slots__ = ("fn", "unbound", "__dict__")
 
     def __init__(self, fn: Any):
         self.fn = fn
+        self.unbound = watch_call(fn)
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
     def __get__(self, obj: Any, cls: Any = None) -> Any:
-        return self.fn if obj is None else BoundMethod(self.fn, obj)
+        return self.unbound if obj is None else BoundMethod(self.fn, obj)
 
 
 _JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))
@@ -157,20 +166,39 @@ def watch_jitted_method(value: Any) -> Any:
     return eqx.filter_jit(watched, donate=donate)
 
 
-# Equinox's transforms that run a *copy* of the function they are given, rebuilt from its
-# leaves inside the trace (`eqx.filter_jit(model)` flattens `model` with the arguments).
-_COPYING_TRANSFORMS = frozenset({"equinox._jit"})
+# The modules whose code calls the function a JAX or Equinox transform was given, with
+# the transform's copies of the arguments (`eqx.filter_jit(model)` also flattens the
+# function itself): whatever that call returns is all the transform returns.
+_TRANSFORM_CALLERS = {
+    "equinox._jit": "eqx.filter_jit",
+    "equinox._ad": "eqx.filter_grad (or filter_value_and_grad, filter_checkpoint, filter_jvp)",
+    "equinox._vmap_pmap": "eqx.filter_vmap (or filter_pmap)",
+    "equinox._eval_shape": "eqx.filter_eval_shape",
+    "jax._src.interpreters.partial_eval": (
+        "jax.jit (or jax.checkpoint, jax.eval_shape, lax.cond/scan/while_loop)"
+    ),
+    "jax._src.api_util": "jax.grad (or value_and_grad, jacrev, jacfwd)",
+    "jax._src.interpreters.batching": "jax.vmap",
+}
 
 
 def watch_call(fn: Any) -> Any:
-    """`__call__` of an eqbrain class, refusing to lose writes when Equinox's transform
-    runs it on a copy of the module: `eqx.filter_jit(model)(x)`."""
+    """`fn`, a method's function (`__call__` included), refusing to lose writes when a
+    JAX/Equinox transform calls it directly on its copy of the module:
+    `eqx.filter_jit(model)(x)`, `eqx.filter_jit(Net.step)(model, x)`,
+    `jax.grad(Net.loss)(model, x)`."""
 
     @functools.wraps(fn)
-    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if is_eager() or sys._getframe(1).f_globals.get("__name__") not in _COPYING_TRANSFORMS:
-            return fn(self, *args, **kwargs)
-        how = "`eqx.filter_jit(model)`"
-        return _call_watched(fn, self, args, kwargs, how)
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        if is_eager() or not args or not isinstance(args[0], eqx.Module):
+            return fn(*args, **kwargs)
+        transform = _TRANSFORM_CALLERS.get(sys._getframe(1).f_globals.get("__name__", ""))
+        if transform is None:
+            return fn(*args, **kwargs)
+        if fn.__name__ == "__call__" and transform == "eqx.filter_jit":
+            how = "`eqx.filter_jit(model)`"
+        else:
+            how = f"`{transform}` given `{type(args[0]).__name__}.{fn.__name__}`"
+        return _call_watched(fn, args[0], args[1:], kwargs, how)
 
-    return __call__
+    return watched

@@ -224,7 +224,7 @@ class Module(eqx.Module):
         self, method: str = "absolute", level: int = -1, include_self: bool = True
     ) -> ArrayCollector:
         """The trainable Variables (`TrainVar`), as `vars()` keys them."""
-        return self.vars(method, level, include_self).subset(TrainVar)
+        return _collect.collect_vars(self, method, level, include_self, only=TrainVar)
 
     # -- state ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._errors import MathError
 from ._arrays import ArraySlot
-from ._collect import array_entries, collect_vars, walk
+from ._collect import array_entries, collect_vars, iter_walk, node_name, walk
 
 if TYPE_CHECKING:
     from ._module import Module
@@ -34,16 +34,22 @@ class StateLoadResult(NamedTuple):
 def state_dict(module: Module) -> dict[str, dict[str, Any]]:
     """`{node_name: {var_key: value}}` for every node, as BrainPy's `state_dict()`."""
     out: dict[str, dict[str, Any]] = {}
-    for _, node, own in walk(module):
-        if node.name in out:
+    for _, node, own, arrays in iter_walk(module, arrays=True):
+        name = node_name(node)
+        if name in out:
             raise ValueError(
-                f"Two nodes are named {node.name!r}, so state_dict() cannot key them "
+                f"Two nodes are named {name!r}, so state_dict() cannot key them "
                 "apart. Give them distinct names."
             )
-        prefix = node.name + "."
-        entry = {prefix + k: v.value for k, v in own}
-        entry.update((prefix + k, slot.raw_value) for k, slot in array_entries(node))
-        out[node.name] = entry
+        prefix = name + "."
+        entry = {}
+        it = iter(own)
+        for k, v in zip(it, it):  # a loop, not a comprehension: no function call per node
+            entry[prefix + k] = v.value
+        it = iter(arrays)
+        for k, x in zip(it, it):
+            entry[prefix + k] = x
+        out[name] = entry
     return out
 
 
@@ -137,9 +143,9 @@ def load_state_dict(
         own_of[node.name] = keyed
         expected.extend(keyed.items())
     provided = []
-    for node_name, entries in _flat(state, "state_dict").items():
-        targets = own_of.get(node_name, {})
-        for k, v in _flat(entries, f"state_dict[{node_name!r}]").items():
+    for held_name, entries in _flat(state, "state_dict").items():
+        targets = own_of.get(held_name, {})
+        for k, v in _flat(entries, f"state_dict[{held_name!r}]").items():
             provided.append((k, v, targets.get(k)))
     return load_checked(expected, provided, module.name, warn, strict)
 

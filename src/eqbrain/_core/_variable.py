@@ -87,7 +87,13 @@ def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
         if np.any(np.isfinite(source) & ~np.isfinite(cast)):
             return f"values overflow {cast.dtype}"
         return None
-    # Integers (into integers, or into floats) must come back exactly.
+    if np.issubdtype(cast.dtype, np.integer) and np.issubdtype(source.dtype, np.integer):
+        # By range, not by a round trip: uint32(3e9) -> int32 -> uint32 comes back equal.
+        info = np.iinfo(cast.dtype)
+        if source.size and (source.min() < info.min or source.max() > info.max):
+            return f"values do not fit {cast.dtype} ({info.min} to {info.max})"
+        return None
+    # Integers (or booleans) into floats must come back exactly.
     with np.errstate(invalid="ignore", over="ignore"):
         back = cast.astype(source.dtype)
     if not np.array_equal(back, source):
@@ -95,18 +101,65 @@ def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     return None
 
 
+def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: str, shown: str) -> np.ndarray:
+    """`src` cast to `dtype`, or `MathError` (naming `what`) if a value is lost."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = src.astype(dtype)
+    why = _lost(src, cast)
+    if why is not None:
+        raise _narrowing_error(src, shown, dtype, what, why)
+    return cast
+
+
+def _narrowing_error(
+    src: np.ndarray, shown: str, dtype: np.dtype, what: str, why: str
+) -> MathError:
+    wider = ""
+    if src.dtype.itemsize > dtype.itemsize and not jax.config.read("jax_enable_x64"):
+        wider = ", enable 64-bit types (`jax.config.update('jax_enable_x64', True)`)"
+    wraps = src.dtype.kind in "iu" and dtype.kind in "iu"
+    return MathError(
+        f"Cannot write {src.dtype} data{shown} into {what} of dtype {dtype}: {why}. "
+        f"Write values that fit, use a Variable of a wider dtype{wider}, or cast "
+        f"explicitly (`x.astype({dtype.name!r})`{', which wraps around' if wraps else ''}) "
+        "if that is what you mean."
+    )
+
+
 def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
     """`new` as a JAX array (or tracer) of `dtype`, or `MathError` if values would be lost.
 
     The one rule for every write into a Variable (construction, `.value =`, `update`,
-    `[]=`, state loads, `assign`, checkpoint files): JAX values keep their dtype (a weakly
-    typed one may take `dtype` of the same kind, as JAX promotion would); anything else
-    (NumPy arrays, lists, Python scalars) is converted when NumPy casts it safely, or
-    when its values survive the cast (integers that fit, floats that stay finite).
+    `[]=`, state loads, `assign`, checkpoint files), decided by dtype as NumPy's
+    `np.can_cast` decides, then by value:
+
+    - JAX values keep their dtype; a weakly typed one (from a Python scalar) may take
+      `dtype` of the same kind, as JAX promotion would, and a concrete one must fit;
+    - anything else (NumPy arrays and scalars, lists, Python scalars) is converted when
+      NumPy casts its dtype to `dtype` `'safe'`ly (`int8` into `int32`, `float16` into
+      `float32`);
+    - a cast that is only `'same_kind'` (a narrower dtype of the same kind, or unsigned
+      into signed: `int64` into `int32`, `uint32` into `int32`, `float64` into `float32`)
+      is made when every value survives it: integers in the target's range, floats
+      finite. These are NumPy's default `int64`/`float64` values, which JAX itself makes
+      `int32`/`float32` without 64-bit types; `uint32(3e9)` into `int32` would wrap
+      around, and raises;
+    - a change of kind (floats into integers, signed into unsigned, complex into real,
+      anything into `bool`) raises, but for Python scalars whose value survives (`1.0`
+      into an `int32` Variable).
+
+    ```python
+    v = eqbrain.Variable(jnp.zeros(2, jnp.int32))
+    v.value = np.arange(2)                       # int64 values that fit: written
+    v.value = np.array([3e9, 0], np.uint32)      # MathError: they would wrap around
+    ```
     """
     dtype = np.dtype(dtype)
     if isinstance(new, jax.Array | Tracer):
         if new.dtype != dtype and _is_weak(new) and np.can_cast(new.dtype, dtype, "same_kind"):
+            if not isinstance(new, Tracer) and getattr(new, "is_fully_addressable", False):
+                src = np.asarray(new)
+                _cast_keeping_values(src, dtype, what, f" {src.item()!r}" if src.ndim == 0 else "")
             return jax.lax.convert_element_type(new, dtype)
         return new
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
@@ -130,17 +183,7 @@ def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
             f"writing it into {what} would change its kind of values. Convert it "
             f"explicitly (`x.astype({dtype.name!r})`) if that is what you mean."
         )
-    with np.errstate(over="ignore", invalid="ignore"):
-        cast = src.astype(dtype)
-    why = _lost(src, cast)
-    if why is not None:
-        shown = f" {new!r}" if scalar else ""
-        raise MathError(
-            f"Cannot write {src.dtype} data{shown} into {what} of dtype {dtype}: {why}. "
-            "Write values that fit, use a Variable of a wider dtype, or enable 64-bit "
-            "types with `jax.config.update('jax_enable_x64', True)`."
-        )
-    return jnp.asarray(cast)
+    return jnp.asarray(_cast_keeping_values(src, dtype, what, f" {new!r}" if scalar else ""))
 
 
 def check_shape_dtype(
@@ -162,7 +205,8 @@ def check_shape_dtype(
     if new.dtype != dtype:
         raise MathError(
             f"The dtype of the original data is {dtype}, while we got {new.dtype} "
-            f"(writing into {what})."
+            f"(writing into {what}). Cast explicitly (`x.astype({np.dtype(dtype).name!r})`) "
+            "if that is what you mean."
         )
     if _is_weak(new):
         new = jax.lax.convert_element_type(new, dtype)

@@ -150,8 +150,8 @@ class Network(DynamicalSystem):
 
         def __init__(self):
             super().__init__()
-            self.E = eqbrain.dyn.LIF(80, V_rest=-60.0, V_th=-50.0)
-            self.I = eqbrain.dyn.LIF(20, V_rest=-60.0, V_th=-50.0)
+            self.E = eqbrain.dyn.LIF(80, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
+            self.I = eqbrain.dyn.LIF(20, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
 
     net = EI()
     eqbrain.run(net, 100.0, inputs=jnp.full((1000,), 12.0), monitors=["E.spike"])

@@ -1,162 +1,20 @@
-"""What every neuron model shares: parameters, initial values, integrators, spike and reset."""
+"""What the spiking neurons share: the spike, the reset, the integrate-and-fire step and
+the refractory period."""
 
 from __future__ import annotations
 
-import functools
-import inspect
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import InitVar
 from typing import Any, ClassVar
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
-from jax.core import Tracer
 
 from ..._core import Variable
-from .._dynsys import DynamicalSystem, state_shape
+from .._population import Population, built, float_dtype, option, param
 from .._share import share
-from ..integrators import ODEIntegrator, odeint
-
-Init = float | jax.Array | np.ndarray | Callable
-"""An initial value or a parameter: a number, an array, or an initializer function."""
 
 SPK_RESETS = ("soft", "hard")
-
-
-def float_dtype() -> Any:
-    """JAX's default float (float32, or float64 with `jax_enable_x64`)."""
-    return jnp.result_type(float)
-
-
-def _takes_key(init: Callable) -> bool:
-    """Whether `init` is called `init(key, shape)` (JAX style) or `init(shape)` (BrainPy)."""
-    try:
-        params = inspect.signature(init).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    required = [p for p in params if p.kind in positional and p.default is p.empty]
-    return len(required) != 1
-
-
-def init_array(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:
-    """An array of `shape` from a number, an array, or an initializer.
-
-    An initializer is called `init(key, shape)` (as `jax.nn.initializers`) or, when it
-    takes a single required argument, `init(shape)` (as BrainPy's `bp.init` objects).
-    """
-    if callable(init):
-        if _takes_key(init):
-            value = init(key if key is not None else jax.random.key(0), shape)
-        else:
-            value = init(shape)
-        value = jnp.asarray(value)
-        if value.shape != shape:
-            raise ValueError(f"{what} gave an array of shape {value.shape}, expected {shape}.")
-        return value.astype(float_dtype())
-    value = jnp.asarray(init, float_dtype())
-    try:
-        return jnp.broadcast_to(value, shape)
-    except ValueError:
-        raise ValueError(
-            f"{what} has shape {value.shape}, which does not broadcast to {shape}."
-        ) from None
-
-
-def init_param(
-    value: Init, size: tuple[int, ...], key: Any, what: str, *, positive: bool = False
-) -> float | jax.Array:
-    """A parameter: a Python float, or an array broadcastable to the population's `size`.
-
-    A callable is an initializer (`init(key, size)` or `init(size)`), giving one value
-    per neuron (heterogeneous parameters, as BrainPy's `init_param`).
-    """
-    if callable(value):
-        param: float | jax.Array = init_array(value, size, key, what)
-    elif np.ndim(value) == 0 and not isinstance(value, Tracer):
-        try:
-            param = float(value)
-        except (TypeError, ValueError):
-            raise TypeError(f"{what} must be a number or an array, got {value!r}.") from None
-    else:
-        param = jnp.asarray(value, float_dtype())
-        try:
-            np.broadcast_shapes(param.shape, size)
-        except ValueError:
-            raise ValueError(
-                f"{what} has shape {param.shape}, which does not broadcast to the "
-                f"population's size {size}."
-            ) from None
-    if positive and not isinstance(param, Tracer) and not np.all(np.asarray(param) > 0):
-        raise ValueError(f"{what} must be positive, got {value!r}.")
-    return param
-
-
-def keys_for(key: Any, n: int) -> list[Any]:
-    """`n` independent keys from `key` (or `None`s, meaning the default key)."""
-    if key is None:
-        return [None] * n
-    return list(jax.random.split(key, n))
-
-
-@functools.cache
-def integral(f: Callable, method: str) -> ODEIntegrator:
-    """The integrator of a module-level derivative function, made once per method."""
-    return odeint(f, method=method)  # type: ignore[return-value]
-
-
-class Population(DynamicalSystem):
-    """A population of neurons or synapses (BrainPy's `NeuDyn`/`SynDyn`): its size, batch
-    axis and integration method.
-
-    The base of every neuron, rate and synapse model here. A subclass builds its state with
-    `self._variable(...)` and steps it in `update`.
-    """
-
-    size: tuple[int, ...] = eqx.field(static=True)
-    batch_size: int | None = eqx.field(static=True)
-    method: str = eqx.field(static=True)
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(name=name)
-        shape = state_shape(size, batch_size)
-        self.size = shape[1:] if batch_size is not None else shape
-        self.batch_size = batch_size
-        integral(_probe, method)  # refuse an unknown method now, with odeint's message
-        self.method = method
-
-    @property
-    def num(self) -> int:
-        """The number of neurons."""
-        return math.prod(self.size)
-
-    @property
-    def varshape(self) -> tuple[int, ...]:
-        """The population's shape (without the batch axis), as BrainPy's `varshape`."""
-        return self.size
-
-    @property
-    def state_shape(self) -> tuple[int, ...]:
-        """The shape of each state Variable: `size`, after the batch axis if batched."""
-        return self.size if self.batch_size is None else (self.batch_size, *self.size)
-
-    def _variable(self, value: Any, dtype: Any = None) -> Variable:
-        """A state Variable of the population's shape (batched if the population is)."""
-        value = jnp.broadcast_to(jnp.asarray(value, dtype), self.state_shape)
-        return Variable(value, batch_axis=None if self.batch_size is None else 0)
-
-
-def _probe(y, t):
-    return y
 
 
 class SpikingNeuron(Population):
@@ -170,31 +28,19 @@ class SpikingNeuron(Population):
     `detach_spk=True` stops the gradient through the spike where it resets `V`.
     """
 
-    spike: Variable
-    spk_fun: Callable | None = eqx.field(static=True)
-    spk_reset: str = eqx.field(static=True)
-    detach_spk: bool = eqx.field(static=True)
+    spike: Variable = built()
+    spk_fun: Callable | None = option(default=None)
+    spk_reset: str = option(default="soft")
+    detach_spk: bool = option(default=False)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        spk_reset: str = "soft",
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        if spk_fun is not None and not callable(spk_fun):
-            raise TypeError(f"spk_fun must be a callable surrogate or None, got {spk_fun!r}.")
-        if spk_reset not in SPK_RESETS:
-            raise ValueError(f"spk_reset must be 'soft' or 'hard', got {spk_reset!r}.")
-        self.spk_fun = spk_fun
-        self.spk_reset = spk_reset
-        self.detach_spk = bool(detach_spk)
-        self.spike = self._variable(False, bool if spk_fun is None else float_dtype())
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
+        if self.spk_fun is not None and not callable(self.spk_fun):
+            raise TypeError(f"spk_fun must be a callable surrogate or None, got {self.spk_fun!r}.")
+        if self.spk_reset not in SPK_RESETS:
+            raise ValueError(f"spk_reset must be 'soft' or 'hard', got {self.spk_reset!r}.")
+        self.detach_spk = bool(self.detach_spk)
+        self.spike = self._variable(False, bool if self.spk_fun is None else float_dtype())
 
     def _fire(self, V: Any, V_th: Any, V_reset: Any) -> tuple[Any, Any, Any]:
         """`(spike, V after the reset, spike for the other resets)`.
@@ -231,12 +77,7 @@ class IntegrateAndFire(SpikingNeuron):
     """
 
     STATES: ClassVar[tuple[str, ...]] = ("V",)
-    V: Variable
-
-    def __init__(self, size: int | tuple[int, ...], **kwargs: Any):
-        # SpikingNeuron's arguments; spelled out so that type checkers do not take the
-        # dataclass fields for this class's constructor
-        super().__init__(size, **kwargs)
+    V: Variable = built()
 
     def _integrate(self, x: Any) -> Any:
         """The new values of `STATES` after one step with input current `x`."""
@@ -273,32 +114,22 @@ class IntegrateAndFire(SpikingNeuron):
 class Refractory(IntegrateAndFire):
     """BrainPy's `*Ref` neurons: `V` is held for `tau_ref` ms after each spike.
 
-    Put first among the bases (`class LifRef(Refractory, Lif)`): it takes `tau_ref` and
-    `ref_var`, passes the rest to the model, and adds the Variables `t_last_spike` (ms,
-    `T_LAST_SPIKE` before any spike) and, with `ref_var=True`, `refractory` (bool).
+    Put first among the bases (`class LifRef(Refractory, Lif)`): it declares `tau_ref`
+    (ms, `>= 0`) and `ref_var` after the model's arguments, and adds the Variables
+    `t_last_spike` (ms, `T_LAST_SPIKE` before any spike) and, with `ref_var=True`,
+    `refractory` (bool).
     """
 
     T_LAST_SPIKE: ClassVar[float] = -1e7
-    t_last_spike: Variable
-    refractory: Variable | None
-    tau_ref: Any
+    tau_ref: Any = param(default=0.0, nonnegative=True)
+    ref_var: InitVar[bool] = False
+    t_last_spike: Variable = built()
+    refractory: Variable | None = built()
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_ref: Init = 0.0,
-        ref_var: bool = False,
-        **kwargs: Any,
-    ):
-        super().__init__(size, **kwargs)
-        key = kwargs.get("key")
-        key = None if key is None else jax.random.fold_in(key, 0x7EF)
-        self.tau_ref = init_param(tau_ref, self.size, key, "tau_ref")
-        if not np.all(np.asarray(self.tau_ref) >= 0):
-            raise ValueError(f"tau_ref must be >= 0, got {tau_ref!r}.")
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.t_last_spike = self._variable(self.T_LAST_SPIKE, float_dtype())
-        self.refractory = self._variable(False, bool) if ref_var else None
+        self.refractory = self._variable(False, bool) if args["ref_var"] else None
 
     def _hold(self, V_new: Any) -> tuple[Any, Any]:
         """`V` kept at its old value where the neuron is refractory; the record is

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import InitVar
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
-from ..._core import Variable
+from .._population import Init, initial, integral, param
 from .._share import share
-from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
+from ._base import IntegrateAndFire, Refractory
 
 
 def expif_derivative(V, t, I, V_rest, V_T, delta_T, R, tau):
@@ -45,53 +44,14 @@ class ExpIF(IntegrateAndFire):
     ```
     """
 
-    V: Variable
-    V_rest: Any
-    V_reset: Any
-    V_th: Any
-    V_T: Any
-    delta_T: Any
-    R: Any
-    tau: Any
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_rest: Init = -65.0,
-        V_reset: Init = -68.0,
-        V_th: Init = -55.0,
-        V_T: Init = -59.9,
-        delta_T: Init = 3.48,
-        R: Init = 1.0,
-        tau: Init = 10.0,
-        V_initializer: Init = 0.0,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        spk_reset: str = "soft",
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            batch_size=batch_size,
-            method=method,
-            spk_fun=spk_fun,
-            spk_reset=spk_reset,
-            detach_spk=detach_spk,
-            name=name,
-        )
-        k = keys_for(key, 8)
-        self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
-        self.V_reset = init_param(V_reset, self.size, k[1], "V_reset")
-        self.V_th = init_param(V_th, self.size, k[2], "V_th")
-        self.V_T = init_param(V_T, self.size, k[3], "V_T")
-        self.delta_T = init_param(delta_T, self.size, k[4], "delta_T", positive=True)
-        self.R = init_param(R, self.size, k[5], "R")
-        self.tau = init_param(tau, self.size, k[6], "tau", positive=True)
-        self.V = self._variable(init_array(V_initializer, self.state_shape, k[7], "V"))
+    V_rest: Any = param(default=-65.0)
+    V_reset: Any = param(default=-68.0)
+    V_th: Any = param(default=-55.0)
+    V_T: Any = param(default=-59.9)
+    delta_T: Any = param(default=3.48, positive=True)
+    R: Any = param(default=1.0)
+    tau: Any = param(default=10.0, positive=True)
+    V_initializer: InitVar[Init] = initial(default=0.0)
 
     def _integrate(self, x: Any) -> Any:
         f = integral(expif_derivative, self.method)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
 import jax
@@ -9,8 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._core import Variable
+from .._population import Init, Population, built, initial, integral, param
 from .._share import share
-from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._ou_process import OUProcess
 
 
@@ -60,61 +62,41 @@ class FHN(Population):
     ```
     """
 
-    x: Variable
-    y: Variable
-    input: Variable
-    input_y: Variable
-    x_ou: OUProcess | None
-    y_ou: OUProcess | None
-    alpha: Any
-    beta: Any
-    gamma: Any
-    delta: Any
-    epsilon: Any
-    tau: Any
+    x: Variable = built()
+    y: Variable = built()
+    input: Variable = built()
+    input_y: Variable = built()
+    x_ou: OUProcess | None = built()
+    y_ou: OUProcess | None = built()
+    alpha: Any = param(default=3.0)
+    beta: Any = param(default=4.0)
+    gamma: Any = param(default=-1.5)
+    delta: Any = param(default=0.0)
+    epsilon: Any = param(default=0.5)
+    tau: Any = param(default=20.0, positive=True)
+    x_ou_mean: InitVar[Init] = 0.0
+    x_ou_sigma: InitVar[Init] = 0.0
+    x_ou_tau: InitVar[Init] = 5.0
+    y_ou_mean: InitVar[Init] = 0.0
+    y_ou_sigma: InitVar[Init] = 0.0
+    y_ou_tau: InitVar[Init] = 5.0
+    x_initializer: InitVar[Init] = initial(default=uniform_0_005)
+    y_initializer: InitVar[Init] = initial(default=uniform_0_005)
+    seed: InitVar[int] = 0
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        alpha: Init = 3.0,
-        beta: Init = 4.0,
-        gamma: Init = -1.5,
-        delta: Init = 0.0,
-        epsilon: Init = 0.5,
-        tau: Init = 20.0,
-        x_ou_mean: Init = 0.0,
-        x_ou_sigma: Init = 0.0,
-        x_ou_tau: Init = 5.0,
-        y_ou_mean: Init = 0.0,
-        y_ou_sigma: Init = 0.0,
-        y_ou_tau: Init = 5.0,
-        x_initializer: Init = uniform_0_005,
-        y_initializer: Init = uniform_0_005,
-        key: jax.Array | None = None,
-        seed: int = 0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        k = keys_for(jax.random.key(0) if key is None else key, 8)
-        self.alpha = init_param(alpha, self.size, k[0], "alpha")
-        self.beta = init_param(beta, self.size, k[1], "beta")
-        self.gamma = init_param(gamma, self.size, k[2], "gamma")
-        self.delta = init_param(delta, self.size, k[3], "delta")
-        self.epsilon = init_param(epsilon, self.size, k[4], "epsilon")
-        self.tau = init_param(tau, self.size, k[5], "tau", positive=True)
-        self.x = self._variable(init_array(x_initializer, self.state_shape, k[6], "x"))
-        self.y = self._variable(init_array(y_initializer, self.state_shape, k[7], "y"))
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """The input Variables, and the OU noise processes when asked for."""
+        super()._build(key, args)
         self.input = self._variable(0.0, self.x.dtype)
         self.input_y = self._variable(0.0, self.x.dtype)
-        self.x_ou = self._noise(x_ou_mean, x_ou_sigma, x_ou_tau, seed, batch_size)
-        self.y_ou = self._noise(y_ou_mean, y_ou_sigma, y_ou_tau, seed + 1, batch_size)
+        self.x_ou = self._noise(args, "x", args["seed"])
+        self.y_ou = self._noise(args, "y", args["seed"] + 1)
 
-    def _noise(self, mean, sigma, tau, seed, batch_size) -> OUProcess | None:
+    def _noise(self, args: Mapping[str, Any], var: str, seed: int) -> OUProcess | None:
+        """The OU process of the input to `var`, if its mean or sigma is > 0."""
+        mean, sigma, tau = (args[f"{var}_ou_{k}"] for k in ("mean", "sigma", "tau"))
         if np.any(np.asarray(mean) > 0) or np.any(np.asarray(sigma) > 0):
-            return OUProcess(self.size, mean, sigma, tau, seed=seed, batch_size=batch_size)
+            return OUProcess(self.size, mean, sigma, tau, seed=seed, batch_size=self.batch_size)
         return None
 
     def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:

@@ -3,15 +3,15 @@ as BrainPy's `bp.dyn.Gif`/`GifRef`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import InitVar
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._population import Init, built, initial, integral, param
 from .._share import share
-from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
+from ._base import IntegrateAndFire, Refractory
 
 
 def gif_derivative(V, I1, I2, V_th, t, I, V_rest, V_th_inf, R, tau, a, b, k1, k2):
@@ -56,76 +56,27 @@ class Gif(IntegrateAndFire):
     """
 
     STATES = ("V", "I1", "I2", "V_th")
-    V: Variable
-    I1: Variable
-    I2: Variable
-    V_th: Variable
-    V_rest: Any
-    V_reset: Any
-    V_th_inf: Any
-    V_th_reset: Any
-    R: Any
-    tau: Any
-    a: Any
-    b: Any
-    k1: Any
-    k2: Any
-    R1: Any
-    R2: Any
-    A1: Any
-    A2: Any
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_rest: Init = -70.0,
-        V_reset: Init = -70.0,
-        V_th_inf: Init = -50.0,
-        V_th_reset: Init = -60.0,
-        R: Init = 20.0,
-        tau: Init = 20.0,
-        a: Init = 0.0,
-        b: Init = 0.01,
-        k1: Init = 0.2,
-        k2: Init = 0.02,
-        R1: Init = 0.0,
-        R2: Init = 1.0,
-        A1: Init = 0.0,
-        A2: Init = 0.0,
-        V_initializer: Init = -70.0,
-        I1_initializer: Init = 0.0,
-        I2_initializer: Init = 0.0,
-        Vth_initializer: Init = -50.0,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        spk_reset: str = "soft",
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            batch_size=batch_size,
-            method=method,
-            spk_fun=spk_fun,
-            spk_reset=spk_reset,
-            detach_spk=detach_spk,
-            name=name,
-        )
-        k = keys_for(key, 18)
-        params = dict(
-            V_rest=V_rest, V_reset=V_reset, V_th_inf=V_th_inf, V_th_reset=V_th_reset, R=R,
-            tau=tau, a=a, b=b, k1=k1, k2=k2, R1=R1, R2=R2, A1=A1, A2=A2,
-        )  # fmt: skip
-        for i, (what, value) in enumerate(params.items()):
-            setattr(self, what, init_param(value, self.size, k[i], what, positive=what == "tau"))
-        inits = (V_initializer, I1_initializer, I2_initializer, Vth_initializer)
-        for i, (what, value) in enumerate(zip(self.STATES, inits)):
-            setattr(
-                self, what, self._variable(init_array(value, self.state_shape, k[14 + i], what))
-            )
+    I1: Variable = built()
+    I2: Variable = built()
+    V_th: Variable = built()
+    V_rest: Any = param(default=-70.0)
+    V_reset: Any = param(default=-70.0)
+    V_th_inf: Any = param(default=-50.0)
+    V_th_reset: Any = param(default=-60.0)
+    R: Any = param(default=20.0)
+    tau: Any = param(default=20.0, positive=True)
+    a: Any = param(default=0.0)
+    b: Any = param(default=0.01)
+    k1: Any = param(default=0.2)
+    k2: Any = param(default=0.02)
+    R1: Any = param(default=0.0)
+    R2: Any = param(default=1.0)
+    A1: Any = param(default=0.0)
+    A2: Any = param(default=0.0)
+    V_initializer: InitVar[Init] = initial(default=-70.0)
+    I1_initializer: InitVar[Init] = initial(default=0.0)
+    I2_initializer: InitVar[Init] = initial(default=0.0)
+    Vth_initializer: InitVar[Init] = initial(default=-50.0, of="V_th")
 
     def _integrate(self, x: Any) -> tuple[Any, Any, Any, Any]:
         f = integral(gif_derivative, self.method)

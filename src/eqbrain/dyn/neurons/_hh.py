@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
 import jax
@@ -9,8 +11,8 @@ import jax.numpy as jnp
 
 from ..._core import Variable
 from .._exprel import exprel
+from .._population import Init, Population, built, initial, integral, param
 from .._share import share
-from ._base import Init, Population, init_array, init_param, integral, keys_for
 
 
 def m_rates(V: Any) -> tuple[Any, Any]:
@@ -93,61 +95,31 @@ class HH(Population):
     ```
     """
 
-    V: Variable
-    m: Variable
-    h: Variable
-    n: Variable
-    spike: Variable
-    ENa: Any
-    gNa: Any
-    EK: Any
-    gK: Any
-    EL: Any
-    gL: Any
-    V_th: Any
-    C: Any
+    V: Variable = built()
+    m: Variable = built()
+    h: Variable = built()
+    n: Variable = built()
+    spike: Variable = built()
+    ENa: Any = param(default=50.0)
+    gNa: Any = param(default=120.0)
+    EK: Any = param(default=-77.0)
+    gK: Any = param(default=36.0)
+    EL: Any = param(default=-54.387)
+    gL: Any = param(default=0.03)
+    V_th: Any = param(default=20.0)
+    C: Any = param(default=1.0, positive=True)
+    V_initializer: InitVar[Init] = initial(default=uniform_V)
+    m_initializer: InitVar[Init | None] = initial(default=None)
+    h_initializer: InitVar[Init | None] = initial(default=None)
+    n_initializer: InitVar[Init | None] = initial(default=None)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        ENa: Init = 50.0,
-        gNa: Init = 120.0,
-        EK: Init = -77.0,
-        gK: Init = 36.0,
-        EL: Init = -54.387,
-        gL: Init = 0.03,
-        V_th: Init = 20.0,
-        C: Init = 1.0,
-        V_initializer: Init = uniform_V,
-        m_initializer: Init | None = None,
-        h_initializer: Init | None = None,
-        n_initializer: Init | None = None,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        k = keys_for(key, 12)
-        self.ENa = init_param(ENa, self.size, k[0], "ENa")
-        self.gNa = init_param(gNa, self.size, k[1], "gNa")
-        self.EK = init_param(EK, self.size, k[2], "EK")
-        self.gK = init_param(gK, self.size, k[3], "gK")
-        self.EL = init_param(EL, self.size, k[4], "EL")
-        self.gL = init_param(gL, self.size, k[5], "gL")
-        self.V_th = init_param(V_th, self.size, k[6], "V_th")
-        self.C = init_param(C, self.size, k[7], "C", positive=True)
-        V0 = init_array(V_initializer, self.state_shape, k[8], "V")
-        self.V = self._variable(V0)
-        self.m = self._gate(m_initializer, m_rates, V0, k[9], "m")
-        self.h = self._gate(h_initializer, h_rates, V0, k[10], "h")
-        self.n = self._gate(n_initializer, n_rates, V0, k[11], "n")
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """The gates not given start at their steady state for the initial `V`."""
+        super()._build(key, args)
+        for gate, rates in (("m", m_rates), ("h", h_rates), ("n", n_rates)):
+            if args[f"{gate}_initializer"] is None:
+                setattr(self, gate, self._variable(steady_state(rates, self.V.value)))
         self.spike = self._variable(False, bool)
-
-    def _gate(self, init: Init | None, rates: Any, V0: Any, key: Any, what: str) -> Variable:
-        value = steady_state(rates, V0) if init is None else init
-        return self._variable(init_array(value, self.state_shape, key, what))
 
     def update(self, x: Any = None) -> Any:
         """One step with input current `x` (default 0); returns the spikes."""

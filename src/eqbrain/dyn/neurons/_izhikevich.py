@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
 import jax
 
 from ..._core import Variable
+from .._population import Init, built, initial, integral, param
 from .._share import share
-from ._base import Init, IntegrateAndFire, Refractory, init_array, init_param, integral, keys_for
+from ._base import IntegrateAndFire, Refractory
 
 
 def izhikevich_derivative(V, u, t, I, p1, p2, p3, a, b):
@@ -52,65 +54,26 @@ class Izhikevich(IntegrateAndFire):
     """
 
     STATES = ("V", "u")
-    V: Variable
-    u: Variable
-    V_th: Any
-    p1: Any
-    p2: Any
-    p3: Any
-    a: Any
-    b: Any
-    c: Any
-    d: Any
-    tau: Any
-    R: Any
+    u: Variable = built()
+    spk_reset: str = built(default="soft", static=True)  # BrainPy's Izhikevich has none
+    V_th: Any = param(default=30.0)
+    p1: Any = param(default=0.04)
+    p2: Any = param(default=5.0)
+    p3: Any = param(default=140.0)
+    a: Any = param(default=0.02)
+    b: Any = param(default=0.2)
+    c: Any = param(default=-65.0)
+    d: Any = param(default=8.0)
+    tau: Any = param(default=10.0, positive=True)
+    R: Any = param(default=1.0)
+    V_initializer: InitVar[Init] = initial(default=-70.0)
+    u_initializer: InitVar[Init | None] = initial(default=None)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_th: Init = 30.0,
-        p1: Init = 0.04,
-        p2: Init = 5.0,
-        p3: Init = 140.0,
-        a: Init = 0.02,
-        b: Init = 0.2,
-        c: Init = -65.0,
-        d: Init = 8.0,
-        tau: Init = 10.0,
-        R: Init = 1.0,
-        V_initializer: Init = -70.0,
-        u_initializer: Init | None = None,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            batch_size=batch_size,
-            method=method,
-            spk_fun=spk_fun,
-            detach_spk=detach_spk,
-            name=name,
-        )
-        k = keys_for(key, 12)
-        self.V_th = init_param(V_th, self.size, k[0], "V_th")
-        self.p1 = init_param(p1, self.size, k[1], "p1")
-        self.p2 = init_param(p2, self.size, k[2], "p2")
-        self.p3 = init_param(p3, self.size, k[3], "p3")
-        self.a = init_param(a, self.size, k[4], "a")
-        self.b = init_param(b, self.size, k[5], "b")
-        self.c = init_param(c, self.size, k[6], "c")
-        self.d = init_param(d, self.size, k[7], "d")
-        self.tau = init_param(tau, self.size, k[8], "tau", positive=True)
-        self.R = init_param(R, self.size, k[9], "R")
-        V0 = init_array(V_initializer, self.state_shape, k[10], "V")
-        u_init = self.b * V0 if u_initializer is None else u_initializer
-        self.V = self._variable(V0)
-        self.u = self._variable(init_array(u_init, self.state_shape, k[11], "u"))
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """`u` starts at `u_initializer`, by default `b` times the initial `V`."""
+        super()._build(key, args)
+        if args["u_initializer"] is None:
+            self.u = self._variable(self.b * self.V.value)
 
     def _integrate(self, x: Any) -> tuple[Any, Any]:
         f = integral(izhikevich_derivative, self.method)

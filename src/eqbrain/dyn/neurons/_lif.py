@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import InitVar
 from typing import Any
 
-import jax
-
 from ..._core import Variable
+from .._population import Init, built, initial, integral, param
 from .._share import share
-from ._base import (
-    Init,
-    IntegrateAndFire,
-    Refractory,
-    SpikingNeuron,
-    init_array,
-    init_param,
-    integral,
-    keys_for,
-)
+from ._base import IntegrateAndFire, Refractory, SpikingNeuron
 
 
 def lif_derivative(V, t, I, V_rest, R, tau):
@@ -50,41 +40,11 @@ class IF(SpikingNeuron):
     ```
     """
 
-    V: Variable
-    V_rest: Any
-    R: Any
-    tau: Any
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_rest: Init = 0.0,
-        R: Init = 1.0,
-        tau: Init = 10.0,
-        V_initializer: Init = 0.0,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        spk_reset: str = "soft",
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            batch_size=batch_size,
-            method=method,
-            spk_fun=spk_fun,
-            spk_reset=spk_reset,
-            detach_spk=detach_spk,
-            name=name,
-        )
-        k = keys_for(key, 4)
-        self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
-        self.R = init_param(R, self.size, k[1], "R")
-        self.tau = init_param(tau, self.size, k[2], "tau", positive=True)
-        self.V = self._variable(init_array(V_initializer, self.state_shape, k[3], "V"))
+    V: Variable = built()
+    V_rest: Any = param(default=0.0)
+    R: Any = param(default=1.0)
+    tau: Any = param(default=10.0, positive=True)
+    V_initializer: InitVar[Init] = initial(default=0.0)
 
     def update(self, x: Any = None) -> Any:
         """One step with input current `x` (default 0); returns `V`."""
@@ -126,47 +86,12 @@ class Lif(IntegrateAndFire):
     ```
     """
 
-    V: Variable
-    V_rest: Any
-    V_reset: Any
-    V_th: Any
-    R: Any
-    tau: Any
-
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_rest: Init = 0.0,
-        V_reset: Init = -5.0,
-        V_th: Init = 20.0,
-        R: Init = 1.0,
-        tau: Init = 10.0,
-        V_initializer: Init = 0.0,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        spk_fun: Callable | None = None,
-        spk_reset: str = "soft",
-        detach_spk: bool = False,
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            batch_size=batch_size,
-            method=method,
-            spk_fun=spk_fun,
-            spk_reset=spk_reset,
-            detach_spk=detach_spk,
-            name=name,
-        )
-        k = keys_for(key, 7)
-        self.V_rest = init_param(V_rest, self.size, k[0], "V_rest")
-        self.V_reset = init_param(V_reset, self.size, k[1], "V_reset")
-        self.V_th = init_param(V_th, self.size, k[2], "V_th")
-        self.R = init_param(R, self.size, k[3], "R")
-        self.tau = init_param(tau, self.size, k[4], "tau", positive=True)
-        self.V = self._variable(init_array(V_initializer, self.state_shape, k[5], "V"))
+    V_rest: Any = param(default=0.0)
+    V_reset: Any = param(default=-5.0)
+    V_th: Any = param(default=20.0)
+    R: Any = param(default=1.0)
+    tau: Any = param(default=10.0, positive=True)
+    V_initializer: InitVar[Init] = initial(default=0.0)
 
     def _integrate(self, x: Any) -> Any:
         f = integral(lif_derivative, self.method)
@@ -182,6 +107,8 @@ class LifRef(Refractory, Lif):
     (while `t - t_last_spike <= tau_ref`). BrainPy's defaults, initial `V = 0`
     included.
 
+    `eqbrain.dyn.LIF` is this class (BrainPy's refractory LIF, `bp.neurons.LIF`).
+
     **Arguments:** those of `Lif`, and
 
     - `tau_ref`: the refractory period (ms).
@@ -195,3 +122,7 @@ class LifRef(Refractory, Lif):
                          tau_ref=5.0, V_initializer=-55.0)
     ```
     """
+
+
+LIF = LifRef
+"""BrainPy's name for the refractory LIF (`bp.neurons.LIF`): `LifRef`."""

@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._population import Init, Population, built, initial, integral, param
 from .._share import share
-from ._base import Init, Population, init_array, init_param, integral, keys_for
 from ._hh import uniform_V
 
 
@@ -54,58 +55,27 @@ class MorrisLecar(Population):
     ```
     """
 
-    V: Variable
-    W: Variable
-    spike: Variable
-    V_Ca: Any
-    g_Ca: Any
-    V_K: Any
-    g_K: Any
-    V_leak: Any
-    g_leak: Any
-    C: Any
-    V1: Any
-    V2: Any
-    V3: Any
-    V4: Any
-    phi: Any
-    V_th: Any
+    V: Variable = built()
+    W: Variable = built()
+    spike: Variable = built()
+    V_Ca: Any = param(default=130.0)
+    g_Ca: Any = param(default=4.4)
+    V_K: Any = param(default=-84.0)
+    g_K: Any = param(default=8.0)
+    V_leak: Any = param(default=-60.0)
+    g_leak: Any = param(default=2.0)
+    C: Any = param(default=20.0, positive=True)
+    V1: Any = param(default=-1.2)
+    V2: Any = param(default=18.0)
+    V3: Any = param(default=2.0)
+    V4: Any = param(default=30.0)
+    phi: Any = param(default=0.04, positive=True)
+    V_th: Any = param(default=10.0)
+    W_initializer: InitVar[Init] = initial(default=0.02)
+    V_initializer: InitVar[Init] = initial(default=uniform_V)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        V_Ca: Init = 130.0,
-        g_Ca: Init = 4.4,
-        V_K: Init = -84.0,
-        g_K: Init = 8.0,
-        V_leak: Init = -60.0,
-        g_leak: Init = 2.0,
-        C: Init = 20.0,
-        V1: Init = -1.2,
-        V2: Init = 18.0,
-        V3: Init = 2.0,
-        V4: Init = 30.0,
-        phi: Init = 0.04,
-        V_th: Init = 10.0,
-        W_initializer: Init = 0.02,
-        V_initializer: Init = uniform_V,
-        key: jax.Array | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        k = keys_for(key, 15)
-        params = dict(
-            V_Ca=V_Ca, g_Ca=g_Ca, V_K=V_K, g_K=g_K, V_leak=V_leak, g_leak=g_leak, C=C,
-            V1=V1, V2=V2, V3=V3, V4=V4, phi=phi, V_th=V_th,
-        )  # fmt: skip
-        for i, (what, value) in enumerate(params.items()):
-            positive = what in ("C", "phi")
-            setattr(self, what, init_param(value, self.size, k[i], what, positive=positive))
-        self.V = self._variable(init_array(V_initializer, self.state_shape, k[13], "V"))
-        self.W = self._variable(init_array(W_initializer, self.state_shape, k[14], "W"))
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.spike = self._variable(False, bool)
 
     def update(self, x: Any = None) -> Any:

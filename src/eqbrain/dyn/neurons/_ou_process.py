@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._population import Population, built, integral, param
 from .._share import share
-from ._base import Init, Population, init_param, integral
 
 
 def ou_drift(x, t, mean, tau):
@@ -43,30 +45,20 @@ class OUProcess(Population):
     ```
     """
 
-    x: Variable
-    key: Variable
-    mean: Any
-    sigma: Any
-    tau: Any
+    x: Variable = built()
+    # the noise's random state (the constructor takes `seed`, not Population's `key`)
+    key: Variable = built()  # pyright: ignore[reportIncompatibleVariableOverride]
+    mean: Any = param(default=0.0, kw_only=False)
+    sigma: Any = param(default=1.0, kw_only=False)
+    tau: Any = param(default=10.0, positive=True, kw_only=False)
+    seed: InitVar[int] = 0
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        mean: Init = 0.0,
-        sigma: Init = 1.0,
-        tau: Init = 10.0,
-        *,
-        seed: int = 0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.mean = init_param(mean, self.size, None, "mean")
-        self.sigma = init_param(sigma, self.size, None, "sigma")
-        self.tau = init_param(tau, self.size, None, "tau", positive=True)
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """`x` starts at `mean`; the noise's key comes from `seed`."""
+        super()._build(key, args)
         self.x = self._variable(jnp.broadcast_to(jnp.asarray(self.mean), self.state_shape))
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        key_data = jax.random.key_data(jax.random.key(args["seed"]))
+        self.key = Variable(key_data)  # pyright: ignore[reportIncompatibleVariableOverride]
 
     def update(self) -> Any:
         """Advance every process by one step; returns `x`."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
-from ._base import Init, init_array, keys_for
+from .._population import Init, init_array, name_key
 from ._rnncell import activation_fn, check_count
 
 _NOISE_TYPES = ("normal", "uniform")
@@ -130,15 +130,14 @@ class Reservoir(DynamicalSystem):
             raise ValueError(f"noise_type must be 'normal' or 'uniform', got {noise_type!r}.")
         self.noise_in, self.noise_rec = float(noise_in), float(noise_rec)
         self.noise_type = noise_type
-        k = keys_for(jax.random.key(0) if key is None else key, 5)
-        win = init_array(Win_initializer, (shape[-1], num_out), k[0], "Win")
+        win = init_array(Win_initializer, (shape[-1], num_out), name_key(key, "Win"), "Win")
         if self.ff_connectivity < 1.0:
-            keep = jax.random.uniform(k[1], win.shape) <= self.ff_connectivity
-            win = jnp.where(keep, win, 0.0)
-        wrec = init_array(Wrec_initializer, (num_out, num_out), k[2], "Wrec")
+            draw = jax.random.uniform(name_key(key, "Win_mask"), win.shape)
+            win = jnp.where(draw <= self.ff_connectivity, win, 0.0)
+        wrec = init_array(Wrec_initializer, (num_out, num_out), name_key(key, "Wrec"), "Wrec")
         if self.rec_connectivity < 1.0:
-            keep = jax.random.uniform(k[3], wrec.shape) <= self.rec_connectivity
-            wrec = jnp.where(keep, wrec, 0.0)
+            draw = jax.random.uniform(name_key(key, "Wrec_mask"), wrec.shape)
+            wrec = jnp.where(draw <= self.rec_connectivity, wrec, 0.0)
         if self.spectral_radius is not None:
             radius = float(np.max(np.abs(np.linalg.eigvals(np.asarray(wrec, np.float64)))))
             if radius == 0.0:
@@ -151,7 +150,7 @@ class Reservoir(DynamicalSystem):
         self.bias = (
             None
             if b_initializer is None
-            else Parameter(init_array(b_initializer, (num_out,), k[4], "bias"))
+            else Parameter(init_array(b_initializer, (num_out,), name_key(key, "bias"), "bias"))
         )
         out_shape = (*shape[:-1], num_out)
         if batch_size is not None:

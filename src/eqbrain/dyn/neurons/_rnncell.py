@@ -11,7 +11,7 @@ import jax.numpy as jnp
 
 from ..._core import TrainVar, Variable
 from .._dynsys import DynamicalSystem
-from ._base import Init, init_array, keys_for
+from .._population import Init, init_array, name_key
 
 _ACTIVATION_MSG = """\
 Unknown activation {name!r}: give a callable or the name of a function in jax.nn or \
@@ -103,15 +103,15 @@ class RNNCell(DynamicalSystem):
         if batch_size is not None:
             check_count(batch_size, "batch_size")
         self.activation = activation_fn(activation)
-        k = keys_for(jax.random.key(0) if key is None else key, 4)
-        self.Wi = TrainVar(init_array(Wi_initializer, (num_in, num_out), k[0], "Wi"))
-        self.Wh = TrainVar(init_array(Wh_initializer, (num_out, num_out), k[1], "Wh"))
+        Wi = init_array(Wi_initializer, (num_in, num_out), name_key(key, "Wi"), "Wi")
+        Wh = init_array(Wh_initializer, (num_out, num_out), name_key(key, "Wh"), "Wh")
+        self.Wi, self.Wh = TrainVar(Wi), TrainVar(Wh)
         self.b = (
             None
             if b_initializer is None
-            else TrainVar(init_array(b_initializer, (num_out,), k[2], "b"))
+            else TrainVar(init_array(b_initializer, (num_out,), name_key(key, "b"), "b"))
         )
-        state0 = init_array(state_initializer, (num_out,), k[3], "state")
+        state0 = init_array(state_initializer, (num_out,), name_key(key, "state"), "state")
         self.state2train = TrainVar(state0) if train_state else None
         shape = (num_out,) if batch_size is None else (batch_size, num_out)
         self.state = Variable(

@@ -37,7 +37,7 @@ class PoissonInput(DynamicalSystem):
     - `seed`: the seed of the draws.
 
     ```python
-    neurons = eqbrain.dyn.LIF(100, V_rest=-60.0, V_th=-50.0)
+    neurons = eqbrain.dyn.LIF(100, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
     poisson = eqbrain.dyn.PoissonInput(neurons.V, num_input=200, freq=10.0, weight=0.1)
     # in a Network's update: poisson(); neurons(0.0)
     ```

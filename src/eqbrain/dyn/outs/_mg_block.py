@@ -8,7 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem
-from ..neurons._base import init_param
+from .._population import init_param
 
 
 class MgBlock(DynamicalSystem):

@@ -1,5 +1,6 @@
 """Synapse models with BrainPy 2.x's equations and defaults (`bp.dyn`'s synapses)."""
 
+from ..._deprecated import moved_names as _moved_names
 from ._alpha import Alpha as Alpha
 from ._ampa import AMPA as AMPA, GABAa as GABAa
 from ._dual_expon import DualExpon as DualExpon
@@ -19,3 +20,5 @@ __all__ = [
     "STD",
     "STP",
 ]
+
+__getattr__ = _moved_names(__name__, {n: f"eqbrain.dyn.{n}" for n in ("COBA", "CUBA", "MgBlock")})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..._core import Variable
+from .._population import Population, built, float_dtype, integral, param
 from .._share import share
-from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
 
 def alpha_derivative(g, h, t, tau_decay):
@@ -37,21 +38,12 @@ class Alpha(Population):
     ```
     """
 
-    g: Variable
-    h: Variable
-    tau_decay: Any
+    g: Variable = built()
+    h: Variable = built()
+    tau_decay: Any = param(default=10.0, positive=True)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_decay: Init = 10.0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.tau_decay = init_param(tau_decay, self.size, None, "tau_decay", positive=True)
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.g = self._variable(0.0, float_dtype())
         self.h = self._variable(0.0, float_dtype())
 

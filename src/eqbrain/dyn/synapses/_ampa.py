@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import jax.numpy as jnp
 
 from ..._core import Variable
+from .._population import Population, built, float_dtype, integral, param
 from .._share import share
-from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
 
 def receptor_derivative(g, t, TT, alpha, beta):
@@ -41,30 +42,15 @@ class AMPA(Population):
     ```
     """
 
-    g: Variable
-    spike_arrival_time: Variable
-    alpha: Any
-    beta: Any
-    T: Any
-    T_duration: Any
+    g: Variable = built()
+    spike_arrival_time: Variable = built()
+    alpha: Any = param(default=0.98)
+    beta: Any = param(default=0.18)
+    T: Any = param(default=0.5)
+    T_duration: Any = param(default=0.5, alias="T_dur")
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        alpha: Init = 0.98,
-        beta: Init = 0.18,
-        T: Init = 0.5,
-        T_dur: Init = 0.5,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.alpha = init_param(alpha, self.size, None, "alpha")
-        self.beta = init_param(beta, self.size, None, "beta")
-        self.T = init_param(T, self.size, None, "T")
-        self.T_duration = init_param(T_dur, self.size, None, "T_dur")
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.g = self._variable(0.0, float_dtype())
         self.spike_arrival_time = self._variable(-1e7, float_dtype())
 
@@ -90,25 +76,7 @@ class GABAa(AMPA):
     ```
     """
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        alpha: Init = 0.53,
-        beta: Init = 0.18,
-        T: Init = 1.0,
-        T_dur: Init = 1.0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(
-            size,
-            alpha=alpha,
-            beta=beta,
-            T=T,
-            T_dur=T_dur,
-            batch_size=batch_size,
-            method=method,
-            name=name,
-        )
+    alpha: Any = param(default=0.53)
+    beta: Any = param(default=0.18)
+    T: Any = param(default=1.0)
+    T_duration: Any = param(default=1.0, alias="T_dur")

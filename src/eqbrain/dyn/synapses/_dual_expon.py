@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import InitVar
 from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
 
 from ..._core import Variable
+from .._population import (
+    Init,
+    Population,
+    built,
+    float_dtype,
+    init_param,
+    integral,
+    name_key,
+    param,
+)
 from .._share import share
-from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
 
 def dual_expon_derivative(g, h, t, tau_decay, tau_rise):
@@ -64,27 +75,19 @@ class DualExpon(Population):
     ```
     """
 
-    g: Variable
-    h: Variable
-    tau_decay: Any
-    tau_rise: Any
-    a: Any
+    g: Variable = built()
+    h: Variable = built()
+    a: Any = built()
+    tau_decay: Any = param(default=10.0, positive=True)
+    tau_rise: Any = param(default=1.0, positive=True)
+    A: InitVar[Init | None] = None
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau_decay: Init = 10.0,
-        tau_rise: Init = 1.0,
-        A: Init | None = None,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.tau_decay = init_param(tau_decay, self.size, None, "tau_decay", positive=True)
-        self.tau_rise = init_param(tau_rise, self.size, None, "tau_rise", positive=True)
-        A = None if A is None else init_param(A, self.size, None, "A")
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """The jump `a` per unit of input (from `A`), and `g = h = 0`."""
+        super()._build(key, args)
+        A = args["A"]
+        if A is not None:
+            A = init_param(A, self.size, name_key(key, "A") if callable(A) else None, "A")
         self.a = dual_expon_coefficient(self.tau_decay, self.tau_rise, A)
         self.g = self._variable(0.0, float_dtype())
         self.h = self._variable(0.0, float_dtype())

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
 from ..._core import Variable
-from .._dynsys import DynamicalSystem, state_shape
+from .._population import Population, built, float_dtype, param
 from .._share import share
 
 
-class Expon(DynamicalSystem):
+class Expon(Population):
     """Exponential synapse (BrainPy's `Expon`): `dg/dt = -g / tau`, plus the input.
 
     Each step decays `g` exactly over `dt`, then adds the step's input (the summed
@@ -25,8 +25,10 @@ class Expon(DynamicalSystem):
     **Arguments:**
 
     - `size`: the number of postsynaptic neurons (or a shape).
-    - `tau`: the decay time constant (ms).
+    - `tau`: the decay time constant (ms); a number, an array (one per neuron) or an
+      initializer.
     - `batch_size`: give `g` a leading batch axis of this size.
+    - `key`: the random key of an initializer.
 
     Variables: `g`.
 
@@ -36,23 +38,13 @@ class Expon(DynamicalSystem):
     ```
     """
 
-    g: Variable
-    tau: float = eqx.field(static=True)
+    g: Variable = built()
+    method: str = built(default="exact", static=True)  # the exact decay, always
+    tau: Any = param(default=8.0, positive=True, kw_only=False)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        tau: float = 8.0,
-        *,
-        batch_size: int | None = None,
-        name: str | None = None,
-    ):
-        super().__init__(name=name)
-        if not tau > 0:
-            raise ValueError(f"tau must be positive, got {tau!r}.")
-        self.tau = float(tau)
-        shape = state_shape(size, batch_size)
-        self.g = Variable(jnp.zeros(shape), batch_axis=None if batch_size is None else 0)
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
+        self.g = self._variable(0.0, float_dtype())
 
     def add_current(self, x: Any) -> None:
         """Add the input `x` to `g` now (before the next step), as an align-post

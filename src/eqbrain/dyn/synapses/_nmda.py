@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..._core import Variable
+from .._population import Population, built, float_dtype, integral, param
 from .._share import share
-from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
 
 def nmda_derivative(g, x, t, a, tau_decay, tau_rise):
@@ -38,27 +39,14 @@ class NMDA(Population):
     ```
     """
 
-    g: Variable
-    x: Variable
-    a: Any
-    tau_decay: Any
-    tau_rise: Any
+    g: Variable = built()
+    x: Variable = built()
+    a: Any = param(default=0.5)
+    tau_decay: Any = param(default=100.0, positive=True)
+    tau_rise: Any = param(default=2.0, positive=True)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        a: Init = 0.5,
-        tau_decay: Init = 100.0,
-        tau_rise: Init = 2.0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.a = init_param(a, self.size, None, "a")
-        self.tau_decay = init_param(tau_decay, self.size, None, "tau_decay", positive=True)
-        self.tau_rise = init_param(tau_rise, self.size, None, "tau_rise", positive=True)
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.g = self._variable(0.0, float_dtype())
         self.x = self._variable(0.0, float_dtype())
 

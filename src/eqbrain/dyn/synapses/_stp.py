@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..._core import Variable
+from .._population import Population, built, float_dtype, integral, param
 from .._share import share
-from ..neurons._base import Init, Population, float_dtype, init_param, integral
 
 
 def std_derivative(x, t, tau):
@@ -44,23 +45,12 @@ class STD(Population):
     ```
     """
 
-    x: Variable
-    tau: Any
-    U: Any
+    x: Variable = built()
+    tau: Any = param(default=200.0, positive=True)
+    U: Any = param(default=0.07)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        tau: Init = 200.0,
-        U: Init = 0.07,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.tau = init_param(tau, self.size, None, "tau", positive=True)
-        self.U = init_param(U, self.size, None, "U")
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        super()._build(key, args)
         self.x = self._variable(1.0, float_dtype())
 
     def update(self, pre_spike: Any) -> Any:
@@ -95,27 +85,15 @@ class STP(Population):
     ```
     """
 
-    u: Variable
-    x: Variable
-    U: Any
-    tau_f: Any
-    tau_d: Any
+    u: Variable = built()
+    x: Variable = built()
+    U: Any = param(default=0.15)
+    tau_f: Any = param(default=1500.0, positive=True)
+    tau_d: Any = param(default=200.0, positive=True)
 
-    def __init__(
-        self,
-        size: int | tuple[int, ...],
-        *,
-        U: Init = 0.15,
-        tau_f: Init = 1500.0,
-        tau_d: Init = 200.0,
-        batch_size: int | None = None,
-        method: str = "exp_euler",
-        name: str | None = None,
-    ):
-        super().__init__(size, batch_size=batch_size, method=method, name=name)
-        self.U = init_param(U, self.size, None, "U")
-        self.tau_f = init_param(tau_f, self.size, None, "tau_f", positive=True)
-        self.tau_d = init_param(tau_d, self.size, None, "tau_d", positive=True)
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """`x` starts at 1 and `u` at `U`."""
+        super()._build(key, args)
         self.x = self._variable(1.0, float_dtype())
         self.u = self._variable(self.U, float_dtype())
 
