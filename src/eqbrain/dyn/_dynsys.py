@@ -158,7 +158,9 @@ class Network(DynamicalSystem):
     ```
     """
 
-    def update(self, *args, **kwargs) -> None:
+    def update(self, *args: Any, **kwargs: Any) -> object:
+        """Update every direct child `DynamicalSystem` with the same arguments; returns
+        `None` (a subclass's `update` may return its output)."""
         children: list = []
         entries(self, children, [])
         for _, child in children:

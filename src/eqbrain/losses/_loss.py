@@ -9,6 +9,7 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from .._core import Module, is_variable
 
@@ -68,7 +69,9 @@ class Loss(Module):
     - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
     """
 
-    reduction: str = eqx.field(static=True)
+    # Defaults as `__init__`'s: type checkers build a subclass's constructor from the
+    # fields when the subclass defines no `__init__` (Equinox gives it this one).
+    reduction: str = eqx.field(default="mean", static=True)
 
     def __init__(self, reduction: str = "mean", *, name: str | None = None):
         super().__init__(name=name)
@@ -91,8 +94,10 @@ class WeightedLoss(Loss):
     - `reduction`: `'mean'` (default, the weighted mean), `'sum'` or `'none'`.
     """
 
-    weight: Any
+    weight: jax.Array | None = None
 
-    def __init__(self, weight: Any = None, reduction: str = "mean", *, name: str | None = None):
+    def __init__(
+        self, weight: ArrayLike | None = None, reduction: str = "mean", *, name: str | None = None
+    ):
         super().__init__(reduction, name=name)
         self.weight = None if weight is None else jnp.asarray(weight)
