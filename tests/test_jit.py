@@ -213,7 +213,7 @@ def test_non_array_write_raises():
 
     def bad():
         v.value = v.value + 1
-        v.value = "nope"
+        v.value = "nope"  # pyright: ignore[reportAttributeAccessIssue]
 
     with pytest.raises(MathError, match="not an array"):
         eqbrain.jit(bad)()

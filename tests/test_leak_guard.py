@@ -138,7 +138,7 @@ def test_a_class_method_given_to_a_transform_refuses_to_drop_its_writes(how):
         UNBOUND[how](net)
     msg = str(info.value)
     assert f"given `Net.{'loss' if 'grad' in how else 'step'}`" in msg, msg
-    assert net.V.label in msg and "eqbrain.jit(net." in msg and "return `self`" in msg, msg
+    assert str(net.V.label) in msg and "eqbrain.jit(net." in msg and "return `self`" in msg, msg
     np.testing.assert_array_equal(net.V.value, np.zeros(3))
 
 

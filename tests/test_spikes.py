@@ -89,7 +89,7 @@ def test_jax_functions_take_it_through_asarray():
     sp = eqbrain.SparseSpikes.from_dense(np.eye(3, dtype=bool))
     assert float(jnp.asarray(sp).sum()) == 3.0
     with pytest.raises(TypeError):
-        jax.numpy.mean(sp)  # JAX does not convert unknown objects implicitly
+        jax.numpy.mean(sp)  # JAX does not convert unknown objects implicitly  # pyright: ignore[reportArgumentType]
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem, state_shape
 from ..others._delay import LengthDelay, delay_line
 
+Syn = TypeVar("Syn", bound=DynamicalSystem)
+"""The synapse's class: a projection's `syn` keeps it for type checkers (`proj.syn.g`)."""
 
-class AlignPostProj(DynamicalSystem):
+
+class AlignPostProj(DynamicalSystem, Generic[Syn]):
     """A projection whose synapse lives at the postsynaptic side (BrainPy's align-post).
 
     One step: the connectivity `comm` turns the presynaptic spikes into the summed
@@ -46,14 +49,14 @@ class AlignPostProj(DynamicalSystem):
     """
 
     comm: DynamicalSystem
-    syn: DynamicalSystem
+    syn: Syn
     out: DynamicalSystem
     delay: LengthDelay | None
 
     def __init__(
         self,
         comm: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         out: DynamicalSystem,
         *,
         delay: float | None = None,

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic
 
 import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem
 from ..others._delay import LengthDelay, delay_line
-from ._align_post import AlignPostProj
+from ._align_post import AlignPostProj, Syn
 
 
 def _spikes_and_potential(pre: Any, post: Any) -> None:
@@ -21,7 +21,7 @@ def _spikes_and_potential(pre: Any, post: Any) -> None:
             )
 
 
-class FullProjAlignPost(DynamicalSystem):
+class FullProjAlignPost(DynamicalSystem, Generic[Syn]):
     """A projection from `pre` to `post` whose synapse lives at the postsynaptic side
     (BrainPy's `FullProjAlignPost`/`FullProjAlignPostMg`): it reads `pre.spike` and
     `post.V` itself.
@@ -51,13 +51,13 @@ class FullProjAlignPost(DynamicalSystem):
 
     pre: DynamicalSystem
     post: DynamicalSystem
-    proj: AlignPostProj
+    proj: AlignPostProj[Syn]
 
     def __init__(
         self,
         pre: DynamicalSystem,
         comm: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         out: DynamicalSystem,
         post: DynamicalSystem,
         *,
@@ -74,7 +74,7 @@ class FullProjAlignPost(DynamicalSystem):
         return self.proj(self.pre.spike.value, self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPre(DynamicalSystem):
+class FullProjAlignPre(DynamicalSystem, Generic[Syn]):
     """A projection whose synapse lives at the presynaptic side (BrainPy's
     `FullProjAlignPre*`): the synapse `syn` (sized like `pre`) filters the presynaptic
     spikes, the (delayed) synaptic state goes through the connectivity `comm`, and the
@@ -100,7 +100,7 @@ class FullProjAlignPre(DynamicalSystem):
     """
 
     pre: DynamicalSystem
-    syn: DynamicalSystem
+    syn: Syn
     comm: DynamicalSystem
     out: DynamicalSystem
     post: DynamicalSystem
@@ -110,7 +110,7 @@ class FullProjAlignPre(DynamicalSystem):
     def __init__(
         self,
         pre: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         comm: DynamicalSystem,
         out: DynamicalSystem,
         post: DynamicalSystem,
@@ -136,7 +136,7 @@ class FullProjAlignPre(DynamicalSystem):
         return self.out(self.comm(g), self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPreDS(FullProjAlignPre):
+class FullProjAlignPreDS(FullProjAlignPre[Syn]):
     """`FullProjAlignPre` with the delay before the synapse (BrainPy's
     `FullProjAlignPreDS*`): the presynaptic spikes wait `delay` ms in a boolean ring
     buffer, then the synapse (sized like `pre`) filters them and the connectivity
@@ -155,3 +155,17 @@ class FullProjAlignPreDS(FullProjAlignPre):
     """
 
     DELAY_SPIKES = True
+
+    def __init__(
+        self,
+        pre: DynamicalSystem,
+        syn: Syn,
+        comm: DynamicalSystem,
+        out: DynamicalSystem,
+        post: DynamicalSystem,
+        *,
+        delay: float | None = None,
+        name: str | None = None,
+    ):
+        # FullProjAlignPre's, spelled out: type checkers would build one from the fields
+        super().__init__(pre, syn, comm, out, post, delay=delay, name=name)
