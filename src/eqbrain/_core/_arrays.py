@@ -22,12 +22,12 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._variable import check_shape_dtype, to_array
+from ._variable import ValueLike, check_shape_dtype, to_array
 
 _PLAIN_ARRAYS = (jax.Array, np.ndarray)
 
 
-def is_plain_array(x: Any) -> bool:
+def is_plain_array(x: object) -> bool:
     """Whether `x` is an array a model holds outside Variables (JAX or NumPy)."""
     return isinstance(x, _PLAIN_ARRAYS)
 
@@ -46,13 +46,13 @@ class ArraySlot:
         return self.kind != "tuple"
 
     @property
-    def raw_value(self) -> Any:
+    def raw_value(self) -> jax.Array | np.ndarray:
         if self.kind == "attr":
             return object.__getattribute__(self.owner, "__dict__")[self.key]
         return self.owner[self.key]
 
     @raw_value.setter
-    def raw_value(self, new: Any) -> None:
+    def raw_value(self, new: jax.Array | np.ndarray) -> None:
         if self.kind == "attr":
             object.__setattr__(self.owner, self.key, new)
         elif self.kind == "tuple":
@@ -65,18 +65,18 @@ class ArraySlot:
         return tuple(np.shape(self.raw_value))
 
     @property
-    def dtype(self) -> Any:
+    def dtype(self) -> np.dtype:
         return self.raw_value.dtype
 
     def describe(self) -> str:
         return f"array {self.label!r} ({self.raw_value.dtype}{list(self.shape)})"
 
-    def check_value(self, new: Any) -> Any:
+    def check_value(self, new: ValueLike) -> jax.Array:
         """`new` as an array of this slot's shape and dtype, or `MathError`."""
         new = to_array(new, self.dtype, self.describe())
         return check_shape_dtype(new, self.shape, self.dtype, None, self.describe())
 
-    def write_value(self, new: Any) -> None:
+    def write_value(self, new: jax.Array) -> None:
         self.raw_value = new
 
     def __repr__(self) -> str:

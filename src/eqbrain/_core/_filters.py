@@ -8,7 +8,7 @@ float array fields) held by an eqbrain model are, as they would be in Equinox.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import equinox as eqx
 import jax.tree_util as jtu
@@ -18,7 +18,7 @@ from ._variable import is_trainable, is_variable
 _T = TypeVar("_T")
 
 
-def _trained(x: Any) -> bool:
+def _trained(x: object) -> bool:
     if is_variable(x):
         return is_trainable(x)
     return eqx.is_inexact_array(x)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx
@@ -47,7 +48,7 @@ class BoundMethod:
 
     __slots__ = ("__func__", "__self__", "_copied", "__weakref__")
 
-    def __init__(self, func: Any, obj: Any, copied: bool = False):
+    def __init__(self, func: Callable[..., Any], obj: object, copied: bool = False):
         self.__func__ = func
         self.__self__ = obj
         self._copied = copied
@@ -85,22 +86,26 @@ class BoundMethod:
         return f"<bound method {self.__func__.__qualname__} of {type(self.__self__).__name__}>"
 
 
-def _flatten(m: BoundMethod) -> tuple[tuple[Any], Any]:
+def _flatten(m: BoundMethod) -> tuple[tuple[object], Callable[..., Any]]:
     return (m.__self__,), m.__func__
 
 
-def _flatten_with_keys(m: BoundMethod) -> tuple[tuple[tuple[Any, Any]], Any]:
+def _flatten_with_keys(
+    m: BoundMethod,
+) -> tuple[tuple[tuple[object, object]], Callable[..., Any]]:
     return ((jtu.GetAttrKey("__self__"), m.__self__),), m.__func__
 
 
-def _unflatten(func: Any, children: Any) -> BoundMethod:
+def _unflatten(func: Callable[..., Any], children: Any) -> BoundMethod:  # any iterable
     return BoundMethod(func, children[0], copied=True)
 
 
 jtu.register_pytree_with_keys(BoundMethod, _flatten_with_keys, _unflatten, _flatten)
 
 
-def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | None = None) -> Any:
+def _call_watched(
+    func: Callable[..., Any], obj: Any, args: tuple, kwargs: dict[str, Any], how: str | None = None
+) -> Any:
     cells = [v for _, _, own in walk(obj) for _, v in own]
     before = [v.raw_value for v in cells]
     out = func(obj, *args, **kwargs)
@@ -129,19 +134,19 @@ class Method:
 
     __slots__ = ("fn", "unbound", "__dict__")
 
-    def __init__(self, fn: Any):
+    def __init__(self, fn: Callable[..., Any]):
         self.fn = fn
         self.unbound = watch_call(fn)
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
-    def __get__(self, obj: Any, cls: Any = None) -> Any:
+    def __get__(self, obj: object, cls: type | None = None) -> Callable[..., Any]:
         return self.unbound if obj is None else BoundMethod(self.fn, obj)
 
 
 _JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))
 
 
-def watch_jitted_method(value: Any) -> Any:
+def watch_jitted_method(value: Any) -> Callable[..., Any] | None:
     """For a method decorated with `@eqx.filter_jit` in an eqbrain class: the same
     decoration of a function that refuses to lose writes to `self` (Equinox passes a copy
     of the module as `self`); `None` for anything else."""
@@ -182,7 +187,7 @@ _TRANSFORM_CALLERS = {
 }
 
 
-def watch_call(fn: Any) -> Any:
+def watch_call(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn`, a method's function (`__call__` included), refusing to lose writes when a
     JAX/Equinox transform calls it directly on its copy of the module:
     `eqx.filter_jit(model)(x)`, `eqx.filter_jit(Net.step)(model, x)`,

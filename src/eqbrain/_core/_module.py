@@ -75,7 +75,7 @@ class _NameField:
     it survives copies); without one, reading `name` gives the object's auto name, which
     is kept outside the instance and so outside the treedef (see `_naming`)."""
 
-    def __get__(self, obj: Any, cls: Any = None) -> str:
+    def __get__(self, obj: object, cls: type | None = None) -> str:
         if obj is None:
             return None  # type: ignore[return-value]  # the dataclass default
         return _naming.name_of(obj, obj.__dict__.get("name"))
