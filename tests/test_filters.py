@@ -38,3 +38,22 @@ def test_gradients_through_partition_only_touch_trainvars():
     g = jax.grad(loss)(params, static)
     np.testing.assert_allclose(g.c1.w.value, 2 * np.ones(3))
     assert g.x.value is None
+
+
+def test_a_dynamical_systems_initial_state_is_never_trained():
+    # `initial_state` holds plain float arrays (the values reset_state restores); it is
+    # bookkeeping, so an optimizer's weight decay must not reach it.
+    class Leaky(eqbrain.DynamicalSystem):
+        V: eqbrain.Variable
+        w: eqbrain.TrainVar
+
+        def __init__(self):
+            super().__init__()
+            self.V = eqbrain.Variable(jnp.full(3, -65.0))
+            self.w = eqbrain.TrainVar(jnp.ones(3))
+
+    net = Leaky()
+    trainable, rest = eqbrain.partition_trainable(net)
+    assert [v for v in jax.tree_util.tree_leaves(trainable)] == [net.w.value]
+    np.testing.assert_array_equal(rest.initial_state["V"], -65.0)
+    assert eqx.tree_equal(eqx.combine(trainable, rest), net)

@@ -22,6 +22,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "eqbrain"
 RANK = {
     "_errors": 0,
     "_deprecated": 0,
+    "_platform": 0,
     "_core": 1,
     "_transforms": 2,
     "random": 3,
@@ -30,6 +31,7 @@ RANK = {
     "init": 4,
     "dyn": 5,
     "optim": 5,
+    "dnn": 6,
     "measure": 6,
     "analysis": 6,
     "plot": 7,

@@ -59,6 +59,7 @@ def test_a_declared_model_is_built_from_its_fields():
     np.testing.assert_array_equal(d.x.value, np.full((2, 3), 2.0, np.float32))
     assert [(p.keyword, p.kind) for p in declared(Decay) if p.kind != "option"] == [
         ("key", "extra"),
+        ("mode", "extra"),
         ("tau", "param"),
         ("x_initializer", "initial"),
     ]

@@ -24,6 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAMESPACES = [
     "eqbrain",
     "eqbrain.analysis",
+    "eqbrain.dnn",
     "eqbrain.dyn",
     "eqbrain.init",
     "eqbrain.inputs",

@@ -3,12 +3,15 @@
 The rule, as in Equinox: every floating-point array is trained, unless it is held by a
 Variable that is not a `TrainVar`. So `TrainVar`s are trained, plain `Variable`s and
 `Parameter`s (state, constants) are not, and the weights of Equinox layers (and plain
-float array fields) held by an eqbrain model are, as they would be in Equinox.
+float array fields) held by an eqbrain model are, as they would be in Equinox. Fields
+marked internal (`metadata={"internal": True}`, bookkeeping such as a dynamical system's
+initial state) are never trained.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+import dataclasses
+from typing import Any, TypeVar
 
 import equinox as eqx
 import jax.tree_util as jtu
@@ -18,9 +21,25 @@ from ._variable import is_trainable, is_variable
 _T = TypeVar("_T")
 
 
-def _trained(x: object) -> bool:
+def _internal(x: object) -> tuple[str, ...]:
+    """The internal fields of a module (none for anything else)."""
+    if not isinstance(x, eqx.Module):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(x) if f.metadata.get("internal"))
+
+
+def _trained(x: Any) -> Any:
     if is_variable(x):
         return is_trainable(x)
+    internal = _internal(x)
+    if internal:  # this module's fields one level down, the internal ones all False
+        children, treedef = jtu.tree_flatten(x, is_leaf=lambda y: y is not x)
+        names = [f.name for f in dataclasses.fields(x) if not f.metadata.get("static")]
+        spec = [
+            jtu.tree_map(lambda _: False, c) if n in internal else trainable_filter(c)
+            for n, c in zip(names, children)
+        ]
+        return jtu.tree_unflatten(treedef, spec)
     return eqx.is_inexact_array(x)
 
 
@@ -33,7 +52,7 @@ def trainable_filter(model: _T) -> _T:
     params, static = eqx.partition(model, eqbrain.trainable_filter(model))
     ```
     """
-    return jtu.tree_map(_trained, model, is_leaf=is_variable)
+    return jtu.tree_map(_trained, model, is_leaf=lambda x: is_variable(x) or bool(_internal(x)))
 
 
 def partition_trainable(model: _T) -> tuple[_T, _T]:

@@ -12,6 +12,7 @@ from typing import Any
 import equinox as eqx
 import jax.tree_util as jtu
 
+from .._errors import frozen_field_error
 from . import _collect, _device, _naming, _owner, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
@@ -160,7 +161,11 @@ class Module(eqx.Module):
             )
         if isinstance(value, _owner.OwnerBound):  # e.g. odeint(self.derivative)
             value = _owner.attach(self, name, value)
-        super().__setattr__(name, value)
+        try:
+            super().__setattr__(name, value)
+        except dataclasses.FrozenInstanceError:  # built: say which field and what to do
+            static = type(self).__dataclass_fields__[name].metadata.get("static", False)
+            raise frozen_field_error(self, name, static) from None
 
     # -- names ------------------------------------------------------------------------
 

@@ -1,13 +1,18 @@
-"""`DynamicalSystem`: a module that advances by one step, and `Network`, a group of them."""
+"""`DynamicalSystem`: a module that advances by one step; `Network`, a group of them;
+`Sequential`, a chain of them (also written `a >> b`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .._core import Module, Parameter, TrainVar, Variable, entries
+from .._core import Module, NodeDict, Parameter, TrainVar, Variable, entries
+from ._mode import Mode, check_mode, get_mode
 from ._share import share
 
 _NO_BATCH_MSG = """\
@@ -99,6 +104,23 @@ class DynamicalSystem(Module):
     def __call__(self, *args, **kwargs) -> Any:
         return self.update(*args, **kwargs)
 
+    # NumPy arrays defer `array >> model` to `__rrshift__` instead of broadcasting.
+    __array_ufunc__ = None
+
+    def __rshift__(self, other: Any) -> Sequential:
+        """`self >> other`: the `Sequential` that feeds this system's output to `other`
+        (a system, a layer or a function)."""
+        if not callable(other) or _is_array(other):
+            return NotImplemented
+        return Sequential(*_chain(self), *_chain(other))
+
+    def __rrshift__(self, other: Any) -> Any:
+        """`x >> self` calls `self(x)` (BrainPy's); `f >> self` for a function `f` is the
+        `Sequential(f, self)`."""
+        if callable(other) and not _is_array(other):
+            return Sequential(other, self)
+        return self(other)
+
     def step_run(self, i: Any, *args, **kwargs) -> Any:
         """Step `i`: `update(*args)` with `t = i * dt` and `i` set in `eqbrain.share`.
 
@@ -169,3 +191,138 @@ class Network(DynamicalSystem):
 
 
 DynSysGroup = Network
+
+
+def _is_array(x: Any) -> bool:
+    return isinstance(x, jax.Array | np.ndarray | Variable)
+
+
+class Function(DynamicalSystem):
+    """A function or an Equinox module as a step of a `Sequential` (its output is the
+    function of its input). A function is static (part of the structure, as in a
+    compiled step); an Equinox module is a child, so its arrays stay leaves of the model."""
+
+    module: Any
+    fn: Callable | None = eqx.field(static=True)
+
+    def __init__(self, fn: Callable, name: str | None = None):
+        super().__init__(name=name)
+        if isinstance(fn, eqx.Module):
+            self.module, self.fn = fn, None
+        else:
+            self.module, self.fn = None, fn
+
+    def update(self, *args, **kwargs) -> Any:
+        return (self.fn or self.module)(*args, **kwargs)
+
+
+def _chain(x: Any) -> tuple:
+    """The parts `>>` chains: the steps of an unnamed `Sequential`, else `x` itself."""
+    if type(x) is Sequential and all(k.isdigit() for k in x.children):
+        return tuple(x.children.values())
+    return (x,)
+
+
+def _as_step(step: Any, where: str) -> DynamicalSystem:
+    if isinstance(step, DynamicalSystem):
+        return step
+    if isinstance(step, Module) or not callable(step):
+        raise TypeError(
+            f"Sequential: the step at {where} must be a DynamicalSystem (a model or a "
+            f"layer), an Equinox module or a function, got {type(step).__name__}: {step!r}."
+        )
+    return Function(step)
+
+
+def _unwrap(step: DynamicalSystem) -> Any:
+    return (step.fn or step.module) if isinstance(step, Function) else step
+
+
+class Sequential(DynamicalSystem):
+    """A chain of steps: the output of each is the input of the next (BrainPy's
+    `bp.Sequential`; `a >> b >> c` builds one).
+
+    The steps are dynamical systems (neurons, layers, networks), Equinox modules or
+    functions; `update(*args)` calls the first with `args` and each next one with the
+    output before it. Positional steps are keyed `'0'`, `'1'`, ...; named ones by their
+    names. `seq[0]`, `seq['l1']` and `seq.l1` give a step; a slice or a list of keys
+    gives a `Sequential` of the same steps (the same objects, so shared weights).
+
+    **Arguments:**
+
+    - `*modules`: the steps, in order (a list or tuple is its steps, a dict its named steps).
+    - `name`: the name of this system.
+    - `mode`: the computing mode, kept as `seq.mode` (the steps have their own).
+    - `**named`: named steps, after the positional ones.
+
+    ```python
+    net = eqbrain.Sequential(eqbrain.dnn.Dense(100, 10), jax.nn.relu, eqbrain.dnn.Dense(10, 2))
+    net = eqbrain.Sequential(l1=eqbrain.dnn.Dense(100, 10), l2=eqbrain.dnn.Dense(10, 2))
+    net = eqbrain.dnn.Dense(100, 10) >> eqbrain.dyn.Lif(10)
+    y = net(x)
+    ```
+    """
+
+    children: NodeDict
+    mode: Mode = eqx.field(static=True)
+
+    def __init__(
+        self, *modules: Any, name: str | None = None, mode: Mode | None = None, **named: Any
+    ):
+        super().__init__(name=name)
+        self.mode = get_mode() if mode is None else check_mode(mode, "Sequential")
+        steps: dict[str, DynamicalSystem] = {}
+
+        def add(key: str, step: Any, where: str) -> None:
+            if key in steps:
+                raise ValueError(f"Sequential: two steps are named {key!r}; rename one.")
+            steps[key] = _as_step(step, where)
+
+        for step in modules:
+            if isinstance(step, list | tuple):
+                for s in step:
+                    add(str(len(steps)), s, f"position {len(steps)}")
+            elif isinstance(step, dict):
+                for k, s in step.items():
+                    add(str(k), s, repr(k))
+            else:
+                add(str(len(steps)), step, f"position {len(steps)}")
+        for k, s in named.items():
+            add(k, s, repr(k))
+        self.children = NodeDict(steps)
+
+    def update(self, *args, **kwargs) -> Any:
+        """Run the steps in order; the first gets `args`, each next one the output before."""
+        steps = list(self.children.values())
+        if not steps:
+            return args[0] if len(args) == 1 else args
+        x = steps[0](*args, **kwargs)
+        for step in steps[1:]:
+            x = step(x)
+        return x
+
+    def __len__(self) -> int:
+        return len(self.children)
+
+    def __getitem__(self, key: int | str | slice | list | tuple) -> Any:
+        items = list(self.children.items())
+        if isinstance(key, str):
+            if key not in self.children:
+                raise KeyError(
+                    f"Sequential has no step {key!r}; its steps: {list(self.children)}."
+                )
+            return _unwrap(self.children[key])
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            return _unwrap(items[key][1])
+        if isinstance(key, slice):
+            return Sequential({k: _unwrap(v) for k, v in items[key]}, mode=self.mode)
+        if isinstance(key, list | tuple):
+            picked = {k: self[k] for k in (items[i][0] if isinstance(i, int) else i for i in key)}
+            return Sequential(picked, mode=self.mode)
+        raise TypeError(f"Sequential indices are ints, step names, slices or lists, got {key!r}.")
+
+    def __getattr__(self, item: str) -> Any:
+        children = self.__dict__.get("children")
+        if not item.startswith("_") and children is not None and item in children:
+            return _unwrap(children[item])
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {item!r}")

@@ -39,6 +39,7 @@ from typing_extensions import dataclass_transform
 
 from .._core import Variable
 from ._dynsys import DynamicalSystem, state_shape
+from ._mode import Mode, apply_mode
 from .integrators import ODEIntegrator, odeint
 
 Init = float | jax.Array | np.ndarray | Callable
@@ -401,6 +402,17 @@ def _bind(cls: type, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _apply_mode(cls: type, values: dict[str, Any]) -> None:
+    """`batch_size` and `spk_fun` in `values` as the mode (given or chosen) sets them."""
+    spiking = "spk_fun" in values
+    batch_size, spk_fun = apply_mode(
+        cls.__name__, values.get("mode"), values.get("batch_size"), values.get("spk_fun"), spiking
+    )
+    values["batch_size"] = batch_size
+    if spiking:
+        values["spk_fun"] = spk_fun
+
+
 class Population(DynamicalSystem, metaclass=_PopulationMeta):
     """A population of neurons or synapses (BrainPy's `NeuDyn`/`SynDyn`): its size, batch
     axis and integration method, and the constructor every model here shares.
@@ -418,6 +430,9 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     - `batch_size`: give every state Variable a leading batch axis of this size.
     - `method`: the `eqbrain.odeint` method of the model's derivatives.
     - `key`: the random key of the initializers (default `jax.random.key(0)`).
+    - `mode`: a computing mode (`eqbrain.training_mode`, `eqbrain.BatchingMode(n)`, ...),
+      else the one chosen by `eqbrain.environment`/`set_mode`: it sets `batch_size`
+      and, for spiking neurons, `spk_fun` (see `SpikingNeuron`).
     - `name`: the model's name.
 
     ```python
@@ -438,10 +453,12 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     batch_size: int | None = option(default=None)
     method: str = option(default="exp_euler")
     key: InitVar[jax.Array | None] = None
+    mode: InitVar[Mode | None] = None
 
     def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
         cls = type(self)
         values = _bind(cls, args, kwargs)
+        _apply_mode(cls, values)
         super().__init__(name=name)
         shape = state_shape(size, values.get("batch_size"))
         self.size = shape[1:] if values.get("batch_size") is not None else shape
@@ -501,3 +518,10 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
         """A state Variable of the population's shape (batched if the population is)."""
         value = jnp.broadcast_to(jnp.asarray(value, dtype), self.state_shape)
         return Variable(value, batch_axis=None if self.batch_size is None else 0)
+
+
+NeuDyn = Population
+"""BrainPy's neuron base `bp.dyn.NeuDyn`: `Population` (a size, a batch axis, a method)."""
+
+SynDyn = Population
+"""BrainPy's synapse base `bp.dyn.SynDyn`: `Population`, as `NeuDyn`."""

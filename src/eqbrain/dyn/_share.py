@@ -98,15 +98,27 @@ class _Share:
         finally:
             self._stack.pop()
 
+    def get_shargs(self) -> dict[str, Any]:
+        """Every shared argument of the current context (`t`, `i`, `dt`, ...) as a new
+        dict, as BrainPy's `bp.share.get_shargs()`.
+
+        ```python
+        with eqbrain.share.context(t=1.0, i=10):
+            eqbrain.share.get_shargs()   # {'dt': 0.1, 't': 1.0, 'i': 10}
+        ```
+        """
+        merged: dict[str, Any] = {}
+        for frame in self._stack:
+            merged.update(frame)
+        return merged
+
     @property
     def dt(self) -> float:
         """The current step size."""
         return self.load("dt")
 
     def __repr__(self) -> str:
-        merged: dict[str, Any] = {}
-        for frame in self._stack:
-            merged.update(frame)
+        merged = self.get_shargs()
         return f"eqbrain.share({', '.join(f'{k}={v!r}' for k, v in merged.items())})"
 
 

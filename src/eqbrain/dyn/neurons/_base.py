@@ -26,6 +26,10 @@ class SpikingNeuron(Population):
     the surrogate's gradient, and the reset is `spk_reset`: `'soft'` subtracts
     `V_th - V_reset` times the spike, `'hard'` moves `V` to `V_reset` by the spike.
     `detach_spk=True` stops the gradient through the spike where it resets `V`.
+
+    A mode (`mode=`, or one chosen by `eqbrain.environment`/`set_mode`) decides as in
+    BrainPy: `eqbrain.training_mode` uses `spk_fun` (`InvSquareGrad()` if none is given)
+    and batches the state; the other modes emit boolean spikes whatever `spk_fun` is.
     """
 
     spike: Variable = built()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import equinox as eqx
@@ -62,6 +63,16 @@ class PoissonGroup(DynamicalSystem):
         self.size = shape[1:] if batch_size is not None else shape
         self.spike = Variable(jnp.zeros(shape, bool), batch_axis=None if batch_size is None else 0)
         self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+
+    @property
+    def num(self) -> int:
+        """The number of neurons."""
+        return math.prod(self.size)
+
+    @property
+    def varshape(self) -> tuple[int, ...]:
+        """The population's shape (without the batch axis), as BrainPy's `varshape`."""
+        return self.size
 
     def update(self) -> Bool[Array, "*shape"]:
         """Draw this step's spikes."""

@@ -1,7 +1,17 @@
 """Projections and the connectivity they propagate spikes through (`bp.dyn`'s
 projections, with `bp.conn`'s connectors as event-driven layers)."""
 
-from ._align_post import AlignPostProj as AlignPostProj
+from ._aliases import (
+    FullProjAlignPostMg as FullProjAlignPostMg,
+    FullProjAlignPreDSMg as FullProjAlignPreDSMg,
+    FullProjAlignPreSDMg as FullProjAlignPreSDMg,
+    HalfProjAlignPostMg as HalfProjAlignPostMg,
+    ProjAlignPostMg1 as ProjAlignPostMg1,
+    ProjAlignPostMg2 as ProjAlignPostMg2,
+    ProjAlignPreMg1 as ProjAlignPreMg1,
+    ProjAlignPreMg2 as ProjAlignPreMg2,
+)
+from ._align_post import AlignPostProj as AlignPostProj, Projection as Projection
 from ._connect import (
     All2All as All2All,
     CSRConn as CSRConn,
@@ -26,9 +36,18 @@ __all__ = [
     "FixedPreNum",
     "FixedProb",
     "FullProjAlignPost",
+    "FullProjAlignPostMg",
     "FullProjAlignPre",
     "FullProjAlignPreDS",
+    "FullProjAlignPreDSMg",
+    "FullProjAlignPreSDMg",
+    "HalfProjAlignPostMg",
     "IJConn",
     "One2One",
+    "ProjAlignPostMg1",
+    "ProjAlignPostMg2",
+    "ProjAlignPreMg1",
+    "ProjAlignPreMg2",
+    "Projection",
     "SparseConn",
 ]

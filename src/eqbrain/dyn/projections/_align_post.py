@@ -1,4 +1,5 @@
-"""`AlignPostProj`: presynaptic spikes -> connectivity -> synapse -> output current."""
+"""`Projection`, the base of the projections, and `AlignPostProj`: presynaptic spikes ->
+connectivity -> synapse -> output current."""
 
 from __future__ import annotations
 
@@ -13,7 +14,21 @@ Syn = TypeVar("Syn", bound=DynamicalSystem)
 """The synapse's class: a projection's `syn` keeps it for type checkers (`proj.syn.g`)."""
 
 
-class AlignPostProj(DynamicalSystem, Generic[Syn]):
+class Projection(DynamicalSystem):
+    """The base of the projections (BrainPy's `bp.Projection`): a `DynamicalSystem`
+    whose `update` returns the current it causes in its postsynaptic population.
+
+    ```python
+    class Gap(eqbrain.dyn.Projection):
+        g: float = 0.1
+
+        def update(self, V_pre, V_post):
+            return self.g * (V_pre - V_post)
+    ```
+    """
+
+
+class AlignPostProj(Projection, Generic[Syn]):
     """A projection whose synapse lives at the postsynaptic side (BrainPy's align-post).
 
     One step: the connectivity `comm` turns the presynaptic spikes into the summed

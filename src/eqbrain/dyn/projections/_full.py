@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem
 from ..others._delay import LengthDelay, delay_line
-from ._align_post import AlignPostProj, Syn
+from ._align_post import AlignPostProj, Projection, Syn
 
 
 def _spikes_and_potential(pre: Any, post: Any) -> None:
@@ -21,7 +21,7 @@ def _spikes_and_potential(pre: Any, post: Any) -> None:
             )
 
 
-class FullProjAlignPost(DynamicalSystem, Generic[Syn]):
+class FullProjAlignPost(Projection, Generic[Syn]):
     """A projection from `pre` to `post` whose synapse lives at the postsynaptic side
     (BrainPy's `FullProjAlignPost`/`FullProjAlignPostMg`): it reads `pre.spike` and
     `post.V` itself.
@@ -74,7 +74,7 @@ class FullProjAlignPost(DynamicalSystem, Generic[Syn]):
         return self.proj(self.pre.spike.value, self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPre(DynamicalSystem, Generic[Syn]):
+class FullProjAlignPre(Projection, Generic[Syn]):
     """A projection whose synapse lives at the presynaptic side (BrainPy's
     `FullProjAlignPre*`): the synapse `syn` (sized like `pre`) filters the presynaptic
     spikes, the (delayed) synaptic state goes through the connectivity `comm`, and the

@@ -1,0 +1,136 @@
+"""`Layer`, the base of every layer, and what layers share: argument checks, trainable
+parameters from initializers, the training flag, input checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.core import Tracer
+
+from .._core import TrainVar
+from ..dyn import DynamicalSystem, Mode, get_mode, share
+from ..init import parameter
+
+_MODE_MSG = """\
+{owner}: mode must be an eqbrain mode (eqbrain.nonbatching_mode, eqbrain.batching_mode, \
+eqbrain.training_mode, or eqbrain.BatchingMode(n) / eqbrain.TrainingMode(n)), got \
+{mode!r}."""
+
+_FIT_MSG = """\
+{owner}: the training flag `fit` must be a Python bool when the layer runs, got a traced \
+value. Set it where the function is defined, e.g. `with eqbrain.share.context(fit=True):` \
+inside the function you jit, or pass it as a static argument."""
+
+
+class Layer(DynamicalSystem):
+    """A layer (BrainPy's `bp.dnn.Layer`): a `DynamicalSystem` whose `update(x)` maps an
+    input to an output, with a computing `mode`.
+
+    Its weights are `TrainVar`s, trained in place by `eqbrain.optim` and seen by
+    `eqx.filter_grad` through `eqbrain.trainable_filter`; its running statistics are
+    plain `Variable`s. Layers that behave differently while training (`Dropout`,
+    `BatchNorm*`) read the training flag `fit` (see `is_fitting`).
+
+    **Arguments:**
+
+    - `mode`: the computing mode (default: the current one, `eqbrain.get_mode()`).
+    - `name`: the name of the layer.
+    """
+
+    mode: Mode = eqx.field(static=True)
+
+    def __init__(self, mode: Mode | None = None, name: str | None = None):
+        super().__init__(name=name)
+        if mode is None:
+            mode = get_mode()
+        elif not isinstance(mode, Mode):
+            raise TypeError(_MODE_MSG.format(owner=type(self).__name__, mode=mode))
+        self.mode = mode
+
+
+def is_fitting(owner: str, fit: bool | None = None) -> bool:
+    """The training flag: `fit` if given, else `eqbrain.share`'s `"fit"` (set by
+    `share.context(fit=True)`, a runner's `shared_args={"fit": True}`, ...), else `False`
+    (BrainPy's `share["fit"]`)."""
+    if fit is None:
+        fit = share.load("fit", False)
+    if isinstance(fit, Tracer):
+        raise TypeError(_FIT_MSG.format(owner=owner))
+    return bool(fit)
+
+
+def positive_int(value: Any, what: str, owner: str, *, zero: bool = False) -> int:
+    """`value` as an int > 0 (or >= 0 with `zero`); `ValueError` naming `what` otherwise."""
+    low = 0 if zero else 1
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        kind = "a non-negative int" if zero else "a positive int"
+        raise ValueError(f"{owner}: {what} must be {kind}, got {value!r}.")
+    return int(value)
+
+
+def int_tuple(value: Any, n: int, what: str, owner: str, *, zero: bool = False) -> tuple:
+    """An int, or a sequence of `n` ints, as a tuple of `n` positive (non-negative) ints."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        value = (value,) * n
+    if not isinstance(value, Sequence) or len(value) != n:
+        raise ValueError(
+            f"{owner}: {what} must be an int or a sequence of {n} ints, got {value!r}."
+        )
+    return tuple(positive_int(v, what, owner, zero=zero) for v in value)
+
+
+def probability(value: Any, what: str, owner: str) -> float:
+    """`value` as a float in [0, 1]; `ValueError` naming `what` otherwise."""
+    try:
+        p = float(value)
+    except (TypeError, ValueError):
+        p = float("nan")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{owner}: {what} must be a probability in [0, 1], got {value!r}.")
+    return p
+
+
+def train_param(init: Any, shape: tuple[int, ...], what: str, owner: str) -> TrainVar | None:
+    """A `TrainVar` of `shape` from an initializer, an array or a number (filled in;
+    `None` stays `None`): BrainPy's `parameter(init, shape)` made trainable."""
+    if init is None:
+        return None
+    if np.ndim(init) == 0 and not callable(init):
+        init = np.full(shape, init)
+    try:
+        value = parameter(init, shape, allow_none=False, allow_scalar=False)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{owner}: {what}: {err}") from None
+    value = jnp.asarray(value)
+    if jnp.issubdtype(value.dtype, jnp.integer) or value.dtype == jnp.bool_:
+        value = value.astype(jnp.result_type(float))
+    return TrainVar(value)
+
+
+def scalar_or_param(init: Any, shape: tuple[int, ...], what: str, owner: str) -> TrainVar:
+    """A trainable weight that is one number (a 0-d `TrainVar`) or has `shape`."""
+    if np.ndim(init) == 0 and not callable(init):
+        return TrainVar(jnp.asarray(init, jnp.result_type(float)))
+    out = train_param(init, shape, what, owner)
+    assert out is not None
+    return out
+
+
+def check_last_axis(x: Any, size: int, what: str, owner: str) -> jax.Array:
+    """`x` as an array whose last axis has `size` entries; `ValueError` naming `owner`."""
+    x = jnp.asarray(x)
+    if x.ndim == 0 or x.shape[-1] != size:
+        raise ValueError(
+            f"{owner} expects input of shape (..., {size}) ({what}={size}), got shape {x.shape}."
+        )
+    return x
+
+
+def value(var: Any) -> Any:
+    """The value of a Variable (`None` stays `None`)."""
+    return None if var is None else var.value
