@@ -564,3 +564,14 @@ def test_bad_input_shape_leaves_the_model_unchanged():
             neu(jnp.zeros(4))
     for key, var in neu.vars(method="relative").items():
         np.testing.assert_array_equal(var.value, before[key], err_msg=key)
+
+
+def test_an_integrate_and_fire_model_without_integrate_cannot_be_built():
+    from eqbrain.dyn.neurons._base import IntegrateAndFire
+
+    class NoStep(IntegrateAndFire):
+        pass
+
+    with pytest.raises(TypeError, match="abstract class NoStep .*_integrate"):
+        NoStep(3)  # pyright: ignore[reportAbstractUsage]
+    assert eqbrain.dyn.Lif(3).V.shape == (3,)  # the models define it
