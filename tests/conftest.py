@@ -2,14 +2,25 @@
 
 The seed comes from the test's id: each test draws different numbers, and the same ones
 on every run, in any order and on any xdist worker.
+
+Hypothesis runs under the `default` profile, which keeps the suite fast; tests marked
+`slow` take the `slow` profile (`@settings(settings.get_profile("slow"))`), with many
+more examples. `HYPOTHESIS_PROFILE=slow` runs every property test that way.
 """
 
+import os
 import zlib
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 import eqbrain
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("default", max_examples=25, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("slow", max_examples=300, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Shared test helpers: the DESIGN.md example tree and random module trees."""
+"""Shared test helpers: the DESIGN.md example tree, snapshots, scripts. Random models
+come from `eqbrain.testing`."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import importlib.util
 import pathlib
 import sys
 from types import ModuleType
-from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from hypothesis import strategies as st
 
 import eqbrain
+import eqbrain.internal
 
 
 class C(eqbrain.Module):
@@ -48,119 +48,21 @@ def make_b() -> B:
     return B()
 
 
-def snapshot(model) -> list[tuple[int, np.ndarray]]:
-    """(id, value copy) of every unique Variable: to show that nothing changed."""
-    out = [(id(v), np.array(v.value)) for v in model.vars().unique().values()]
-    # Plain arrays (array fields, Equinox layers' weights) are state too.
-    out += [(k, np.array(x)) for d in model.state_dict().values() for k, x in d.items()]
-    return out
+def snapshot(model) -> list[tuple[str, int, np.ndarray]]:
+    """Every place `model` holds state (Variables, plain arrays), as (relative key, the
+    id of its Variable or 0, a copy of its value): to show that nothing changed."""
+    return [
+        (key, id(entry) if isinstance(entry, eqbrain.Variable) else 0, np.array(entry.raw_value))
+        for key, entry in eqbrain.internal.state_entries(model)
+    ]
 
 
 def assert_unchanged(model, before) -> None:
     after = snapshot(model)
-    assert [i for i, _ in after] == [i for i, _ in before]
-    for (_, a), (_, b) in zip(after, before):
+    assert [(k, i) for k, i, _ in after] == [(k, i) for k, i, _ in before]
+    for (_, _, a), (_, _, b) in zip(after, before):
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_array_equal(a, b)
-
-
-# -- random module trees ------------------------------------------------------------------
-
-DTYPES = ("float32", "int32", "bool", "float16")
-_shapes = st.lists(st.integers(1, 3), min_size=0, max_size=2).map(tuple)
-_var = st.tuples(st.sampled_from(["var", "train", "param"]), _shapes, st.sampled_from(DTYPES))
-
-
-def _field(depth: int):
-    leaves = [
-        _var.map(lambda t: ("variable",) + t),
-        st.lists(_var, min_size=1, max_size=2).map(lambda vs: ("varlist", vs)),
-        st.lists(_var, min_size=1, max_size=2).map(lambda vs: ("vardict", vs)),
-        st.integers(0, 50).map(lambda i: ("shared", i)),
-        st.just(("array",)),
-    ]
-    if depth >= 2:
-        return st.one_of(leaves)
-    sub = st.deferred(lambda: _module(depth + 1))
-    return st.one_of(
-        *leaves,
-        sub.map(lambda m: ("module", m)),
-        st.lists(sub, min_size=1, max_size=2).map(lambda ms: ("nodelist", ms)),
-    )
-
-
-def _module(depth: int = 0):
-    return st.lists(_field(depth), min_size=0, max_size=4)
-
-
-module_specs = _module()
-"""A hypothesis strategy of random module-tree specs (plain data); build with `build`."""
-
-
-_VAR_CLS = {"var": eqbrain.Variable, "train": eqbrain.TrainVar, "param": eqbrain.Parameter}
-
-
-def _value(rng: np.random.Generator, shape, dtype: str):
-    if dtype == "bool":
-        return jnp.asarray(rng.random(shape) > 0.5)
-    if dtype == "int32":
-        return jnp.asarray(rng.integers(-5, 5, shape), dtype=jnp.int32)
-    return jnp.asarray(rng.normal(size=shape), dtype=dtype)
-
-
-def build(spec, seed: int = 0):
-    """Build a module tree from `spec`; equal specs give twins with other values."""
-    rng = np.random.default_rng(seed)
-    pool: list[eqbrain.Variable] = []
-
-    def var(t):
-        kind, shape, dtype = t
-        v = _VAR_CLS[kind](_value(rng, shape, dtype))
-        pool.append(v)
-        return v
-
-    def module(fields):
-        values: dict[str, Any] = {}
-        for i, f in enumerate(fields):
-            kind, args = f[0], f[1:]
-            if kind == "variable":
-                values[f"f{i}"] = var(args)
-            elif kind == "varlist":
-                values[f"f{i}"] = eqbrain.VarList([var(t) for t in args[0]])
-            elif kind == "vardict":
-                values[f"f{i}"] = eqbrain.VarDict({f"k{j}": var(t) for j, t in enumerate(args[0])})
-            elif kind == "shared":
-                values[f"f{i}"] = (
-                    pool[args[0] % len(pool)] if pool else var(("var", (2,), "float32"))
-                )
-            elif kind == "array":
-                values[f"f{i}"] = jnp.asarray(rng.normal(size=(2,)), dtype=jnp.float32)
-            elif kind == "module":
-                values[f"f{i}"] = module(args[0])
-            elif kind == "nodelist":
-                values[f"f{i}"] = eqbrain.NodeList([module(m) for m in args[0]])
-        cls = _class(tuple(values))
-        return cls(**values)
-
-    return module(spec)
-
-
-_classes: dict[tuple[str, ...], type] = {}
-
-
-def _class(fields: tuple[str, ...]) -> type:
-    """One Module class per field list, so equal specs give equal classes."""
-    if fields not in _classes:
-        _classes[fields] = type(
-            f"Rand{len(_classes)}",
-            (eqbrain.Module,),
-            {"__annotations__": dict.fromkeys(fields, Any)},
-        )
-    return _classes[fields]
-
-
-def values_of(model) -> dict[str, np.ndarray]:
-    return {k: np.asarray(v.value) for k, v in model.vars(method="relative").items()}
 
 
 def leaves_equal(a, b) -> bool:

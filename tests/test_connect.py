@@ -118,3 +118,47 @@ def test_any_pairs_propagate_as_their_dense_matrix(n_pre, n_post, data):
     np.add.at(dense, (np.array(i, int), np.array(j, int)), np.array(w, np.float32))
     np.testing.assert_allclose(conn.to_dense(), dense, atol=1e-6)
     _check_propagation(conn)
+
+
+# -- random connectivity is drawn from eqbrain.random unless seeded ---------------------
+
+RANDOM_CONNECTORS = {
+    "FixedProb": lambda **kw: eqbrain.dyn.FixedProb(40, 40, 0.2, **kw),
+    "FixedPreNum": lambda **kw: eqbrain.dyn.FixedPreNum(40, 40, num=5, **kw),
+    "FixedPostNum": lambda **kw: eqbrain.dyn.FixedPostNum(40, 40, num=5, **kw),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RANDOM_CONNECTORS))
+def test_connectors_draw_from_eqbrain_random_unless_seeded(kind):
+    make = RANDOM_CONNECTORS[kind]
+    eqbrain.random.seed(1)
+    a, b = make(), make()  # two projections of one shape, built one after the other
+    assert not np.array_equal(a.to_dense(), b.to_dense())
+    eqbrain.random.seed(1)
+    np.testing.assert_array_equal(make().to_dense(), a.to_dense())  # the seed fixes both
+    np.testing.assert_array_equal(make().to_dense(), b.to_dense())
+    # An explicit seed gives the same synapses whatever eqbrain.random's state.
+    eqbrain.random.seed(2)
+    fixed = make(seed=7).to_dense()
+    eqbrain.random.seed(3)
+    np.testing.assert_array_equal(make(seed=7).to_dense(), fixed)
+
+
+def test_equal_populations_get_four_different_projections():
+    """E and I of one size: E2E, E2I, I2E and I2I must not be one matrix four times."""
+    eqbrain.random.seed(0)
+    mats = [eqbrain.dyn.FixedProb(50, 50, 0.1).to_dense() for _ in range(4)]
+    for i in range(4):
+        for j in range(i):
+            assert not np.array_equal(mats[i], mats[j]), (i, j)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_bad_seed_is_refused_before_drawing(seed):
+    before = eqbrain.random.get_key()
+    with pytest.raises(ValueError, match=r"seed must be an int >= 0, or None .*eqbrain.random"):
+        eqbrain.dyn.FixedProb(5, 5, 0.5, seed=seed)
+    with pytest.raises(ValueError, match=r"seed must be an int >= 0"):
+        eqbrain.dyn.FixedPreNum(5, 5, num=2, seed=seed)
+    np.testing.assert_array_equal(eqbrain.random.get_key(), before)

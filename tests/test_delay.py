@@ -1,5 +1,6 @@
 """Synaptic delays: `LengthDelay` ring buffers and `AlignPostProj(delay=...)`."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -105,3 +106,56 @@ def test_a_delay_that_is_not_a_whole_number_of_steps_is_refused():
         _projection(0.25)
     with pytest.raises(ValueError, match="finite number of ms >= 0"):
         _projection(-1.0)
+
+
+def _buffer():
+    buf = eqbrain.LengthDelay(jnp.zeros(()), max_len=3, initial_delay_data=jnp.arange(4.0) + 5)
+    return buf, (np.array(buf.data.value), int(buf.head.value))
+
+
+def _unchanged(buf, before):
+    np.testing.assert_array_equal(buf.data.value, before[0])
+    assert int(buf.head.value) == before[1]
+
+
+@pytest.mark.parametrize("delay_len", [jnp.int32(5), np.int64(4), -1, jnp.array([0, 4])])
+def test_a_known_step_outside_the_buffer_is_refused_naming_the_delay(delay_len):
+    buf, before = _buffer()
+    # before: retrieve(jnp.int32(5)) gave 7.0, the value 1 step ago, wrapped around
+    with pytest.raises(ValueError, match=rf"{buf.name}\.retrieve.*outside this buffer's range"):
+        buf.retrieve(delay_len)
+    _unchanged(buf, before)
+
+
+@pytest.mark.parametrize("delay_len", [2.0, True, jnp.float32(1)])
+def test_a_step_that_is_not_an_integer_is_refused(delay_len):
+    buf, before = _buffer()
+    with pytest.raises(TypeError, match=r"delay_len counts steps, so it must be an int"):
+        buf.retrieve(delay_len)
+    _unchanged(buf, before)
+
+
+def test_a_traced_step_is_checked_when_the_computation_runs():
+    buf, before = _buffer()
+    read = jax.jit(lambda k: buf.retrieve(k))
+    assert float(read(jnp.int32(2))) == 7.0 and float(buf.retrieve(2)) == 7.0
+    for bad in (-1, 4):  # before: read(-1) gave 5.0, wrapped around
+        with pytest.raises(Exception, match=r"outside this buffer's range \[0, 3\] steps"):
+            jax.block_until_ready(read(jnp.int32(bad)))
+    with pytest.raises(Exception, match=r"outside this buffer's range"):
+        jax.block_until_ready(eqbrain.jit(lambda k: buf.retrieve(k))(jnp.int32(9)))
+    np.testing.assert_array_equal(read(jnp.array([0, 3])), [5.0, 8.0])
+    _unchanged(buf, before)
+
+
+def test_var_delay_checks_a_traced_step_too():
+    v = eqbrain.Variable(jnp.float32(1.0))
+    delay = eqbrain.VarDelay(v, time=0.3, entries={})
+    delay.update()
+    v.value = jnp.float32(2.0)
+    read = jax.jit(lambda k: delay.retrieve(k))
+    assert float(read(jnp.int32(0))) == 2.0 and float(read(jnp.int32(1))) == 1.0
+    with pytest.raises(Exception, match=r"outside this buffer's range"):
+        jax.block_until_ready(read(jnp.int32(4)))
+    with pytest.raises(TypeError, match="delay_step counts steps"):
+        delay.retrieve(1.0)

@@ -120,7 +120,8 @@ def test_poisson_input_adds_the_expected_drive(num_input, freq):
 
 def test_poisson_input_replays_after_reset_and_leaves_the_target_to_its_owner():
     net = Driven(50, 50.0, 1.0, seed=3)
-    assert len(net.vars().unique()) == len(net.N.vars()) + 1  # the key; V is shared
+    own = len(net.clock.vars())  # the network's clock
+    assert len(net.vars().unique()) == len(net.N.vars()) + 1 + own  # the key; V is shared
     eqbrain.run(net, 10.0)
     first = np.asarray(net.N.V.value)
     net.N.V.value = jnp.full(400, 7.0)

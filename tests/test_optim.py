@@ -220,10 +220,10 @@ def test_state_lives_in_the_optimizers_own_variables():
         "state-count",
         "state-hyperparams.learning_rate",
         "state-inner_state.0.count",
-        "state-inner_state.0.mu.0",
-        "state-inner_state.0.mu.1",
-        "state-inner_state.0.nu.0",
-        "state-inner_state.0.nu.1",
+        "state-inner_state.0.mu.Net0.b",
+        "state-inner_state.0.mu.Net0.w",
+        "state-inner_state.0.nu.Net0.b",
+        "state-inner_state.0.nu.Net0.w",
         "lr.lr",
         "lr.last_epoch",
         "lr.last_call",
@@ -232,7 +232,7 @@ def test_state_lives_in_the_optimizers_own_variables():
     assert not {id(v) for v in rel.values()} & {id(net.w), id(net.b)}
     for key in ("state-count", "state-inner_state.0.count", "lr.last_epoch", "lr.last_call"):
         assert rel[key].dtype == jnp.int32 and rel[key].shape == ()
-    assert rel["state-inner_state.0.mu.0"].shape == (3, 2)
+    assert rel["state-inner_state.0.mu.Net0.w"].shape == (3, 2)
     assert set(opt.state_dict()) == {"Adam0", "Constant0"}
     assert list(opt.vars_to_train) == ["Net0.w", "Net0.b"]
     assert opt.step is rel["state-count"]
@@ -283,14 +283,16 @@ def test_checkpoint_resumes_training_exactly(n, m, kind, seed):
     loaded from the file and trained m steps end with the same Variables, bit for bit."""
 
     def train(trainer: Trainer, steps: range) -> None:
-        grad = eqbrain.grad(trainer.net.loss, grad_vars=trainer.net.train_vars())
+        tv = trainer.net.train_vars(method="relative")
+        grad = eqbrain.grad(trainer.net.loss, grad_vars=tv)
         for i in steps:
             x = X + 0.1 * jax.random.normal(jax.random.PRNGKey(seed + i), X.shape)
             trainer.opt.update(grad(x, Y))
 
     def fresh() -> Trainer:
+        # Relative keys (`w`, `b`): the slots of the fresh instance have the same names.
         net = Net(seed=seed)
-        return Trainer(net=net, opt=MAKERS[kind](net.train_vars()))
+        return Trainer(net=net, opt=MAKERS[kind](net.train_vars(method="relative")))
 
     a = fresh()
     train(a, range(n))
@@ -312,14 +314,68 @@ def test_checkpoint_resumes_training_exactly(n, m, kind, seed):
 
 def test_optimizer_checkpoint_file_alone():
     net = Net()
-    opt = optim.Adam(1e-2, net.train_vars())
+    opt = optim.Adam(1e-2, net.train_vars(method="relative"))
     opt.update(dict(zip(opt.vars_to_train, fake_grads(0, [(3, 2), (2,)]))))
     with tempfile.TemporaryDirectory() as tmp:
         eqbrain.save(Path(tmp) / "opt.safetensors", opt, fsync=False)
-        other = optim.Adam(1e-2, Net().train_vars())
+        other = optim.Adam(1e-2, Net().train_vars(method="relative"))
         eqbrain.load(Path(tmp) / "opt.safetensors", other, strict=True)
     for key, var in opt.vars(method="relative").items():
         np.testing.assert_array_equal(other.vars(method="relative")[key].value, var.value)
+
+
+class Pair(eqbrain.Module):
+    """Two trained Variables of one shape: swapped moments would load without a word."""
+
+    x: eqbrain.TrainVar
+    y: eqbrain.TrainVar
+
+    def __init__(self):
+        super().__init__()
+        self.x = eqbrain.TrainVar(jnp.linspace(-1.0, 1.0, 4))
+        self.y = eqbrain.TrainVar(jnp.linspace(2.0, 0.0, 4))
+
+
+def test_checkpoint_slots_follow_keys_not_registration_order():
+    """Adam saved after some steps loads into an Adam whose train_vars were registered
+    in another order, and training goes on exactly as the uninterrupted run: each
+    moment is found by its Variable's key, not its position."""
+
+    def grads(i):
+        g = fake_grads(i, [(4,), (4,)])
+        return {"x": g[0], "y": 10.0 * g[1]}
+
+    pair = Pair()
+    opt = optim.Adam(1e-1, {"x": pair.x, "y": pair.y})
+    for i in range(3):
+        opt.update(grads(i))
+    with tempfile.TemporaryDirectory() as tmp:
+        eqbrain.save(Path(tmp) / "pair.safetensors", pair, fsync=False)
+        eqbrain.save(Path(tmp) / "opt.safetensors", opt, fsync=False)
+        twin = Pair()
+        reordered = optim.Adam(1e-1, {"y": twin.y, "x": twin.x})
+        eqbrain.load(Path(tmp) / "pair.safetensors", twin, strict=True)
+        eqbrain.load(Path(tmp) / "opt.safetensors", reordered, strict=True)
+    for i in range(3, 6):
+        opt.update(grads(i))
+        reordered.update(grads(i))
+    np.testing.assert_array_equal(twin.x.value, pair.x.value)
+    np.testing.assert_array_equal(twin.y.value, pair.y.value)
+
+
+def test_checkpoint_for_other_keys_fails_naming_them():
+    net = Net()
+    opt = optim.Adam(1e-2, {"w": net.w, "b": net.b})
+    opt.update({"w": jnp.ones((3, 2)), "b": jnp.ones(2)})
+    other_net = Net()
+    other = optim.Adam(1e-2, {"w": other_net.w, "bias": other_net.b})
+    before = snapshot(other)
+    with tempfile.TemporaryDirectory() as tmp:
+        eqbrain.save(Path(tmp) / "opt.safetensors", opt, fsync=False)
+        with pytest.raises(Exception, match=r"mu\.b") as info:
+            eqbrain.load(Path(tmp) / "opt.safetensors", other, strict=True)
+    assert "mu.bias" in str(info.value)
+    assert_unchanged(other, before)
 
 
 # -- registering train_vars ---------------------------------------------------------------
@@ -349,15 +405,15 @@ def test_register_more_keeps_the_moments_of_those_registered():
     net = Net()
     opt = optim.Adam(1e-2, train_vars={"w": net.w})
     opt.update({"w": jnp.ones((3, 2))})
-    mu_w = opt.state["inner_state.0.mu.0"]
+    mu_w = opt.state["inner_state.0.mu.w"]
     before = np.asarray(mu_w.value)
     opt.register_train_vars({"w": net.w, "b": net.b})  # w again: skipped
     assert list(opt.vars_to_train) == ["w", "b"]
-    assert opt.state["inner_state.0.mu.0"] is mu_w  # the same cell, value kept
+    assert opt.state["inner_state.0.mu.w"] is mu_w  # the same cell, value kept
     np.testing.assert_array_equal(mu_w.value, before)
-    np.testing.assert_array_equal(opt.state["inner_state.0.mu.1"].value, np.zeros(2))
+    np.testing.assert_array_equal(opt.state["inner_state.0.mu.b"].value, np.zeros(2))
     assert int(opt.step.value) == 1
-    assert opt.state["inner_state.0.mu.1"].label.endswith(".state-inner_state.0.mu.1")
+    assert opt.state["inner_state.0.mu.b"].label.endswith(".state-inner_state.0.mu.b")
     opt.update({"w": jnp.ones((3, 2)), "b": jnp.ones(2)})
     assert int(opt.step.value) == 2
 
@@ -563,3 +619,14 @@ def test_subclass_with_its_own_update_rule():
     assert opt.lr is not None and int(opt.lr.last_call.value) == 0
     with pytest.raises(NotImplementedError, match="overrides `update\\(grads\\)`"):
         optim.Optimizer.update(opt, grads)
+
+
+def test_adamw_list_mask_means_registration_order():
+    x, y = eqbrain.Variable(jnp.ones(2)), eqbrain.Variable(jnp.ones(2))
+    # Registered y first: the mask's first entry is y's, whatever the keys' order.
+    opt = optim.AdamW(0.1, {"y": y, "x": x}, weight_decay=0.5, mask=[False, True])
+    opt.update({"x": jnp.zeros(2), "y": jnp.zeros(2)})
+    np.testing.assert_allclose(x.value, 1.0 - 0.1 * 0.5)  # decayed
+    np.testing.assert_array_equal(y.value, 1.0)  # masked out
+    with pytest.raises(ValueError, match="mask has 2 entries for 3 train_vars"):
+        opt.register_train_vars({"z": eqbrain.Variable(jnp.ones(2))})

@@ -48,3 +48,14 @@ def test_bad_freqs(freqs):
 def test_freqs_that_do_not_fit_the_size():
     with pytest.raises(ValueError, match="broadcast"):
         eqbrain.dyn.PoissonGroup(3, freqs=[1.0, 2.0])
+
+
+def test_groups_without_a_seed_draw_their_keys_from_eqbrain_random():
+    eqbrain.random.seed(4)
+    a, b = eqbrain.dyn.PoissonGroup(50, freqs=200.0), eqbrain.dyn.PoissonGroup(50, freqs=200.0)
+    spikes_a = eqbrain.run(a, 10.0, monitors=["spike"])["spike"]
+    spikes_b = eqbrain.run(b, 10.0, monitors=["spike"])["spike"]
+    assert not np.array_equal(spikes_a, spikes_b)  # two groups, two spike trains
+    eqbrain.random.seed(4)
+    again = eqbrain.dyn.PoissonGroup(50, freqs=200.0)
+    np.testing.assert_array_equal(eqbrain.run(again, 10.0, monitors=["spike"])["spike"], spikes_a)

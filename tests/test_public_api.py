@@ -35,6 +35,7 @@ NAMESPACES = [
     "eqbrain.plot",
     "eqbrain.random",
     "eqbrain.surrogate",
+    "eqbrain.testing",
 ]
 UNSTABLE = ["eqbrain.internal"]
 # Folders that lay out `eqbrain.dyn` as bp.dyn; each name they declare is `eqbrain.dyn`'s

@@ -391,7 +391,7 @@ def test_negative_binomial_matches_scipy():
 def test_drawing_inside_jax_jit_says_what_to_do():
     rng = eqbrain.random.RandomState(0)
     before = rng.value
-    with pytest.raises(TraceLeakError, match=r"explicit key inside `jax.jit`/`jax.vmap`"):
+    with pytest.raises(TraceLeakError, match=r"explicit keys: draw with a key passed in"):
         jax.jit(lambda: rng.rand(2))()
     assert same(rng.value, before)
     # ... and the explicit key works there.
@@ -413,32 +413,131 @@ def test_a_batch_of_keys_is_refused():
         eqbrain.random.RandomState(0).rand(2, key=jr.split(jr.key(0)))
 
 
-@pytest.mark.parametrize(
-    "draw, message",
-    [
-        (lambda r: r.bernoulli(1.5), "bernoulli needs 0 <= p <= 1"),
-        (lambda r: r.binomial(3, -0.1), "binomial needs 0 <= p <= 1"),
-        (lambda r: r.geometric(0.0), "geometric needs 0 < p <= 1"),
-        (lambda r: r.zipf(1.0), "zipf needs a > 1"),
-        (lambda r: r.logseries(1.0), "logseries needs 0 < p < 1"),
-        (lambda r: r.hypergeometric(2, 2, 5), "0 <= nsample <= ngood \\+ nbad"),
-        (lambda r: r.power(0.0), "power needs a > 0"),
-        (lambda r: r.chisquare(0.0), "chisquare needs df > 0"),
-        (lambda r: r.vonmises(0.0, -1.0), "vonmises needs kappa >= 0"),
-        (lambda r: r.triangular(0.0, 2.0, 1.0), "triangular needs left <= mode <= right"),
-        (lambda r: r.truncated_normal(-1.0, 1.0, scale=0.0), "truncated_normal needs scale > 0"),
-        (lambda r: r.multivariate_normal([0.0], [[1.0]], method="qr"), "method must be"),
-        (lambda r: r.split_key(0), "n must be a positive int"),
-        (lambda r: r.rand(2, 2.5), "size must be None, an int or a sequence"),
-        (lambda r: r.normal(size="3"), "size must be None, an int or a sequence"),
-    ],
-)
+# Every constrained parameter of every sampler: (draw, the message it must give). The
+# message names the sampler, the parameter and the rule, as NumPy's checks do.
+BAD = [
+    (lambda r: r.randint(5, 2), r"randint needs low < high, got low=5, high=2"),
+    (lambda r: r.randint(0), r"randint needs low < high, got low=0, high=0"),
+    (lambda r: r.random_integers(5, 2), r"random_integers needs low <= high"),
+    (lambda r: r.uniform(2.0, 1.0), r"uniform needs low <= high"),
+    (lambda r: r.choice(0, 2), r"choice needs a > 0, got 0"),
+    (lambda r: r.choice(3, 2, p=[0.5, -0.1, 0.6]), r"choice needs p in \[0, 1\]"),
+    (lambda r: r.normal(0.0, -1.0), r"normal needs scale >= 0, got -1.0"),
+    (lambda r: r.normal(0.0, [1.0, -1.0]), r"normal needs scale >= 0, got an array"),
+    (lambda r: r.normal(0.0, jnp.asarray(-1.0)), r"normal needs scale >= 0"),
+    (lambda r: r.lognormal(0.0, -1.0), r"lognormal needs sigma >= 0"),
+    (lambda r: r.truncated_normal(-1.0, 1.0, scale=0.0), r"truncated_normal needs scale > 0"),
+    (lambda r: r.truncated_normal(1.0, -1.0), r"truncated_normal needs lower < upper"),
+    (lambda r: r.exponential(-1.0), r"exponential needs scale >= 0, got -1.0"),
+    (lambda r: r.standard_gamma(-1.0), r"gamma needs shape >= 0"),
+    (lambda r: r.gamma(1.0, -1.0), r"gamma needs scale >= 0"),
+    (lambda r: r.loggamma(0.0), r"loggamma needs a > 0"),
+    (lambda r: r.beta(0.0, 1.0), r"beta needs a > 0"),
+    (lambda r: r.beta(1.0, -1.0), r"beta needs b > 0"),
+    (lambda r: r.dirichlet([1.0, -1.0]), r"dirichlet needs alpha >= 0"),
+    (lambda r: r.chisquare(0.0), r"chisquare needs df > 0"),
+    (lambda r: r.noncentral_chisquare(0.0, 1.0), r"noncentral_chisquare needs df > 0"),
+    (lambda r: r.noncentral_chisquare(1.0, -1.0), r"noncentral_chisquare needs nonc >= 0"),
+    (lambda r: r.f(0.0, 1.0), r"f needs dfnum > 0"),
+    (lambda r: r.f(1.0, 0.0), r"f needs dfden > 0"),
+    (lambda r: r.noncentral_f(1.0, 1.0, -1.0), r"noncentral_f needs nonc >= 0"),
+    (lambda r: r.noncentral_f(0.0, 1.0, 1.0), r"noncentral_f needs dfnum > 0"),
+    (lambda r: r.standard_t(0.0), r"standard_t needs df > 0"),
+    (lambda r: r.gumbel(0.0, -1.0), r"gumbel needs scale >= 0"),
+    (lambda r: r.laplace(0.0, -1.0), r"laplace needs scale >= 0"),
+    (lambda r: r.logistic(0.0, -1.0), r"logistic needs scale >= 0"),
+    (lambda r: r.pareto(0.0), r"pareto needs a > 0"),
+    (lambda r: r.power(0.0), r"power needs a > 0"),
+    (lambda r: r.rayleigh(-1.0), r"rayleigh needs scale >= 0"),
+    (lambda r: r.triangular(0.0, 2.0, 1.0), r"triangular needs left <= mode <= right"),
+    (lambda r: r.vonmises(0.0, -1.0), r"vonmises needs kappa >= 0"),
+    (lambda r: r.wald(0.0, 1.0), r"wald needs mean > 0"),
+    (lambda r: r.wald(1.0, 0.0), r"wald needs scale > 0"),
+    (lambda r: r.weibull(0.0), r"weibull needs a > 0"),
+    (lambda r: r.weibull_min(1.0, -1.0), r"weibull_min needs scale >= 0"),
+    (lambda r: r.orthogonal(-1), r"orthogonal needs n, an int >= 0"),
+    (lambda r: r.bernoulli(1.5), r"bernoulli needs p in \[0, 1\], got 1.5"),
+    (lambda r: r.binomial(3, -0.1), r"binomial needs p in \[0, 1\]"),
+    (lambda r: r.binomial(-1, 0.5), r"binomial needs n >= 0"),
+    (lambda r: r.binomial(3, float("nan")), r"binomial needs p in \[0, 1\], got nan"),
+    (lambda r: r.negative_binomial(0, 0.5), r"negative_binomial needs n > 0"),
+    (lambda r: r.negative_binomial(3, 0.0), r"negative_binomial needs p in \(0, 1\]"),
+    (lambda r: r.poisson(-2.0), r"poisson needs lam >= 0 \(and not NaN\), got -2.0"),
+    (lambda r: r.poisson(float("nan")), r"poisson needs lam >= 0 \(and not NaN\)"),
+    (lambda r: r.geometric(0.0), r"geometric needs p in \(0, 1\]"),
+    (lambda r: r.multinomial(-1, [0.5, 0.5]), r"multinomial needs n >= 0"),
+    (lambda r: r.multinomial(3, [0.7, 0.7, 0.0]), r"multinomial needs sum\(pvals\[:-1\]\) <= 1"),
+    (lambda r: r.multinomial(3, [1.5, 0.0]), r"multinomial needs pvals in \[0, 1\]"),
+    (lambda r: r.hypergeometric(2, 2, 5), r"hypergeometric needs 0 <= nsample <= ngood \+ nbad"),
+    (lambda r: r.hypergeometric(-1, 2, 1), r"hypergeometric needs ngood >= 0"),
+    (lambda r: r.logseries(1.0), r"logseries needs p in \(0, 1\)"),
+    (lambda r: r.zipf(1.0), r"zipf needs a > 1"),
+    (lambda r: r.randint_like(jnp.zeros(3), 5, 2), r"randint needs low < high"),
+]
+BAD_ARGS = [
+    (lambda r: r.multivariate_normal([0.0], [[1.0]], method="qr"), "method must be"),
+    (lambda r: r.split_key(0), "n must be a positive int"),
+    (lambda r: r.rand(2, 2.5), "size must be None, an int or a sequence"),
+    (lambda r: r.normal(size="3"), "size must be None, an int or a sequence"),
+    (lambda r: r.normal(size=-1), r"size must have no negative entries, got -1"),
+    (lambda r: r.rand(2, -3), r"size must have no negative entries, got \(2, -3\)"),
+    (lambda r: r.poisson(1.0, size=(2, -1)), r"size must have no negative entries"),
+    (lambda r: r.choice(3, 5, replace=False), r"larger sample \(size 5\) than population"),
+]
+
+
+@pytest.mark.parametrize("draw, message", BAD + BAD_ARGS)
 def test_bad_parameters_are_refused_before_the_state_moves(draw, message):
     rng = eqbrain.random.RandomState(0)
     before = rng.value
     with pytest.raises((ValueError, TypeError), match=message):
         draw(rng)
     assert same(rng.value, before)
+
+
+@pytest.mark.parametrize("draw, message", BAD[:8])
+def test_bad_parameters_of_module_functions_leave_the_default_key_alone(draw, message):
+    before = br.get_key()
+    with pytest.raises(ValueError, match=message):
+        draw(br)
+    assert same(br.get_key(), before)
+
+
+def test_every_constrained_sampler_is_checked():
+    """Every sampler with a parameter constraint appears in BAD (a new one must too)."""
+    free = {  # no constraint on their parameters (any real loc, any logits, ...)
+        "rand", "random", "random_sample", "ranf", "sample", "permutation", "shuffle",
+        "randn", "standard_normal", "standard_exponential", "standard_cauchy", "maxwell",
+        "multivariate_normal", "categorical", "rand_like", "randn_like", "t",
+    }  # fmt: skip
+    checked = set()
+    for draw, _ in BAD:
+        rng = eqbrain.random.RandomState(0)
+        calls = []
+
+        class Spy:
+            def __getattr__(self, name):
+                calls.append(name)
+                return getattr(rng, name)
+
+        try:
+            draw(Spy())
+        except ValueError:
+            pass
+        checked.add(calls[0])
+    assert set(CALLS) - free <= checked, sorted(set(CALLS) - free - checked)
+
+
+def test_traced_bad_parameter_is_used_as_given_under_jit():
+    # Documented: a tracer has no value to check, so it is not checked (NumPy has none).
+    rng = eqbrain.random.RandomState(0)
+    out = jax.jit(lambda s: rng.normal(0.0, s, size=3, key=0))(jnp.float32(-1.0))
+    assert same(out, -jr.normal(jr.key(0), (3,)))
+
+
+def test_concrete_bad_parameter_inside_jit_is_refused_at_trace_time():
+    with pytest.raises(ValueError, match="exponential needs scale >= 0"):
+        jax.jit(lambda k: eqbrain.random.RandomState(0).exponential(-1.0, 3, key=k))(jr.key(0))
 
 
 def test_traced_bad_parameter_raises_at_run_time_instead_of_looping():

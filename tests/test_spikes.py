@@ -57,11 +57,13 @@ def test_counts_and_rates():
     np.testing.assert_array_equal(sp.per_step(), dense.sum(1))
     assert sp.mean_rate() == pytest.approx(110 / (4 * 100 * 0.1e-3))
     np.testing.assert_allclose(sp.firing_rate(), dense.mean(1) / 0.1e-3)
-    # BrainPy's bp.measure.firing_rate: a centred window of int(w/2/dt)*2+1 steps, 1000/w each
-    window = np.ones(int(2.0 / 2 / 0.1) * 2 + 1) * 1000 / 2.0
+    # a centred window of int(w/2/dt)*2+1 steps (21: 2.1 ms), divided by its true length;
+    # BrainPy's bp.measure.firing_rate divides by w and reads 5% high here
+    window = np.ones(21) / (21 * 0.1e-3)
     np.testing.assert_allclose(
         sp.firing_rate(2.0), np.convolve(dense.mean(1), window, mode="same")
     )
+    np.testing.assert_allclose(sp.firing_rate(2.0), eqbrain.measure.firing_rate(dense, 2.0, 0.1))
     np.testing.assert_allclose(sp.ts, np.arange(100) * 0.1)
 
 
@@ -114,3 +116,36 @@ def test_bad_firing_rate_width():
     sp = eqbrain.SparseSpikes([0], [0], 5, (3,))
     with pytest.raises(ValueError, match="width must be a positive number of ms"):
         sp.firing_rate(0.0)
+    with pytest.raises(TypeError, match="width must be a number of ms, got '5'"):
+        sp.firing_rate("5")
+
+
+def _poisson(rate_hz, n_steps, n, dt, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((n_steps, n)) < rate_hz * dt * 1e-3
+
+
+@pytest.mark.parametrize("width", [0.05, 0.25, 1.0, 5.0])
+def test_firing_rate_reads_a_known_poisson_rate_at_any_width(width):
+    dense = _poisson(20.0, 2000, 4000, 0.1)  # 20 Hz; 8e6 draws: the mean within 1%
+    sp = eqbrain.SparseSpikes.from_dense(dense, dt=0.1)
+    true = sp.mean_rate()
+    assert true == pytest.approx(20.0, rel=0.02)
+    rate = sp.firing_rate(width)  # before: 39-40 Hz at width 0.05 (a 0.1 ms window / 0.05)
+    half = int(width / 2 / 0.1)
+    assert rate.shape == (2000,)
+    assert rate[half : 2000 - half].mean() == pytest.approx(true, rel=2e-3)
+    np.testing.assert_allclose(rate, eqbrain.measure.firing_rate(dense, width, 0.1), rtol=1e-6)
+    np.testing.assert_allclose(rate, eqbrain.measure.firing_rate(sp, width), rtol=1e-6)
+
+
+@pytest.mark.parametrize("width", [1000.0, 200.1])
+def test_a_window_longer_than_the_record_is_refused(width):
+    dense = _poisson(20.0, 2000, 10, 0.1)
+    sp = eqbrain.SparseSpikes.from_dense(dense, dt=0.1)
+    message = r"width=.* ms is a window of \d+ steps .* longer than the record \(2000 steps\)"
+    with pytest.raises(ValueError, match=message):  # before: 10,001 values
+        sp.firing_rate(width)
+    with pytest.raises(ValueError, match=message):
+        eqbrain.measure.firing_rate(dense, width, 0.1)
+    assert sp.firing_rate(199.8).shape == (2000,)  # the widest window that fits

@@ -138,3 +138,21 @@ def test_state_dict_of_twin_loads_when_names_match():
     twin = B()
     assert twin.load_state_dict(sd) == ([], [])
     np.testing.assert_array_equal(twin.x.value, [3.0])
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float8_e4m3fn", "int4", "float16"])
+def test_host_copies_of_ml_dtypes_values_load_back(dtype):
+    # NumPy holds bfloat16, float8 and int4 as ml_dtypes types (kind 'V'): numbers still.
+    class S(eqbrain.Module):
+        v: eqbrain.Variable
+
+    s = S(v=eqbrain.Variable(jnp.arange(3).astype(dtype)))
+    host = {n: {k: np.asarray(x) for k, x in d.items()} for n, d in s.state_dict().items()}
+    s.v.value = jnp.zeros(3, dtype)
+    assert s.load_state_dict(host, strict=True) == ([], [])
+    np.testing.assert_array_equal(np.asarray(s.v.value, np.float32), [0.0, 1.0, 2.0])
+    before = snapshot(s)
+    record = np.zeros(3, dtype=[("a", np.float32)])  # structured: not numbers
+    with pytest.raises(MathError, match="not an array of numbers"):
+        s.load_state_dict({s.name: {f"{s.name}.v": record}})
+    assert_unchanged(s, before)

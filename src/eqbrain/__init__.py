@@ -8,7 +8,9 @@ home is `eqbrain.dnn`). Models and tools live in BrainPy's namespaces: `eqbrain.
 (`bp.dyn`), `eqbrain.dnn` (`bp.dnn`, also `eqbrain.layers`), `eqbrain.analysis`,
 `eqbrain.inputs`, `eqbrain.init`, `eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`,
 `eqbrain.plot` (`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`.
-`eqbrain.internal` is the unstable extension API.
+`eqbrain.internal` is the unstable extension API; `eqbrain.testing` (hypothesis
+strategies and assertions for your own tests, with the `testing` extra) is imported by
+no other part of eqbrain.
 """
 
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version

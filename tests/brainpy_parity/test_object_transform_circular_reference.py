@@ -49,6 +49,9 @@ def test_one_way_reference_nodes():
     b = HH(name="Y")
     a = HH(pre=b, name="X")
     net = Pair(a, b)
-    assert len(net.nodes(method="absolute")) == 3
-    assert list(net.nodes(method="relative")) == ["", "A", "B", "A.pre"]
-    assert list(net.vars(method="relative")) == ["A.V", "B.V", "A.pre.V"]
+    # BrainPy's nodes and Variables, after the network's clock (eqbrain keeps the time
+    # in the model)
+    assert len(net.nodes(method="absolute")) == 3 + 1
+    assert list(net.nodes(method="relative")) == ["", "clock", "A", "B", "A.pre"]
+    clock = ["clock.i", "clock.t0", "clock.dt"]
+    assert list(net.vars(method="relative")) == [*clock, "A.V", "B.V", "A.pre.V"]

@@ -5,11 +5,15 @@ Six cases on neuron/synapse models holding integrators: the integrator nodes fou
 node keys of a neuron, and a network in which the synapse holds the neuron as its `pre`
 and `post`. BrainPy's HH and GABAa are reduced to what the collectors see (fields,
 Variables, integrator nodes); BrainPy's cases only print most of these keys, these
-assert them. The network's relative keys follow BrainPy's rule for a node reached
-through a second parent (`syn.pre.V` beside `neu.V`).
+assert them. The network's relative keys name every place a node sits in (`syn.pre.V`
+beside `neu.V`, and `syn.post.V`, which BrainPy leaves out as the second link from one
+parent): a listed difference, so that a model and its functional copies have the same
+relative keys.
 """
 
+import jax
 import jax.numpy as jnp
+import pytest
 
 import eqbrain
 from eqbrain import ODEIntegrator, Variable
@@ -118,25 +122,38 @@ def test_neuron_nodes_are_itself_and_its_integrator():
     assert len(neu.nodes(method="relative", include_self=False)) == 1
 
 
+# eqbrain's networks also hold their clock (the time is model state): BrainPy's keys
+# come after its node and its three Variables.
+CLOCK_VARS = ["clock.i", "clock.t0", "clock.dt"]
+
+
 def test_network_of_plain_array_models():
     neu = HHArrays(10)
     net = Net(neu, SynArrays(neu, neu))
-    assert len(net.vars()) == 0 and len(net.vars(method="relative")) == 0
+    assert list(net.vars(method="relative")) == CLOCK_VARS  # no Variable of BrainPy's
     assert list(net.nodes(method="relative").unique()) == [
         "",
+        "clock",
         "neu",
         "syn",
         "neu.integral",
         "syn.int_s",
     ]
-    assert len(net.nodes().unique()) == 5
+    assert len(net.nodes().unique()) == 5 + 1
 
 
+@pytest.mark.xfail(
+    reason="a listed difference: relative keys name every place (`syn.post`, "
+    "`syn.pre.integral`), as a functional copy of the network lists them"
+)
 def test_network_keys_of_a_node_held_twice():
     eqbrain.clear_name_cache()
     neu = HH(10)
     net = Net(neu, Syn(neu, neu))
     assert list(net.vars()) == [
+        "Clock0.i",
+        "Clock0.t0",
+        "Clock0.dt",
         "HH0.V",
         "HH0.h",
         "HH0.n",
@@ -147,6 +164,7 @@ def test_network_keys_of_a_node_held_twice():
     ]
     rel = net.vars(method="relative")
     assert list(rel) == [
+        *CLOCK_VARS,
         "neu.V",
         "neu.h",
         "neu.n",
@@ -163,9 +181,34 @@ def test_network_keys_of_a_node_held_twice():
     assert rel["syn.pre.V"] is rel["neu.V"]
     assert list(net.nodes(method="relative")) == [
         "",
+        "clock",
         "neu",
         "syn",
         "neu.integral",
         "syn.pre",
         "syn.int_s",
     ]
+
+
+def test_network_relative_keys_name_every_place_as_its_copy_does():
+    # eqbrain's rule for the network above: `neu` sits in three places (`neu`, `syn.pre`,
+    # `syn.post`), and a functional copy has a node in each, with the same keys.
+    eqbrain.clear_name_cache()
+    neu = HH(10)
+    net = Net(neu, Syn(neu, neu))
+    assert list(net.vars())[:5] == ["HH0.V", "HH0.h", "HH0.n", "HH0.inputs", "HH0.spikes"]
+    rel = net.vars(method="relative")
+    own = ["V", "h", "n", "inputs", "spikes"]
+    assert list(rel) == [
+        *(f"neu.{k}" for k in own),
+        "syn.t_last_pre_spike",
+        "syn.s",
+        *(f"syn.pre.{k}" for k in own),
+        *(f"syn.post.{k}" for k in own),
+    ]
+    assert rel["syn.pre.V"] is rel["syn.post.V"] is rel["neu.V"]
+    nodes = ["", "neu", "syn", "neu.integral", "syn.pre", "syn.post", "syn.int_s"]
+    assert list(net.nodes(method="relative")) == [*nodes, "syn.pre.integral", "syn.post.integral"]
+    copy = jax.tree_util.tree_map(lambda x: x, net)
+    assert list(copy.vars(method="relative")) == list(rel)
+    assert list(copy.nodes(method="relative")) == list(net.nodes(method="relative"))

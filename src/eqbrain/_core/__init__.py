@@ -34,7 +34,7 @@ from ._filters import (
     trainable_filter as trainable_filter,
 )
 from ._module import BrainPyObject as BrainPyObject, Module as Module
-from ._naming import clear_name_cache as clear_name_cache
+from ._naming import clear_name_cache as clear_name_cache, name_scope as name_scope
 from ._owner import OwnerBound as OwnerBound
 from ._sharding import shard as shard
 from ._state import StateLoadResult as StateLoadResult, load_checked as load_checked
@@ -43,6 +43,9 @@ from ._trace import (
     active_recorder as active_recorder,
     current_trace as current_trace,
     is_eager as is_eager,
+    state_lock as state_lock,
+    top_level as top_level,
+    top_level_lock as top_level_lock,
 )
 from ._variable import (
     Parameter as Parameter,

@@ -1,12 +1,16 @@
 """Plain arrays held by a model: state too, though not a Variable.
 
-An eqbrain model may hold JAX/NumPy arrays outside Variables: in a plain array field,
-or inside an Equinox layer (`eqx.nn.Linear`'s `weight` and `bias`). The rule is
-Equinox's: such arrays are part of the model's value. So they are saved and loaded
-(state dicts and checkpoint files), moved (`.to`, `shard`), listed by `summary`, and
-trained by the trainable partition when they are floating point. They are not
-Variables: `vars()` and `train_vars()` stay BrainPy's lists of Variables, and nothing
-but a load or a device move writes them.
+An eqbrain model may hold JAX/NumPy arrays outside Variables: in a plain array field
+(NumPy scalars such as `np.float32(0.5)` included), or inside an Equinox layer
+(`eqx.nn.Linear`'s `weight` and `bias`). The rule is Equinox's: such arrays are part of
+the model's value. So they are saved and loaded (state dicts and checkpoint files),
+listed by `summary`, and trained by the trainable partition when they are floating
+point: what `trainable_filter` trains, a checkpoint stores. JAX arrays are moved by
+`.to` and `shard`; NumPy values stay on the host, as NumPy values of their own dtype
+(64-bit ones too, whether JAX has 64-bit types or not), and a load gives them back as
+they were saved, as Equinox's serialisation does. They are not Variables: `vars()` and
+`train_vars()` stay BrainPy's lists of Variables, and nothing but a load or a device
+move writes them.
 
 An `ArraySlot` is the place of one such array (its owner object and field, or list
 index, or dict key). It offers the part of a Variable's API that loaders and placement
@@ -22,14 +26,22 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._variable import ValueLike, check_shape_dtype, to_array
+from ._variable import check_shape_dtype, to_array, to_numpy
 
 _PLAIN_ARRAYS = (jax.Array, np.ndarray)
 
 
-def is_plain_array(x: object) -> bool:
-    """Whether `x` is an array a model holds outside Variables (JAX or NumPy)."""
-    return isinstance(x, _PLAIN_ARRAYS)
+def is_plain_array(x: Any) -> bool:
+    """Whether `x` is an array a model holds outside Variables: a JAX or NumPy array, or
+    a NumPy scalar of numbers (`np.float32(0.5)`, which Equinox counts as an array)."""
+    if isinstance(x, _PLAIN_ARRAYS):
+        return True
+    return isinstance(x, np.generic) and x.dtype.kind in "biufc"
+
+
+def is_host_array(x: Any) -> bool:
+    """Whether `x` is a NumPy array or scalar: a value that stays on the host."""
+    return isinstance(x, np.ndarray | np.generic)
 
 
 class ArraySlot:
@@ -71,10 +83,21 @@ class ArraySlot:
     def describe(self) -> str:
         return f"array {self.label!r} ({self.raw_value.dtype}{list(self.shape)})"
 
-    def check_value(self, new: ValueLike) -> jax.Array:
-        """`new` as an array of this slot's shape and dtype, or `MathError`."""
-        new = to_array(new, self.dtype, self.describe())
-        return check_shape_dtype(new, self.shape, self.dtype, None, self.describe())
+    @property
+    def on_host(self) -> bool:
+        """Whether the slot holds a NumPy value (which device moves leave alone)."""
+        return is_host_array(self.raw_value)
+
+    def check_value(self, new: Any) -> Any:
+        """`new` as an array of this slot's shape and dtype, or `MathError`: a JAX array
+        where the slot holds one, a new NumPy array (or scalar) where it holds NumPy."""
+        old = self.raw_value
+        if not is_host_array(old):
+            new = to_array(new, old.dtype, self.describe())
+            return check_shape_dtype(new, self.shape, old.dtype, None, self.describe())
+        new = to_numpy(new, old.dtype, self.describe())
+        new = check_shape_dtype(new, self.shape, old.dtype, None, self.describe())
+        return new[()] if isinstance(old, np.generic) else new
 
     def write_value(self, new: jax.Array) -> None:
         self.raw_value = new

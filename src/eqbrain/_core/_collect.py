@@ -5,6 +5,13 @@ A module's *entries* are the modules and Variables in its fields, found through
 BrainPy 2.8: a field `attr`; a list entry `attr-0`; a dict entry `attr.key` for a
 module and `attr-key` for a Variable. Absolute keys start from each node's name
 (`C0.w`); relative keys from the path to it (`c1.w`, `lst-0.w`).
+
+Relative keys name every place: a node or Variable held in two places (a tie) is listed
+under both paths, as a functional copy of the model -- which gives each place a cell of
+its own -- lists its two. So a model and its copies have the same relative keys.
+Absolute keys name objects: a tied node is listed once. A copy of a model in which an
+explicitly named node sits in two places holds two nodes of that name and class
+(*twins*); absolute collectors list the first, as they list the one node of the model.
 """
 
 from __future__ import annotations
@@ -167,13 +174,17 @@ def _entry(obj: Any, k: int, key: str, nodes: list, variables: list, arrays: lis
         arrays.append(obj)
 
 
-def array_entries(module: Any, prefix: str = "") -> list[tuple[str, ArraySlot]]:
+def array_entries(
+    module: Any, prefix: str = "", keyed: bool = False
+) -> list[tuple[str, ArraySlot]]:
     """This module's own plain arrays (outside Variables and child modules) as
-    (key, ArraySlot), keyed as Variables are (`attr`, `attr-0`, `attr-key`, `lin.weight`)."""
+    (key, ArraySlot), keyed as Variables are (`attr`, `attr-0`, `attr-key`, `lin.weight`);
+    `prefix` starts the slots' labels, and with `keyed` the keys too."""
     out: list[tuple[str, ArraySlot]] = []
     d = _getattr(module, "__dict__")
+    key_prefix, label_prefix = (prefix, "") if keyed else ("", prefix)
     for name in _dynamic_fields(type(module)):
-        _arrays_in(d.get(name), module, name, "attr", name, prefix, out)
+        _arrays_in(d.get(name), module, name, "attr", key_prefix + name, label_prefix, out)
     return out
 
 
@@ -201,18 +212,37 @@ def _arrays_in(
 
 def state_entries(root: Any, method: str = "relative") -> list[tuple[str, Any]]:
     """Everything a checkpoint holds: every Variable and plain array of the tree, as
-    (key, Variable or ArraySlot), each Variable once, keyed as `vars(method)` keys."""
+    (key, Variable or ArraySlot), keyed as `vars(method)` keys.
+
+    Relative keys name every place, so a Variable held in two places is listed under
+    both keys (one cell: a load writes it once), and a model and its functional copies
+    (which give each place a cell of its own) have the same entries. Absolute keys list
+    each Variable once, and twins (see the module docstring) once."""
     check_method(method)
     out: list[tuple[str, Any]] = []
+    append = out.append
+    if method == "relative":
+        for path, node, own, _ in iter_walk(root, all_paths=True):
+            prefix = path + "." if path else ""
+            it = iter(own)
+            for key, var in zip(it, it):
+                append((prefix + key, var))
+            out += array_entries(node, prefix, keyed=True)
+        return out
     seen: set[int] = set()
-    for path, node, own, _ in iter_walk(root):
-        prefix = (node_name(node) + ".") if method == "absolute" else (path + "." if path else "")
+    names: dict[str, Any] = {}
+    for _, node, own, _ in iter_walk(root):
+        name = node_name(node)
+        held = names.setdefault(name, node)
+        if held is not node and is_twin(node, held):
+            continue
+        prefix = name + "."
         it = iter(own)
         for key, var in zip(it, it):
             if id(var) not in seen:
                 seen.add(id(var))
                 out.append((prefix + key, var))
-        out.extend((prefix + key, slot) for key, slot in array_entries(node, prefix))
+        out += array_entries(node, prefix, keyed=True)
     return out
 
 
@@ -222,9 +252,9 @@ def walk(root: Module, level: int = -1, all_paths: bool = False) -> list[tuple[s
     The order is BrainPy's: a node's direct children, then each child's subtree.
     `level=0` is `root` alone, `level=1` adds its direct children, `-1` is unlimited.
     Each node is listed once, under the first path that reaches it -- unless
-    `all_paths`: then, as BrainPy's relative collectors, a node is listed under every
-    path that reaches it through a parent-child link not followed before (a node held
-    by two parents appears under both paths; one held twice by the same parent once).
+    `all_paths`: then a node is listed under every path that reaches it (a node held
+    in two places appears under both paths, as in a functional copy of the tree; a
+    node that would hold itself is not followed again).
     """
     return [(path, node, _pairs(own)) for path, node, own, _ in iter_walk(root, level, all_paths)]
 
@@ -251,25 +281,28 @@ def iter_walk(
     yield "", root, own, found if found is not None else _NO_ARRAYS
     if level == 0 or not children:
         return
-    seen = {id(root)}  # ids of the nodes listed; with all_paths, of the links followed
-    # The nodes whose children are still to list, as parallel stacks (top = next).
-    stack_node: list = [root]
+    seen = {id(root)}  # ids of the nodes listed
+    # The nodes whose children are still to list, as parallel stacks (top = next); with
+    # all_paths, each with its chain of ancestors' ids (`(id, parent's chain)`), read
+    # only when a node comes again, to refuse to follow a node into itself.
     stack_children: list = [children]
     stack_prefix: list = [""]
     stack_depth: list = [0]
-    while stack_node:
-        parent = stack_node.pop()
+    stack_chain: list = [(id(root), None) if all_paths else None]
+    while stack_children:
         children = stack_children.pop()
         prefix = stack_prefix.pop()
         depth = stack_depth.pop() + 1  # the depth of `children`
-        parent_bits = id(parent) << 64
-        pushed = len(stack_node)
+        chain = stack_chain.pop()
+        pushed = len(stack_children)
         it = iter(children)
         for key, child in zip(it, it):
-            mark = (parent_bits | id(child)) if all_paths else id(child)
+            mark = id(child)
             if mark in seen:
-                continue
-            seen.add(mark)
+                if not all_paths or _on_chain(mark, chain):
+                    continue
+            else:
+                seen.add(mark)
             path = prefix + key
             sub: list = []
             own = []
@@ -277,13 +310,34 @@ def iter_walk(
             _flat_entries(child, sub, own, found)
             yield path, child, own, found if found is not None else _NO_ARRAYS
             if sub and depth != level:
-                stack_node.append(child)
                 stack_children.append(sub)
                 stack_prefix.append(path + ".")
                 stack_depth.append(depth)
-        if len(stack_node) - pushed > 1:  # visit the children just listed in order
-            for stack in (stack_node, stack_children, stack_prefix, stack_depth):
+                stack_chain.append((mark, chain) if all_paths else None)
+        if len(stack_children) - pushed > 1:  # visit the children just listed in order
+            for stack in (stack_children, stack_prefix, stack_depth, stack_chain):
                 stack[pushed:] = stack[pushed:][::-1]
+
+
+def _on_chain(mark: int, chain: tuple | None) -> bool:
+    """Whether the node of id `mark` is on `chain` (`(id, parent's chain)`)."""
+    while chain is not None:
+        if chain[0] == mark:
+            return True
+        chain = chain[1]
+    return False
+
+
+def is_twin(node: Any, other: Any) -> bool:
+    """Whether two distinct nodes are copies of one node under one explicit name (as a
+    functional copy of a model holds a tied, explicitly named node): same class, same
+    explicit name. Auto names are never shared by live objects."""
+    explicit = _getattr(node, "__dict__").get("name")
+    return (
+        explicit is not None
+        and type(node) is type(other)
+        and _getattr(other, "__dict__").get("name") == explicit
+    )
 
 
 def collect_nodes(
@@ -300,6 +354,8 @@ def collect_nodes(
         key = node_name(node) if absolute else path
         held = get(key, node)
         if held is not node:
+            if absolute and is_twin(node, held):
+                continue
             raise conflict_error(key, node, held)
         setitem(out, key, node)
     return out
@@ -322,11 +378,16 @@ def collect_vars(
     keyed: dict = out if only is None else {}
     get = keyed.get
     setitem = dict.__setitem__
+    names: dict[str, Any] = {}
     for path, node, own, _ in iter_walk(root, level, all_paths=not absolute):
         if node is root and not include_self:
             continue
         if absolute:
-            prefix = node_name(node) + "."
+            name = node_name(node)
+            held = names.setdefault(name, node)
+            if held is not node and is_twin(node, held):
+                continue
+            prefix = name + "."
         else:
             prefix = path + "." if path else ""
         it = iter(own)

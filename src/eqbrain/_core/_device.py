@@ -26,9 +26,16 @@ def platform_device(platform: str) -> Any:  # a jax.Device (no static type)
 
 
 def move(module: Module, device: Any) -> None:
-    """`jax.device_put` every Variable and plain array of `module` onto `device` (a
-    device or sharding)."""
-    variables = [cell for _, cell in state_entries(module) if getattr(cell, "writable", True)]
+    """`jax.device_put` every Variable and plain JAX array of `module` onto `device` (a
+    device or sharding), each once; NumPy values stay on the host."""
+    cells = {id(c): c for _, c in state_entries(module) if movable(c)}
+    variables = list(cells.values())
     moved = jax.device_put([v.raw_value for v in variables], device)
     for var, value in zip(variables, moved):
         var.raw_value = value
+
+
+def movable(cell: Any) -> bool:
+    """Whether a device move replaces `cell`'s value: not for an array in a tuple (it
+    cannot be replaced) or a NumPy value (it stays on the host)."""
+    return getattr(cell, "writable", True) and not getattr(cell, "on_host", False)

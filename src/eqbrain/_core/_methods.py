@@ -43,15 +43,22 @@ writes Variables back into your model;
 `{name}` return `self`."""
 
 
-class BoundMethod:
-    """`module.method`: calls `method(module, ...)`; a pytree whose child is `module`."""
+# The attributes a bound method copies from its function, as `functools.wraps` does
+# (Equinox's bound methods carry the same ones, so flattening keeps them).
+_WRAPPER_FIELDS = ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__")
 
-    __slots__ = ("__func__", "__self__", "_copied", "__weakref__")
 
-    def __init__(self, func: Callable[..., Any], obj: object, copied: bool = False):
-        self.__func__ = func
-        self.__self__ = obj
-        self._copied = copied
+class BoundMethod(eqx.Module):
+    """`module.method`: calls `method(module, ...)`. An Equinox module, as Equinox's bound
+    methods are: a pytree whose child is `module`, equal to another bound method of the
+    same function when their modules are equal (`eqx.tree_equal`).
+
+    A bound method rebuilt from its leaves (a transform's copy) watches its call: see
+    the module docstring.
+    """
+
+    __func__: Any = eqx.field(static=True)
+    __self__: Any
 
     @property
     def __signature__(self) -> inspect.Signature:
@@ -60,47 +67,46 @@ class BoundMethod:
         return sig.replace(parameters=list(sig.parameters.values())[1:])
 
     @property
-    def __name__(self) -> str:
-        return self.__func__.__name__
-
-    @property
-    def __doc__(self) -> str | None:  # type: ignore[override]
-        return self.__func__.__doc__
+    def __wrapped__(self) -> Any:
+        return self.__func__.__get__(self.__self__, type(self.__self__))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not self._copied or is_eager():
+        d = object.__getattribute__(self, "__dict__")
+        if _FRESH in d or is_eager():
             return self.__func__(self.__self__, *args, **kwargs)
         return _call_watched(self.__func__, self.__self__, args, kwargs)
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, BoundMethod)
-            and other.__func__ is self.__func__
-            and other.__self__ is self.__self__
-        )
-
-    def __hash__(self) -> int:
-        return hash((id(self.__func__), id(self.__self__)))
 
     def __repr__(self) -> str:
         return f"<bound method {self.__func__.__qualname__} of {type(self.__self__).__name__}>"
 
 
-def _flatten(m: BoundMethod) -> tuple[tuple[object], Callable[..., Any]]:
-    return (m.__self__,), m.__func__
+# A key only a bound method made by attribute access holds: copies made by flattening
+# (which keeps the fields and the wrapper attributes alone) lack it.
+_FRESH = "_eqbrain_fresh"
 
 
-def _flatten_with_keys(
-    m: BoundMethod,
-) -> tuple[tuple[tuple[object, object]], Callable[..., Any]]:
-    return ((jtu.GetAttrKey("__self__"), m.__self__),), m.__func__
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _unflatten(func: Callable[..., Any], children: Any) -> BoundMethod:  # any iterable
-    return BoundMethod(func, children[0], copied=True)
+def bind(func: Any, obj: Any, template: dict[str, Any]) -> BoundMethod:
+    """`BoundMethod(func, obj)`, built as Equinox's unflattening builds a module (no
+    `__init__`, no checks: this runs at every attribute access). `template` is
+    `bound_template(func)`."""
+    m = _new(BoundMethod)
+    d = template.copy()
+    d["__self__"] = obj
+    _set(m, "__dict__", d)
+    return m
 
 
-jtu.register_pytree_with_keys(BoundMethod, _flatten_with_keys, _unflatten, _flatten)
+def bound_template(func: Any) -> dict[str, Any]:
+    """What every fresh bound method of `func` holds but its module: the function, the
+    attributes it copies from it (as `functools.wraps` does) and the fresh mark."""
+    out = {"__func__": func, "__self__": None}
+    out.update((k, getattr(func, k)) for k in _WRAPPER_FIELDS if hasattr(func, k))
+    out[_FRESH] = True
+    return out
 
 
 def _call_watched(
@@ -132,15 +138,16 @@ class Method:
     """The descriptor eqbrain puts in place of each method of a Module subclass:
     `obj.step` is a `BoundMethod`, `Cls.step` the function, watched (`watch_call`)."""
 
-    __slots__ = ("fn", "unbound", "__dict__")
+    __slots__ = ("fn", "unbound", "template", "__dict__")
 
     def __init__(self, fn: Callable[..., Any]):
         self.fn = fn
         self.unbound = watch_call(fn)
+        self.template = bound_template(fn)
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
-    def __get__(self, obj: object, cls: type | None = None) -> Callable[..., Any]:
-        return self.unbound if obj is None else BoundMethod(self.fn, obj)
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        return self.unbound if obj is None else bind(self.fn, obj, self.template)
 
 
 _JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))

@@ -1,7 +1,5 @@
 """`Module` (alias `BrainPyObject`): a frozen Equinox module whose Variables are cells."""
 
-from __future__ import annotations
-
 import dataclasses
 import functools
 import inspect
@@ -16,7 +14,7 @@ from .._errors import frozen_field_error
 from . import _collect, _device, _naming, _owner, _state
 from ._collector import ArrayCollector, Collector
 from ._containers import NodeDict, NodeList
-from ._methods import Method, watch_call, watch_jitted_method
+from ._methods import BoundMethod, Method, watch_call, watch_jitted_method
 from ._state import StateLoadResult
 from ._variable import TrainVar, Variable
 
@@ -41,6 +39,17 @@ Variable as an annotated field and create it in `__init__`:
 
 eqbrain.jit, eqbrain.grad and eqbrain.for_loop find the Variables a function touches \
 by themselves."""
+
+_METHOD_IN_INIT_MSG = """\
+Cannot assign methods in __init__: `self.{name} = self.{method}` would make {cls} hold \
+itself (a bound method holds its module), and a pytree cannot contain itself. Make it \
+a property instead, so it is not stored in the tree:
+
+    class {cls}(eqbrain.Module):
+        @property
+        def {name}(self):
+            return self.{method}
+"""
 
 _LEAF = jtu.tree_structure(0)
 _fields: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
@@ -74,15 +83,16 @@ class _plain_method:
 class _NameField:
     """The `name` field: an explicit name is stored in the instance (a static field, so
     it survives copies); without one, reading `name` gives the object's auto name, which
-    is kept outside the instance and so outside the treedef (see `_naming`)."""
+    is kept outside the instance and so outside the treedef (see `_naming`). An auto name
+    given back (`dataclasses.replace` passes every field) stands for no name."""
 
-    def __get__(self, obj: object, cls: type | None = None) -> str:
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
-            return None  # type: ignore[return-value]  # the dataclass default
+            return None  # the dataclass default
         return _naming.name_of(obj, obj.__dict__.get("name"))
 
     def __set__(self, obj: Any, value: str | None) -> None:
-        obj.__dict__["name"] = None if value is self else value
+        obj.__dict__["name"] = None if isinstance(value, _naming.AutoName) else value
 
 
 class Module(eqx.Module):
@@ -110,7 +120,14 @@ class Module(eqx.Module):
     ```
     """
 
-    name: _NameField = eqx.field(default=_NameField(), static=True, kw_only=True)
+    name: _NameField = eqx.field(default=None, static=True, kw_only=True)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        self = super().__new__(cls, *args, **kwargs)
+        # The `name` field is set before any `__init__` runs, so a module whose
+        # `__init__` never calls `super().__init__()` still holds every field.
+        object.__getattribute__(self, "__dict__")["name"] = None
+        return self
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -127,6 +144,7 @@ class Module(eqx.Module):
                 setattr(cls, attr, watched)
 
     def __check_init__(self) -> None:
+        _fill_defaults(self)
         explicit = self.__dict__.get("name")
         if explicit is None:
             name = _naming.name_of(self, None)
@@ -153,6 +171,17 @@ class Module(eqx.Module):
         if isinstance(current, Variable):
             current.value = value  # never replaced: write the value
             return
+        if value is self:
+            raise ValueError(
+                f"Cannot set {type(self).__name__}.{name} to the module itself: a pytree "
+                "cannot contain itself. Use `self` where you need it instead of storing it."
+            )
+        if isinstance(value, BoundMethod) and value.__self__ is self:
+            raise ValueError(
+                _METHOD_IN_INIT_MSG.format(
+                    name=name, method=value.__name__, cls=type(self).__name__
+                )
+            )
         if name not in _field_set(type(self)) and not (
             name.startswith("__") and name.endswith("__")
         ):
@@ -164,6 +193,8 @@ class Module(eqx.Module):
         try:
             super().__setattr__(name, value)
         except dataclasses.FrozenInstanceError:  # built: say which field and what to do
+            if name not in _field_set(type(self)):
+                raise  # `__orig_class__` (`Net[int]()`): typing ignores Equinox's error
             static = type(self).__dataclass_fields__[name].metadata.get("static", False)
             raise frozen_field_error(self, name, static) from None
 
@@ -332,6 +363,28 @@ class Module(eqx.Module):
         raise NotImplementedError(_TRACING_VARIABLE_MSG)
 
 
+def _fill_defaults(module: Module) -> None:
+    """Store in the instance the default of every field that `__init__` left unset, as
+    the generated `__init__` would, so that the instance holds exactly its fields, as
+    Equinox's flattening expects: a field missing from the instance makes every copy's
+    `__name__`, `__doc__`, ... read `Missing`. A field whose class attribute is no longer
+    its default (a subclass's class attribute, a property) is left to the class."""
+    d = object.__getattribute__(module, "__dict__")
+    cls = type(module)
+    if len(d) >= len(_field_set(cls)):
+        return
+    for f in dataclasses.fields(cls):
+        if f.name not in d and f.default is not dataclasses.MISSING:
+            if inspect.getattr_static(cls, f.name, None) is f.default:
+                d[f.name] = f.default
+
+
+# `name` takes `str | None` and reads as `str` (the auto name when none was given): type
+# checkers learn that from `_NameField`, and the constructor's signature says
+# `name: str | None = None`. Subclasses' generated `__init__` follow the field's type.
+Module.__dataclass_fields__["name"].type = str | None
+Module.__init__.__annotations__["name"] = str | None
+Module.name = _NameField()  # type: ignore[assignment]  # reads the auto name
 BrainPyObject = Module
 _collect.set_node_base(Module)
 NodeList._item_type = Module

@@ -13,10 +13,12 @@ Every table here is guarded by one lock, so threads may build models concurrentl
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
 
 from .._errors import UniqueNameError
 
@@ -27,6 +29,14 @@ _registry: dict[str, weakref.ref] = {}
 _auto: dict[int, str] = {}
 # class name -> next auto-name index.
 _counters: defaultdict[str, int] = defaultdict(int)
+
+
+class AutoName(str):
+    """An auto name (`Net0`): a `str` that remembers it was not chosen. Given back as
+    `name=` (`dataclasses.replace` passes every field), it asks for a new auto name
+    instead of claiming this one as explicit."""
+
+    __slots__ = ()
 
 
 def _holder(name: str) -> object | None:
@@ -57,7 +67,10 @@ def check_name(name: str, owner: object | None = None) -> str:
         raise UniqueNameError(
             f"The name {name!r} is already held by {type(holder).__name__} object "
             f"at {id(holder):#x}. Choose another name, leave `name=None` for an "
-            "automatic one, or call `eqbrain.clear_name_cache()` to forget all names."
+            "automatic one, or call `eqbrain.clear_name_cache()` to forget all names. "
+            "(A new object cannot take a live object's explicit name, and "
+            "`dataclasses.replace` builds a new object: `eqx.tree_at` makes a copy that "
+            "keeps the name.)"
         )
     return name
 
@@ -92,7 +105,7 @@ def name_of(owner: object, explicit: str | None) -> str:
     with _lock:
         name = _auto.get(key)
         if name is None:
-            name = auto_name(type(owner).__name__)
+            name = AutoName(auto_name(type(owner).__name__))
             _auto[key] = name
             _registry[name] = weakref.ref(owner, lambda r, n=name: _release(r, n))
             weakref.finalize(owner, _forget, key, name)
@@ -123,3 +136,30 @@ def clear_name_cache(ignore_warn: bool = True) -> None:
             UserWarning,
             stacklevel=2,
         )
+
+
+@contextlib.contextmanager
+def name_scope() -> Iterator[None]:
+    """A fresh scope of names: inside it every name is free and auto names count from 0;
+    after it, the names held before are back and those taken inside are forgotten
+    (objects keep the names they got). Process-wide, as the names are: for tests.
+
+    ```python
+    with name_scope():
+        a = Net(name="E")        # Net0, E
+    with name_scope():
+        b = Net(name="E")        # Net0, E again: a twin with a's names
+    ```
+    """
+    with _lock:
+        registry, counters = dict(_registry), dict(_counters)
+        _registry.clear()
+        _counters.clear()
+    try:
+        yield
+    finally:
+        with _lock:
+            _registry.clear()
+            _registry.update((n, r) for n, r in registry.items() if r() is not None)
+            _counters.clear()
+            _counters.update(counters)

@@ -11,6 +11,7 @@ import jax.tree_util as jtu
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ._collect import _node_base, state_entries
+from ._device import movable
 from ._variable import Variable, is_variable
 
 _T = TypeVar("_T")
@@ -69,9 +70,10 @@ def shard(model: _T, mesh: Mesh, rules: Mapping[str, str | None] | None = None) 
     seen: dict[int, Any] = {}
     if _node_base and isinstance(model, _node_base[0]):
         # A module: its Variables and its plain arrays (Equinox layers' weights, which are
-        # replicated); arrays in tuples cannot be replaced and stay where they are.
+        # replicated); arrays in tuples cannot be replaced and stay where they are, and
+        # NumPy values stay on the host.
         for _, cell in state_entries(model):
-            if getattr(cell, "writable", True):
+            if movable(cell):
                 seen.setdefault(id(cell), cell)
     else:
         for leaf in jtu.tree_leaves(model, is_leaf=is_variable):

@@ -7,15 +7,19 @@ value back to the caller's cell once the call is over.
 
 The stack of active recorders is per thread, as JAX's own trace state is: a transform
 running in one thread never sees (or records) the Variables another thread touches.
+Process-wide state (the default random generator) is built with `top_level()`, and
+every read-compute-write of caller Variables at top level holds `state_lock`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+import jax
 from jax.extend.core import get_opaque_trace_state
 
 if TYPE_CHECKING:
@@ -48,9 +52,57 @@ serials = itertools.count()
 class _Local(threading.local):
     def __init__(self) -> None:
         self.stack: list[StateTrace] = []
+        self.top_level = 0  # > 0 inside `top_level()`
 
 
 _local = _Local()
+
+TOP_SERIAL = -1
+"""The serial number of a Variable built inside `top_level()`: older than every
+recorder, so any eqbrain transform that touches it records it as a caller's cell."""
+
+
+@contextlib.contextmanager
+def top_level() -> Iterator[None]:
+    """Build process-wide state as if no transform were tracing, wherever it is first used.
+
+    Inside, JAX computes eagerly (`jax.ensure_compile_time_eval`), and every Variable
+    built belongs to the top level: it holds a concrete value, a plain JAX transform
+    cannot write a tracer into it (`TraceLeakError`), and an eqbrain transform in
+    progress records it as a caller's cell and writes its new value back. Made for
+    state created lazily on first use (the default random generator), which must not
+    capture the trace that happens to be running then.
+
+    ```python
+    with top_level():
+        DEFAULT = RandomState()      # concrete key, even if first used inside jax.jit
+    ```
+    """
+    with jax.ensure_compile_time_eval():
+        _local.top_level += 1
+        try:
+            yield
+        finally:
+            _local.top_level -= 1
+
+
+state_lock = threading.RLock()
+"""Held around every read-compute-write of caller Variables made at top level (an eqbrain
+transform's call, a `RandomState`'s split): two threads updating the same Variables
+(the default generator's key) take turns instead of both reading the old value. JAX
+dispatches asynchronously, so a call holds it for its dispatch, not its computation."""
+
+
+def top_level_lock() -> Any:
+    """`state_lock` at top level (no JAX trace, no eqbrain transform in this thread),
+    else a no-op context: inside a trace, values are tracers local to the thread, and
+    taking the lock there could wait on a thread that waits on JAX's own tracing."""
+    if not _local.stack and current_trace() == _EAGER:
+        return state_lock
+    return _NO_LOCK
+
+
+_NO_LOCK = contextlib.nullcontext()
 
 
 def active_recorder() -> StateTrace | None:

@@ -15,7 +15,15 @@ from jax.core import Tracer
 from jax.typing import ArrayLike, DTypeLike
 
 from .._errors import MathError, TraceLeakError
-from ._trace import _EAGER, _local, current_trace, is_managed, serials, store_through
+from ._trace import (
+    _EAGER,
+    TOP_SERIAL,
+    _local,
+    current_trace,
+    is_managed,
+    serials,
+    store_through,
+)
 
 _VALUE_KEY = jtu.GetAttrKey("value")
 
@@ -162,6 +170,35 @@ def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
                 _cast_keeping_values(src, dtype, what, f" {src.item()!r}" if src.ndim == 0 else "")
             return jax.lax.convert_element_type(new, dtype)
         return new
+    return jnp.asarray(_host_cast(new, dtype, what), dtype=dtype)
+
+
+def to_numpy(new: Any, dtype: Any, what: str) -> np.ndarray:
+    """`new` as a new NumPy array of `dtype` (for a NumPy field), by the rule of
+    `to_array` for host values (JAX arrays are read back to the host first), or
+    `MathError`. The dtype is kept as it is, 64-bit types included whether JAX has them
+    or not, as Equinox keeps NumPy leaves."""
+    dtype = np.dtype(dtype)
+    if isinstance(new, Tracer):
+        raise MathError(
+            f"Cannot write a traced value into {what}: a NumPy array holds concrete values "
+            "only. Load it outside jit/grad/scan, or hold the array in a Variable."
+        )
+    if isinstance(new, jax.Array):
+        new = np.asarray(new)
+    return np.array(_host_cast(new, dtype, what), dtype=dtype, copy=True)
+
+
+def _numeric(dtype: np.dtype) -> bool:
+    """Whether NumPy arrays of `dtype` hold numbers: booleans, integers, floats,
+    complex, and the ml_dtypes types JAX uses (`bfloat16`, `float8_*`, `int4`, ...)."""
+    return dtype.kind in "biufc" or (
+        dtype.kind == "V" and dtype.names is None and jnp.issubdtype(dtype, np.number)
+    )
+
+
+def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
+    """`new` (not a JAX value) as a NumPy array of `dtype`, by `to_array`'s rule."""
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
     try:
         src = np.asarray(new)
@@ -170,20 +207,20 @@ def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             f"an array ({e})."
         ) from None
-    if src.dtype == object or src.dtype.kind in "SUV":
+    if not _numeric(src.dtype):
         raise MathError(
             f"Cannot write an object of type {type(new).__name__} into {what}: it is not "
             "an array of numbers."
         )
     if src.dtype == dtype or np.can_cast(src.dtype, dtype, "safe"):
-        return jnp.asarray(src, dtype=dtype)
+        return src.astype(dtype, copy=False)
     if not (isinstance(new, _SCALARS) or np.can_cast(src.dtype, dtype, "same_kind")):
         raise MathError(
             f"The dtype of the original data is {dtype}, while we got {src.dtype}: "
             f"writing it into {what} would change its kind of values. Convert it "
             f"explicitly (`x.astype({dtype.name!r})`) if that is what you mean."
         )
-    return jnp.asarray(_cast_keeping_values(src, dtype, what, f" {new!r}" if scalar else ""))
+    return _cast_keeping_values(src, dtype, what, f" {new!r}" if scalar else "")
 
 
 def check_shape_dtype(
@@ -318,12 +355,14 @@ class Variable:
             value = value_or_size.value
             value = value if dtype is None else jnp.asarray(value, dtype=dtype)
         elif isinstance(value_or_size, int) and not isinstance(value_or_size, bool):
+            _check_size(type(self).__name__, (value_or_size,), value_or_size)
             value = jnp.zeros(value_or_size, dtype=dtype)
         elif (
             isinstance(value_or_size, tuple)
             and value_or_size
             and all(isinstance(s, int) for s in value_or_size)
         ):
+            _check_size(type(self).__name__, value_or_size, value_or_size)
             value = jnp.zeros(value_or_size, dtype=dtype)
         elif isinstance(value_or_size, jax.Array | Tracer):
             # An explicit dtype also drops JAX's weak type.
@@ -366,9 +405,11 @@ class Variable:
         self._value = value
         self._batch_axis = batch_axis
         self._axis_names = axis_names
-        self._trace = current_trace()
         self._label = _NO_LABEL
-        self._serial = next(serials)
+        if _local.top_level:  # built by `top_level()`: a cell of the top level
+            self._trace, self._serial = _EAGER, TOP_SERIAL
+        else:
+            self._trace, self._serial = current_trace(), next(serials)
 
     # -- pytree -----------------------------------------------------------------------
 
@@ -670,6 +711,15 @@ def _summary(value: object) -> str:
 
 
 _register(Variable)
+
+
+def _check_size(cls: str, shape: tuple, given: Any) -> None:
+    if any(s < 0 for s in shape):
+        raise MathError(
+            f"{cls}({given!r}): an int (or a tuple of ints) is the shape of a zero-filled "
+            f"{cls}, as in BrainPy, and a shape cannot be negative. For the value itself, "
+            f"pass an array: {cls}(jnp.asarray({given!r}))."
+        )
 
 
 def write_all(cells: Sequence[Variable], values: Sequence[ValueLike]) -> None:

@@ -19,7 +19,7 @@ from jax import lax
 from jax.typing import ArrayLike
 from jaxtyping import PyTree
 
-from .._core import Variable
+from .._core import Variable, top_level_lock
 from ._engine import (
     discover,
     read_values,
@@ -106,12 +106,13 @@ class _Managed:
         return run
 
 
-def _branching(select: Callable, fns: list[Callable], ops: tuple, name: str) -> PyTree:
-    found, written = _discover_all(fns, ops)
-    states = [v for v in found if id(v) in written]
-    managed = _Managed(states, name)
-    out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
-    write_back(states, new)
+def _branching(select: Callable, fns: list[Callable], ops: tuple, name: str) -> Any:
+    with top_level_lock():  # discovery, the call and the write-back: one step
+        found, written = _discover_all(fns, ops)
+        states = [v for v in found if id(v) in written]
+        managed = _Managed(states, name)
+        out, new = select([managed.branch(f) for f in fns], read_values(states), ops)
+        write_back(states, new)
     return out
 
 
@@ -240,39 +241,39 @@ def while_loop(
     eqbrain.while_loop(body, lambda x: x < 5.0, 1.0)     # (5.0,); a == 10
     ```
     """
-    ops = _as_tuple(operands)
-    found, written = _discover_all([body_fun], ops)
-    c_found, c_written = _discover_all([cond_fun], ops)
-    if c_written:
-        var = next(v for v in c_found if id(v) in c_written)
-        raise ValueError(_COND_WRITES_MSG.format(var=var.describe()))
-    states = [v for v in found if id(v) in written]
-    managed = _Managed(states, "while_loop")
+    with top_level_lock():  # discovery, the loop and the write-back: one step
+        ops = _as_tuple(operands)
+        found, written = _discover_all([body_fun], ops)
+        c_found, c_written = _discover_all([cond_fun], ops)
+        if c_written:
+            var = next(v for v in c_found if id(v) in c_written)
+            raise ValueError(_COND_WRITES_MSG.format(var=var.describe()))
+        states = [v for v in found if id(v) in written]
+        managed = _Managed(states, "while_loop")
 
-    def cond_f(carry: tuple) -> PyTree:
-        values, o = carry
-        out, _, stray = managed.run(cond_fun, values, o)
-        if stray:
-            raise ValueError(_COND_WRITES_MSG.format(var=stray[0].describe()))
-        return out
+        def cond_f(carry: tuple) -> Any:
+            values, o = carry
+            out, _, stray = managed.run(cond_fun, values, o)
+            if stray:
+                raise ValueError(_COND_WRITES_MSG.format(var=stray[0].describe()))
+            return out
 
-    def body_f(carry: tuple) -> tuple:
-        values, o = carry
-        out, new, stray = managed.run(body_fun, values, o)
-        if stray:
-            raise RuntimeError(_MISSED_MSG.format(name="while_loop", var=stray[0].describe()))
-        if out is None:
-            out = o
-        elif len(o) == 1 and not isinstance(out, tuple | list):
-            out = (out,)
-        elif not isinstance(out, tuple | list) or len(out) != len(o):
-            raise TypeError(
-                f"eqbrain.while_loop: body_fun must return the {len(o)} operands (or "
-                f"None); got {type(out).__name__}."
-            )
-        return new, tuple(out)
+        def body_f(carry: tuple) -> tuple:
+            values, o = carry
+            out, new, stray = managed.run(body_fun, values, o)
+            if stray:
+                raise RuntimeError(_MISSED_MSG.format(name="while_loop", var=stray[0].describe()))
+            if out is None:
+                out = o
+            elif len(o) == 1 and not isinstance(out, tuple | list):
+                out = (out,)
+            elif not isinstance(out, tuple | list) or len(out) != len(o):
+                raise TypeError(
+                    f"eqbrain.while_loop: body_fun must return the {len(o)} operands (or "
+                    f"None); got {type(out).__name__}."
+                )
+            return new, tuple(out)
 
-    init = (read_values(states), ops)
-    final, out = lax.while_loop(cond_f, body_f, init)
-    write_back(states, final)
+        final, out = lax.while_loop(cond_f, body_f, (read_values(states), ops))
+        write_back(states, final)
     return out

@@ -17,7 +17,7 @@ import jax.tree_util as jtu
 from jax.core import Tracer
 from jaxtyping import PyTree
 
-from .._core import Variable, is_variable
+from .._core import Variable, is_variable, top_level_lock
 from ._engine import (
     read_values,
     swapped_call,
@@ -126,11 +126,12 @@ class Diff(abc.ABC, Generic[P]):
             value, aux = ran.out if self._has_aux else (ran.out, None)
             return value, (value, aux, ran.new(ran.wrote(ran.touched)))
 
-        var_values = read_values(variables)
-        derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
-        ran = ran_[-1]
-        touch_outer(ran.touched)  # read-only Variables too: an enclosing jit feeds them
-        write_back(ran.wrote(ran.touched), new)
+        with top_level_lock():  # the call and the write-back: one step for other threads
+            var_values = read_values(variables)
+            derivs, (value, aux, new) = self._apply(inner, var_values, [args[i] for i in argnums])
+            ran = ran_[-1]
+            touch_outer(ran.touched)  # read-only Variables too: an enclosing jit feeds them
+            write_back(ran.wrote(ran.touched), new)
         return derivs, value, aux
 
     # -- structures -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .._core import (
     is_variable,
     raw_values,
     structure_version,
+    top_level_lock,
 )
 from ._engine import (
     States,
@@ -226,28 +227,32 @@ class _Jitted(Generic[P, R]):
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
-        entry = self._cache.get(key)
-        if entry is None or entry.version != structure_version():
-            entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
-        states = arg_vars + entry.closure if arg_vars else entry.closure
-        if active_recorder() is not None:
-            touch_outer(states)  # nested: the enclosing transform feeds their values in
-        values = raw_values(states)
-        outer, _calling.states = _calling.states, states
-        try:
-            if entry.mask:
-                kept = [x for x, d in zip(dyn, entry.mask) if not d]
-                given = [x for x, d in zip(dyn, entry.mask) if d]
-                outs, new = entry.jitted(values, kept, given)
+        # Discover, read, run and write back as one step for other threads: discovery
+        # and tracing swap tracers into shared cells (the default random generator's
+        # key), and a call reads then writes them.
+        with top_level_lock():
+            entry = self._cache.get(key)
+            if entry is None or entry.version != structure_version():
+                entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
+            states = arg_vars + entry.closure if arg_vars else entry.closure
+            if active_recorder() is not None:
+                touch_outer(states)  # nested: the enclosing transform feeds their values in
+            values = raw_values(states)
+            outer, _calling.states = _calling.states, states
+            try:
+                if entry.mask:
+                    kept = [x for x, d in zip(dyn, entry.mask) if not d]
+                    given = [x for x, d in zip(dyn, entry.mask) if d]
+                    outs, new = entry.jitted(values, kept, given)
+                else:
+                    outs, new = entry.jitted(values, dyn)
+            finally:
+                _calling.states = outer
+            written = entry.written
+            if len(written) == len(states):
+                write_back(states, new, values)
             else:
-                outs, new = entry.jitted(values, dyn)
-        finally:
-            _calling.states = outer
-        written = entry.written
-        if len(written) == len(states):
-            write_back(states, new, values)
-        else:
-            write_back([states[i] for i in written], new, [values[i] for i in written])
+                write_back([states[i] for i in written], new, [values[i] for i in written])
         if entry.out_simple:
             return entry.out_def.unflatten(outs)
         return _merge_out(entry, outs)
@@ -340,15 +345,16 @@ class _Jitted(Generic[P, R]):
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
-        entry = self._cache.get(key)
-        if entry is None or entry.version != structure_version():
-            entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
-        states = arg_vars + entry.closure
-        outer, _calling.states = _calling.states, states
-        try:
-            return how(entry, raw_values(states), dyn)
-        finally:
-            _calling.states = outer
+        with top_level_lock():  # discovery and tracing swap tracers into shared cells
+            entry = self._cache.get(key)
+            if entry is None or entry.version != structure_version():
+                entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
+            states = arg_vars + entry.closure
+            outer, _calling.states = _calling.states, states
+            try:
+                return how(entry, raw_values(states), dyn)
+            finally:
+                _calling.states = outer
 
     def jaxpr(self, *args: P.args, **kwargs: P.kwargs) -> ClosedJaxpr:
         """The jaxpr of one call: inputs are the touched Variables' values (arguments'

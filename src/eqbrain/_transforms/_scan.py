@@ -12,7 +12,7 @@ import jax.tree_util as jtu
 from jax import lax
 from jaxtyping import PyTree
 
-from .._core import is_eager
+from .._core import is_eager, top_level_lock
 from ._cache import cached
 from ._engine import (
     check_outputs,
@@ -118,6 +118,20 @@ def _n_steps(xs: PyTree, length: int | None) -> int:
 
 
 def _scan(
+    f: Callable[[Carry, Any], tuple[Carry, Y]],
+    init: Carry,
+    xs: PyTree,
+    length: int | None,
+    reverse: bool,
+    unroll: int | bool,
+    remat: bool = False,
+    spec: ProgressBar | None = None,
+) -> tuple[Carry, Y]:
+    with top_level_lock():  # discovery, the loop and the write-back: one step
+        return _scan_unlocked(f, init, xs, length, reverse, unroll, remat, spec)
+
+
+def _scan_unlocked(
     f: Callable[[Carry, Any], tuple[Carry, Y]],
     init: Carry,
     xs: PyTree,

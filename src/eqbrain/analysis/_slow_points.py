@@ -17,7 +17,7 @@ from jax.flatten_util import ravel_pytree
 
 from .._core import Variable
 from .._errors import AnalyzerError
-from ..dyn import DynamicalSystem, get_dt, share
+from ..dyn import Clock, DynamicalSystem, get_dt, share
 from ..losses import mean_square, mean_squared_error
 from . import _roots
 from ._pyplot import pyplot
@@ -103,7 +103,8 @@ class SlowPointFinder:
     - `verbose`: print the progress.
     - `args`: more arguments, `f_cell(h, *args)`, or `update(*args)` of a system.
     - For a `DynamicalSystem`: `target_vars` (`{'V': model.V, ...}`, default every
-      floating-point Variable of the model but `excluded_vars`), `excluded_vars`,
+      floating-point Variable of the model but `excluded_vars` and a network's
+      clock), `excluded_vars`,
       `inputs` (`(model.input, value[, op])` or a list of them, applied before each
       step; op `'+'` by default), `t` (default 0) and `dt` (default
       `eqbrain.dyn.get_dt()`). The other Variables keep the values they had when the
@@ -203,6 +204,13 @@ class SlowPointFinder:
             if not isinstance(excluded, Sequence):
                 raise TypeError(f"excluded_vars must be a list of Variables, got {excluded!r}.")
             ids = {id(v) for v in excluded}
+            # a network's clock is the runner's bookkeeping, not a state to analyse
+            ids |= {
+                id(v)
+                for node in model.nodes().unique().values()
+                if isinstance(node, Clock)
+                for v in node.vars().values()
+            }
             chosen = {
                 k: v
                 for k, v in model.vars(method="relative").unique().items()

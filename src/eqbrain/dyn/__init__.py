@@ -10,12 +10,8 @@ syn = eqbrain.dyn.Expon(100, tau=5.0)
 """
 
 from .._deprecated import moved_names as _moved_names
-from ._dynsys import (
-    DynamicalSystem as DynamicalSystem,
-    DynSysGroup as DynSysGroup,
-    Network as Network,
-    Sequential as Sequential,
-)
+from ._clock import Clock as Clock
+from ._dynsys import DynamicalSystem as DynamicalSystem, Sequential as Sequential
 from ._exprel import exprel as exprel
 from ._mode import (
     BatchingMode as BatchingMode,
@@ -31,6 +27,7 @@ from ._mode import (
     training_environment as training_environment,
     training_mode as training_mode,
 )
+from ._network import DynSysGroup as DynSysGroup, Network as Network
 from ._population import (
     Init as Init,
     NeuDyn as NeuDyn,
@@ -138,6 +135,7 @@ __all__ = [
     "COBA",
     "CSRConn",
     "CUBA",
+    "Clock",
     "DSRunner",
     "DualExpon",
     "DualExponV2",

@@ -1,5 +1,5 @@
-"""`DynamicalSystem`: a module that advances by one step; `Network`, a group of them;
-`Sequential`, a chain of them (also written `a >> b`)."""
+"""`DynamicalSystem`: a module that advances by one step; `Sequential`, a chain of them
+(also written `a >> b`). `Network`, a group of them with its clock, is in `_network.py`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._core import Module, NodeDict, Parameter, TrainVar, Variable, entries
+from .._core import Module, NodeDict, Parameter, TrainVar, Variable, entries, write_all
 from ._mode import Mode, check_mode, get_mode
 from ._share import share
 
@@ -34,16 +34,52 @@ def is_state(var: Variable) -> bool:
     return not isinstance(var, TrainVar | Parameter)
 
 
-def state_shape(size: int | tuple[int, ...], batch_size: int | None) -> tuple[int, ...]:
-    """The shape of a population's state: `size`, after a batch axis if batched."""
-    shape = (size,) if isinstance(size, int) else tuple(size)
-    if not all(isinstance(s, int) and s > 0 for s in shape):
-        raise ValueError(f"size must be a positive int or a tuple of them, got {size!r}.")
+def _owner(owner: Any) -> str:
+    return "" if owner is None else f"{type(owner).__name__}: "
+
+
+def state_shape(
+    size: int | tuple[int, ...], batch_size: int | None, owner: Any = None
+) -> tuple[int, ...]:
+    """The shape of a population's state: `size`, after a batch axis if batched.
+
+    `TypeError` for a `size` or `batch_size` that is not an int (or a tuple of ints),
+    `ValueError` for one that is not positive; the message names `owner`'s class.
+    """
+    parts: tuple[Any, ...] | None = None
+    if isinstance(size, int | np.integer) and not isinstance(size, bool):
+        parts = (size,)
+    elif isinstance(size, tuple | list):
+        parts = tuple(size)
+    if parts is None or not all(
+        isinstance(s, int | np.integer) and not isinstance(s, bool) for s in parts
+    ):
+        raise TypeError(
+            f"{_owner(owner)}size must be a positive int (the number of neurons) or a tuple "
+            f"of them (a shape), got {size!r}."
+        )
+    if not all(s > 0 for s in parts):
+        raise ValueError(
+            f"{_owner(owner)}size must be a positive int or a tuple of them, got {size!r}."
+        )
+    shape = tuple(int(s) for s in parts)
     if batch_size is not None:
-        if not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}.")
-        shape = (batch_size, *shape)
+        check_batch_size(batch_size, f"{_owner(owner)}")
+        shape = (int(batch_size), *shape)
     return shape
+
+
+def check_batch_size(batch_size: Any, where: str) -> None:
+    """`batch_size` is a positive int or None (`TypeError`/`ValueError` after `where`)."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
+        raise TypeError(
+            f"{where}batch_size must be a positive int (the number of trials) or None, "
+            f"got {batch_size!r}."
+        )
+    if batch_size <= 0:
+        raise ValueError(f"{where}batch_size must be a positive int or None, got {batch_size!r}.")
 
 
 def _rebatch(initial: Any, var: Variable, batch_size: int | None) -> Any:
@@ -139,16 +175,18 @@ class DynamicalSystem(Module):
         - `batch_size`: resize the batch axis of every batched state Variable to this
           size (each trial starts from the first trial's initial value).
         """
+        where = f"{self.name}.reset_state: "
+        check_batch_size(batch_size, where)
         plan = [
             (var, initial)
-            for node in self.nodes().unique().values()
+            for node in self.nodes(method="relative").unique().values()
             if isinstance(node, DynamicalSystem)
             for var, initial in node._initial_state()
         ]
         if batch_size is not None and not any(v.batch_axis is not None for v, _ in plan):
             raise ValueError(_NO_BATCH_MSG.format(batch_size=batch_size, name=self.name))
-        for var, initial in plan:
-            var.value = _rebatch(initial, var, batch_size)
+        values = [_rebatch(initial, var, batch_size) for var, initial in plan]
+        write_all([var for var, _ in plan], values)  # all or nothing
 
     def _initial_state(self) -> list[tuple[Variable, Any]]:
         """(Variable, initial value) for each of this node's own state Variables."""
@@ -156,41 +194,6 @@ class DynamicalSystem(Module):
         own: list = []
         entries(self, [], own)
         return [(var, initial[key]) for key, var in own if key in initial and is_state(var)]
-
-
-class Network(DynamicalSystem):
-    """A group of dynamical systems (BrainPy's `DynSysGroup`/`Network`).
-
-    Declare the parts as fields. The default `update(*args)` updates every direct child
-    `DynamicalSystem` in field order, passing the same arguments; override it to wire
-    the parts together.
-
-    ```python
-    class EI(eqbrain.Network):
-        E: eqbrain.dyn.LIF
-        I: eqbrain.dyn.LIF
-
-        def __init__(self):
-            super().__init__()
-            self.E = eqbrain.dyn.LIF(80, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
-            self.I = eqbrain.dyn.LIF(20, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
-
-    net = EI()
-    eqbrain.run(net, 100.0, inputs=jnp.full((1000,), 12.0), monitors=["E.spike"])
-    ```
-    """
-
-    def update(self, *args: Any, **kwargs: Any) -> object:
-        """Update every direct child `DynamicalSystem` with the same arguments; returns
-        `None` (a subclass's `update` may return its output)."""
-        children: list = []
-        entries(self, children, [])
-        for _, child in children:
-            if isinstance(child, DynamicalSystem):
-                child.update(*args, **kwargs)
-
-
-DynSysGroup = Network
 
 
 def _is_array(x: Any) -> bool:

@@ -460,7 +460,7 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
         values = _bind(cls, args, kwargs)
         _apply_mode(cls, values)
         super().__init__(name=name)
-        shape = state_shape(size, values.get("batch_size"))
+        shape = state_shape(size, values.get("batch_size"), self)
         self.size = shape[1:] if values.get("batch_size") is not None else shape
         key = values.get("key")
         for p in declared(cls):

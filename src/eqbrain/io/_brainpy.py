@@ -20,6 +20,7 @@ import ml_dtypes
 import numpy as np
 
 from .._core import walk
+from ..dyn import Clock
 from ._files import CheckpointError, checked_path, open_file
 from ._format import Format, load_model
 from ._placement import Placement
@@ -270,8 +271,13 @@ def brainpy_to_relative(
     """
     _check_state(state, source)
     # Nodes without state (BrainPy's integrator nodes, containers) carry nothing to load
-    # and differ between the libraries: match the nodes that hold state.
-    nodes = [(path, node, [k for k, _ in own]) for path, node, own in walk(model) if own]
+    # and differ between the libraries: match the nodes that hold state. A network's
+    # clock has no BrainPy counterpart (BrainPy's runner holds the time).
+    nodes = [
+        (path, node, [k for k, _ in own])
+        for path, node, own in walk(model)
+        if own and not isinstance(node, Clock)
+    ]
     file_nodes = [(name, entries) for name, entries in state.items() if entries]
 
     def own_keys(name: str, entries: Mapping) -> list[str]:
@@ -312,6 +318,11 @@ class BrainPyMsgpack(Format):
 
     def read(self, path: str, place: Placement | None) -> tuple[dict[str, Any], dict[str, str]]:
         state = brainpy_to_relative(read_brainpy(path), self.model, source=path)
+        # A BrainPy file holds no clock: a network's clock keeps its step and time.
+        for where, node, own in walk(self.model):
+            if isinstance(node, Clock):
+                prefix = where + "." if where else ""
+                state.update({prefix + k: np.asarray(v.value) for k, v in own})
         items = [(k, np.asarray(v)) for k, v in state.items()]
         values = [a for _, a in items] if place is None else place.put(items, owned=False)
         return dict(zip(state, values)), {}

@@ -32,7 +32,10 @@ class Placement:
         self.where = where
 
     def _check_dtype(self, key: str, old: Any, dtype: np.dtype) -> None:
-        if dtype != old:
+        # One dtype, up to JAX's canonical dtypes: without 64-bit types a functional copy
+        # holds a NumPy float64 field as a float32 array, and their files load into each
+        # other (the entry's `check_value` then refuses values that would not fit).
+        if dtype != old and canonical(dtype) != canonical(old):
             raise MathError(
                 f"Cannot load {key!r} into {self.where}: The dtype of the original data is "
                 f"{old}, while we got {dtype}."
@@ -40,9 +43,11 @@ class Placement:
 
     def put(self, items: list[tuple[str, np.ndarray]], owned: bool = True) -> list[Any]:
         """One value per `(key, host array)`: a `jax.Array` in the sharding of the
-        entry's current value where the shapes match; the array itself where they do
-        not (the entry's `check_value` converts it, or raises `MathError`); `None` for a
-        key the model lacks. `MathError` for a dtype that differs from the entry's.
+        entry's current value where the shapes and dtypes match; the array itself where
+        they do not, or the entry holds NumPy (the entry's `check_value` converts it, or
+        raises `MathError`); `None` for a key the model lacks. `MathError` for a dtype
+        that differs from the entry's beyond JAX's canonical dtypes (`float64` is
+        `float32` without 64-bit types).
 
         `owned=True` says the arrays are new and never written again, so JAX may adopt
         them without a copy (on the CPU it does); with `owned=False` no result shares
@@ -56,7 +61,7 @@ class Placement:
                 continue
             old = entry.raw_value
             self._check_dtype(key, old.dtype, arr.dtype)
-            if isinstance(old, jax.Array) and arr.shape == old.shape:
+            if isinstance(old, jax.Array) and arr.shape == old.shape and arr.dtype == old.dtype:
                 todo.append(i)
                 arrays.append(arr)
                 shardings.append(old.sharding)
@@ -88,6 +93,11 @@ class Placement:
             )
         sharding = getattr(entry.raw_value, "sharding", None) if shape == old else None
         return jax.ShapeDtypeStruct(shape, dtype, sharding=sharding)
+
+
+def canonical(dtype: Any) -> np.dtype:
+    """`dtype` as JAX holds it: `float64` is `float32` without 64-bit types."""
+    return np.dtype(jax.dtypes.canonicalize_dtype(dtype))
 
 
 def _unaliased(value: jax.Array, view: np.ndarray) -> jax.Array:

@@ -1,18 +1,22 @@
 """`Optimizer`: an optax `GradientTransformation` that updates Variables in place.
 
-The optax state is flattened with `jax.tree_util`; each leaf is a Variable keyed by its
-path in the optax state (e.g. `inner_state.0.mu.1`, the `1` being the position of the
-trained Variable in registration order), so the optimizer is an `eqbrain.Module` whose
-`vars()`, `state_dict()` and checkpoint files hold its whole state. The trained
-Variables are held too, but are not the optimizer's own: `opt.vars()` does not list
-them. As in BrainPy, they can be given when the optimizer is built or later, with
-`register_train_vars`.
+optax sees the parameters as a dict keyed like `train_vars`, so its state is too. The
+state is flattened with `jax.tree_util`; each leaf is a Variable keyed by its path in the
+optax state (e.g. `inner_state.0.mu.w`, `w` being the trained Variable's key: one slot
+per trained Variable, found by its key, never by its position), so the optimizer is an
+`eqbrain.Module` whose `vars()`, `state_dict()` and checkpoint files hold its whole
+state, and a checkpoint loads into an optimizer whose `train_vars` were registered in
+another order. The trained Variables are held too, but are not the optimizer's own:
+`opt.vars()` does not list them. As in BrainPy, they can be given when the optimizer is
+built or later, with `register_train_vars`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import equinox as eqx
@@ -88,6 +92,31 @@ jtu.register_pytree_with_keys(
 )
 
 
+class _Calling(threading.local):
+    def __init__(self) -> None:
+        self.keys: tuple = ()
+
+
+_calling = _Calling()
+
+
+@contextlib.contextmanager
+def _calling_tx(keys: tuple) -> Iterator[None]:
+    outer, _calling.keys = _calling.keys, keys
+    try:
+        yield
+    finally:
+        _calling.keys = outer
+
+
+def registration_order() -> tuple:
+    """The train_vars keys, in registration order, of the optimizer whose optax
+    transformation is running now (in this thread): what a mask given as one bool per
+    train var is matched against (optax hands mask functions the updates, whose dict
+    keys come sorted)."""
+    return _calling.keys
+
+
 def _as_array(x: Any) -> Any:
     if isinstance(x, jax.Array | Tracer):
         return x
@@ -111,11 +140,19 @@ class Optimizer(Module):
     `update(grads)` runs `tx.update` and `optax.apply_updates` and writes the new
     parameters into the trained Variables, and the new optax state into the optimizer's
     own Variables: eagerly, or inside `eqbrain.jit` (compiled once, then no retracing).
-    The optax state is flattened to Variables keyed by their path in it (`count`,
-    `inner_state.0.mu.0`, ...), so `opt.vars()`, `opt.state_dict()` and
+    optax sees the parameters (and gradients) as a dict keyed like `train_vars`, in
+    registration order. The optax state is flattened to Variables keyed by their path in
+    it (`count`, `inner_state.0.mu.w`, ...: each moment is found by its Variable's key,
+    never by its position), so `opt.vars()`, `opt.state_dict()` and
     `eqbrain.save(path, opt)` hold all of it and training resumes exactly after
-    `eqbrain.load`. The trained Variables belong to the model: save and load the model
-    too. An update checks every gradient first; a bad one raises and changes nothing.
+    `eqbrain.load`, even into an optimizer whose `train_vars` were registered in another
+    order; a checkpoint made for other keys fails to load (strictly) naming the missing
+    and unexpected ones. Keys made of automatic names (`net.train_vars()` gives `Net0.w`)
+    change between two instances built in one process: for checkpoints that load into
+    another instance, register relative keys, `net.train_vars(method='relative')` (and
+    take gradients with the same). The trained Variables belong to the model: save and
+    load the model too. An update checks every gradient first; a bad one raises and
+    changes nothing.
 
     As in BrainPy, the Variables to train may be given later (`register_train_vars`),
     e.g. by a trainer that owns the model.
@@ -204,8 +241,10 @@ class Optimizer(Module):
         new = self._new_train_vars(train_vars)
         train = self._train
         if self.tx is not None and (new or train.state_def is None):
+            keys = train.keys + tuple(k for k, _ in new)
             variables = list(train.variables) + [v for _, v in new]
-            opt_state = self.tx.init([v.value for v in variables])
+            with _calling_tx(keys):
+                opt_state = self.tx.init(dict(zip(keys, [v.value for v in variables])))
             leaves, state_def = jtu.tree_flatten_with_path(opt_state)
             merged = []
             for path, x in leaves:
@@ -357,13 +396,15 @@ class Optimizer(Module):
         if self.tx is None:
             raise NotImplementedError(_NO_TX_MSG.format(name=type(self).__name__))
         checked = self.check_grads(grads)
-        variables = list(self._train.variables)
-        params = [v.value for v in variables]
+        keys, variables = self._train.keys, list(self._train.variables)
+        params = {k: v.value for k, v in zip(keys, variables)}  # in registration order
         state = self.opt_state
         if self.lr is not None:
             state = optax.tree_utils.tree_set(state, _is_value, learning_rate=self.lr())
-        updates, state = self.tx.update(checked, state, params)
-        params = list(optax.apply_updates(params, updates))  # type: ignore[arg-type]
+        with _calling_tx(keys):
+            updates, state = self.tx.update(dict(zip(keys, checked)), state, params)
+        stepped: Any = optax.apply_updates(params, updates)
+        params = [stepped[k] for k in keys]
         leaves, treedef = jtu.tree_flatten(state)
         if treedef != self._train.state_def:
             raise RuntimeError(

@@ -20,7 +20,7 @@ import optax
 
 from .._core import Variable
 from . import _checks
-from ._optimizer import Optimizer
+from ._optimizer import Optimizer, registration_order
 from ._scheduler import Scheduler, as_scheduler
 from ._transforms import decayed, scalars_as_vectors
 
@@ -104,6 +104,22 @@ def _adam(
     return decayed(tx, weight_decay)
 
 
+def _by_position(mask: tuple[bool, ...]) -> Any:
+    """A mask given as one bool per trained Variable (in registration order), as optax's
+    mask function of the parameter dict."""
+
+    def by_key(params: Any) -> dict:
+        keys = registration_order()
+        if len(keys) != len(mask) or set(keys) != set(params):
+            raise ValueError(
+                f"mask has {len(mask)} entries for {len(keys)} train_vars; give one bool "
+                "per train var, in registration order, or a function of the parameters."
+            )
+        return dict(zip(keys, mask))
+
+    return by_key
+
+
 def _adamw(
     learning_rate: Any,
     b1: float,
@@ -115,7 +131,7 @@ def _adamw(
     weight_decay: float,
     mask: Any,
 ) -> Any:
-    mask = list(mask) if isinstance(mask, tuple) else mask
+    mask = _by_position(mask) if isinstance(mask, tuple) else mask
     if not amsgrad:
         return optax.adamw(
             learning_rate, b1, b2, eps, eps_root, None, weight_decay, mask, nesterov=nesterov
@@ -526,8 +542,9 @@ class AdamW(Optimizer):
     - `weight_decay`: the decay rate, `>= 0`, multiplied by the learning rate.
     - `amsgrad`: use AMSGrad's running maximum of the second moment.
     - `eps_root`, `nesterov`: optax's options.
-    - `mask`: optax's mask: a list of bools (one per train var, in registration order)
-      or a function of the parameter list saying which parameters decay.
+    - `mask`: which parameters decay: a list of bools (one per train var, in
+      registration order), or optax's mask function of the parameters (a dict keyed
+      like `train_vars`).
     - `name`: as for every `eqbrain.Module`.
 
     ```python

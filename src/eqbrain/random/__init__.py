@@ -1,9 +1,13 @@
 """`eqbrain.random`: BrainPy's `bm.random`, on `jax.random`, with explicit seeding.
 
 The functions draw from a default `RandomState` (`eqbrain.random.DEFAULT`), whose key
-is a Variable split once per draw; `eqbrain.random.seed(42)` makes them reproducible.
-Every function also takes `key=` (a seed or a `jax.random.key`) to draw with that key
-instead, leaving the default state alone (what to do inside `jax.jit` or `jax.vmap`).
+is a Variable split once per draw; `eqbrain.random.seed(42)` makes them reproducible,
+and everything built without its own seed (connectivity, initial values, noise keys).
+It may be used first anywhere, in any thread; `eqbrain.jit`, `for_loop` and the runner
+carry its key, while inside plain `jax.jit`/`jax.vmap` a draw from it raises
+`TraceLeakError`. Every function also takes `key=` (a seed or a `jax.random.key`) to
+draw with that key instead, leaving the default state alone (what to do inside
+`jax.jit` or `jax.vmap`). The Randomness page of the docs has the whole story.
 
 ```python
 eqbrain.random.seed(42)

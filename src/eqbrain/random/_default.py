@@ -4,6 +4,12 @@
 array), seeded from NumPy's global generator until `eqbrain.random.seed(...)` is called.
 Each module-level function draws from it exactly as the `RandomState` method of the same
 name does, so `eqbrain.jit` and `eqbrain.for_loop` carry its key like any Variable.
+
+It is built at top level wherever its first draw happens (`_core.top_level`): a first
+draw inside `jax.jit`, `eqbrain.jit`, `for_loop` or a runner builds a concrete key that
+belongs to no trace. A draw from it inside a plain JAX transform (`jax.jit`,
+`eqx.filter_jit`, `jax.vmap`, `jax.grad`) raises `TraceLeakError` saying what to do,
+and leaves the key as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import jax
 
+from .._core import top_level
 from ._keys import SeedOrKey
 from ._random_state import RandomState
 
@@ -39,7 +46,8 @@ def default_rng(seed_or_key: SeedOrKey | None = None) -> RandomState:
     if not _default:
         with _lock:
             if not _default:
-                _default.append(RandomState(name="random_DEFAULT"))
+                with top_level():  # never the key of the trace that happens to run now
+                    _default.append(RandomState(name="random_DEFAULT"))
     return _default[0]
 
 

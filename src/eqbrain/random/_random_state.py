@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Sequence
 from typing import Any
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
-import numpy as np
-from jax.core import Tracer
 
-from .._core import Module, Variable
+from .._core import Module, Variable, top_level_lock
 from .._errors import TraceLeakError
 from . import _samplers
+from ._checks import (
+    NON_NEGATIVE,
+    POSITIVE,
+    PROBABILITY,
+    Size,
+    as_array as _arr,
+    check,
+    check_relation,
+    float_dtype as _float,
+    int_dtype as _int,
+    is_int,
+    shape_of as _shape,
+)
+from ._discrete import DiscreteSamplers
 from ._keys import SeedOrKey, as_key, key_data
-
-Size = int | Sequence[int] | None
 
 _LEAK_HINT = """
 A RandomState keeps its key in a Variable and writes a new key on every draw, so a draw \
-from one made outside the transformed function is a Variable write. Either use \
-`eqbrain.jit`/`eqbrain.for_loop`/`eqbrain.grad` (they carry the key through), or draw \
-with an explicit key inside `jax.jit`/`jax.vmap`: `rng.normal(size=3, key=k)`."""
-
-_lock = threading.RLock()
+from one made outside the transformed function (the default generator behind \
+`eqbrain.random.<function>` is one) is a write into that Variable, which a plain JAX \
+transform cannot make. Any of these works:
+  - in-place: use `eqbrain.jit`, `eqbrain.for_loop` or `eqbrain.grad`, which carry the \
+key through the compiled function and write the advanced key back;
+  - functional: pass the RandomState (or the model holding it) into the function and \
+return it; the returned one carries the advanced key \
+(`x, rng = eqx.filter_jit(lambda r: (r.normal(size=3), r))(rng)`);
+  - explicit keys: draw with a key passed in, `eqbrain.random.normal(size=3, key=k)`."""
 
 
 @functools.partial(jax.jit, static_argnums=1)
@@ -37,65 +48,44 @@ def _split(data: jax.Array, n: int | None) -> tuple[jax.Array, jax.Array]:
     return jr.key_data(keys[0]), keys[1] if n is None else keys[1:]
 
 
-def _float(dtype: Any) -> Any:
-    return jax.dtypes.canonicalize_dtype(float if dtype is None else dtype)
-
-
-def _int(dtype: Any) -> Any:
-    return jax.dtypes.canonicalize_dtype(int if dtype is None else dtype)
-
-
-def _arr(x: Any, dtype: Any = None) -> Any:
-    """Lists and tuples as arrays (JAX samplers reject them); arrays pass through."""
-    if isinstance(x, list | tuple):
-        return jnp.asarray(x, dtype)
-    return x if dtype is None else jnp.asarray(x, dtype)
-
-
-def _shape(size: Size, *params: Any) -> tuple[int, ...]:
-    """`size` as a shape tuple; without one, the broadcast shape of the parameters."""
-    if size is None:
-        return tuple(jnp.broadcast_shapes(*(jnp.shape(p) for p in params if p is not None)))
-    if isinstance(size, int | np.integer) and not isinstance(size, bool):
-        return (int(size),)
-    if isinstance(size, Sequence) and not isinstance(size, str) and all(map(_is_int, size)):
-        return tuple(int(s) for s in size)
-    raise TypeError(f"size must be None, an int or a sequence of ints, got {size!r}.")
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int | np.integer) and not isinstance(x, bool)
-
-
-def _valid(x: Any, bad: Any, message: str) -> Any:
-    """`x`, once `bad` is known to be all False: `ValueError` now for concrete values,
-    an `equinox.error_if` check at run time for traced ones."""
-    if isinstance(bad, Tracer):
-        return eqx.error_if(x, bad, message)
-    if bool(np.any(np.asarray(bad))):
-        raise ValueError(message)
-    return x
-
-
-class RandomState(Module):
+class RandomState(DiscreteSamplers, Module):
     """A random number generator with NumPy's methods, BrainPy's `bm.random.RandomState`.
 
     The generator's state is a JAX key kept (as raw `uint32` key data) in the Variable
     `key`. Every draw splits it: one half becomes the new `key`, the other is used for
-    the draw. Because the key is a Variable, draws are reproducible everywhere state
-    is kept: `eqbrain.jit` and `eqbrain.for_loop` carry it through the compiled
-    function (the same draws as running eagerly), and `eqbrain.save`/`eqbrain.load`
-    checkpoint it. As in BrainPy, `reset_state()` of an enclosing `DynamicalSystem`
-    leaves it alone (the stream goes on); `seed()` rewinds it.
+    the draw. Because the key is a Variable, it is state like any other:
 
-    Inside `jax.jit` or `jax.vmap` (which do not write Variables back), draw with an
-    explicit `key=` instead; that leaves the state alone.
+    - **in place**: `eqbrain.jit`, `eqbrain.for_loop`, `eqbrain.grad` and the runner
+      carry it through the compiled function and write the advanced key back (the same
+      draws as running eagerly);
+    - **functional**: inside `eqx.filter_jit`/`eqx.filter_vmap`/`jax.jit`, a
+      RandomState passed in is a copy whose key advances with each draw; return it (or
+      the model holding it) to keep the advanced key. The caller's own RandomState does
+      not change: call again with it, and the function draws the same numbers again (as
+      a JAX function given the same key does);
+    - a RandomState from outside a plain `jax.jit`/`jax.vmap`/`jax.grad` cannot advance
+      there: the draw raises `TraceLeakError` saying what to do (or pass `key=`);
+    - `eqbrain.save`/`eqbrain.load` checkpoint it, and, as in BrainPy,
+      `reset_state()` of an enclosing `DynamicalSystem` leaves it alone (the stream
+      goes on); `seed()` rewinds it.
+
+    At top level, each draw (read the key, split, write it back) is atomic with respect
+    to other threads and to eqbrain transforms running in them: two threads sharing a
+    generator never get the same numbers (the streams interleave in no fixed order;
+    give each thread its own `RandomState` for reproducible streams).
 
     Every sampling method takes, besides its distribution's parameters:
 
     - `size`: the output shape (an int or a tuple); `None` broadcasts the parameters.
     - `key`: draw with this seed or key instead of splitting the state (unchanged).
     - `dtype`: the output dtype (default: JAX's default float or int).
+
+    Parameters are checked before the key moves, as NumPy checks them: a bad one
+    (`normal(scale=-1)`, `randint(5, 2)`, `poisson(-2.0)`, `size=-1`) raises
+    `ValueError` naming it, and the key is unchanged. A traced parameter (a tracer, as
+    an argument of a jitted function) cannot be checked and is used as given, except
+    by the rejection samplers (`vonmises`, `zipf`, `logseries`, `hypergeometric`),
+    which check it when the compiled code runs rather than loop forever.
 
     **Arguments:**
 
@@ -126,11 +116,15 @@ class RandomState(Module):
 
     def seed(self, seed_or_key: SeedOrKey | None = None) -> None:
         """Restart the generator from `seed_or_key` (`None`: a fresh random seed)."""
-        self._store_key(key_data(seed_or_key))
+        data = key_data(seed_or_key)
+        with top_level_lock():
+            self._store_key(data)
 
     def set_key(self, key: SeedOrKey) -> None:
         """Make `key` (a key or raw key data; an int is taken as a seed) the state."""
-        self._store_key(key_data(key))
+        data = key_data(key)
+        with top_level_lock():
+            self._store_key(data)
 
     def split_key(self, n: int | None = None) -> jax.Array:
         """Split the state: keep one key, return one new key (or `n` of them).
@@ -139,9 +133,9 @@ class RandomState(Module):
 
         - `n`: how many keys to return; `None` returns a single key (not an array).
         """
-        if n is not None and (not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 1):
+        if n is not None and (not is_int(n) or n < 1):
             raise ValueError(f"n must be a positive int or None, got {n!r}.")
-        with _lock:
+        with top_level_lock():
             data, keys = _split(self.key.value, None if n is None else int(n))
             self._store_key(data)
         return keys
@@ -157,16 +151,20 @@ class RandomState(Module):
     def _store_key(self, data: Any) -> None:
         try:
             self.key.value = data
-        except TraceLeakError as e:
-            raise TraceLeakError(f"{e}\n{_LEAK_HINT}") from None
-
-    def _draw_key(self, key: SeedOrKey | None) -> jax.Array:
-        return self.split_key() if key is None else as_key(key)
+        except TraceLeakError as e:  # the Variable's own advice, made the generator's
+            raise TraceLeakError(f"{str(e).splitlines()[0]}{_LEAK_HINT}") from None
 
     def _sample(self, key: SeedOrKey | None, sampler: Any, *args: Any, **kwargs: Any) -> Any:
-        """`sampler(k, *args)` with `k` split off the state (or from `key`) only now,
-        after every argument was computed: a bad argument leaves the state alone."""
-        return sampler(self._draw_key(key), *args, **kwargs)
+        """`sampler(k, *args)` with `k` split off the state (or from `key`), once every
+        argument was checked; the new key is stored only after the sampler returned, so
+        a draw that fails leaves the state alone."""
+        if key is not None:
+            return sampler(as_key(key), *args, **kwargs)
+        with top_level_lock():  # read, draw and write as one step for other threads
+            data, k = _split(self.key.value, None)
+            out = sampler(k, *args, **kwargs)
+            self._store_key(data)
+        return out
 
     # -- uniform and integers -----------------------------------------------------------
 
@@ -192,8 +190,11 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Uniform samples on [low, high)."""
-        low, high = _arr(low), _arr(high)
+        """Uniform samples on [low, high) (`low <= high`)."""
+        low = check_relation(
+            "uniform", "low <= high", lambda a, b: a > b, ("low", low), ("high", high)
+        )
+        high = _arr(high)
         shape = _shape(size, low, high)
         return self._sample(key, jr.uniform, shape, _float(dtype), low, high)
 
@@ -205,10 +206,13 @@ class RandomState(Module):
         dtype: Any = None,
         key: SeedOrKey | None = None,
     ) -> jax.Array:
-        """Integers in [low, high); with one bound, in [0, low)."""
+        """Integers in [low, high) (`low < high`); with one bound, in [0, low)."""
         if high is None:
             low, high = 0, low
-        low, high = _arr(low), _arr(high)
+        low = check_relation(
+            "randint", "low < high", lambda a, b: a >= b, ("low", low), ("high", high)
+        )
+        high = _arr(high)
         shape = _shape(size, low, high)
         return self._sample(key, jr.randint, shape, low, high, _int(dtype))
 
@@ -220,10 +224,14 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Integers in [low, high], both ends included; with one bound, in [1, low]."""
+        """Integers in [low, high], both ends included (`low <= high`); with one bound,
+        in [1, low]."""
         if high is None:
             low, high = 1, low
-        low, high = _arr(low), _arr(high)
+        low = check_relation(
+            "random_integers", "low <= high", lambda a, b: a > b, ("low", low), ("high", high)
+        )
+        high = _arr(high)
         shape = _shape(size, low, high)
         return self._sample(key, jr.randint, shape, low, jnp.asarray(high) + 1, _int(dtype))
 
@@ -235,10 +243,13 @@ class RandomState(Module):
         p: Any = None,
         key: SeedOrKey | None = None,
     ) -> jax.Array:
-        """Samples from `a` (an array, or `range(a)` for an int), optionally weighted by
-        `p`, with or without replacement."""
-        a = a if isinstance(a, int) else _arr(a)
-        p = None if p is None else _arr(p)
+        """Samples from `a` (an array, or `range(a)` for an int `a > 0`), optionally
+        weighted by probabilities `p` (each in [0, 1]), with or without replacement."""
+        if is_int(a):
+            check("choice", "a", a, POSITIVE)
+        else:
+            a = _arr(a)
+        p = None if p is None else check("choice", "p", p, PROBABILITY)
         return self._sample(key, jr.choice, a, _shape(size), replace, p)
 
     def permutation(
@@ -280,8 +291,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Normal samples with mean `loc` and standard deviation `scale`."""
-        loc, scale = _arr(loc), _arr(scale)
+        """Normal samples with mean `loc` and standard deviation `scale` (`>= 0`)."""
+        loc, scale = _arr(loc), check("normal", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, loc, scale)
         return loc + scale * self._sample(key, jr.normal, shape, _float(dtype))
 
@@ -299,7 +310,14 @@ class RandomState(Module):
         units of the samples, not of standard deviations; `-inf`/`inf` allowed)."""
         dtype = _float(dtype)
         lower, upper, loc, scale = (jnp.asarray(v, dtype) for v in (lower, upper, loc, scale))
-        scale = _valid(scale, scale <= 0, "truncated_normal needs scale > 0.")
+        scale = check("truncated_normal", "scale", scale, POSITIVE)
+        lower = check_relation(
+            "truncated_normal",
+            "lower < upper",
+            lambda a, b: ~(a < b),
+            ("lower", lower),
+            ("upper", upper),
+        )
         shape = _shape(size, lower, upper, loc, scale)
         z = self._sample(
             key, jr.truncated_normal, (lower - loc) / scale, (upper - loc) / scale, shape, dtype
@@ -314,7 +332,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """`exp(X)` for `X` normal with mean `mean` and standard deviation `sigma`."""
+        """`exp(X)` for `X` normal with mean `mean` and standard deviation `sigma` (`>= 0`)."""
+        sigma = check("lognormal", "sigma", sigma, NON_NEGATIVE)
         return jnp.exp(self.normal(mean, sigma, size, key, dtype))
 
     def standard_exponential(
@@ -330,8 +349,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Exponential samples with scale `scale` (mean `scale`)."""
-        scale = _arr(scale)
+        """Exponential samples with scale `scale` (`>= 0`, the mean)."""
+        scale = check("exponential", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, scale)
         return scale * self._sample(key, jr.exponential, shape, _float(dtype))
 
@@ -349,16 +368,17 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Gamma samples with shape `shape` and scale `scale`."""
-        a, scale = _arr(shape), _arr(scale)
+        """Gamma samples with shape `shape` and scale `scale` (both `>= 0`)."""
+        a = check("gamma", "shape", shape, NON_NEGATIVE)
+        scale = check("gamma", "scale", scale, NON_NEGATIVE)
         out = _shape(size, a, scale)
         return scale * self._sample(key, jr.gamma, a, out, _float(dtype))
 
     def loggamma(
         self, a: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """The log of Gamma(`a`, 1) samples, accurate for small `a`."""
-        a = _arr(a)
+        """The log of Gamma(`a`, 1) samples (`a > 0`), accurate for small `a`."""
+        a = check("loggamma", "a", a, POSITIVE)
         return self._sample(key, jr.loggamma, a, _shape(size, a), _float(dtype))
 
     def beta(
@@ -369,22 +389,22 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Beta(`a`, `b`) samples."""
-        a, b = _arr(a), _arr(b)
+        """Beta(`a`, `b`) samples (`a, b > 0`)."""
+        a, b = check("beta", "a", a, POSITIVE), check("beta", "b", b, POSITIVE)
         return self._sample(key, jr.beta, a, b, _shape(size, a, b), _float(dtype))
 
     def dirichlet(
         self, alpha: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """Dirichlet samples: shape `size + (len(alpha),)`."""
-        alpha = _arr(alpha)
+        """Dirichlet samples (`alpha >= 0`): shape `size + (len(alpha),)`."""
+        alpha = check("dirichlet", "alpha", alpha, NON_NEGATIVE)
         return self._sample(key, jr.dirichlet, alpha, _shape(size), _float(dtype))
 
     def chisquare(
         self, df: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
         """Chi-square samples with `df` degrees of freedom."""
-        df = _valid(_arr(df), jnp.asarray(df) <= 0, "chisquare needs df > 0.")
+        df = check("chisquare", "df", df, POSITIVE)
         return self._sample(key, jr.chisquare, df, _shape(size, df), _float(dtype))
 
     def noncentral_chisquare(
@@ -396,9 +416,8 @@ class RandomState(Module):
         dtype: Any = None,
     ) -> jax.Array:
         """Noncentral chi-square samples (`df` > 0, noncentrality `nonc` >= 0)."""
-        df, nonc = _arr(df), _arr(nonc)
-        df = _valid(df, jnp.asarray(df) <= 0, "noncentral_chisquare needs df > 0.")
-        nonc = _valid(nonc, jnp.asarray(nonc) < 0, "noncentral_chisquare needs nonc >= 0.")
+        df = check("noncentral_chisquare", "df", df, POSITIVE)
+        nonc = check("noncentral_chisquare", "nonc", nonc, NON_NEGATIVE)
         shape = _shape(size, df, nonc)
         return self._sample(key, _samplers.noncentral_chisquare, df, nonc, shape, _float(dtype))
 
@@ -410,8 +429,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """F (Fisher-Snedecor) samples."""
-        dfnum, dfden = _arr(dfnum), _arr(dfden)
+        """F (Fisher-Snedecor) samples (`dfnum, dfden > 0`)."""
+        dfnum, dfden = check("f", "dfnum", dfnum, POSITIVE), check("f", "dfden", dfden, POSITIVE)
         shape = _shape(size, dfnum, dfden)
         return self._sample(key, jr.f, dfnum, dfden, shape, _float(dtype))
 
@@ -424,17 +443,18 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Noncentral F samples."""
-        dfnum, dfden, nonc = _arr(dfnum), _arr(dfden), _arr(nonc)
-        nonc = _valid(nonc, jnp.asarray(nonc) < 0, "noncentral_f needs nonc >= 0.")
+        """Noncentral F samples (`dfnum, dfden > 0`, `nonc >= 0`)."""
+        dfnum = check("noncentral_f", "dfnum", dfnum, POSITIVE)
+        dfden = check("noncentral_f", "dfden", dfden, POSITIVE)
+        nonc = check("noncentral_f", "nonc", nonc, NON_NEGATIVE)
         shape = _shape(size, dfnum, dfden, nonc)
         return self._sample(key, _samplers.noncentral_f, dfnum, dfden, nonc, shape, _float(dtype))
 
     def standard_t(
         self, df: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """Student's t samples with `df` degrees of freedom (also `t`)."""
-        df = _arr(df)
+        """Student's t samples with `df` (`> 0`) degrees of freedom (also `t`)."""
+        df = check("standard_t", "df", df, POSITIVE)
         return self._sample(key, jr.t, df, _shape(size, df), _float(dtype))
 
     t = standard_t
@@ -453,8 +473,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Gumbel samples with location `loc` and scale `scale`."""
-        loc, scale = _arr(loc), _arr(scale)
+        """Gumbel samples with location `loc` and scale `scale` (`>= 0`)."""
+        loc, scale = _arr(loc), check("gumbel", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, loc, scale)
         return loc + scale * self._sample(key, jr.gumbel, shape, _float(dtype))
 
@@ -466,8 +486,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Laplace samples with location `loc` and scale `scale`."""
-        loc, scale = _arr(loc), _arr(scale)
+        """Laplace samples with location `loc` and scale `scale` (`>= 0`)."""
+        loc, scale = _arr(loc), check("laplace", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, loc, scale)
         return loc + scale * self._sample(key, jr.laplace, shape, _float(dtype))
 
@@ -479,8 +499,8 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Logistic samples with location `loc` and scale `scale`."""
-        loc, scale = _arr(loc), _arr(scale)
+        """Logistic samples with location `loc` and scale `scale` (`>= 0`)."""
+        loc, scale = _arr(loc), check("logistic", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, loc, scale)
         return loc + scale * self._sample(key, jr.logistic, shape, _float(dtype))
 
@@ -488,22 +508,22 @@ class RandomState(Module):
         self, a: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
         """Pareto samples with shape `a` on [1, inf) (as BrainPy's, from
-        `jax.random.pareto`; NumPy's `pareto` is this minus 1)."""
-        a = _arr(a)
+        `jax.random.pareto`; NumPy's `pareto` is this minus 1); `a > 0`."""
+        a = check("pareto", "a", a, POSITIVE)
         return self._sample(key, jr.pareto, a, _shape(size, a), _float(dtype))
 
     def power(
         self, a: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
         """Samples on [0, 1] with density `a x^(a-1)` (`a` > 0)."""
-        a = _valid(_arr(a), jnp.asarray(a) <= 0, "power needs a > 0.")
+        a = check("power", "a", a, POSITIVE)
         return self._sample(key, _samplers.power, a, _shape(size, a), _float(dtype))
 
     def rayleigh(
         self, scale: Any = 1.0, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """Rayleigh samples with scale `scale`."""
-        scale = _arr(scale)
+        """Rayleigh samples with scale `scale` (`>= 0`)."""
+        scale = check("rayleigh", "scale", scale, NON_NEGATIVE)
         return self._sample(key, jr.rayleigh, scale, _shape(size, scale), _float(dtype))
 
     def maxwell(
@@ -522,9 +542,15 @@ class RandomState(Module):
         dtype: Any = None,
     ) -> jax.Array:
         """Triangular samples on [left, right] peaking at `mode`."""
-        left, mode, right = _arr(left), _arr(mode), _arr(right)
-        bad = (jnp.asarray(left) > mode) | (jnp.asarray(mode) > right) | (left == right)
-        left = _valid(left, bad, "triangular needs left <= mode <= right and left < right.")
+        left = check_relation(
+            "triangular",
+            "left <= mode <= right and left < right",
+            lambda lo, m, hi: (lo > m) | (m > hi) | (lo == hi),
+            ("left", left),
+            ("mode", mode),
+            ("right", right),
+        )
+        mode, right = _arr(mode), _arr(right)
         shape = _shape(size, left, mode, right)
         return self._sample(key, jr.triangular, left, mode, right, shape, _float(dtype))
 
@@ -537,8 +563,8 @@ class RandomState(Module):
         dtype: Any = None,
     ) -> jax.Array:
         """Von Mises angles in [-pi, pi) with mode `mu` and concentration `kappa` >= 0."""
-        mu, kappa = _arr(mu), _arr(kappa)
-        kappa = _valid(kappa, jnp.asarray(kappa) < 0, "vonmises needs kappa >= 0.")
+        mu = _arr(mu)
+        kappa = check("vonmises", "kappa", kappa, NON_NEGATIVE, at_run_time=True)
         shape = _shape(size, mu, kappa)
         return self._sample(key, _samplers.vonmises, mu, kappa, shape, _float(dtype))
 
@@ -550,15 +576,17 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Wald (inverse Gaussian) samples with mean `mean` and shape `scale`."""
-        mean, scale = _arr(mean), _arr(scale)
+        """Wald (inverse Gaussian) samples with mean `mean` and shape `scale` (both `> 0`)."""
+        mean = check("wald", "mean", mean, POSITIVE)
+        scale = check("wald", "scale", scale, POSITIVE)
         shape = _shape(size, mean, scale)
         return self._sample(key, _samplers.wald, mean, scale, shape, _float(dtype))
 
     def weibull(
         self, a: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """Weibull samples with shape `a` and scale 1."""
+        """Weibull samples with shape `a` (`> 0`) and scale 1."""
+        a = check("weibull", "a", a, POSITIVE)
         return self.weibull_min(a, 1.0, size, key, dtype)
 
     def weibull_min(
@@ -569,8 +597,9 @@ class RandomState(Module):
         key: SeedOrKey | None = None,
         dtype: Any = None,
     ) -> jax.Array:
-        """Weibull samples with shape (concentration) `a` and scale `scale`."""
-        a, scale = _arr(a), _arr(scale)
+        """Weibull samples with shape (concentration) `a` (`> 0`) and scale `scale` (`>= 0`)."""
+        a = check("weibull_min", "a", a, POSITIVE)
+        scale = check("weibull_min", "scale", scale, NON_NEGATIVE)
         shape = _shape(size, a, scale)
         return self._sample(key, jr.weibull_min, scale, a, shape, _float(dtype))
 
@@ -598,129 +627,10 @@ class RandomState(Module):
     def orthogonal(
         self, n: int, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
     ) -> jax.Array:
-        """Uniformly (Haar) distributed `n` x `n` orthogonal matrices."""
+        """Uniformly (Haar) distributed `n` x `n` orthogonal matrices (`n >= 0`)."""
+        if not is_int(n) or n < 0:
+            raise ValueError(f"orthogonal needs n, an int >= 0, got {n!r}.")
         return self._sample(key, jr.orthogonal, n, _shape(size), _float(dtype))
-
-    # -- discrete distributions -----------------------------------------------------------
-
-    def bernoulli(
-        self, p: Any = 0.5, size: Size = None, key: SeedOrKey | None = None
-    ) -> jax.Array:
-        """Booleans that are `True` with probability `p`."""
-        p = _arr(p)
-        p = _valid(p, (jnp.asarray(p) < 0) | (jnp.asarray(p) > 1), "bernoulli needs 0 <= p <= 1.")
-        return self._sample(key, jr.bernoulli, p, _shape(size, p))
-
-    def binomial(
-        self,
-        n: Any,
-        p: Any,
-        size: Size = None,
-        key: SeedOrKey | None = None,
-        dtype: Any = None,
-    ) -> jax.Array:
-        """Successes in `n` trials of probability `p` (integers)."""
-        n, p = _arr(n), _arr(p)
-        p = _valid(p, (jnp.asarray(p) < 0) | (jnp.asarray(p) > 1), "binomial needs 0 <= p <= 1.")
-        out = self._sample(key, jr.binomial, n, p, _shape(size, n, p))
-        return out.astype(_int(dtype))
-
-    def negative_binomial(
-        self,
-        n: Any,
-        p: Any,
-        size: Size = None,
-        key: SeedOrKey | None = None,
-        dtype: Any = None,
-    ) -> jax.Array:
-        """Failures before the `n`-th success in trials of probability `p`."""
-        n, p = _arr(n), _arr(p)
-        p = _valid(
-            p, (jnp.asarray(p) <= 0) | (jnp.asarray(p) > 1), "negative_binomial needs 0 < p <= 1."
-        )
-        shape = _shape(size, n, p)
-        return self._sample(key, _samplers.negative_binomial, n, p, shape, _int(dtype))
-
-    def poisson(
-        self, lam: Any = 1.0, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
-    ) -> jax.Array:
-        """Poisson counts with rate `lam`."""
-        lam = _arr(lam)
-        return self._sample(key, jr.poisson, lam, _shape(size, lam), _int(dtype))
-
-    def geometric(
-        self, p: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
-    ) -> jax.Array:
-        """Trials up to and including the first success (>= 1), success probability `p`."""
-        p = _arr(p)
-        p = _valid(p, (jnp.asarray(p) <= 0) | (jnp.asarray(p) > 1), "geometric needs 0 < p <= 1.")
-        return self._sample(key, jr.geometric, p, _shape(size, p), _int(dtype))
-
-    def multinomial(
-        self,
-        n: Any,
-        pvals: Any,
-        size: Size = None,
-        key: SeedOrKey | None = None,
-        dtype: Any = None,
-    ) -> jax.Array:
-        """Counts of `n` draws over categories of probabilities `pvals`: shape
-        `size + (len(pvals),)`."""
-        n, pvals = _arr(n), jnp.asarray(pvals, _float(None))
-        batch = _shape(size, jnp.asarray(n), pvals[..., 0])
-        shape = batch + pvals.shape[-1:]
-        out = self._sample(key, jr.multinomial, n, pvals, shape=shape)
-        return out.astype(_int(dtype))
-
-    def hypergeometric(
-        self,
-        ngood: Any,
-        nbad: Any,
-        nsample: Any,
-        size: Size = None,
-        key: SeedOrKey | None = None,
-        dtype: Any = None,
-    ) -> jax.Array:
-        """Good items among `nsample` drawn without replacement from `ngood` good and
-        `nbad` bad ones."""
-        ngood, nbad, nsample = _arr(ngood), _arr(nbad), _arr(nsample)
-        g, b, s = (jnp.asarray(v) for v in (ngood, nbad, nsample))
-        bad = (g < 0) | (b < 0) | (s < 0) | (s > g + b)
-        nsample = _valid(
-            nsample, bad, "hypergeometric needs ngood, nbad >= 0 and 0 <= nsample <= ngood + nbad."
-        )
-        shape = _shape(size, ngood, nbad, nsample)
-        return self._sample(
-            key, _samplers.hypergeometric, ngood, nbad, nsample, shape, _int(dtype)
-        )
-
-    def logseries(
-        self, p: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
-    ) -> jax.Array:
-        """Logarithmic-series integers (>= 1) with parameter 0 < `p` < 1."""
-        p = _arr(p)
-        p = _valid(p, (jnp.asarray(p) <= 0) | (jnp.asarray(p) >= 1), "logseries needs 0 < p < 1.")
-        return self._sample(key, _samplers.logseries, p, _shape(size, p), _int(dtype))
-
-    def zipf(
-        self, a: Any, size: Size = None, key: SeedOrKey | None = None, dtype: Any = None
-    ) -> jax.Array:
-        """Zipf integers (>= 1) with exponent `a` > 1."""
-        a = _arr(a)
-        a = _valid(a, ~(jnp.asarray(a) > 1), "zipf needs a > 1.")
-        return self._sample(key, _samplers.zipf, a, _shape(size, a), _int(dtype))
-
-    def categorical(
-        self,
-        logits: Any,
-        axis: int = -1,
-        size: Size = None,
-        key: SeedOrKey | None = None,
-    ) -> jax.Array:
-        """Category indices drawn with probabilities `softmax(logits)` along `axis`."""
-        logits = jnp.asarray(logits)
-        shape = None if size is None else _shape(size)
-        return self._sample(key, jr.categorical, logits, axis, shape)
 
     # -- like another array ----------------------------------------------------------------
 

@@ -51,7 +51,8 @@ class FHN(Population):
     - `x_ou_mean`, `x_ou_sigma`, `x_ou_tau`, `y_ou_mean`, `y_ou_sigma`, `y_ou_tau`:
       OU noise on each input (an `OUProcess` is made when the mean or sigma is > 0).
     - `x_initializer`, `y_initializer`: initial values.
-    - `key`: the random key for the initializers; `seed`: the seed of the noise.
+    - `key`: the random key for the initializers; `seed`: the seed of the noise
+      (default: drawn from `eqbrain.random`).
     - `batch_size`, `method`: as for `Lif`.
 
     Variables: `x`, `y`, `input`, `input_y` (and the noise processes' `x`, `key`).
@@ -82,7 +83,7 @@ class FHN(Population):
     y_ou_tau: InitVar[Init] = 5.0
     x_initializer: InitVar[Init] = initial(default=uniform_0_005)
     y_initializer: InitVar[Init] = initial(default=uniform_0_005)
-    seed: InitVar[int] = 0
+    seed: InitVar[int | None] = None
 
     def _build(self, key: Any, args: Mapping[str, Any]) -> None:
         """The input Variables, and the OU noise processes when asked for."""
@@ -90,9 +91,10 @@ class FHN(Population):
         self.input = self._variable(0.0, self.x.dtype)
         self.input_y = self._variable(0.0, self.x.dtype)
         self.x_ou = self._noise(args, "x", args["seed"])
-        self.y_ou = self._noise(args, "y", args["seed"] + 1)
+        seed = args["seed"]
+        self.y_ou = self._noise(args, "y", None if seed is None else seed + 1)
 
-    def _noise(self, args: Mapping[str, Any], var: str, seed: int) -> OUProcess | None:
+    def _noise(self, args: Mapping[str, Any], var: str, seed: int | None) -> OUProcess | None:
         """The OU process of the input to `var`, if its mean or sigma is > 0."""
         mean, sigma, tau = (args[f"{var}_ou_{k}"] for k in ("mean", "sigma", "tau"))
         if np.any(np.asarray(mean) > 0) or np.any(np.asarray(sigma) > 0):

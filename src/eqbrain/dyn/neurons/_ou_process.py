@@ -11,6 +11,7 @@ import jax.numpy as jnp
 
 from ..._core import Variable
 from .._population import Population, built, integral, param
+from .._seeding import noise_key_data
 from .._share import share
 
 
@@ -33,7 +34,7 @@ class OUProcess(Population):
 
     - `size`: the number of processes (or a shape).
     - `mean`, `sigma`, `tau`: the mean, the noise intensity and the time constant (ms).
-    - `seed`: the seed of the noise.
+    - `seed`: the seed of the noise (default: drawn from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis (each trial its own noise).
     - `method`: the `eqbrain.odeint` method for the drift.
 
@@ -51,13 +52,13 @@ class OUProcess(Population):
     mean: Any = param(default=0.0, kw_only=False)
     sigma: Any = param(default=1.0, kw_only=False)
     tau: Any = param(default=10.0, positive=True, kw_only=False)
-    seed: InitVar[int] = 0
+    seed: InitVar[int | None] = None
 
     def _build(self, key: Any, args: Mapping[str, Any]) -> None:
         """`x` starts at `mean`; the noise's key comes from `seed`."""
         super()._build(key, args)
         self.x = self._variable(jnp.broadcast_to(jnp.asarray(self.mean), self.state_shape))
-        key_data = jax.random.key_data(jax.random.key(args["seed"]))
+        key_data = noise_key_data(args["seed"])
         self.key = Variable(key_data)  # pyright: ignore[reportIncompatibleVariableOverride]
 
     def update(self) -> Any:

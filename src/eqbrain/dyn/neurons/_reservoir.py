@@ -13,6 +13,7 @@ import numpy as np
 from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
 from .._population import Init, init_array, name_key
+from .._seeding import noise_key_data
 from ._rnncell import activation_fn, check_count
 
 _NOISE_TYPES = ("normal", "uniform")
@@ -58,7 +59,7 @@ class Reservoir(DynamicalSystem):
     - `noise_in`, `noise_rec`, `noise_type`: noise on the input and on the recurrent
       drive: `noise * U(-1, 1)` for `'uniform'`, `noise * N(0, 1)` for `'normal'`.
     - `key`: the random key of the weights (default `jax.random.key(0)`); `seed`: the
-      seed of the noise.
+      seed of the noise (default: drawn from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis.
 
     Variables: `Win`, `Wrec`, `bias` (Parameters), `state`, and `key`.
@@ -104,7 +105,7 @@ class Reservoir(DynamicalSystem):
         noise_rec: float = 0.0,
         noise_type: str = "normal",
         key: jax.Array | None = None,
-        seed: int = 0,
+        seed: int | None = None,
         batch_size: int | None = None,
         name: str | None = None,
     ):
@@ -158,7 +159,7 @@ class Reservoir(DynamicalSystem):
         self.state = Variable(
             jnp.zeros(out_shape, win.dtype), batch_axis=None if batch_size is None else 0
         )
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        self.key = Variable(noise_key_data(seed))
 
     @property
     def output_shape(self) -> tuple[int, ...]:

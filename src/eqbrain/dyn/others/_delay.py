@@ -118,13 +118,44 @@ class LengthDelay(DynamicalSystem):
         return self.retrieve(self.max_len)
 
     def retrieve(self, delay_len: Any) -> Any:
-        """The value pushed `delay_len` updates ago (0: the latest), at most `max_len`."""
-        if isinstance(delay_len, int | np.integer) and not 0 <= delay_len <= self.max_len:
-            raise ValueError(
-                f"delay_len={delay_len!r} is outside this buffer's range [0, {self.max_len}]; "
-                f"build the LengthDelay with max_len >= {delay_len}."
+        """The value pushed `delay_len` updates ago (0: the latest), at most `max_len`.
+
+        `delay_len` is an int, or an integer array (one delay per entry). A step outside
+        `[0, max_len]` is refused, never wrapped around the ring buffer: a known value
+        (an int, a concrete array) with a `ValueError` now; a value traced inside a
+        transform with an `eqx.error_if` check, raised when the computation runs.
+        """
+        if isinstance(delay_len, Tracer):
+            if not jnp.issubdtype(delay_len.dtype, jnp.integer):
+                raise TypeError(self._not_int(delay_len))
+            outside = jnp.any((delay_len < 0) | (delay_len > self.max_len))
+            delay_len = eqx.error_if(
+                delay_len,
+                outside,
+                f"{self.name}.retrieve: a delay_len outside this buffer's range "
+                f"[0, {self.max_len}] steps (it would wrap around the ring buffer).",
             )
+        else:
+            steps = np.asarray(delay_len)
+            if isinstance(delay_len, bool) or not np.issubdtype(steps.dtype, np.integer):
+                raise TypeError(self._not_int(delay_len))
+            if steps.size and not (steps.min() >= 0 and steps.max() <= self.max_len):
+                fix = (
+                    "0 is the latest push, and it counts back from there"
+                    if steps.min() < 0
+                    else f"build the LengthDelay with max_len >= {int(steps.max())}"
+                )
+                raise ValueError(
+                    f"{self.name}.retrieve(delay_len={delay_len!r}): delay_len is outside "
+                    f"this buffer's range [0, {self.max_len}] (steps); {fix}."
+                )
         return self.data.value[(self.head.value + delay_len) % (self.max_len + 1)]
+
+    def _not_int(self, delay_len: Any) -> str:
+        return (
+            f"{self.name}.retrieve: delay_len counts steps, so it must be an int or an "
+            f"integer array, got {delay_len!r}."
+        )
 
     def _check_dt(self) -> None:
         dt = share.load("dt", None)

@@ -13,6 +13,7 @@ from jaxtyping import Array, Bool
 
 from ..._core import Variable
 from .._dynsys import DynamicalSystem, state_shape
+from .._seeding import noise_key_data
 from .._share import share
 
 
@@ -27,7 +28,7 @@ class PoissonGroup(DynamicalSystem):
 
     - `size`: the number of neurons (or a shape).
     - `freqs`: the firing rate(s) in Hz: a number or an array broadcastable to `size`.
-    - `seed`: the seed of the spike trains.
+    - `seed`: the seed of the spike trains (default: drawn from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis (each trial its own spikes).
 
     Variables: `spike` (bool), `key` (the raw `uint32` random key).
@@ -48,12 +49,12 @@ class PoissonGroup(DynamicalSystem):
         size: int | tuple[int, ...],
         freqs: float | Any,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         batch_size: int | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         freqs_np = np.asarray(freqs, np.float32)
         if np.any(freqs_np < 0) or not np.all(np.isfinite(freqs_np)):
             raise ValueError(f"freqs must be finite and >= 0 Hz, got {freqs!r}.")
@@ -62,7 +63,7 @@ class PoissonGroup(DynamicalSystem):
         self.freqs = float(freqs_np) if freqs_np.ndim == 0 else _Frozen(freqs_np)
         self.size = shape[1:] if batch_size is not None else shape
         self.spike = Variable(jnp.zeros(shape, bool), batch_axis=None if batch_size is None else 0)
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        self.key = Variable(noise_key_data(seed))
 
     @property
     def num(self) -> int:

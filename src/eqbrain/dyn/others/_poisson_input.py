@@ -11,6 +11,7 @@ import jax.numpy as jnp
 
 from ..._core import Variable
 from .._dynsys import DynamicalSystem
+from .._seeding import noise_key_data
 from .._share import share
 
 
@@ -34,7 +35,7 @@ class PoissonInput(DynamicalSystem):
     - `num_input`: the number of inputs per target element.
     - `freq`: the rate of each input (Hz).
     - `weight`: the increment per input spike.
-    - `seed`: the seed of the draws.
+    - `seed`: the seed of the draws (default: drawn from `eqbrain.random`).
 
     ```python
     neurons = eqbrain.dyn.LIF(100, V_rest=-60.0, V_th=-50.0, V_initializer=-60.0)
@@ -56,7 +57,7 @@ class PoissonInput(DynamicalSystem):
         freq: float,
         weight: float,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
@@ -82,7 +83,7 @@ class PoissonInput(DynamicalSystem):
         if not jnp.issubdtype(target_var.dtype, jnp.floating):
             raise TypeError(f"PoissonInput adds to a float Variable, got {target_var.describe()}.")
         self.target_var = target_var
-        self.key = Variable(jax.random.key_data(jax.random.key(seed)))
+        self.key = Variable(noise_key_data(seed))
         self.num_input, self.freq, self.weight = num_input, float(freq), float(weight)
 
     def _after_init(self, own: list[tuple[str, Variable]]) -> None:

@@ -61,7 +61,7 @@ class SpikeTimeGroup(DynamicalSystem):
         name: str | None = None,
     ):
         super().__init__(name=name)
-        shape = state_shape(size, batch_size)
+        shape = state_shape(size, batch_size, self)
         self.size = shape[1:] if batch_size is not None else shape
         indices_np, times_np = np.asarray(indices), np.asarray(times, np.float64)
         if indices_np.ndim != 1 or times_np.ndim != 1 or len(indices_np) != len(times_np):

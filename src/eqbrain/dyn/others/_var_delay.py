@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import equinox as eqx
+import jax.numpy as jnp
+import numpy as np
+from jax import Array
+from jax.core import Tracer
 
 from ..._core import Variable
 from .._dynsys import DynamicalSystem
@@ -93,19 +97,34 @@ class VarDelay(DynamicalSystem):
             )
         return self.retrieve(self.entries[entry])
 
-    def retrieve(self, delay_step: int) -> Any:
+    def retrieve(self, delay_step: Any) -> Any:
         """The value stored `delay_step` steps ago, counted as `at` counts: 0 is the
-        target's current value, 1 the latest stored one."""
-        if delay_step == 0:
-            return self.target.value
+        target's current value, 1 the latest stored one. A step outside the range is
+        refused as `LengthDelay.retrieve` refuses it (checked when the computation runs
+        for a step traced inside a transform)."""
         longest = 0 if self.history is None else self.history.max_len + 1
-        if not 1 <= delay_step <= longest:
-            raise ValueError(
-                f"delay_step={delay_step!r} is outside this VarDelay's range [0, {longest}]; "
-                "give the longest delay as `time=` (ms) when building it."
+        if isinstance(delay_step, Tracer) and self.history is not None:
+            stored = self.history.retrieve(jnp.maximum(delay_step, 1) - 1)
+            delay_step = eqx.error_if(
+                delay_step,
+                delay_step < 0,
+                f"{self.name}.retrieve: a delay_step below 0 (its range is [0, {longest}]).",
             )
+            return jnp.where(delay_step == 0, self.target.value, stored)
+        if isinstance(delay_step, bool) or not isinstance(delay_step, int | np.integer | Array):
+            raise TypeError(
+                f"{self.name}.retrieve: delay_step counts steps, so it must be an int, "
+                f"got {delay_step!r}."
+            )
+        if not 0 <= int(delay_step) <= longest:
+            raise ValueError(
+                f"{self.name}.retrieve: delay_step={delay_step!r} is outside this VarDelay's "
+                f"range [0, {longest}]; give the longest delay as `time=` (ms) when building it."
+            )
+        if int(delay_step) == 0:
+            return self.target.value
         assert self.history is not None
-        return self.history.retrieve(delay_step - 1)
+        return self.history.retrieve(int(delay_step) - 1)
 
     def update(self, latest: Any = None) -> None:
         """Store this step's value: `latest`, or the target's current value."""

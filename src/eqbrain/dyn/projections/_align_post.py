@@ -9,6 +9,7 @@ import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem, state_shape
 from ..others._delay import LengthDelay, delay_line
+from ._sizes import check_fits, size_of
 
 Syn = TypeVar("Syn", bound=DynamicalSystem)
 """The synapse's class: a projection's `syn` keeps it for type checkers (`proj.syn.g`)."""
@@ -44,7 +45,8 @@ class AlignPostProj(Projection, Generic[Syn]):
     **Arguments:**
 
     - `comm`: the connectivity, e.g. `eqbrain.dyn.FixedProb(n_pre, n_post, 0.02, weight)`.
-    - `syn`: the synapse, e.g. `eqbrain.dyn.Expon(n_post, tau=5.0)`.
+    - `syn`: the synapse, e.g. `eqbrain.dyn.Expon(n_post, tau=5.0)`, sized like the
+      postsynaptic population (`comm.n_post` neurons: checked when it is built).
     - `out`: the output, e.g. `eqbrain.dyn.COBA(E=0.0)` or `eqbrain.dyn.CUBA()`.
     - `delay`: the synaptic delay in ms (a whole number of steps of the current `dt`):
       a spike emitted at the step of time `t` reaches the connectivity at the step of
@@ -79,6 +81,7 @@ class AlignPostProj(Projection, Generic[Syn]):
         name: str | None = None,
     ):
         super().__init__(name=name)
+        check_fits(self, "synapse `syn`", comm, "n_post", syn, size_of(syn))
         self.comm, self.syn, self.out = comm, syn, out
         n_pre = getattr(comm, "n_pre", None)
         if delay and not isinstance(n_pre, int):
@@ -87,7 +90,7 @@ class AlignPostProj(Projection, Generic[Syn]):
                 f"from `comm.n_pre`; {type(comm).__name__} has none. Delay the spikes "
                 "yourself with an `eqbrain.LengthDelay` before this projection."
             )
-        shape = state_shape(n_pre, batch_size) if isinstance(n_pre, int) else ()
+        shape = state_shape(n_pre, batch_size, self) if isinstance(n_pre, int) else ()
         self.delay = delay_line(delay, jnp.zeros(shape, bool))
 
     def update(self, spike: Any, V: Any) -> Any:

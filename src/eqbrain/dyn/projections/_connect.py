@@ -1,6 +1,11 @@
 """Connectivity beyond `FixedProb`: all-to-all, one-to-one, fixed in- or out-degree, and
 user-given pairs or CSR, with one weight or one weight per synapse (BrainPy's `bp.conn`
-with its event-driven linear layers)."""
+with its event-driven linear layers).
+
+Random connectivity is drawn from `eqbrain.random`'s default generator unless a `seed`
+is given (as in BrainPy): `eqbrain.random.seed(s)` fixes every connector built after
+it, and two connectors built one after the other differ.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,9 @@ from jaxtyping import Array, Float
 
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
+from .._seeding import connection_rng
 from ._event import dense_sum, event_sum
+from ._sizes import check_number
 
 
 def _size(what: str, n: Any) -> int:
@@ -129,9 +136,21 @@ class SparseConn(DynamicalSystem):
         super().__init__(name=name)
         self.n_pre, self.n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         scalar = np.ndim(weight) == 0
+        meaning = "the weight of every synapse, or one number per synapse"
+        if scalar:
+            weight = check_number(type(self).__name__, "weight", weight, meaning)
+        else:
+            try:
+                numeric = np.issubdtype(np.asarray(weight).dtype, np.number)
+            except ValueError:  # ragged
+                numeric = False
+            if not numeric:
+                raise TypeError(
+                    f"{type(self).__name__}: weight must be a number ({meaning}), got {weight!r}."
+                )
         ell, w = ell_from_pairs(pre, post, self.n_pre, self.n_post, None if scalar else weight)
         self.indices = Parameter(jnp.asarray(ell))
-        self.weight = float(weight) if scalar else None
+        self.weight = weight if scalar else None
         self.weights = None if w is None else weight_var(jnp.asarray(w))
 
     @property
@@ -264,8 +283,8 @@ class FixedPreNum(SparseConn):
     (BrainPy's `bp.conn.FixedPreNum`).
 
     **Arguments:** `n_pre`, `n_post`, `num` (a count, or a float fraction of `n_pre`),
-    `weight`, `seed`, `include_self`, `allow_multi_conn` (draw with replacement),
-    `weight_var`.
+    `weight`, `seed` (default `None`: drawn from `eqbrain.random`'s default generator),
+    `include_self`, `allow_multi_conn` (draw with replacement), `weight_var`.
 
     ```python
     conn = eqbrain.dyn.FixedPreNum(1000, 1000, num=100, weight=0.2, include_self=False)
@@ -279,14 +298,14 @@ class FixedPreNum(SparseConn):
         num: Any,
         weight: Any = 1.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         include_self: bool = True,
         allow_multi_conn: bool = False,
         **kw: Any,
     ):
         n_pre, n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         k = _fixed_num(num, n_pre, "n_pre")
-        rng = np.random.default_rng(seed)
+        rng = connection_rng(seed)
         pre = _choose(rng, n_pre, k, n_post, include_self, allow_multi_conn)
         post = np.repeat(np.arange(n_post, dtype=np.int32), k)
         super().__init__(pre.reshape(-1), post, n_pre, n_post, weight, **kw)
@@ -310,14 +329,14 @@ class FixedPostNum(SparseConn):
         num: Any,
         weight: Any = 1.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         include_self: bool = True,
         allow_multi_conn: bool = False,
         **kw: Any,
     ):
         n_pre, n_post = _size("n_pre", n_pre), _size("n_post", n_post)
         k = _fixed_num(num, n_post, "n_post")
-        rng = np.random.default_rng(seed)
+        rng = connection_rng(seed)
         post = _choose(rng, n_post, k, n_pre, include_self, allow_multi_conn)
         pre = np.repeat(np.arange(n_pre, dtype=np.int32), k)
         super().__init__(pre, post.reshape(-1), n_pre, n_post, weight, **kw)

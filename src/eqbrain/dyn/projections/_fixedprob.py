@@ -12,19 +12,22 @@ from jaxtyping import Array, Float
 
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
+from .._seeding import connection_rng
 from ._connect import ell_synapses, ell_to_dense, propagate
+from ._sizes import check_number
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
 
 
-def _drawn_pairs(n_pre: int, n_post: int, prob: float, seed: int):
+def _drawn_pairs(n_pre: int, n_post: int, prob: float, seed: int | np.random.Generator):
     """The synapses `(pre, post)` of a FixedProb draw, in increasing flat order, as int32
     blocks of at most `_DRAWS` pairs.
 
     The gaps between successive synapses in the flattened `n_pre x n_post` grid are
     geometric, so drawing them costs time and memory in the number of synapses, not of
     pairs; they are drawn `_DRAWS` at a time, and only a block's positions are ever held
-    in int64. The stream of gaps, hence the graph, depends only on `seed`.
+    in int64. The stream of gaps, hence the graph, depends only on `seed` (an int, or a
+    NumPy generator to draw from).
     """
     total = n_pre * n_post
     if prob == 0.0 or total == 0:
@@ -50,7 +53,11 @@ def _drawn_pairs(n_pre: int, n_post: int, prob: float, seed: int):
 
 
 def fixed_prob_ell(
-    n_pre: int, n_post: int, prob: float, seed: int, include_self: bool = True
+    n_pre: int,
+    n_post: int,
+    prob: float,
+    seed: int | np.random.Generator,
+    include_self: bool = True,
 ) -> np.ndarray:
     """Every pair `i -> j` drawn independently with probability `prob`, as padded rows.
 
@@ -87,10 +94,14 @@ class FixedProb(DynamicalSystem):
     """Fixed-probability random connectivity with one weight, event-driven (BrainPy's
     `EventCSRLinear(FixedProb(...))`).
 
-    Each pair `i -> j` is connected with probability `prob`, drawn once at construction
-    from `seed`. The targets are stored row-padded (`indices`, a `Parameter`: saved with
-    the model, never trained), and a step with boolean spikes touches only the rows of
-    the neurons that spiked (`eqbrain._event.event_sum`), so it costs time in the number
+    Each pair `i -> j` is connected with probability `prob`, drawn once at construction:
+    from `seed` if one is given, else from `eqbrain.random`'s default generator (as in
+    BrainPy), so two projections built one after the other get different synapses and
+    `eqbrain.random.seed(s)` before building makes the network reproducible.
+
+    The targets are stored row-padded (`indices`, a `Parameter`: saved with the model,
+    never trained), and a step with boolean spikes touches only the rows of the neurons
+    that spiked (`eqbrain._event.event_sum`), so it costs time in the number
     of spikes times the fan-out, not in the number of synapses. Non-boolean input (rates,
     surrogate spikes) is weighted and summed over every synapse instead.
 
@@ -99,7 +110,8 @@ class FixedProb(DynamicalSystem):
     - `n_pre`, `n_post`: the sizes of the pre- and postsynaptic populations.
     - `prob`: the connection probability, in `[0, 1]`.
     - `weight`: the weight of every synapse.
-    - `seed`: the seed of the connectivity.
+    - `seed`: an int seed of the connectivity; `None` (default) draws it from
+      `eqbrain.random`'s default generator.
     - `include_self`: whether `i -> i` may be drawn (for a population onto itself).
 
     ```python
@@ -121,7 +133,7 @@ class FixedProb(DynamicalSystem):
         prob: float,
         weight: float = 1.0,
         *,
-        seed: int = 0,
+        seed: int | None = None,
         include_self: bool = True,
         name: str | None = None,
     ):
@@ -129,11 +141,14 @@ class FixedProb(DynamicalSystem):
         for what, n in (("n_pre", n_pre), ("n_post", n_post)):
             if not isinstance(n, int | np.integer) or n <= 0:
                 raise ValueError(f"{what} must be a positive int, got {n!r}.")
+        prob = check_number("FixedProb", "prob", prob, "the connection probability")
         if not 0.0 <= prob <= 1.0:
-            raise ValueError(f"prob must be in [0, 1], got {prob!r}.")
+            raise ValueError(f"FixedProb: prob must be in [0, 1], got {prob!r}.")
+        weight = check_number("FixedProb", "weight", weight, "the weight of every synapse")
         self.n_pre, self.n_post = int(n_pre), int(n_post)
-        self.prob, self.weight = float(prob), float(weight)
-        ell = fixed_prob_ell(self.n_pre, self.n_post, self.prob, seed, include_self)
+        self.prob, self.weight = prob, weight
+        rng = connection_rng(seed)
+        ell = fixed_prob_ell(self.n_pre, self.n_post, self.prob, rng, include_self)
         self.indices = Parameter(jnp.asarray(ell))
 
     @property

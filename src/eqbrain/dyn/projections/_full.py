@@ -10,6 +10,7 @@ import jax.numpy as jnp
 from .._dynsys import DynamicalSystem
 from ..others._delay import LengthDelay, delay_line
 from ._align_post import AlignPostProj, Projection, Syn
+from ._sizes import check_fits, check_same, size_of
 
 
 def _spikes_and_potential(pre: Any, post: Any) -> None:
@@ -19,6 +20,11 @@ def _spikes_and_potential(pre: Any, post: Any) -> None:
                 f"The {role}synaptic population must have a `{attr}` Variable, got "
                 f"{type(pop).__name__}."
             )
+
+
+def _check_sizes(proj: Any, pre: Any, comm: Any, post: Any) -> None:
+    check_fits(proj, "presynaptic population `pre`", comm, "n_pre", pre, size_of(pre, "spike"))
+    check_fits(proj, "postsynaptic population `post`", comm, "n_post", post, size_of(post, "V"))
 
 
 class FullProjAlignPost(Projection, Generic[Syn]):
@@ -66,6 +72,8 @@ class FullProjAlignPost(Projection, Generic[Syn]):
     ):
         super().__init__(name=name)
         _spikes_and_potential(pre, post)
+        _check_sizes(self, pre, comm, post)
+        check_fits(self, "synapse `syn`", comm, "n_post", syn, size_of(syn))
         self.pre, self.post = pre, post
         self.proj = AlignPostProj(comm, syn, out, delay=delay)
 
@@ -120,6 +128,11 @@ class FullProjAlignPre(Projection, Generic[Syn]):
     ):
         super().__init__(name=name)
         _spikes_and_potential(pre, post)
+        _check_sizes(self, pre, comm, post)
+        pre_size = size_of(pre, "spike")
+        check_same(
+            self, "synapse `syn`", syn, size_of(syn), "presynaptic population `pre`", pre, pre_size
+        )
         self.pre, self.syn, self.comm, self.out, self.post = pre, syn, comm, out, post
         spike = pre.spike.value  # type: ignore[attr-defined]
         waiting = jnp.zeros_like(spike) if self.DELAY_SPIKES else jnp.zeros(spike.shape)

@@ -18,13 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
+from jax.core import Tracer
 
 from ..._core import Variable
-from ._errors import RunningError
-from ._monitors import Resolver
+from ._errors import RunningError, add_note
+from ._monitors import Resolver, is_numeric
 
 OPS = ("=", "+", "-", "*", "/")
 TYPES = ("fix", "iter", "func")
@@ -161,8 +164,24 @@ def call_input(fn: Callable, shared: dict) -> Any:
     return fn(shared) if params else fn()
 
 
-def window(inp: Input, start: int, n: int) -> jax.Array:
-    """The `n` per-step values of an `'iter'` input from absolute step `start`."""
+def func_value(inp: Input, shared: dict) -> Any:
+    """This step's value of a `'func'` input; its errors and results name the input."""
+    try:
+        data = call_input(inp.value, shared)
+    except Exception as e:
+        add_note(e, f"(raised by the 'func' input to {inp.var.describe()})")
+        raise
+    if not all(is_numeric(leaf) for leaf in jax.tree_util.tree_leaves(data)) or data is None:
+        raise RunningError(
+            f"the 'func' input to {inp.var.describe()} returned {data!r}, which is not a "
+            "number or an array: it must return the value to apply each step."
+        )
+    return data
+
+
+def window(inp: Input, start: Any, n: int) -> jax.Array:
+    """The `n` per-step values of an `'iter'` input from absolute step `start` (an int,
+    or a step index traced inside a transform: checked when the computation runs)."""
     if isinstance(inp.value, Iterator):
         try:
             values = [next(inp.value) for _ in range(n)]
@@ -174,6 +193,14 @@ def window(inp: Input, start: int, n: int) -> jax.Array:
         _check_fits(inp.var, data.shape[1:], f"input to {inp.var.describe()}")
         return data
     length = inp.value.shape[0]
+    if isinstance(start, Tracer):
+        start = eqx.error_if(
+            start,
+            start + n > length,
+            f"the 'iter' input to {inp.var.describe()} has {length} steps, fewer than this "
+            f"run of {n} steps needs from its step index.",
+        )
+        return lax.dynamic_slice_in_dim(inp.value, start, n)
     if start + n > length:
         raise RunningError(
             f"the 'iter' input to {inp.var.describe()} has {length} steps, but this run "

@@ -20,7 +20,7 @@ import jax.tree_util as jtu
 import numpy as np
 
 from ..._core import Variable
-from ._errors import MonitorError
+from ._errors import MonitorError, add_note
 
 _UNKNOWN_MSG = """\
 Unknown {what} {key!r}: it is not a Variable of {model}.{hint} Name a Variable by its \
@@ -82,12 +82,24 @@ class Monitor:
     takes_model: bool = False
 
     def read(self, model: Any) -> Any:
-        """This step's value."""
+        """This step's value; a function monitor's errors and results name the monitor."""
         if self.var is not None:
             value = self.var.value
             return value if self.index is None else value[self.index]
         assert self.fn is not None
-        return self.fn(model) if self.takes_model else self.fn()
+        try:
+            value = self.fn(model) if self.takes_model else self.fn()
+        except Exception as e:
+            add_note(e, f"(raised by the function of monitor {self.name!r})")
+            raise
+        for leaf in jtu.tree_leaves(value):
+            if not is_numeric(leaf):
+                raise MonitorError(
+                    f"monitor {self.name!r}: its function returned {leaf!r} (a "
+                    f"{type(leaf).__name__}), which is not a number or an array. A function "
+                    "monitor returns the arrays (or a pytree of them) to record each step."
+                )
+        return value
 
     @property
     def batched(self) -> bool | None:
@@ -95,6 +107,16 @@ class Monitor:
         if self.var is None:
             return None
         return self.var.batch_axis is not None
+
+
+def is_numeric(x: Any) -> bool:
+    """Whether `x` is a number or an array of numbers or booleans (traced or not)."""
+    if isinstance(x, bool | int | float | complex):
+        return True
+    dtype = getattr(x, "dtype", None)
+    if dtype is None or not hasattr(x, "shape"):
+        return False
+    return np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)
 
 
 class Resolver:

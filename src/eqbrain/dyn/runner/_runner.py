@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -14,41 +13,52 @@ import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
 
+from ..._core import is_eager, is_variable, raw_values, set_raw_values
 from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
+from .._clock import Clock, short_float, step_times, traced_step_times
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
+from ._arguments import (
+    BOTH_MSG,
+    check_batch,
+    check_shared,
+    check_xs,
+    format_xs,
+    length_of,
+    steps_in,
+)
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
-from ._errors import RunningError
-from ._inputs import Input, apply, call_input, parse_inputs, window
+from ._errors import RunningError, add_note
+from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
 from ._monitors import Monitor, Monitors, parse_monitors
 from ._spikes import SparseSpikes, pack
+from ._stopping import Kept, attach, interrupts_deferred, stopped_note
 
-_INPUT_SHAPE_MSG = """\
-inputs to `update` need a leading time axis of length {n} ({axis}); got {what} of shape \
-{shape}. For a constant input, pass it to the runner: `DSRunner(model, \
-inputs=[("target.path", value)])`, or broadcast it: `jnp.full(({n}, ...), value)`."""
+_CLOCK_DT_MSG = """\
+{model}'s clock has run {i} steps of dt = {clock_dt:g} ms (it is at t = {t:g} ms), but \
+this runner steps dt = {dt:g} ms, which would put step {i} at t0 + {i} * {dt:g} ms. \
+Run it at dt={clock_dt:g} (a runner built with dt=None takes the clock's), or start the \
+clock again: `runner.reset_state()`, or `predict(..., reset_state=True)`."""
 
-_AXES = {"T": "(time, batch, ...)", "B": "(batch, time, ...)"}
+_CLOCK_T0_MSG = """\
+t0={t0:g} was given, but {model}'s clock has run {i} steps from t0 = {clock_t0:g} ms \
+(it is at t = {t:g} ms), and a model that has run goes on from its clock. Leave t0 out \
+to continue, or start the clock again to begin at t0: `runner.reset_state()`, or \
+`predict(..., reset_state=True)`."""
 
-_BOTH_MSG = """\
-the inputs to `update` already set the number of steps ({n}); `duration` is ignored \
-(BrainPy's rule). Give one or the other."""
+
+class _Start(NamedTuple):
+    """Where a run starts: the step index and the time of step 0 (a Python int and
+    float, or values traced inside a transform)."""
+
+    i: Any
+    t0: Any
 
 
-def _steps_in(duration: Any, dt: float) -> int:
-    """`int(duration / dt)`, BrainPy's count, without losing a step to rounding error."""
-    if isinstance(duration, bool) or not isinstance(duration, int | float | np.number):
-        raise RunningError(f"duration must be a number of ms, got {duration!r}.")
-    if not (duration > 0 and math.isfinite(duration)):
-        raise RunningError(f"duration must be a positive number of ms, got {duration!r}.")
-    q = duration / dt
-    n = round(q) if abs(q - round(q)) <= 1e-9 * max(1.0, q) else math.floor(q)
-    if n < 1:
-        raise RunningError(
-            f"duration={duration!r} ms is shorter than one step (dt={dt} ms): nothing to "
-            "run. Durations are in ms."
-        )
-    return n
+def _clock_of(target: DynamicalSystem) -> Clock:
+    """The model's own clock (`net.clock`), or a new one for a model without one."""
+    clock = target.__dict__.get("clock")
+    return clock if isinstance(clock, Clock) else Clock()
 
 
 def _dense_setting(dense_monitors: Any, monitors: list[Monitor]) -> bool | frozenset:
@@ -74,7 +84,14 @@ class DSRunner:
     `inputs` are applied, `update(*step_inputs)` is called with `t`, `i` and `dt` in
     `eqbrain.share`, the monitors are read, and every node's `clear_input()` (if it has
     one) is called. Running again continues from where the last run stopped (the step
-    index `i0` and time go on) and does not recompile for the same length and shapes.
+    index and time go on) and does not recompile for the same length and shapes.
+
+    The step index and time live in the model's `clock` (`eqbrain.dyn.Clock`; every
+    `Network` has one, and the runner keeps one for a model without): the runner reads
+    it before a run and advances it with the model, so a model saved and loaded into a
+    fresh model and runner continues at the saved step and time. A run that stops
+    early (Ctrl-C, an error in a step) keeps the chunks of steps that finished (model,
+    clock and records) and undoes the rest, and its exception says so.
 
     Boolean records (spikes) are kept sparse by default: `runner.mon["E.spike"]` is a
     `SparseSpikes`, eight bytes per spike instead of one byte per neuron and step, and
@@ -101,8 +118,10 @@ class DSRunner:
       (`eqbrain.jit`'s `states=`); the runner finds the ones the model uses by itself.
     - `memory_efficient`: move every record to host memory after each chunk of steps,
       keeping device memory bounded (needs `numpy_mon_after_run=True`).
-    - `dt`: the step size (ms); default `eqbrain.get_dt()`.
-    - `t0`: the time of step 0 (ms): step `i` runs at `t = t0 + i * dt`.
+    - `dt`: the step size (ms); default: the clock's, for a model that has run, else
+      `eqbrain.get_dt()`.
+    - `t0`: the time of step 0 (ms): step `i` runs at `t = t0 + i * dt`; for a model
+      whose clock is at step 0 (default 0). A model that has run goes on from its clock.
     - `progress_bar`: a tqdm bar updated from inside the compiled run: `True`/`False`, a
       dict of tqdm options (`{"desc": "sim"}`), an `eqbrain.ProgressBar`, or an int
       (update every that many steps); as `eqbrain.for_loop` takes it.
@@ -133,7 +152,7 @@ class DSRunner:
         dyn_vars: Any = None,
         memory_efficient: bool = False,
         dt: float | None = None,
-        t0: float = 0.0,
+        t0: float | None = None,
         progress_bar: bool | dict | ProgressBar | int = False,
         data_first_axis: str | None = None,
         *,
@@ -150,14 +169,17 @@ class DSRunner:
             isinstance(dt, bool) or not isinstance(dt, int | float | np.number)
         ):
             raise RunningError(f"dt must be a positive number of ms, got {dt!r}.")
+        self._clock = _clock_of(target)
         try:
-            self.dt = share.dt if dt is None else _check_dt(dt)
+            self.dt = self._default_dt() if dt is None else _check_dt(dt)
         except (TypeError, ValueError) as e:
             raise RunningError(str(e)) from None
-        if isinstance(t0, bool) or not isinstance(t0, int | float | np.number):
+        if t0 is not None and (
+            isinstance(t0, bool) or not isinstance(t0, int | float | np.number)
+        ):
             raise RunningError(f"t0 must be a number of ms, got {t0!r}.")
-        self.t0 = float(t0)
-        self.i0 = 0
+        self._t0_given = t0 is not None
+        self.t0 = 0.0 if t0 is None else float(t0)
         if isinstance(jit, bool):
             self.jit = {"predict": jit}
         elif isinstance(jit, dict):
@@ -189,12 +211,28 @@ class DSRunner:
         self.chunk_bytes = chunk_bytes
         self._clear = [
             n
-            for n in target.nodes().unique().values()
+            for n in target.nodes(method="relative").unique().values()
             if callable(getattr(n, "clear_input", None))
         ]
         self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
+        self._state = self._state_vars(dyn_vars)
         self.mon = Monitors()
+
+    def _default_dt(self) -> float:
+        i, dt = self._clock.i.value, self._clock.dt.value
+        if isinstance(i, Tracer) or isinstance(dt, Tracer) or int(i) == 0:
+            return share.dt
+        return short_float(dt)
+
+    def _state_vars(self, dyn_vars: Any) -> list:
+        # What a run writes, put back when it stops early: the model, the clock, the
+        # Variables the inputs write and those given as `dyn_vars`.
+        found = [*self._vars, *self._clock.vars().unique().values()]
+        if isinstance(self._inputs, list):
+            found += [inp.var for inp in self._inputs]
+        found += [v for v in jtu.tree_leaves(dyn_vars, is_leaf=is_variable) if is_variable(v)]
+        return list({id(v): v for v in found}.values())
 
     # -- BrainPy's interface -----------------------------------------------------------------
 
@@ -210,9 +248,21 @@ class DSRunner:
             f"monitors={[m.name for m in self._monitors]})"
         )
 
+    @property
+    def i0(self) -> Any:
+        """The index of the next step: the clock's `i` (steps taken since step 0)."""
+        i = self._clock.i.value
+        return i if isinstance(i, Tracer) else int(i)
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this runner advances: the model's own (`net.clock`), or the
+        runner's for a model without one."""
+        return self._clock
+
     def reset_state(self) -> None:
-        """Start the step index (and so the time) from 0 again; the model is untouched."""
-        self.i0 = 0
+        """Start the clock again at step 0 (time `t0`); the rest of the model is untouched."""
+        self._clock.reset_state()
 
     def predict(
         self,
@@ -271,7 +321,7 @@ class DSRunner:
         keep_outputs: bool = True,
         strict: bool = False,
     ) -> Any:
-        xs = self._format_xs(inputs)
+        xs = format_xs(inputs, self.data_first_axis)
         if n_steps is not None and duration is not None:
             raise RunningError("Give either `duration` or `n_steps`, not both.")
         if n_steps is not None:
@@ -279,21 +329,21 @@ class DSRunner:
                 raise RunningError(f"n_steps must be a positive int, got {n_steps!r}.")
             n = n_steps
         elif duration is not None:
-            n = _steps_in(duration, self.dt)
+            n = steps_in(duration, self.dt)
             if xs and not strict:
-                n = self._length_of(xs)
-                warnings.warn(_BOTH_MSG.format(n=n), UserWarning, stacklevel=3)
+                n = length_of(xs)
+                warnings.warn(BOTH_MSG.format(n=n), UserWarning, stacklevel=3)
         elif xs:
-            n = self._length_of(xs)
+            n = length_of(xs)
         else:
             raise RunningError("Give `duration` (ms) or `n_steps`, or `inputs` with a time axis.")
-        self._check_xs(xs, n)
+        check_xs(xs, n, self.data_first_axis)
         if not reset_state:
-            self._check_batch(xs)
-        shared = self._check_shared(shared_args)
-        i_start = 0 if reset_state else self.i0
+            check_batch(xs, self._vars, self.data_first_axis)
+        shared = check_shared(shared_args)
+        start = self._start(reset_state)
         iters = [
-            window(inp, i_start, n)
+            window(inp, start.i, n)
             for inp in (self._inputs if isinstance(self._inputs, list) else [])
             if inp.kind == "iter"
         ]
@@ -303,89 +353,39 @@ class DSRunner:
                 batch = jtu.tree_leaves(xs)[0].shape[1]
             self.target.reset_state(batch)
             self.reset_state()
-        start = time.time()
-        outs, mons = self._execute(n, xs, iters, shared, keep_outputs)
+        began = time.time()
+        outs, mons = self._execute(n, xs, iters, shared, keep_outputs, start)
         if eval_time:
             sync((outs, mons))
-        elapsed = time.time() - start
-        self.i0 += n
+        elapsed = time.time() - began
         return (elapsed, outs) if eval_time else outs
 
-    def _format_xs(self, inputs: Any) -> tuple:
-        if inputs is None:
-            return ()
-        xs = tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
-        for leaf in jtu.tree_leaves(xs):
-            if not hasattr(leaf, "shape"):
-                leaf = np.asarray(leaf)
-            need = 2 if self.data_first_axis == "B" else 1
-            if len(leaf.shape) < need:
-                axis = "(batch, time, ...)" if need == 2 else "(time, ...)"
-                raise RunningError(
-                    _INPUT_SHAPE_MSG.format(
-                        n="n_steps", axis=axis, what=f"a {type(leaf).__name__}", shape=leaf.shape
-                    )
-                )
-        xs = jtu.tree_map(jnp.asarray, xs)
-        if self.data_first_axis == "B":
-            xs = jtu.tree_map(lambda x: jnp.moveaxis(x, 0, 1), xs)
-        return xs
-
-    def _length_of(self, xs: tuple) -> int:
-        lengths = {x.shape[0] for x in jtu.tree_leaves(xs)}
-        if len(lengths) != 1:
-            raise RunningError(f"inputs to `update` disagree on the number of steps: {lengths}.")
-        n = lengths.pop()
-        if n < 1:
-            raise RunningError("inputs to `update` have no steps (a time axis of length 0).")
-        return n
-
-    def _check_xs(self, xs: tuple, n: int) -> None:
-        for leaf in jtu.tree_leaves(xs):
-            if leaf.shape[0] != n:
-                shape = leaf.shape
-                if self.data_first_axis == "B":
-                    shape = (shape[1], shape[0], *shape[2:])
-                axis = "batch first" if self.data_first_axis == "B" else "time first"
-                raise RunningError(
-                    _INPUT_SHAPE_MSG.format(n=n, axis=axis, what="an array", shape=shape)
-                )
-
-    def _check_batch(self, xs: tuple) -> None:
-        sizes = {v.shape[v.batch_axis] for v in self._vars if v.batch_axis is not None}
-        if len(sizes) != 1:
-            return
-        (size,) = sizes
-        for leaf in jtu.tree_leaves(xs):
-            if leaf.ndim >= 2 and leaf.shape[1] != size:
-                given = (
-                    leaf.shape if self.data_first_axis == "T" else jnp.moveaxis(leaf, 0, 1).shape
-                )
-                raise RunningError(
-                    f"the model runs a batch of {size}, but an input to `update` of shape "
-                    f"{given} has {leaf.shape[1]} along its batch axis (data_first_axis="
-                    f"{self.data_first_axis!r}: {_AXES[self.data_first_axis]}). A batched "
-                    "model takes its inputs batch first by default, as BrainPy's DSRunner "
-                    "does; pass data_first_axis='T' for time-first inputs."
-                )
-
-    def _check_shared(self, shared_args: Any) -> dict:
-        if shared_args is None:
-            return {}
-        if not isinstance(shared_args, dict) or not all(isinstance(k, str) for k in shared_args):
-            raise RunningError(f"shared_args must be a dict with str keys, got {shared_args!r}.")
-        reserved = {"t", "i", "dt"} & set(shared_args)
-        if reserved:
-            raise RunningError(
-                f"shared_args cannot set {sorted(reserved)}: the runner sets t, i and dt "
-                "for each step (use `dt=` and `t0=` of the runner)."
-            )
-        return dict(shared_args)
+    def _start(self, reset: bool) -> _Start:
+        """Where this run starts, from the clock; refuses a `dt` or `t0` that would give
+        the steps of a model that has run other times than they had."""
+        if reset:
+            return _Start(0, self.t0)
+        clock = self._clock
+        i, t0, dt = clock.i.value, clock.t0.value, clock.dt.value
+        if any(isinstance(x, Tracer) for x in (i, t0, dt)):
+            return _Start(i, jnp.where(i > 0, t0, jnp.float32(self.t0)))
+        i = int(i)
+        if i == 0:
+            return _Start(0, self.t0)
+        t0, dt = short_float(t0), short_float(dt)
+        info = dict(model=self.target.name, i=i, t=float(step_times(t0, dt, i, 1)[0]))
+        if np.float32(dt) != np.float32(self.dt):
+            raise RunningError(_CLOCK_DT_MSG.format(clock_dt=dt, dt=self.dt, **info))
+        if self._t0_given and np.float32(t0) != np.float32(self.t0):
+            raise RunningError(_CLOCK_T0_MSG.format(t0=self.t0, clock_t0=t0, **info))
+        return _Start(i, t0)
 
     # -- execution -------------------------------------------------------------------------------
 
     def _in_trace(self, xs: tuple) -> bool:
-        values = [v.raw_value for v in self._vars] + jtu.tree_leaves(xs)
+        if not is_eager():  # inside a transform, before or after touching the model
+            return True
+        values = [v.raw_value for v in self._state] + jtu.tree_leaves(xs)
         return any(isinstance(x, Tracer) for x in values)
 
     def _is_dense(self, name: str | None) -> bool:
@@ -393,56 +393,124 @@ class DSRunner:
             return self._dense
         return name is not None and name in self._dense
 
-    def _execute(self, n: int, xs: tuple, iters: list, shared: dict, keep_outputs: bool):
-        i_start = self.i0
-        traced = self._in_trace(xs)
+    def _execute(self, n, xs, iters, shared, keep_outputs, start: _Start):
+        traced = self._in_trace(xs) or isinstance(start.i, Tracer)
         fixed = [
             inp.value
             for inp in (self._inputs if isinstance(self._inputs, list) else [])
             if inp.kind == "fix"
         ]
-        dense = True if traced else self._dense
         progress = self._bar is not None
         if not self.jit["predict"]:
-            outs, mons = self._eager(n, i_start, xs, fixed, iters, shared, keep_outputs)
-            return self._finish(n, i_start, outs, mons, traced=False)
-        k = (
-            n
-            if traced
-            else chunk_length(
-                n, self._monitors, self._is_dense, self.memory_efficient, self.chunk_bytes
-            )
-        )
-        cfg = (keep_outputs, dense, progress)
+            return self._eager(n, start, xs, fixed, iters, shared, keep_outputs)
+        cfg = (keep_outputs, True if traced else self._dense, progress)
         # The first step and the length are inputs, so another length compiles no new loop.
-        bar = (jnp.int32(i_start), jnp.int32(n)) if progress else None
-        done: list[list] = []  # each chunk's leaves
-        treedef = None
-        pending = None
-        for s in range(0, n, k):
-            m = min(k, n - s)
-            idx = (
-                jnp.arange(i_start + s, i_start + s + m, dtype=jnp.int32),
-                self._times(i_start + s, m),
-            )
-            whole = s == 0 and m == n
-            x = xs if whole else jtu.tree_map(lambda a: a[s : s + m], xs)
-            it = iters if whole else [a[s : s + m] for a in iters]
-            result = self._compiled(idx, x, fixed, it, shared, bar, cfg)
-            if pending is not None:  # unpack the last chunk while this one runs
-                done.append(to_host(*pending, self.memory_efficient))
-            leaves, treedef = jtu.tree_flatten(result, is_leaf=is_record)
-            pending = (s, leaves)
-        assert pending is not None and treedef is not None
-        done.append(pending[1] if traced else to_host(*pending, self.memory_efficient))
-        del pending
-        joined = [join(done, j) for j in range(len(done[0]))]
-        outs, mons = jtu.tree_unflatten(treedef, joined)
-        return self._finish(n, i_start, outs, mons, traced)
+        bar = (jnp.asarray(start.i, jnp.int32), jnp.int32(n))
+        args = (fixed, shared, bar if progress else None, cfg)
+        if traced:
+            # Inside another transform: one chunk, dense records; a failure aborts the
+            # enclosing transform, which then writes nothing back.
+            idx, clk = self._indices(start, 0, n)
+            outs, mons = self._compiled(idx, xs, fixed, iters, shared, args[2], cfg, clk)
+            return self._finish(n, start, outs, mons, traced=True)
+        k = chunk_length(
+            n, self._monitors, self._is_dense, self.memory_efficient, self.chunk_bytes
+        )
+        return self._chunks(n, k, start, xs, iters, args)
 
-    def _finish(self, n: int, i_start: int, outs: Any, mons: dict, traced: bool):
+    def _indices(self, start: _Start, s: int, m: int) -> tuple[tuple, tuple]:
+        """Steps `s .. s + m - 1` of the run: their indices and times, and the clock
+        after them (index, `t0`, `dt`)."""
+        first = start.i + s
+        if isinstance(first, Tracer):
+            steps = first + jnp.arange(m, dtype=jnp.int32)
+            times = traced_step_times(start.t0, self.dt, first, m)
+        else:
+            steps = jnp.arange(first, first + m, dtype=jnp.int32)
+            times = jnp.asarray(step_times(start.t0, self.dt, first, m))
+        end = jnp.asarray(first + m, jnp.int32)
+        return (steps, times), (end, jnp.asarray(start.t0, jnp.float32), jnp.float32(self.dt))
+
+    def _chunks(self, n: int, k: int, start: _Start, xs: tuple, iters: list, args: tuple):
+        """The run as chunks of `k` steps; what it keeps if it stops early: see
+        `_stopping`."""
+        fixed, shared, bar, cfg = args
+        kept = Kept(0, 0, raw_values(self._state))
+        done: list[list] = []  # each kept chunk's record leaves, on the host
+        treedef = None
+        pending = None  # the last chunk run, not yet checked
+        try:
+            for s in range(0, n, k):
+                m = min(k, n - s)
+                idx, clk = self._indices(start, s, m)
+                whole = s == 0 and m == n
+                x = xs if whole else jtu.tree_map(lambda a: a[s : s + m], xs)
+                it = iters if whole else [a[s : s + m] for a in iters]
+                result = self._compiled(idx, x, fixed, it, shared, bar, cfg, clk)
+                after = raw_values(self._state)
+                leaves, treedef = jtu.tree_flatten(result, is_leaf=is_record)
+                if pending is not None:  # unpack the last chunk while this one runs
+                    kept = self._keep(pending, done, kept)
+                pending = (s, m, leaves, after)
+            assert pending is not None and treedef is not None
+            kept = self._keep(pending, done, kept)
+            pending = None
+        except BaseException as e:
+            self._stopped(e, n, start, pending, done, kept, treedef)
+            raise
+        with interrupts_deferred() as got:
+            joined = [join(done, j) for j in range(len(done[0]))]
+            outs, mons = jtu.tree_unflatten(treedef, joined)
+            result = self._finish(n, start, outs, mons, traced=False)
+        if got:
+            error = KeyboardInterrupt()
+            add_note(error, f"{type(self).__name__}: the run had finished; all {n} steps kept.")
+            raise error
+        return result
+
+    def _keep(self, pending: tuple, done: list, kept: Kept) -> Kept:
+        """Bring a chunk's records to the host and wait for its state: a chunk whose
+        computation failed raises here. The kept chunks then include it."""
+        s, m, leaves, after = pending
+        host = to_host(s, leaves, self.memory_efficient)
+        jax.block_until_ready([x for x in host if isinstance(x, jax.Array)] + after)
+        done[kept.chunks :] = [host]
+        return Kept(kept.steps + m, kept.chunks + 1, after)
+
+    def _stopped(self, error, n, start, pending, done, kept, treedef) -> None:
+        """Put the model back to the end of the last finished chunk, with its records in
+        `runner.mon`, and note it on `error`."""
+        with interrupts_deferred():
+            if pending is not None:
+                try:
+                    kept = self._keep(pending, done, kept)
+                except BaseException:  # noqa: BLE001 - that chunk failed: not kept
+                    pass
+            set_raw_values(self._state, kept.state)
+            if self._bar is not None:
+                self._bar.close()
+            if kept.chunks and treedef is not None:
+                chunks = done[: kept.chunks]
+                joined = [join(chunks, j) for j in range(len(chunks[0]))]
+                _, mons = jtu.tree_unflatten(treedef, joined)
+                self._finish(kept.steps, start, None, mons, traced=False)
+            elif not isinstance(error, RunningError):  # a bad monitor or input: no run
+                self.mon = Monitors(ts=np.zeros(0))
+            self._note(error, kept.steps, n)
+
+    def _note(self, error: BaseException, kept: int, n: int) -> None:
+        if kept == 0 and isinstance(error, RunningError):
+            return  # a bad monitor or input, found while the first step was traced
+        clock = self._clock
+        unit = "chunk" if self.jit["predict"] else "step"
+        step, t = int(clock.i.value), float(clock.t)
+        note = stopped_note(type(self).__name__, kept, n, step, t, bool(self._monitors), unit)
+        attach(error, note, self.mon)
+
+    def _finish(self, n: int, start: _Start, outs: Any, mons: dict, traced: bool):
         batch_first = self.data_first_axis == "B"
-        t_start = self.t0 + i_start * self.dt
+        concrete = not isinstance(start.i, Tracer)
+        t_start = start.t0 + start.i * self.dt if concrete else 0.0
 
         def final(leaf, move):
             if isinstance(leaf, HostSpikes):
@@ -467,21 +535,16 @@ class DSRunner:
             if self.numpy_mon_after_run and not traced and not isinstance(value, SparseSpikes):
                 value = np.asarray(value)
             records[m.name] = value
-        ts = np.arange(i_start, i_start + n) * self.dt + self.t0
-        if traced or not self.numpy_mon_after_run:
-            ts = jnp.asarray(ts, dtype=jnp.float32)
+        if concrete:
+            ts: Any = np.arange(start.i, start.i + n) * self.dt + start.t0
+            if traced or not self.numpy_mon_after_run:
+                ts = jnp.asarray(ts, dtype=jnp.float32)
+        else:
+            ts = traced_step_times(start.t0, self.dt, start.i, n)
         self.mon = Monitors(ts=ts, **records)
         return outs, self.mon
 
     # -- one step --------------------------------------------------------------------------------
-
-    def _times(self, i_start: int, n: int) -> jax.Array:
-        # Each step's time `t0 + i * dt`, in float32 with each operation rounded, as
-        # BrainPy's runner computes it; made on the host, so that XLA cannot fuse it into
-        # a later `t - arrival` (a fused multiply-add rounds differently and moves
-        # threshold crossings such as `t - arrival < T_duration` by a step).
-        steps = np.arange(i_start, i_start + n, dtype=np.int64).astype(np.float32)
-        return jnp.asarray(np.float32(self.t0) + steps * np.float32(self.dt))
 
     def _step(self, model, i, t, x, fixed, iters, shared):
         dt = self.dt
@@ -504,7 +567,7 @@ class DSRunner:
             elif inp.kind == "iter":
                 data = next(iter_it)
             else:
-                data = call_input(inp.value, sh)
+                data = func_value(inp, sh)
             apply(inp.var, inp.op, data)
 
     def _record(self, value: Any, name: str | None, dense: Any) -> Any:
@@ -516,7 +579,7 @@ class DSRunner:
 
         return jtu.tree_map(one, value)
 
-    def _chunk(self, idx, xs, fixed, iters, shared, bar, cfg):
+    def _chunk(self, idx, xs, fixed, iters, shared, bar, cfg, clk):
         # The model is reached through `self`: `eqbrain.jit` finds its Variables once,
         # so a call does not flatten the whole model again (cheap chunks).
         model = self.target
@@ -531,24 +594,47 @@ class DSRunner:
                 self._bar.report(i - bar[0], bar[1])
             return out, mon
 
-        return for_loop(body, (idx, xs, iters))
+        out = for_loop(body, (idx, xs, iters))
+        self._advance(clk)  # written back with the model's state, at once
+        return out
 
-    def _eager(self, n, i_start, xs, fixed, iters, shared, keep_outputs):
+    def _advance(self, clk: tuple) -> None:
+        clock = self._clock
+        clock.i.value, clock.t0.value, clock.dt.value = clk
+
+    def _eager(self, n, start, xs, fixed, iters, shared, keep_outputs):
         outs, mons = [], []
-        for k in range(n):
-            x = jtu.tree_map(lambda a: a[k], xs)
-            i, t = jnp.int32(i_start + k), self._times(i_start + k, 1)[0]
-            out, mon = self._step(self.target, i, t, x, fixed, [a[k] for a in iters], shared)
-            outs.append(out if keep_outputs else None)
-            mons.append(mon)
-            if self._bar is not None and self._bar.due(k, n):
-                self._bar.show(k, n)
+        (steps, times), _ = self._indices(start, 0, n)
+        kept = Kept(0, 0, raw_values(self._state))
+        try:
+            for k in range(n):
+                x = jtu.tree_map(lambda a: a[k], xs)
+                it = [a[k] for a in iters]
+                out, mon = self._step(self.target, steps[k], times[k], x, fixed, it, shared)
+                self._advance(self._indices(start, k, 1)[1])
+                outs[k:], mons[k:] = [out if keep_outputs else None], [mon]
+                kept = Kept(k + 1, k + 1, raw_values(self._state))
+                if self._bar is not None and self._bar.due(k, n):
+                    self._bar.show(k, n)
+        except BaseException as e:
+            with interrupts_deferred():
+                set_raw_values(self._state, kept.state)
+                if self._bar is not None:
+                    self._bar.close()
+                if kept.steps:
+                    _, mon = self._stack(kept.steps, outs, mons, False)
+                    self._finish(kept.steps, start, None, mon, traced=False)
+                elif not isinstance(e, RunningError):
+                    self.mon = Monitors(ts=np.zeros(0))
+                self._note(e, kept.steps, n)
+            raise
+        out, mon = self._stack(n, outs, mons, keep_outputs)
+        return self._finish(n, start, out, mon, traced=False)
 
-        def stack(*values):
-            stacked = jnp.stack(values)
-            return stacked
-
-        out = jtu.tree_map(stack, *outs) if keep_outputs and outs[0] is not None else None
+    def _stack(self, n: int, outs: list, mons: list, keep_outputs: bool):
+        """The first `n` steps of an eager run, as the compiled run records them."""
+        outs, mons = outs[:n], mons[:n]
+        out = jtu.tree_map(lambda *v: jnp.stack(v), *outs) if keep_outputs else None
         mon = {m.name: jnp.stack([step[j] for step in mons]) for j, m in enumerate(self._monitors)}
 
         def sparse(leaf, name):
@@ -574,7 +660,7 @@ def run(
     inputs: Any = None,
     monitors: Any = None,
     dt: float | None = None,
-    t0: float = 0.0,
+    t0: float | None = None,
     progress_bar: bool | dict | ProgressBar | int = False,
     **runner_kwargs: Any,
 ) -> Monitors:

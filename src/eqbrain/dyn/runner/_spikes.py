@@ -281,15 +281,49 @@ class SparseSpikes:
     def firing_rate(self, width: float | None = None) -> np.ndarray:
         """The population rate at each step in Hz, smoothed over a `width` ms window.
 
-        As BrainPy's `bp.measure.firing_rate(spikes, width)`: the fraction of neurons
-        spiking at each step, convolved (`mode='same'`) with a window of
-        `int(width / 2 / dt) * 2 + 1` steps, each weighing `1000 / width`. Without
-        `width`, the rate of each step alone.
+        `eqbrain.measure.firing_rate(spikes, width)` without building the dense array:
+        the fraction of neurons spiking at each step, averaged over a centred window of
+        `2 int(width / (2 dt)) + 1` steps (divided by that window's true length, as
+        Brian2 does). Without `width`, the rate of each step alone.
+
+        ```python
+        sp.firing_rate(5.0)     # (n_steps,) Hz
+        ```
         """
         fraction = self.per_step() / math.prod(self.value_shape)
         if width is None:
             return fraction / (self.dt * 1e-3)
-        if not (isinstance(width, int | float) and width > 0):
-            raise ValueError(f"width must be a positive number of ms, got {width!r}.")
-        window = np.ones(int(width / 2 / self.dt) * 2 + 1) * 1000.0 / width
-        return np.convolve(fraction, window, mode="same")
+        return self.smooth_rate(fraction, width, self.dt)
+
+    @staticmethod
+    def smooth_rate(fraction: Any, width: Any, dt: float, numpy: bool = True) -> Any:
+        """The population rate (Hz) of `fraction`, the share of neurons spiking at each
+        step, smoothed over `width` ms: the one implementation under `firing_rate` and
+        `eqbrain.measure.firing_rate`.
+
+        A centred box of `2 int(width / (2 dt)) + 1` steps, normalized by its true length
+        in seconds (so a width below one step is one step, not a higher rate); the edges
+        see zeros beyond the record (`mode='same'`). A window longer than the record is
+        refused: `np.convolve` would return the window's length instead of the record's.
+        `numpy=False` computes with `jax.numpy` (jittable).
+
+        ```python
+        SparseSpikes.smooth_rate(dense.mean(1), width=5.0, dt=0.1)   # (n_steps,) Hz
+        ```
+        """
+        xp = np if numpy else jnp
+        if isinstance(width, bool) or not isinstance(width, int | float | np.number):
+            raise TypeError(f"firing_rate: width must be a number of ms, got {width!r}.")
+        if not (width > 0 and math.isfinite(width)):
+            raise ValueError(f"firing_rate: width must be a positive number of ms, got {width!r}.")
+        steps = int(width / 2 / dt) * 2 + 1
+        n = fraction.shape[0]
+        if steps > n:
+            longest = (n - 1) * dt if n % 2 else (n - 2) * dt
+            raise ValueError(
+                f"firing_rate: width={width!r} ms is a window of {steps} steps of dt={dt:g} ms, "
+                f"longer than the record ({n} steps). Give a width of at most {longest:g} ms "
+                "(or record longer); for one rate over the whole record, use `mean_rate()`."
+            )
+        window = xp.ones(steps) / (steps * dt) * 1000.0
+        return xp.convolve(fraction, window, mode="same")
