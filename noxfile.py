@@ -28,7 +28,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """pyright over `src/` (settings in pyproject.toml)."""
+    """pyright over `src/`, `tests/` and `examples/` (settings in pyproject.toml)."""
     session.install("-e", ".[typecheck]")
     session.run("pyright")
 

@@ -164,7 +164,7 @@ def main(
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--duration", type=float, default=1000.0, help="ms simulated")
     parser.add_argument("--scale", type=float, default=1.0, help="network size / 4000")
     parser.add_argument("--png", default="coba_hh_raster.png", help="raster file ('' for none)")

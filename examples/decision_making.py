@@ -70,9 +70,9 @@ def lif(n: int, tau: float, R: float, tau_ref: float, key) -> eqbrain.dyn.LifRef
 class DecisionNet(eqbrain.Network):
     E: eqbrain.dyn.LifRef
     I: eqbrain.dyn.LifRef
-    projections: dict
-    ext: dict
-    stim: dict
+    projections: dict[str, eqbrain.dyn.FullProjAlignPre]
+    ext: dict[str, tuple[eqbrain.dyn.Expon, eqbrain.dyn.PoissonInput]]
+    stim: dict[str, tuple[eqbrain.dyn.Expon, eqbrain.dyn.PoissonInput]]
     n_sel: int = eqx.field(static=True)
     stim_on: float = eqx.field(static=True)
     stim_off: float = eqx.field(static=True)
@@ -105,16 +105,18 @@ class DecisionNet(eqbrain.Network):
                 pre=pre, syn=syn, comm=GroupComm(src, dst, W), out=out, post=post
             )
 
-        mg = dict(E=0.0, cc_Mg=1.0)
+        def mg_block():
+            return eqbrain.dyn.MgBlock(E=0.0, cc_Mg=1.0)
+
         self.projections = {
             "E2E_ampa": proj(self.E, eqbrain.dyn.Expon(n_e, tau=2.0), groups_e, self.E, groups_e,
                              np.multiply(W_ee, ge["ampa"] * s), eqbrain.dyn.COBA(E=0.0)),
             "E2E_nmda": proj(self.E, eqbrain.dyn.NMDA(n_e), groups_e, self.E, groups_e,
-                             np.multiply(W_ee, ge["nmda"] * s), eqbrain.dyn.MgBlock(**mg)),
+                             np.multiply(W_ee, ge["nmda"] * s), mg_block()),
             "E2I_ampa": proj(self.E, eqbrain.dyn.Expon(n_e, tau=2.0), all_e, self.I, all_i,
                              [[gi["ampa"] * s]], eqbrain.dyn.COBA(E=0.0)),
             "E2I_nmda": proj(self.E, eqbrain.dyn.NMDA(n_e), all_e, self.I, all_i,
-                             [[gi["nmda"] * s]], eqbrain.dyn.MgBlock(**mg)),
+                             [[gi["nmda"] * s]], mg_block()),
             "I2E": proj(self.I, eqbrain.dyn.Expon(n_i, tau=5.0), all_i, self.E, all_e,
                         [[ge["gaba"] * s]], eqbrain.dyn.COBA(E=-70.0)),
             "I2I": proj(self.I, eqbrain.dyn.Expon(n_i, tau=5.0), all_i, self.I, all_i,
@@ -213,7 +215,7 @@ def main(
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--coherence", type=float, default=25.6, help="percent")
     parser.add_argument("--duration", type=float, default=1500.0, help="ms simulated")
     parser.add_argument("--scale", type=float, default=1.0, help="network size / 2000")

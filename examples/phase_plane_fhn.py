@@ -113,7 +113,7 @@ def main(out=".", resolution=0.01, step=0.01):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", default=".", help="where to save the figures")
     args = parser.parse_args()
     main(args.out)

@@ -30,18 +30,19 @@ class Net(eqbrain.Module):
 def main() -> None:
     net = Net()
     cell = net.E.V
-    net.E.V = jnp.arange(4.0)  # writes the value: the Variable is never replaced
+    # A new value in the same cell (BrainPy's `net.E.V = ...` writes it the same way).
+    net.E.V.value = jnp.arange(4.0)
     assert net.E.V is cell
     print("nodes:     ", list(net.nodes(method="relative")))
     print("vars:      ", list(net.vars()))
     print("train_vars:", list(net.train_vars()))
     try:
-        net.E.V = 1.0
+        net.E.V.value = jnp.zeros(5)  # another shape
     except eqbrain.MathError as e:
         print("MathError: ", e)
 
     state = net.state_dict()  # {'Neurons0': {'Neurons0.V': ..., ...}, ...}
-    net.E.V = jnp.full(4, -65.0)
+    net.E.V.value = jnp.full(4, -65.0)
     result = net.load_state_dict(state)
     print("reloaded:  ", result, net.E.V.value)
 

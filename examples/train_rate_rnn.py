@@ -88,13 +88,13 @@ def main(n_steps: int = 1500, seed: int = 0, verbose: bool = True) -> tuple[floa
     for i in range(n_steps):
         losses.append(train_step(jax.random.fold_in(key, i)))
         if verbose and (i % max(1, n_steps // 10) == 0 or i == n_steps - 1):
-            print(f"step {i:5d}  loss {float(losses[-1]):.5f}  lr {float(opt.lr(i)):.2e}")
+            print(f"step {i:5d}  loss {float(losses[-1]):.5f}  lr {float(lr(i)):.2e}")
     first, last = float(losses[0]), float(jnp.mean(jnp.stack(losses[-10:])))
     if verbose:
         print(
             f"loss {first:.4f} -> {last:.4f} ({first / last:.0f}x lower) in {n_steps} steps, "
             f"{time.perf_counter() - start:.1f} s; "
-            f"the schedule ran {int(opt.lr.last_call) + 1} times"
+            f"the schedule ran {int(lr.last_call) + 1} times"
         )
     return first, last
 

@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from typing import Any
+
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -490,7 +492,7 @@ def test_slow_point_finder_errors_name_the_argument():
     with pytest.raises(AnalyzerError, match="opt_solver must be one of"):
         finder.find_fps_with_opt_solver({"x": np.zeros((4, 2))}, opt_solver="LBFGS")
     with pytest.raises(TypeError, match="optimizer must be an optax optimizer"):
-        finder.find_fps_with_gd_method({"x": np.zeros((4, 2))}, optimizer="adam")
+        finder.find_fps_with_gd_method({"x": np.zeros((4, 2))}, optimizer="adam")  # pyright: ignore[reportArgumentType]
     assert finder.num_fps == 0
 
 
@@ -498,7 +500,7 @@ def test_slow_point_finder_errors_name_the_argument():
 
 
 def fhn_pp(**kw):
-    args = dict(target_vars=dict(ex.TARGETS), pars_update={"Iext": 1.0})
+    args: dict[str, Any] = dict(target_vars=dict(ex.TARGETS), pars_update={"Iext": 1.0})
     args.update(kw)
     return eqbrain.analysis.PhasePlane2D([eqbrain.odeint(ex.dV), eqbrain.odeint(ex.dw)], **args)
 
@@ -569,7 +571,7 @@ def test_bad_calls_name_the_argument():
     ]:
         with pytest.raises(AnalyzerError, match=match):
             call()
-    bif_args = dict(target_vars=dict(ex.TARGETS))
+    bif_args: dict[str, Any] = dict(target_vars=dict(ex.TARGETS))
     with pytest.raises(AnalyzerError, match="needs target_pars"):
         eqbrain.analysis.Bifurcation2D(ex.FitzHughNagumo(), target_pars={}, **bif_args)
     bif = eqbrain.analysis.Bifurcation2D(

@@ -31,15 +31,15 @@ def test_reset_state_checks_batch_size_before_resetting_anything(batch_size, err
 @pytest.mark.parametrize(
     "build, error, message",
     [
-        (lambda: dyn.LIF(10.0), TypeError, r"LifRef: size must be a positive int .* got 10.0"),
-        (lambda: dyn.LifRef(10.0), TypeError, r"LifRef: size must be .* got 10.0"),
-        (lambda: dyn.Expon("3"), TypeError, r"Expon: size must be .* got '3'"),
+        (lambda: dyn.LIF(10.0), TypeError, r"LifRef: size must be a positive int .* got 10.0"),  # pyright: ignore[reportArgumentType]
+        (lambda: dyn.LifRef(10.0), TypeError, r"LifRef: size must be .* got 10.0"),  # pyright: ignore[reportArgumentType]
+        (lambda: dyn.Expon("3"), TypeError, r"Expon: size must be .* got '3'"),  # pyright: ignore[reportArgumentType]
         (lambda: dyn.LIF((3, 0)), ValueError, r"LifRef: size must be a positive int"),
-        (lambda: dyn.LIF(3, batch_size=2.0), TypeError, r"LifRef: batch_size must be a positive"),
+        (lambda: dyn.LIF(3, batch_size=2.0), TypeError, r"LifRef: batch_size must be a positive"),  # pyright: ignore[reportArgumentType]
         (lambda: eqbrain.Variable(-3), eqbrain.MathError, r"Variable\(-3\): an int .* shape"),
         (lambda: eqbrain.Variable((2, -1)), eqbrain.MathError, r"a shape cannot be negative"),
-        (lambda: dyn.FixedProb(4, 5, 0.5, weight="x"), TypeError, r"FixedProb: weight must be a"),
-        (lambda: dyn.FixedProb(4, 5, "0.5"), TypeError, r"FixedProb: prob must be a number"),
+        (lambda: dyn.FixedProb(4, 5, 0.5, weight="x"), TypeError, r"FixedProb: weight must be a"),  # pyright: ignore[reportArgumentType]
+        (lambda: dyn.FixedProb(4, 5, "0.5"), TypeError, r"FixedProb: prob must be a number"),  # pyright: ignore[reportArgumentType]
         (lambda: dyn.IJConn([0], [1], 3, 3, weight="x"), TypeError, r"IJConn: weight must be"),
         (lambda: dyn.IJConn([0], [1], 3, 3, weight=["x"]), TypeError, r"IJConn: weight must"),
     ],
@@ -68,7 +68,8 @@ def test_an_align_post_projection_checks_its_sizes_when_it_is_built():
     )
     with pytest.raises(ValueError, match=message):
         _proj(5, 3)
-    assert _proj(5, 5).comm.n_post == 5
+    comm = _proj(5, 5).comm
+    assert isinstance(comm, dyn.FixedProb) and comm.n_post == 5
     batched = dyn.AlignPostProj(dyn.FixedProb(4, 5, 0.5), dyn.Expon(5, batch_size=2), dyn.CUBA())
     assert batched.syn.g.shape == (2, 5)  # the batch axis is not a size
 
@@ -121,7 +122,7 @@ def test_an_error_in_a_monitor_function_names_the_monitor(jit):
     runner = eqbrain.DSRunner(net, monitors={"bad": lambda: 1 / 0}, jit=jit)
     with pytest.raises(ZeroDivisionError) as info:
         runner.run(1.0)
-    assert "(raised by the function of monitor 'bad')" in info.value.__notes__
+    assert "(raised by the function of monitor 'bad')" in getattr(info.value, "__notes__")
     assert_unchanged(net, before)
 
 

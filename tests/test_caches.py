@@ -103,7 +103,7 @@ def test_a_collection_inside_the_loop_caches_lock_does_not_deadlock():
         def body(x):
             return x
 
-        body.me = body  # a reference cycle: only the garbage collector frees it
+        setattr(body, "me", body)  # a reference cycle: only the garbage collector frees it
         return body
 
     def run():
@@ -129,6 +129,7 @@ def test_a_collection_inside_the_loop_caches_lock_does_not_deadlock():
 def test_loop_cache_is_freed_with_its_bodies():
     gc.collect()
     start = cache_size()
+    m = None
     for _ in range(20):
         m = Acc()
         eqbrain.for_loop(m.update, jnp.ones(2))

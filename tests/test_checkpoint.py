@@ -177,10 +177,10 @@ def test_shared_cell_is_saved_under_each_key_and_loads_into_both_places(tmp_path
 def test_optimizer_like_state_round_trips_exactly(tmp_path):
     path = tmp_path / "opt.safetensors"
     s = OptState()
-    s.step = jnp.asarray(1234, jnp.int32)
-    s.counts = jnp.arange(5, dtype=jnp.int32) * 7
-    s.mu = jax.random.normal(jax.random.key(0), (2, 3))
-    s.lr = jnp.asarray(0.1234567, jnp.float32)
+    s.step.value = jnp.asarray(1234, jnp.int32)
+    s.counts.value = jnp.arange(5, dtype=jnp.int32) * 7
+    s.mu.value = jax.random.normal(jax.random.key(0), (2, 3))
+    s.lr.value = jnp.asarray(0.1234567, jnp.float32)
     eqbrain.save(path, s)
     fresh = OptState()
     eqbrain.load(path, fresh, strict=True)
@@ -510,6 +510,7 @@ def test_sigkill_mid_write_leaves_the_earlier_file(tmp_path):
     path = tmp_path / "big.safetensors"
     eqbrain.save(path, _big(n, 1.0))
     proc = _spawn(tmp_path, "stall", path, n)
+    assert proc.stdout is not None
     try:
         assert proc.stdout.readline().strip() == "half"
         temps = [p for p in os.listdir(tmp_path) if p.endswith(".eqbrain-tmp")]
@@ -530,6 +531,7 @@ def test_sigkill_during_repeated_saves_always_leaves_a_whole_file(tmp_path):
     path = tmp_path / "big.safetensors"
     eqbrain.save(path, _big(n, 0.0))
     proc = _spawn(tmp_path, "loop", path, n)
+    assert proc.stdout is not None
     try:
         assert proc.stdout.readline().strip() == "start"
         mtime = path.stat().st_mtime_ns

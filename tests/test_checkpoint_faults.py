@@ -118,9 +118,9 @@ def test_an_empty_path_is_refused_and_writes_nothing(tmp_path, monkeypatch, empt
 
 def test_a_path_of_another_type_is_a_type_error(tmp_path):
     with pytest.raises(TypeError, match="str, bytes or os.PathLike.*got int"):
-        eqbrain.save(3, Net())
+        eqbrain.save(3, Net())  # pyright: ignore[reportArgumentType]
     with pytest.raises(TypeError, match="str, bytes or os.PathLike.*got NoneType"):
-        eqbrain.load(None, Net())
+        eqbrain.load(None, Net())  # pyright: ignore[reportArgumentType]
 
 
 def test_saving_over_a_folder_is_refused(tmp_path):
@@ -288,6 +288,7 @@ def test_killed_savers_temporaries_go_with_the_next_save_and_live_ones_stay(tmp_
     eqbrain.save(path, Net(1.0))
     a = _python(tmp_path, _STALL, path, 7.0)
     b = _python(tmp_path, _STALL, path, 8.0)
+    assert a.stdout is not None and b.stdout is not None
     try:
         assert a.stdout.readline().strip() == "half"
         assert b.stdout.readline().strip() == "half"
@@ -451,7 +452,7 @@ def entry(dtype="F32", shape=(2,), offsets=(0, 8)):
         ({"w": entry(shape=[2.0], offsets=[0, 8])}, bytes(8), ["'w'", "shape"]),
         ({"w": entry(shape="ab")}, bytes(8), ["'w'", "shape"]),
         ({"w": entry(dtype="F128")}, bytes(8), ["'w'", "dtype 'F128'"]),
-        ({"w": entry(dtype=["F32"])}, bytes(8), ["'w'", "dtype"]),
+        ({"w": entry(dtype=["F32"])}, bytes(8), ["'w'", "dtype"]),  # pyright: ignore[reportArgumentType]
         ({"w": entry(offsets=[0, 8, 9])}, bytes(8), ["'w'", "data_offsets"]),
         ({"w": entry(offsets=[8, 0])}, bytes(8), ["'w'", "inconsistent"]),
         ({"w": entry(offsets=[-8, 0])}, bytes(8), ["'w'", "data_offsets"]),

@@ -129,6 +129,15 @@ def test_traced_step_times_round_as_the_host_does():
         np.testing.assert_array_equal(np.asarray(got), step_times(t0, dt, 123456, 4000))
 
 
+def test_a_clocks_time_reads_inside_a_trace():
+    # its Variables are traced there, dt included (the host callback takes them all)
+    clock = eqbrain.dyn.Clock()
+    clock.dt.value, clock.i.value = jnp.float32(0.1), jnp.int32(5)
+    eager = clock.t
+    traced = eqbrain.jit(lambda: clock.t)()
+    assert float(traced) == float(eager) == float(step_times(0.0, 0.1, 5, 1)[0])
+
+
 def test_reset_state_starts_the_clock_again():
     net = Net()
     runner = eqbrain.DSRunner(net, dt=0.1, t0=3.0)

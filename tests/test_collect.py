@@ -155,7 +155,7 @@ def test_copy_of_an_auto_named_node_takes_a_new_name_an_explicit_name_is_a_twin(
     assert list(q.nodes(method="relative")) == ["", "a", "b"]
     # Another class under the same name is no twin: the clash is refused.
     eqbrain.clear_name_cache()  # lets a new object take a live object's name
-    clash = Pair(a=named, b=Other(v=Variable(jnp.zeros(1)), name="named_c"))
+    clash = Pair(a=named, b=Other(v=Variable(jnp.zeros(1)), name="named_c"))  # pyright: ignore[reportArgumentType]
     with pytest.raises(ValueError, match='Name "named_c" conflicts'):
         clash.nodes()
 

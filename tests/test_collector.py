@@ -89,11 +89,11 @@ def test_brainpy_update_add_sub_rules():
     c = Collector({"a": 1})
     assert c.update([10], b=2) is c and c == {"a": 1, "_var1": 10, "b": 2}
     with pytest.raises(TypeError, match="takes a dict or a list/tuple"):
-        c.update(5)
+        c.update(5)  # pyright: ignore[reportArgumentType]
     with pytest.raises(ValueError, match="Cannot remove 'zz'"):
-        c - {"zz": 1}
+        _ = c - {"zz": 1}
     with pytest.raises(ValueError, match="holds 1, not the 2 given"):
-        c - {"a": 2}
+        _ = c - {"a": 2}
     assert c == {"a": 1, "_var1": 10, "b": 2}  # nothing changed by a failed subtraction
     v, t = Variable(jnp.zeros(1)), TrainVar(jnp.zeros(1))
     vs = ArrayCollector({"v": v, "t": t})

@@ -55,4 +55,4 @@ def test_bad_dt_is_refused_and_nothing_changes(bad):
 
 def test_non_number_dt_is_a_type_error():
     with pytest.raises(TypeError, match="dt must be a positive number, got 'fast'"):
-        eqbrain.set_dt("fast")
+        eqbrain.set_dt("fast")  # pyright: ignore[reportArgumentType]

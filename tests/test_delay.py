@@ -93,6 +93,7 @@ def test_the_delay_buffer_is_state_resets_and_round_trips(tmp_path):
     eqbrain.save(tmp_path / "p.safetensors", proj)
     fresh = _projection(0.5)
     assert eqbrain.load(tmp_path / "p.safetensors", fresh, strict=True) == ([], [])
+    assert fresh.delay is not None and proj.delay is not None
     np.testing.assert_array_equal(fresh.delay.data.value, proj.delay.data.value)
     assert int(fresh.delay.head.value) == int(proj.delay.head.value) != 0
     proj.reset_state()

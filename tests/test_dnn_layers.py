@@ -4,6 +4,8 @@ or BrainPy's formulas."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -14,7 +16,7 @@ import eqbrain
 from eqbrain import dnn
 
 KEY = jax.random.key(0)
-TOL = dict(rtol=1e-5, atol=1e-5)
+TOL: dict[str, Any] = dict(rtol=1e-5, atol=1e-5)
 
 
 def _normal(shape, seed=0):
@@ -38,6 +40,7 @@ def _channels_last(x):
 def test_dense_equals_eqx_linear_on_the_same_weights():
     layer = dnn.Dense(3, 4, W_initializer=_normal((3, 4), 1), b_initializer=_normal((4,), 2))
     ref = _eqx(eqx.nn.Linear, 3, 4)
+    assert layer.b is not None
     ref = eqx.tree_at(lambda m: (m.weight, m.bias), ref, (layer.W.value.T, layer.b.value))
     x = _normal((5, 3))
     np.testing.assert_allclose(layer(x), jax.vmap(ref)(x), **TOL)
@@ -59,6 +62,7 @@ def test_dense_initializes_with_brainpys_defaults_from_eqbrain_random():
     eqbrain.random.seed(7)
     b = dnn.Dense(20, 30)
     np.testing.assert_array_equal(a.W.value, b.W.value)  # drawn from eqbrain.random
+    assert a.b is not None
     np.testing.assert_array_equal(a.b.value, np.zeros(30))
     std = float(np.std(np.asarray(a.W.value)))
     assert 0.5 * np.sqrt(2 / 50) < std < 1.5 * np.sqrt(2 / 50)  # XavierNormal's scale
@@ -96,7 +100,7 @@ def test_conv_equals_eqx_conv_on_the_same_weights(n, kwargs):
         groups=kwargs.get("groups", 1),
     )
     weight = jnp.moveaxis(w, (n + 1, n), (0, 1))  # (out, in // groups, *kernel)
-    bias = layer.b.value.reshape(6, *(1,) * n)  # type: ignore[union-attr]
+    bias = layer.b.value.reshape(6, *(1,) * n)
     ref = eqx.tree_at(lambda m: (m.weight, m.bias), ref, (weight, bias))
     x = _normal((2, *(7,) * n, 4))
     want = jax.vmap(lambda s: _channels_last(ref(_channels_first(s))))(x)

@@ -40,7 +40,7 @@ def test_in_place_training_with_eqbrain_optim_reduces_the_loss():
         opt.update(grads)
         return value
 
-    first = float(step())
+    first = last = float(step())
     for _ in range(60):
         last = float(step())
     assert last < 0.3 * first, (first, last)
@@ -242,14 +242,14 @@ def test_sequential_refuses_what_is_not_a_step():
     with pytest.raises(ValueError, match="two steps are named '0'"):
         eqbrain.Sequential(dnn.ReLU(), {"0": dnn.ReLU()})
     with pytest.raises(TypeError, match="Sequential: mode must be an eqbrain mode"):
-        eqbrain.Sequential(dnn.ReLU(), mode="train")
+        eqbrain.Sequential(dnn.ReLU(), mode="train")  # pyright: ignore[reportArgumentType]
 
 
 @pytest.mark.parametrize(
     "make, match",
     [
         (lambda: dnn.Dense(0, 3), "Dense: num_in must be a positive int, got 0"),
-        (lambda: dnn.Dense(3, 2.5), "Dense: num_out must be a positive int, got 2.5"),
+        (lambda: dnn.Dense(3, 2.5), "Dense: num_out must be a positive int, got 2.5"),  # pyright: ignore[reportArgumentType]
         (
             lambda: dnn.Dense(3, 2, W_initializer=np.ones((2, 3))),
             r"Dense: W_initializer: .*\(3, 2\)",
@@ -268,12 +268,12 @@ def test_sequential_refuses_what_is_not_a_step():
         (lambda: dnn.BatchNorm1d(4, momentum=2.0), "BatchNorm1d: momentum must be in"),
         (lambda: dnn.LayerNorm(4, epsilon=0.0), "LayerNorm: epsilon must be a positive"),
         (lambda: dnn.Hardtanh(1.0, -1.0), r"Hardtanh: max_val \(-1.0\) must be > min_val"),
-        (lambda: dnn.Unflatten(1, 6), "Unflatten: sizes must be a tuple or list"),
+        (lambda: dnn.Unflatten(1, 6), "Unflatten: sizes must be a tuple or list"),  # pyright: ignore[reportArgumentType]
         (
             lambda: dnn.MaskedLinear("all", 1.0),
             "MaskedLinear: conn must be an eqbrain connectivity",
         ),
-        (lambda: dnn.Dense(3, 2, mode="training"), "Dense: mode must be an eqbrain mode"),
+        (lambda: dnn.Dense(3, 2, mode="training"), "Dense: mode must be an eqbrain mode"),  # pyright: ignore[reportArgumentType]
     ],
 )
 def test_bad_arguments_name_the_argument_and_the_layer(make, match):

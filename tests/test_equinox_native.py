@@ -160,7 +160,7 @@ def test_filter_jit_of_a_writing_bound_method_raises_and_changes_nothing():
     c = Counter()
     with pytest.raises(TraceLeakError, match="eqbrain.jit") as info:
         eqx.filter_jit(c.step)(1.0)
-    assert "Counter0.n" in str(info.value) or c.n.label in str(info.value)
+    assert "Counter0.n" in str(info.value) or str(c.n.label) in str(info.value)
     assert float(c.n.value) == 0.0
 
 
@@ -172,6 +172,9 @@ def test_filter_jit_decorated_method_that_writes_raises():
 
 
 class CallCounter(Counter):
+    def __init__(self):  # Counter's; spelled out so that pyright does not build one from fields
+        super().__init__()
+
     def __call__(self, x):
         self.n.value = self.n.value + x
         return self.n.value
@@ -239,9 +242,9 @@ def test_jnp_and_jax_nn_accept_variables_eagerly_and_under_transforms():
     v = eqbrain.Variable(jnp.array([1.0, -2.0, 3.0]))
     x = v.value
     for f in (jnp.exp, jnp.sum, jax.nn.relu, lambda a: jnp.where(a > 0, a, 0), jnp.asarray):
-        np.testing.assert_array_equal(f(v), f(x))
+        np.testing.assert_array_equal(f(v), f(x))  # pyright: ignore[reportArgumentType]
         np.testing.assert_array_equal(eqbrain.jit(lambda f=f: f(v))(), f(x))
-    grads = eqbrain.grad(lambda: jnp.sum(jnp.exp(v)), grad_vars=[v])()
+    grads = eqbrain.grad(lambda: jnp.sum(jnp.exp(v)), grad_vars=[v])()  # pyright: ignore[reportArgumentType]
     np.testing.assert_allclose(grads[0], np.exp(x))
     out = jax.vmap(lambda m: jnp.sum(m.n), in_axes=0)(
         jax.tree.map(lambda a: jnp.stack([a, a + 1]), Counter())

@@ -10,7 +10,10 @@ from eqbrain import dyn
 
 class Net(eqbrain.Network):
     N: eqbrain.dyn.LifRef
-    E: eqbrain.DynamicalSystem
+    E: (
+        eqbrain.dyn.FullProjAlignPost[eqbrain.dyn.Expon]
+        | eqbrain.dyn.FullProjAlignPre[eqbrain.dyn.Expon]
+    )
 
     def __init__(self, align: str, delay=None, weight: float = 0.5):
         super().__init__()
@@ -72,6 +75,8 @@ def test_state_round_trips_and_resets_with_the_network(tmp_path):
     eqbrain.save(tmp_path / "net.safetensors", net)
     fresh = Net("pre", delay=0.5)
     assert eqbrain.load(tmp_path / "net.safetensors", fresh, strict=True) == ([], [])
+    assert isinstance(net.E, eqbrain.dyn.FullProjAlignPre) and net.E.delay is not None
+    assert isinstance(fresh.E, eqbrain.dyn.FullProjAlignPre) and fresh.E.delay is not None
     np.testing.assert_array_equal(fresh.E.delay.data.value, net.E.delay.data.value)
     np.testing.assert_array_equal(fresh.N.V.value, net.N.V.value)
     net.reset_state()

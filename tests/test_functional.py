@@ -94,6 +94,7 @@ def test_optax_training_loop_the_equinox_way():
         return eqx.apply_updates(model, updates), opt_state, value
 
     first = float(loss(model, X, Y))
+    value = jnp.inf
     for _ in range(100):
         model, opt_state, value = step(model, opt_state)
     assert float(value) < 0.5 * first

@@ -279,12 +279,12 @@ def test_variable_batch_axis_round_trip(shape, batch):
         (lambda: I.VarianceScaling(1.0, "fan_in", "cauchy"), ValueError, "distribution must be"),
         (lambda: I.TruncatedNormal(scale=0.0), ValueError, "needs scale > 0"),
         (lambda: I.Identity()((2, 3, 4)), ValueError, "Identity builds 2-D weights"),
-        (lambda: I.Identity()(1.5), ValueError, "int or a tuple of one or two ints"),
+        (lambda: I.Identity()(1.5), ValueError, "int or a tuple of one or two ints"),  # pyright: ignore[reportArgumentType]
         (lambda: I.Orthogonal()((5,)), ValueError, "at least 2 axes"),
         (lambda: I.DeltaOrthogonal()((5, 5)), ValueError, "3-D, 4-D or 5-D"),
         (lambda: I.DeltaOrthogonal()((3, 5, 4)), ValueError, "fan_in <= fan_out"),
         (lambda: I.ZeroInit()((2, -1)), ValueError, "non-negative ints"),
-        (lambda: I.ZeroInit()("3"), ValueError, "non-negative ints"),
+        (lambda: I.ZeroInit()("3"), ValueError, "non-negative ints"),  # pyright: ignore[reportArgumentType]
         (lambda: I.calculate_gain("leaky_relu", True), ValueError, "negative_slope"),
         (lambda: I.calculate_gain("swish"), ValueError, "Unsupported nonlinearity"),
         (lambda: I.GaussianDecay(1.0, 1.0, encoding_values=(1.0,))(4), ValueError, "pair"),

@@ -65,8 +65,8 @@ def test_ramp_input():
             "does not broadcast",
         ),
         (lambda: eqbrain.inputs.section_input([0], [1], dt=0.0), "dt must be a positive"),
-        (lambda: eqbrain.inputs.constant_input([(0, 1, 2)]), r"\(value, duration\) pairs"),
-        (lambda: eqbrain.inputs.spike_input(5.0, 1, 1, 10), "sp_times must be a list"),
+        (lambda: eqbrain.inputs.constant_input([(0, 1, 2)]), r"\(value, duration\) pairs"),  # pyright: ignore[reportArgumentType]
+        (lambda: eqbrain.inputs.spike_input(5.0, 1, 1, 10), "sp_times must be a list"),  # pyright: ignore[reportArgumentType]
         (lambda: eqbrain.inputs.spike_input([1, 2], [1], 1, 10), "one per pulse"),
         (lambda: eqbrain.inputs.ramp_input(0, 1, 10, t_start=5, t_end=2), "must not come before"),
     ],

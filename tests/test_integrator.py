@@ -5,6 +5,7 @@ import inspect
 import io
 import math
 import warnings
+from typing import Any
 
 import diffrax
 import equinox as eqx
@@ -435,6 +436,7 @@ def test_diffrax_term_adapts_brainpy_signature():
         args=(4.0, 0.5),
     )
     want = oscillator_exact(1.0, 0.0, 1.0, 4.0, 0.5)
+    assert sol.ys is not None
     np.testing.assert_allclose([sol.ys[0][0], sol.ys[1][0]], want, rtol=1e-4, atol=1e-5)
     single = eqbrain.diffrax_term(lambda y, t, k: -k * y + t)
     assert single.vf(3.0, 1.0, 2.0) == single.vf(3.0, 1.0, (2.0,)) == 1.0  # a lone arg
@@ -459,7 +461,7 @@ def test_f_without_t_or_without_a_state_before_it():
     with pytest.raises(ValueError, match="plain positional parameters"):
         odeint(lambda *ys, t: ys)
     with pytest.raises(TypeError, match="needs a callable"):
-        odeint(3.0)
+        odeint(3.0)  # pyright: ignore[reportArgumentType]
 
 
 @pytest.mark.parametrize("dt", [0.0, -0.1, float("nan"), float("inf"), jnp.float32(-1.0)])
@@ -593,7 +595,11 @@ def test_adaptive_with_dt_carried_in_a_variable_through_for_loop():
 
 
 def test_adaptive_and_tol_only_for_embedded_methods():
-    for kw, what in (({"adaptive": True}, "adaptive=True"), ({"tol": 0.1}, "tol")):
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"adaptive": True}, "adaptive=True"),
+        ({"tol": 0.1}, "tol"),
+    ]
+    for kw, what in cases:
         with pytest.raises(ValueError, match=f"`{what}` needs a method with an embedded"):
             odeint(logistic, method="rk4", **kw)
     with pytest.raises(ValueError, match="'rkf45', 'rkdp'.*method='diffrax'") as e:

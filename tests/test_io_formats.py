@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -27,7 +28,8 @@ class Npz(Format):
 
     def write(self, path, values, metadata):
         buf = io.BytesIO()
-        np.savez(buf, **{k: np.asarray(v) for k, v in values.items()})
+        arrays: dict[str, Any] = {k: np.asarray(v) for k, v in values.items()}
+        np.savez(buf, **arrays)
         replace_file(path, [buf.getbuffer()], what=self.what)
 
     def read(self, path, place):
@@ -41,7 +43,7 @@ class Npz(Format):
 class Net(eqbrain.Module):
     w: eqbrain.TrainVar
     step: eqbrain.Variable
-    lin: object
+    lin: list[jax.Array]
 
     def __init__(self, fill=1.0):
         super().__init__()

@@ -1,6 +1,8 @@
 """`eqbrain.dyn.LIF` (BrainPy's refractory LIF, `LifRef`): exponential Euler (exact for a
 constant input), threshold and reset, refractoriness, initializers, batching."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -9,7 +11,7 @@ import pytest
 import eqbrain
 from eqbrain.dyn import name_key
 
-PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
+PARS: dict[str, Any] = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 
 
 def step(lif, x, t, dt=0.1):
@@ -99,9 +101,9 @@ def test_bad_arguments(kwargs, message):
 
 def test_unknown_keyword_names_it_and_the_ones_taken():
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'V_init'.*V_initializer"):
-        eqbrain.dyn.LIF(3, V_init=-60.0)
+        eqbrain.dyn.LIF(3, V_init=-60.0)  # pyright: ignore[reportCallIssue]
     with pytest.raises(TypeError, match=r"takes 1 positional arguments \(size\)"):
-        eqbrain.dyn.LIF(3, -60.0)
+        eqbrain.dyn.LIF(3, -60.0)  # pyright: ignore[reportCallIssue]
 
 
 def test_update_needs_the_time():

@@ -203,9 +203,17 @@ def test_bad_inputs(call, message):
         call()
 
 
-def test_loss_module_without_update():
+def test_loss_module_without_update_cannot_be_built():
     class Bare(L.Loss):
         pass
 
-    with pytest.raises(NotImplementedError, match="must define `update"):
-        Bare()(P, T)
+    with pytest.raises(TypeError, match="abstract class Bare .*update"):
+        Bare()  # pyright: ignore[reportAbstractUsage]
+
+
+def test_loss_subclass_with_update_is_built_and_called():
+    class Squared(L.Loss):
+        def update(self, input, target):
+            return jnp.sum((jnp.asarray(input) - jnp.asarray(target)) ** 2)
+
+    assert close(Squared()(P, T), np.sum((P - T) ** 2))

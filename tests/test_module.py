@@ -22,10 +22,10 @@ class MyObj(eqbrain.BrainPyObject):
         self.a = Variable(jnp.ones(1))
 
     def reset1(self):
-        self.a = jnp.asarray([10.0])
+        self.a = jnp.asarray([10.0])  # pyright: ignore[reportAttributeAccessIssue]
 
     def reset2(self):
-        self.a = 1.0
+        self.a = 1.0  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_reference_example_reset1_keeps_the_variable():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pathlib
 import tempfile
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -59,7 +60,7 @@ def _sigmoid_surrogate_jvp(primals, tangents):
 
 REF = dict(tau_ref=2.0, ref_var=True)
 HH_V0 = jnp.asarray(case("HH")["arg/V0"])
-FHN_INIT = dict(
+FHN_INIT: dict[str, Any] = dict(
     x_initializer=jnp.asarray(case("FHN")["arg/x0"]),
     y_initializer=jnp.asarray(case("FHN")["arg/y0"]),
 )
@@ -462,6 +463,7 @@ def test_rnncell_defaults_training_and_batches():
     assert set(cell.train_vars(method="relative")) == {"Wi", "Wh", "b"}
     std = float(np.std(np.asarray(cell.Wh.value)))
     assert 0.1 < std < 0.2  # Xavier: truncated normal with variance 2 / (50 + 50)
+    assert cell.b is not None
     np.testing.assert_array_equal(cell.b.value, np.zeros(50, np.float32))
     assert cell.state.shape == (8, 50)
 
@@ -472,6 +474,7 @@ def test_rnncell_defaults_training_and_batches():
         h = None
         for t in range(5):
             h = cell(x[t])
+        assert h is not None
         return (h**2).mean()
 
     grads = eqbrain.grad(loss, grad_vars=cell.train_vars())()
@@ -483,6 +486,7 @@ def test_rnncell_defaults_training_and_batches():
 def test_rnncell_trainable_initial_state():
     cell = eqbrain.dyn.RNNCell(2, 3, train_state=True, state_initializer=0.5)
     assert "state2train" in cell.train_vars(method="relative")
+    assert cell.state2train is not None
     cell.state2train.value = jnp.array([1.0, 2.0, 3.0])
     cell.reset_state()
     np.testing.assert_array_equal(cell.state.value, [1.0, 2.0, 3.0])
@@ -526,7 +530,7 @@ def test_reservoir_connectivity_spectral_radius_and_noise():
         ),
         (lambda: eqbrain.dyn.Lif(3, method="rk9"), ValueError, "Unknown integration method 'rk9'"),
         (lambda: eqbrain.dyn.Lif(3, spk_reset="medium"), ValueError, "spk_reset must be 'soft'"),
-        (lambda: eqbrain.dyn.Lif(3, spk_fun="heaviside"), TypeError, "spk_fun must be a callable"),
+        (lambda: eqbrain.dyn.Lif(3, spk_fun="heaviside"), TypeError, "spk_fun must be a callable"),  # pyright: ignore[reportArgumentType]
         (lambda: eqbrain.dyn.Lif(3, V_th="high"), TypeError, "V_th must be a number"),
         (lambda: eqbrain.dyn.RNNCell(0, 3), ValueError, "num_in must be a positive int"),
         (lambda: eqbrain.dyn.RNNCell(2, 3, activation="nope"), ValueError, "Unknown activation"),
@@ -560,3 +564,14 @@ def test_bad_input_shape_leaves_the_model_unchanged():
             neu(jnp.zeros(4))
     for key, var in neu.vars(method="relative").items():
         np.testing.assert_array_equal(var.value, before[key], err_msg=key)
+
+
+def test_an_integrate_and_fire_model_without_integrate_cannot_be_built():
+    from eqbrain.dyn.neurons._base import IntegrateAndFire
+
+    class NoStep(IntegrateAndFire):
+        pass
+
+    with pytest.raises(TypeError, match="abstract class NoStep .*_integrate"):
+        NoStep(3)  # pyright: ignore[reportAbstractUsage]
+    assert eqbrain.dyn.Lif(3).V.shape == (3,)  # the models define it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -117,12 +118,12 @@ CASES = {
 }
 
 
-def run_optax(tx, params, n_steps):
+def run_optax(tx, params: list[jax.Array], n_steps) -> list[jax.Array]:
+    shapes = [p.shape for p in params]
     state = tx.init(params)
     for i in range(n_steps):
-        grads = fake_grads(i, [p.shape for p in params])
-        updates, state = tx.update(grads, state, params)
-        params = optax.apply_updates(params, updates)
+        updates, state = tx.update(fake_grads(i, shapes), state, params)
+        params = cast(list[jax.Array], optax.apply_updates(params, updates))
     return params
 
 
@@ -152,7 +153,7 @@ def test_scheduled_update_equals_optax_with_the_same_schedule():
         opt.update(dict(zip(opt.vars_to_train, fake_grads(i, [(3, 2), (2,)]))))
     for got, want in zip(params_of(net), expected):
         np.testing.assert_array_equal(got, want)
-    assert int(opt.lr.last_call.value) == 5  # from -1, once per update
+    assert opt.lr is not None and int(opt.lr.last_call.value) == 5  # from -1, per update
     assert int(opt.step.value) == 6
 
 
@@ -191,7 +192,7 @@ def test_training_step_with_grad_inside_jit():
 
     losses = [float(train(X, Y)) for _ in range(30)]
     assert losses[-1] < 0.5 * losses[0]
-    assert int(opt.lr.last_call.value) == 29
+    assert opt.lr is not None and int(opt.lr.last_call.value) == 29
     assert len(train._cache) == 1
     assert net.h.value.shape == (4, 2)  # the forward pass's state write came back too
 
@@ -603,6 +604,7 @@ def test_subclass_with_its_own_update_rule():
 
         def update(self, grads):
             grads = self.check_grads(grads)
+            assert self.lr is not None  # given to __init__
             for var, g in zip(self.vars_to_train.values(), grads):
                 var.value = var.value - self.lr() * jnp.sign(g)
             self.lr.step_call()
@@ -613,7 +615,8 @@ def test_subclass_with_its_own_update_rule():
     grads = dict(zip(opt.vars_to_train, [-jnp.ones((3, 2)), jnp.zeros(2)]))
     opt.update(grads)
     np.testing.assert_allclose(net.w.value, w0 + 0.5)
-    assert opt.state == {} and opt.tx is None and int(opt.lr.last_call.value) == 0
+    assert opt.state == {} and opt.tx is None
+    assert opt.lr is not None and int(opt.lr.last_call.value) == 0
     with pytest.raises(NotImplementedError, match="overrides `update\\(grads\\)`"):
         optim.Optimizer.update(opt, grads)
 

@@ -136,10 +136,12 @@ def test_save_orbax_killed_at_every_step_leaves_a_whole_checkpoint(tmp_path):
         for mode, proc in procs.items():
             if mode == "loop":
                 continue
+            assert proc.stdout is not None
             assert proc.stdout.readline().strip() == "ready", mode
             os.kill(proc.pid, signal.SIGKILL)
         # The loop is killed at a random moment after its third completed save.
         loop = procs["loop"]
+        assert loop.stdout is not None
         done = [int(loop.stdout.readline()) for _ in range(2)]
         assert done == [2, 3]
         loop_dir = tmp_path / "loop"

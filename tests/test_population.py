@@ -109,7 +109,7 @@ def test_brainpy_keywords_that_are_not_attribute_names():
     syn = eqbrain.dyn.GABAa(3, T_dur=2.0)
     assert syn.T_duration == 2.0 and eqbrain.dyn.AMPA(3).T_duration == 0.5
     with pytest.raises(TypeError, match="unexpected keyword argument 'T_duration'"):
-        eqbrain.dyn.AMPA(3, T_duration=1.0)
+        eqbrain.dyn.AMPA(3, T_duration=1.0)  # pyright: ignore[reportCallIssue]
     gif = eqbrain.dyn.Gif(3, Vth_initializer=-45.0)
     np.testing.assert_array_equal(gif.V_th.value, np.full(3, -45.0, np.float32))
 
@@ -129,17 +129,17 @@ def test_synapse_parameters_take_initializers_and_keys():
     "build, error, message",
     [
         (
-            lambda: Decay(3, tua=1.0),
+            lambda: Decay(3, tua=1.0),  # pyright: ignore[reportCallIssue]
             TypeError,
             r"Decay\(\) got an unexpected keyword argument 'tua'",
         ),
-        (lambda: Decay(3, 1.0), TypeError, r"Decay\(\) takes 1 positional arguments \(size\)"),
+        (lambda: Decay(3, 1.0), TypeError, r"Decay\(\) takes 1 positional arguments \(size\)"),  # pyright: ignore[reportCallIssue]
         (
-            lambda: eqbrain.dyn.Expon(3, 5.0, tau=5.0),
+            lambda: eqbrain.dyn.Expon(3, 5.0, tau=5.0),  # pyright: ignore[reportCallIssue]
             TypeError,
             "multiple values for argument 'tau'",
         ),
-        (lambda: eqbrain.dyn.Expon(3, method="rk4"), TypeError, "argument 'method'"),
+        (lambda: eqbrain.dyn.Expon(3, method="rk4"), TypeError, "argument 'method'"),  # pyright: ignore[reportCallIssue]
         (lambda: Decay(3, tau=-1.0), ValueError, "tau must be positive, got -1.0"),
         (lambda: eqbrain.dyn.LifRef(3, tau_ref=-0.5), ValueError, "tau_ref must be >= 0"),
         (lambda: Decay(3, tau="slow"), TypeError, "tau must be a number or an array"),

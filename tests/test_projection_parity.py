@@ -116,7 +116,7 @@ class FullNet(eqbrain.Network):
 
     pre: eqbrain.dyn.SpikeTimeGroup
     post: eqbrain.dyn.LifRef
-    proj: eqbrain.DynamicalSystem
+    proj: eqbrain.dyn.FullProjAlignPost | eqbrain.dyn.FullProjAlignPre
 
     def __init__(self, cls, case: str = "AlignPre_SD"):
         super().__init__()
@@ -175,7 +175,8 @@ def test_delays_are_one_step_longer_than_brainpys_rotating_buffer(cls, case):
 def test_delaying_spikes_or_synaptic_state_is_the_same_for_a_linear_synapse():
     sd = FullNet(eqbrain.dyn.FullProjAlignPre)
     ds = FullNet(eqbrain.dyn.FullProjAlignPreDS)
-    assert ds.proj.delay is not None and ds.proj.delay.data.value.dtype == jnp.bool_
+    assert isinstance(ds.proj, eqbrain.dyn.FullProjAlignPreDS) and ds.proj.delay is not None
+    assert ds.proj.delay.data.value.dtype == jnp.bool_
     a = eqbrain.run(sd, 40.0, monitors=["post.V"], dt=DT)["post.V"]
     b = eqbrain.run(ds, 40.0, monitors=["post.V"], dt=DT)["post.V"]
     np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)

@@ -1,5 +1,7 @@
 """DSRunner / Runner / run: outputs, monitors, inputs, time, layouts, compilation, bad input."""
 
+from typing import Any
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -136,12 +138,15 @@ def test_run_returns_the_stacked_outputs_of_update():
             super().__init__()
             self.v = eqbrain.Variable(jnp.zeros(2))
 
-        def update(self):
+        def update(self) -> Any:
             self.v.value = self.v.value + 1.0
 
     assert eqbrain.DSRunner(Quiet()).run(1.0) is None
 
     class Tree(Quiet):
+        def __init__(self):  # Quiet's, spelled out: pyright would build one from the fields
+            super().__init__()
+
         def update(self):
             self.v.value = self.v.value + 1.0
             return {"a": self.v.value, "b": self.v.value * 2}
@@ -567,7 +572,7 @@ def test_bad_shared_args_change_nothing():
     with pytest.raises(eqbrain.RunningError, match=r"cannot set \['t'\]"):
         runner.predict(1.0, shared_args={"t": 1.0})
     with pytest.raises(eqbrain.RunningError, match="dict with str keys"):
-        runner.predict(1.0, shared_args=[1])
+        runner.predict(1.0, shared_args=[1])  # pyright: ignore[reportArgumentType]
     assert_unchanged(model, before)
     assert runner.i0 == 0
 
@@ -577,7 +582,7 @@ def test_runner_needs_a_dynamical_system():
         pass
 
     with pytest.raises(eqbrain.RunningError, match="DSRunner runs a DynamicalSystem"):
-        eqbrain.Runner(Plain())
+        eqbrain.Runner(Plain())  # pyright: ignore[reportArgumentType]
     assert eqbrain.Runner is eqbrain.DSRunner
 
 

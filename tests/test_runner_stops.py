@@ -71,10 +71,10 @@ def test_an_error_in_chunk_8_keeps_the_7_chunks_before_it():
         runner.run(n_steps=100)
     assert not isinstance(info.value, eqbrain.RunningError)  # the original error goes on
     _check_consistent(net, runner, 0, 35)  # before: 35 steps applied, i0 0, records lost
-    note = info.value.__notes__[-1]
+    note = getattr(info.value, "__notes__")[-1]
     assert "stopped after 35 of this run's 100 steps" in note
     assert "step 35 (t = 3.5 ms)" in note and "runner.mon" in note
-    assert info.value.mon is runner.mon
+    assert getattr(info.value, "mon") is runner.mon
     net.c.limit.value = jnp.int32(1000)
     runner.run(n_steps=10)  # continues from the kept chunks
     _check_consistent(net, runner, 35, 10)
@@ -87,7 +87,7 @@ def test_an_error_in_the_first_chunk_undoes_the_run():
     with pytest.raises(Exception, match="count passed limit") as info:
         runner.run(n_steps=100)
     assert_unchanged(net, before)
-    assert "undid the run" in info.value.__notes__[-1]
+    assert "undid the run" in getattr(info.value, "__notes__")[-1]
     assert list(runner.mon) == ["ts"] and runner.mon.ts.size == 0
 
 
@@ -108,14 +108,14 @@ def test_an_eager_run_keeps_every_finished_step():
     with pytest.raises(Exception, match="count passed limit") as info:
         runner.run(n_steps=100)
     _check_consistent(net, runner, 0, 37)  # before: 955 steps of 1000 applied, i0 0
-    assert "kept the steps that finished" in info.value.__notes__[-1]
+    assert "kept the steps that finished" in getattr(info.value, "__notes__")[-1]
 
 
 def test_the_run_function_hands_the_kept_records_over_on_the_exception():
     net = Net(limit=12)
     with pytest.raises(Exception, match="count passed limit") as info:
         eqbrain.run(net, n_steps=100, monitors=["c.count", "c.spike"], chunk_bytes=5)
-    np.testing.assert_array_equal(info.value.mon["c.count"], np.arange(1, 11))
+    np.testing.assert_array_equal(getattr(info.value, "mon")["c.count"], np.arange(1, 11))
     assert int(net.clock.i.value) == 10
 
 
@@ -135,7 +135,7 @@ def test_an_interrupt_while_a_chunk_comes_to_the_host_keeps_that_chunk(monkeypat
     with pytest.raises(KeyboardInterrupt) as info:
         runner.run(n_steps=100)
     _check_consistent(net, runner, 0, 15)  # chunk 4 was written to the model: undone
-    assert "stopped after 15 of this run's 100 steps" in info.value.__notes__[-1]
+    assert "stopped after 15 of this run's 100 steps" in getattr(info.value, "__notes__")[-1]
 
 
 def test_an_interrupt_right_after_a_chunk_is_written_back_undoes_that_chunk(monkeypatch):

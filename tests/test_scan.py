@@ -4,6 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax.core import Tracer
 
 import eqbrain
 from eqbrain import MathError, Variable
@@ -159,7 +160,7 @@ def test_progress_bar_forms(capsys):
     with pytest.raises(ValueError, match="`count` must be a positive int"):
         eqbrain.ProgressBar(count=0)
     with pytest.raises(TypeError, match="progress_bar takes True or False, a dict"):
-        eqbrain.for_loop(net.step, jnp.ones(3), progress_bar=2.5)
+        eqbrain.for_loop(net.step, jnp.ones(3), progress_bar=2.5)  # pyright: ignore[reportArgumentType]
     assert int(net.n.value) == 70
 
 
@@ -183,7 +184,7 @@ def test_for_loop_jit_false_runs_each_step_eagerly():
     seen = []
 
     def body(x):
-        seen.append(isinstance(x, jax.core.Tracer))
+        seen.append(isinstance(x, Tracer))
         return net.step(x)
 
     eqbrain.for_loop(body, jnp.ones(4), jit=False)

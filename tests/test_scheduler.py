@@ -130,7 +130,7 @@ def test_base_rate_is_a_variable_set_in_place():
         return out
 
     np.testing.assert_allclose(rate(), 0.1)
-    sch.lr = 0.4
+    sch.lr = 0.4  # pyright: ignore[reportAttributeAccessIssue]
     assert sch.lr is lr  # the same cell, a new value
     np.testing.assert_allclose(rate(), 0.2)  # 0.4 * 0.5 ** 1
     sch.set_value(0.8)
@@ -151,7 +151,7 @@ def test_a_users_variable_is_shared_as_the_base_rate():
 def test_no_base_rate_to_set():
     piece = optim.PiecewiseConstantLR([2], [0.5, 0.25])
     with pytest.raises(TypeError, match="its rates are given explicitly"):
-        piece.lr = 0.1
+        piece.lr = 0.1  # pyright: ignore[reportAttributeAccessIssue]
     with pytest.raises(TypeError, match="follows an optax schedule"):
         optim.Scheduler(optax.linear_schedule(0.1, 0.0, 4)).set_value(0.1)
     assert piece.lr is None and float(piece()) == 0.5
@@ -173,8 +173,12 @@ def test_brainpy_subclass_overrides_call():
     """BrainPy's `CustomizeScheduler`: pass lr up, override __call__."""
 
     class Halving(optim.Scheduler):
+        def __init__(self, lr):
+            super().__init__(lr)
+
         def __call__(self, i=None):
             i = self.last_epoch.value + 1 if i is None else i
+            assert self.lr is not None  # passed up
             return self.lr.value * 0.5**i
 
     sch = Halving(1.0)
@@ -239,7 +243,7 @@ def test_optimizer_uses_the_scheduled_lr_at_each_update():
             )
             step = before - np.asarray(w.value)
             np.testing.assert_allclose(step, np.full(3, schedule(k)), rtol=1e-5, atol=1e-8)
-        assert int(opt.lr.last_call.value) == 7
+        assert opt.lr is not None and int(opt.lr.last_call.value) == 7
 
 
 class Holder(eqbrain.Module):
@@ -264,7 +268,7 @@ def test_checkpoint_round_trip(calls, epochs, lr, by):
         eqbrain.load(Path(tmp) / "s.safetensors", b, strict=True)
     assert (int(b.sch.last_call.value), int(b.sch.last_epoch.value)) == (calls, epochs)
     assert b.sch.last_call.dtype == jnp.int32
-    assert float(b.sch.lr.value) == np.float32(lr)
+    assert b.sch.lr is not None and float(b.sch.lr.value) == np.float32(lr)
     np.testing.assert_array_equal(b.sch(), a.sch())
     b.sch.step_call()
     assert int(b.sch.last_call.value) == calls + 1
@@ -276,7 +280,7 @@ def test_counter_rejects_a_float_write():
     with pytest.raises(eqbrain.MathError, match="dtype of the original data is int32"):
         sch.last_call.value = jnp.asarray(1.0)
     with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
-        sch.lr = -0.1
+        sch.lr = -0.1  # pyright: ignore[reportAttributeAccessIssue]
     assert_unchanged(sch, before)
 
 
@@ -286,7 +290,7 @@ def test_counter_rejects_a_float_write():
         (lambda: optim.Constant(-1.0), ValueError, "lr must be a finite number >= 0, got -1.0"),
         (lambda: optim.Constant(True), TypeError, "lr must be a real number, got bool"),
         (lambda: optim.StepLR(0.1, step_size=0), ValueError, "step_size must be an int >= 1"),
-        (lambda: optim.StepLR(0.1, step_size=2.5), TypeError, "step_size must be an int"),
+        (lambda: optim.StepLR(0.1, step_size=2.5), TypeError, "step_size must be an int"),  # pyright: ignore[reportArgumentType]
         (lambda: optim.StepLR(0.1, 2, gamma=0.0), ValueError, "gamma must be a finite number > 0"),
         (lambda: optim.StepLR(0.1, 2, gamma=1.5), ValueError, "and <= 1, got 1.5"),
         (
@@ -309,7 +313,7 @@ def test_counter_rejects_a_float_write():
             "T_0 must be an int >= 1",
         ),
         (
-            lambda: optim.CosineAnnealingWarmRestarts(0.1, 10, T_0=2, T_mult=1.5),
+            lambda: optim.CosineAnnealingWarmRestarts(0.1, 10, T_0=2, T_mult=1.5),  # pyright: ignore[reportArgumentType]
             TypeError,
             "T_mult must be an int",
         ),
@@ -324,7 +328,7 @@ def test_counter_rejects_a_float_write():
             "warmup_steps must be an int >= 0",
         ),
         (lambda: optim.PolynomialDecayLR(0.1, 5, power=0), ValueError, "power must be"),
-        (lambda: optim.StepLR(0.1, 2, by="batch"), ValueError, "by must be 'epoch'"),
+        (lambda: optim.StepLR(0.1, 2, by="batch"), ValueError, "by must be 'epoch'"),  # pyright: ignore[reportArgumentType]
         (lambda: optim.Scheduler(), TypeError, "use eqbrain.optim.Constant(lr)"),
         (lambda: optim.Scheduler("fast"), TypeError, "got str: 'fast'"),
         (lambda: optim.Constant(optax.constant_schedule(0.1)), TypeError, "Scheduler(schedule)"),

@@ -89,8 +89,12 @@ def test_shard_rules_errors_and_replication():
     mesh = jax.make_mesh((1,), ("data",))
     v = eqbrain.Variable(jnp.zeros((2, 3)), axis_names=("batch", None))
     eqbrain.shard([v], mesh, {"batch": "data"})
-    assert v.value.sharding.spec == jax.sharding.PartitionSpec("data", None)
+    sharding = v.value.sharding
+    assert isinstance(sharding, jax.sharding.NamedSharding)
+    assert sharding.spec == jax.sharding.PartitionSpec("data", None)
     eqbrain.shard([v], mesh)  # no rules, "batch" is no mesh axis: replicated
-    assert v.value.sharding.spec == jax.sharding.PartitionSpec(None, None)
+    sharding = v.value.sharding
+    assert isinstance(sharding, jax.sharding.NamedSharding)
+    assert sharding.spec == jax.sharding.PartitionSpec(None, None)
     with pytest.raises(ValueError, match=r"mesh axis 'model'.*Fix `rules`"):
         eqbrain.shard([v], mesh, {"batch": "model"})

@@ -91,7 +91,7 @@ def test_jax_functions_take_it_through_asarray():
     sp = eqbrain.SparseSpikes.from_dense(np.eye(3, dtype=bool))
     assert float(jnp.asarray(sp).sum()) == 3.0
     with pytest.raises(TypeError):
-        jax.numpy.mean(sp)  # JAX does not convert unknown objects implicitly
+        jax.numpy.mean(sp)  # JAX does not convert unknown objects implicitly  # pyright: ignore[reportArgumentType]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_bad_firing_rate_width():
     with pytest.raises(ValueError, match="width must be a positive number of ms"):
         sp.firing_rate(0.0)
     with pytest.raises(TypeError, match="width must be a number of ms, got '5'"):
-        sp.firing_rate("5")
+        sp.firing_rate("5")  # pyright: ignore[reportArgumentType]
 
 
 def _poisson(rate_hz, n_steps, n, dt, seed=0):

@@ -28,8 +28,8 @@ def test_save_state_is_own_variables_only():
 def test_load_state_dict_round_trip():
     b = make_b()
     sd = b.state_dict()
-    b.x = jnp.full(1, 4.0)
-    b.c1.w = jnp.full(3, 9.0)
+    b.x.value = jnp.full(1, 4.0)
+    b.c1.w.value = jnp.full(3, 9.0)
     result = b.load_state_dict(sd)
     assert isinstance(result, StateLoadResult) and result == ([], [])
     assert float(b.x.value[0]) == 0.0 and float(b.c1.w.value[0]) == 1.0
@@ -132,7 +132,7 @@ def test_shared_cell_is_written_once():
 def test_state_dict_of_twin_loads_when_names_match():
     eqbrain.clear_name_cache()
     a = B()
-    a.x = jnp.full(1, 3.0)
+    a.x.value = jnp.full(1, 3.0)
     sd = a.state_dict()
     eqbrain.clear_name_cache()
     twin = B()

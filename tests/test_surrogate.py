@@ -239,5 +239,17 @@ def test_custom_surrogate_needs_a_gradient():
     class NoGrad(S.Surrogate):
         pass
 
-    with pytest.raises(NotImplementedError, match="must define `surrogate_grad"):
-        NoGrad()(X)
+    with pytest.raises(TypeError, match="abstract class NoGrad .*surrogate_grad"):
+        NoGrad()  # pyright: ignore[reportAbstractUsage]
+
+
+def test_custom_surrogate_with_a_gradient_is_built_and_trains():
+    class Box(S.Surrogate):
+        width: float = 0.5
+
+        def surrogate_grad(self, x):
+            return (jnp.abs(x) < self.width) / (2 * self.width)
+
+    x = jnp.array([-1.0, -0.2, 0.3, 2.0])
+    np.testing.assert_array_equal(Box()(x), [0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(jax.grad(lambda v: Box()(v).sum())(x), [0.0, 1.0, 1.0, 0.0])

@@ -156,7 +156,7 @@ def test_stp_facilitates_and_depresses():
     b = eqbrain.run(std, inputs=jnp.asarray(pre), monitors=["x"], dt=DT)
     u_at_spikes = np.asarray(a["u"][::10, 0])
     assert np.all(np.diff(u_at_spikes) > 0)  # facilitation
-    assert np.all(np.diff(np.asarray(b["x"][::10, 0])) < 0)  # depression
+    assert np.all(np.diff(np.asarray(b["x"][::10, 0], np.float32)) < 0)  # depression
     np.testing.assert_allclose(
         u_at_spikes[0],
         0.2 * np.exp(-DT / 100.0) + 0.2 * (1 - 0.2 * np.exp(-DT / 100.0)),
@@ -227,7 +227,7 @@ def test_jit_and_grad_through_a_synapse():
 
     def peak(w):
         syn.reset_state()
-        g = 0.0
+        g = jnp.zeros(2)
         for k in range(30):
             with eqbrain.share.context(t=k * DT, dt=DT):
                 g = syn(w * (k == 0))

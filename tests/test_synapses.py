@@ -10,7 +10,7 @@ import eqbrain
 def test_expon_decays_exactly_then_adds_the_input():
     syn = eqbrain.dyn.Expon(3, tau=5.0)
     with eqbrain.share.context(dt=0.1):
-        syn(jnp.array([1.0, 2.0, 0.0]))
+        g = syn(jnp.array([1.0, 2.0, 0.0]))
         for _ in range(49):
             g = syn()
     np.testing.assert_allclose(g, np.array([1.0, 2.0, 0.0]) * np.exp(-4.9 / 5.0), rtol=1e-5)

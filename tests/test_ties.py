@@ -158,7 +158,7 @@ def test_an_old_file_with_one_key_per_cell_still_loads_into_a_tied_model(tmp_pat
 
 def test_tied_places_holding_nan_agree():
     # NaN == NaN here: the same value under two keys of one cell (bfloat16 too).
-    w = eqbrain.Variable(jnp.full(2, jnp.nan, jnp.bfloat16))
+    w = eqbrain.TrainVar(jnp.full(2, jnp.nan, jnp.bfloat16))
     model = _Pair(w=w, w_tied=w)
     state = {model.name: {f"{model.name}.{k}": np.asarray(w.value) for k in ("w", "w_tied")}}
     assert model.load_state_dict(state, strict=True) == ([], [])

@@ -117,8 +117,8 @@ def test_under_eqx_filter_jit_reads_match_and_a_returned_model_carries_the_write
         return m
 
     new = eqx.filter_jit(store)(c)  # Equinox's style: the new model comes back
-    assert int(new.delay.history.head.value) == (head - 1) % 10  # type: ignore[union-attr]
-    assert float(new.delay.history.retrieve(0)) == 99.0  # type: ignore[union-attr]
+    assert int(new.delay.history.head.value) == (head - 1) % 10
+    assert float(new.delay.history.retrieve(0)) == 99.0
     assert int(c.delay.history.head.value) == head  # type: ignore[union-attr]
     # As the docstring says: the round trip gave the target a cell of its own (as it
     # does any Variable held twice), which is why the value is passed in above.

@@ -169,7 +169,7 @@ def test_bad_batch_axis_and_axis_names():
 def test_non_array_write_is_mathError():
     v = Variable(jnp.zeros(2))
     with pytest.raises(MathError, match="object of type object .* not an array"):
-        v.value = object()
+        v.value = object()  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_operators_read_value_and_inplace_ops_write():

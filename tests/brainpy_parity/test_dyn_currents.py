@@ -15,6 +15,7 @@ BrainPy's file has 14 cases, all in scope:
 """
 
 import warnings
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -124,7 +125,7 @@ def test_sinusoidal_input_quantity_frequency():
     bare = eqbrain.inputs.sinusoidal_input(
         amplitude=1.0, frequency=2.0, duration=2000, t_start=100.0, dt=DT
     )
-    import brainunit as u  # eqbrain has no units either; reached only once it has both
+    import brainunit as u  # pyright: ignore[reportMissingImports]  (not installed: xfail)
 
     with_units = eqbrain.inputs.sinusoidal_input(
         amplitude=1.0,
@@ -160,7 +161,7 @@ def test_section_input_broadcasts_array_values():
 
 
 def test_spike_current_alias():
-    kwargs = dict(sp_times=[10, 20, 30], sp_lens=1.0, sp_sizes=0.5, duration=40.0)
+    kwargs: dict[str, Any] = dict(sp_times=[10, 20, 30], sp_lens=1.0, sp_sizes=0.5, duration=40.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         aliased = eqbrain.inputs.spike_current(**kwargs)

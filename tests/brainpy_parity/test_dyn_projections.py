@@ -54,6 +54,7 @@ BrainPy installed to print them again).
 """
 
 import functools
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -64,7 +65,7 @@ import eqbrain
 NE, NI = 160, 40
 N = NE + NI
 P = 80 / N
-PARS = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
+PARS: dict[str, Any] = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0)
 FORMS = {
     "pre": eqbrain.dyn.FullProjAlignPre,
     "pre_ds": eqbrain.dyn.FullProjAlignPreDS,

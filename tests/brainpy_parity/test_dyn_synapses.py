@@ -23,6 +23,8 @@ The BrainPy numbers come from `tests/data/brainpy_dyn_parity/record.py` (run it 
 BrainPy installed to print them again).
 """
 
+from typing import Any
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -50,7 +52,8 @@ class Drive(eqbrain.DynSysGroup):
 
     def update(self):
         out = self.syn(self.inp())
-        return out if self.v2 else (self.syn.h.value, self.syn.g.value)
+        syn: Any = self.syn  # a two-state synapse: h and g
+        return out if self.v2 else (syn.h.value, syn.g.value)
 
 
 def _loop(net, steps=100, dt=0.1):
@@ -120,7 +123,7 @@ def test_dual_expon_v2(tau_r, tau_d, n_spk):
 class AlphaNet(eqbrain.DynSysGroup):
     inp: eqbrain.dyn.SpikeTimeGroup
     neu: eqbrain.dyn.LifRef
-    proj: eqbrain.dyn.FullProjAlignPreDS
+    proj: eqbrain.dyn.FullProjAlignPreDS[eqbrain.dyn.Alpha]
 
     def __init__(self, tau, n_spk):
         super().__init__()

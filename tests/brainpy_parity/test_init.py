@@ -14,6 +14,7 @@ stood in for by objects with its `batch_size` attribute (eqbrain reads only that
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -198,7 +199,7 @@ def test_more_than_2d_raises():
 
 def test_invalid_shape_type_raises():
     with pytest.raises(ValueError, match="int or a tuple"):
-        I.Identity()(1.5)
+        I.Identity()(1.5)  # pyright: ignore[reportArgumentType]
 
 
 # BrainPy's TestEquivalenceToBraintools, against the formulas braintools computes.
@@ -284,7 +285,9 @@ def test_symmetric_on_rectangular_grids():
 
 
 def test_normalize_flag_scales_peak_to_unity():
-    common = dict(sigmas=(1.0, 2.5), max_ws=(1.0, 0.7), min_w=0.0, include_self=True)
+    common: dict[str, Any] = dict(
+        sigmas=(1.0, 2.5), max_ws=(1.0, 0.7), min_w=0.0, include_self=True
+    )
     raw = np.asarray(I.DOGDecay(normalize=False, **common)((5, 5)))
     norm = np.asarray(I.DOGDecay(normalize=True, **common)((5, 5)))
     peak = np.abs(raw).max()

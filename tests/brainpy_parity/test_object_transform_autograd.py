@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax.typing import ArrayLike
 
 import eqbrain
 from eqbrain import TrainVar, Variable
@@ -98,7 +99,7 @@ class Three(eqbrain.Module):
         self.c = TrainVar(jax.random.uniform(k2, (10,)))
         self.aux = aux
 
-    def __call__(self, d=0.0):
+    def __call__(self, d: ArrayLike = 0.0):
         total = jnp.sum(self.a + self.b + self.c + 2 * d)
         return (total, (jnp.sin(100.0), jnp.exp(0.1))) if self.aux else total
 

@@ -61,9 +61,9 @@ def test_update_with_a_tuple_and_keywords():
 def test_update_with_another_type_raises_an_assertion_compatible_type_error():
     c = Collector({"a": 1})
     with pytest.raises(AssertionError):
-        c.update(123)
+        c.update(123)  # pyright: ignore[reportArgumentType]
     with pytest.raises(TypeError, match="takes a dict or a list/tuple"):
-        c.update(123)
+        c.update(123)  # pyright: ignore[reportArgumentType]
     assert c == {"a": 1}
 
 
@@ -84,13 +84,13 @@ def test_sub_dict_drops_a_pair_that_matches():
 def test_sub_dict_with_another_value_raises():
     c = Collector({"a": 1})
     with pytest.raises(ValueError, match="Cannot remove 'a'"):
-        c - {"a": 999}
+        _ = c - {"a": 999}
 
 
 def test_sub_dict_with_a_missing_key_raises():
     c = Collector({"a": 1})
     with pytest.raises(ValueError, match="Cannot remove 'missing'"):
-        c - {"missing": 1}
+        _ = c - {"missing": 1}
 
 
 def test_sub_list_of_keys():
@@ -107,19 +107,19 @@ def test_sub_list_of_values_drops_every_key_holding_them():
 def test_sub_list_with_a_missing_key_raises():
     c = Collector({"a": 1})
     with pytest.raises(ValueError, match="Cannot remove 'nope'"):
-        c - ["nope"]
+        _ = c - ["nope"]
 
 
 def test_sub_list_with_a_missing_value_raises():
     c = Collector({"a": object()})
     with pytest.raises(ValueError, match="no key of"):
-        c - [object()]
+        _ = c - [object()]
 
 
 def test_sub_another_type_raises():
     c = Collector({"a": 1})
     with pytest.raises(ValueError, match="dict, list or tuple"):
-        c - 5
+        _ = c - 5  # pyright: ignore[reportOperatorIssue]
     assert c.subtract(["a"]) == {}
 
 

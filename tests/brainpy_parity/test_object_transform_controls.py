@@ -86,7 +86,7 @@ def test_for_loop_progress_bar_backward_compat():
 def test_for_loop_progress_bar_invalid_type():
     xs = jnp.arange(10)
     with pytest.raises(TypeError, match="progress_bar takes True or False.*; got "):
-        eqbrain.for_loop(lambda a: a, xs, progress_bar="invalid")
+        eqbrain.for_loop(lambda a: a, xs, progress_bar="invalid")  # pyright: ignore[reportArgumentType]
     # The difference: a dict is tqdm's keyword arguments (an empty one: the default bar).
     np.testing.assert_array_equal(eqbrain.for_loop(lambda a: a, xs, progress_bar={}), xs)
 
@@ -242,7 +242,7 @@ def test_scan_progress_bar_backward_compat():
 
 def test_scan_progress_bar_invalid_type():
     with pytest.raises(TypeError, match="progress_bar takes True or False.*; got "):
-        eqbrain.scan(lambda c, x: (c + x, c), 0, jnp.arange(10), progress_bar=[1, 2, 3])
+        eqbrain.scan(lambda c, x: (c + x, c), 0, jnp.arange(10), progress_bar=[1, 2, 3])  # pyright: ignore[reportArgumentType]
 
 
 # -- cond ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax.core import Tracer
 
 import eqbrain
 from eqbrain import Variable
@@ -61,7 +62,7 @@ def test_jit_a_callable_module_with_jit_disabled():
         out = eqbrain.jit(program)()
         np.testing.assert_array_equal(out, program.b.value)
     assert float(program.b.value[0]) == 2.0
-    assert not isinstance(program.b.value, jax.core.Tracer)
+    assert not isinstance(program.b.value, Tracer)
 
 
 def test_static_argnums_and_static_argnames():

@@ -10,6 +10,7 @@ what to do instead (tested below).
 """
 
 import inspect
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -49,4 +50,5 @@ def test_exports():
 def test_delay_arguments_are_refused_with_advice():  # eqbrain's side of the 7 delay cases
     for arg in ("state_delays", "neutral_delays"):
         with pytest.raises(NotImplementedError, match=f"{arg}.*pass it to the derivative"):
-            odeint(lambda x, t: -x, method="euler", **{arg: {"x": jnp.zeros(1)}})
+            delays: dict[str, Any] = {arg: {"x": jnp.zeros(1)}}
+            odeint(lambda x, t: -x, method="euler", **delays)

@@ -42,7 +42,8 @@ def test_exponential_euler_hh_model_with_several_variables_in_one_function():
         def eq(x, t, others, Iext, gNa, ENa, gK, EK, gL, EL, C):
             args = list(others)
             args.insert(i, x)
-            return hh_derivative(*args, t, Iext, gNa, ENa, gK, EK, gL, EL, C)[i]
+            args += [t, Iext, gNa, ENa, gK, EK, gL, EL, C]
+            return hh_derivative(*args)[i]
 
         return eq
 

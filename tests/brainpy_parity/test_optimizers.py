@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import pathlib
 import sys
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -297,7 +298,8 @@ def test_amsgrad_runs():
 
 def test_sm3_on_a_scalar():
     """optax's SM3 has no accumulator for a 0-d parameter; eqbrain's gives it one axis."""
-    for kwargs in ({}, {"momentum": 0.5, "beta": 0.5}):
+    options: list[dict[str, Any]] = [{}, {"momentum": 0.5, "beta": 0.5}]
+    for kwargs in options:
         w = var(2.0)
         opt = optim.SM3(lr=0.1, train_vars={"w": w}, **kwargs)
         out = train(opt, {"w": w}, jnp.ones_like, steps=4)
@@ -358,7 +360,8 @@ def test_nesterov_looks_ahead():
 
 
 def test_adadelta_learning_rate():
-    assert float(optim.Adadelta(train_vars={"w": var(0.0)}).lr()) == 1.0
+    lr = optim.Adadelta(train_vars={"w": var(0.0)}).lr
+    assert lr is not None and float(lr()) == 1.0
     steps = []
     for lr in (1.0, 0.1):
         w = var(0.0)
@@ -398,6 +401,7 @@ def test_adam_follows_a_call_scheduler():
     sch = optim.ExponentialDecayLR(lr=0.1, decay_steps=1, decay_rate=0.99)
     opt = optim.Adam(lr=sch, train_vars={"w": w})
     rates = []
+    assert opt.lr is not None
     for _ in range(5):
         rates.append(float(opt.lr()))
         opt.update({"w": w.value})
@@ -470,6 +474,7 @@ def test_brainpys_numbers_with_a_scheduler(case):
         opt = optim.SGD(lr=optim.ExponentialDecayLR(0.1, 2, 0.5), train_vars=variables)
     else:
         opt = optim.Adam(lr=optim.StepLR(0.05, step_size=1, gamma=0.5), train_vars=variables)
+    assert opt.lr is not None
     for i, grads in enumerate(REFERENCE["grads"]):
         assert float(opt.lr()) == pytest.approx(ref["rates"][i], rel=1e-6)
         opt.update({k: np.asarray(g, dtype=np.float32) for k, g in grads.items()})

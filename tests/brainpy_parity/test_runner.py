@@ -29,6 +29,8 @@ difference (see `docs/running.md`):
   into an array indexed by the step, as an array input is.
 """
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -65,13 +67,16 @@ class Count(eqbrain.DynamicalSystem):
         self.i = eqbrain.Variable(jnp.zeros(n))
         self.by_dt, self.returns = by_dt, returns
 
-    def update(self):
+    def update(self) -> Any:
         step = eqbrain.share.load("dt") if self.by_dt else 1.0
         self.i.value = self.i.value + step
         return self.i.value if self.returns else None
 
 
 class DictOut(Count):
+    def __init__(self, n=1):  # Count's, spelled out: pyright would build one from the fields
+        super().__init__(n)
+
     def update(self):
         self.i.value = self.i.value + 1.0
         return {"a": self.i.value, "b": self.i.value * 2.0}
@@ -411,7 +416,7 @@ def test_runner_batching_default_data_first_axis():
 
 def test_runner_bad_target_type():
     with pytest.raises(eqbrain.RunningError):
-        eqbrain.DSRunner(object())
+        eqbrain.DSRunner(object())  # pyright: ignore[reportArgumentType]
 
 
 def test_runner_bad_monitors_type():
@@ -480,7 +485,7 @@ def test_runner_bad_dt_type():
     runner.run(3.0)
     assert runner.dt == 1.0 and runner.mon["V"].shape == (3, 4)
     with pytest.raises(eqbrain.RunningError):
-        eqbrain.DSRunner(lif(), dt="1")
+        eqbrain.DSRunner(lif(), dt="1")  # pyright: ignore[reportArgumentType]
 
 
 # -- running/runner_coverage_test.py (BrainPy's base Runner, through DSRunner) --------------
@@ -505,7 +510,7 @@ def test_jit_dict_with_predict():
 
 def test_jit_invalid_type_raises():
     with pytest.raises(ValueError):
-        eqbrain.DSRunner(Target(), jit="not-a-jit")
+        eqbrain.DSRunner(Target(), jit="not-a-jit")  # pyright: ignore[reportArgumentType]
 
 
 def test_jit_dict_does_not_mutate_caller():

@@ -197,14 +197,16 @@ def test_modify_the_learning_rate():
     model = RNN(1, 8)
     sch = optim.ExponentialDecayLR(lr=0.025, decay_steps=1, decay_rate=0.99975)
     adam = optim.Adam(lr=sch, eps=1e-1)
-    adam.lr.lr = 0.01
+    assert adam.lr is not None
+    adam.lr.lr = 0.01  # pyright: ignore[reportAttributeAccessIssue]  (BrainPy's form)
     assert float(sch()) == pytest.approx(0.01)
     fit(model, adam, n=2)
     assert float(adam.opt_state.hyperparams["learning_rate"]) == pytest.approx(0.01 * 0.99975)
 
     sgd = optim.SGD(lr=sch)  # the same scheduler object, as in BrainPy's test
+    assert sgd.lr is not None and sgd.lr.lr is not None
     sgd.lr.set_value(0.02)
-    assert adam.lr is sgd.lr and float(adam.lr.lr.value) == pytest.approx(0.02)
+    assert adam.lr is sgd.lr and float(sgd.lr.lr.value) == pytest.approx(0.02)
     before = np.asarray(model.w_out.value)
     fit(model, sgd, n=1)
     assert not np.array_equal(before, model.w_out.value)

@@ -58,13 +58,13 @@ class ArraySlot:
         return self.kind != "tuple"
 
     @property
-    def raw_value(self) -> Any:
+    def raw_value(self) -> jax.Array | np.ndarray:
         if self.kind == "attr":
             return object.__getattribute__(self.owner, "__dict__")[self.key]
         return self.owner[self.key]
 
     @raw_value.setter
-    def raw_value(self, new: Any) -> None:
+    def raw_value(self, new: jax.Array | np.ndarray) -> None:
         if self.kind == "attr":
             object.__setattr__(self.owner, self.key, new)
         elif self.kind == "tuple":
@@ -77,7 +77,7 @@ class ArraySlot:
         return tuple(np.shape(self.raw_value))
 
     @property
-    def dtype(self) -> Any:
+    def dtype(self) -> np.dtype:
         return self.raw_value.dtype
 
     def describe(self) -> str:
@@ -99,7 +99,7 @@ class ArraySlot:
         new = check_shape_dtype(new, self.shape, old.dtype, None, self.describe())
         return new[()] if isinstance(old, np.generic) else new
 
-    def write_value(self, new: Any) -> None:
+    def write_value(self, new: jax.Array) -> None:
         self.raw_value = new
 
     def __repr__(self) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import jax
 import jax.tree_util as jtu
 
-from ._variable import Variable, write_all
+from ._variable import ValueLike, Variable, write_all
 
 
 class _CollectorTypeError(TypeError, AssertionError):
@@ -167,22 +168,22 @@ class ArrayCollector(Collector):
     ```
     """
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: object) -> None:
         if not isinstance(value, Variable):
             raise _CollectorTypeError(
                 f"An ArrayCollector holds Variables, but {key!r} was given {type(value).__name__}."
             )
         super().__setitem__(key, value)
 
-    def dict(self) -> dict[str, Any]:
+    def dict(self) -> dict[str, jax.Array]:
         """`{key: value}` with every Variable's current value."""
         return {k: v.value for k, v in self.items()}
 
-    def data(self) -> list[Any]:
+    def data(self) -> list[jax.Array]:
         """Every Variable's current value, in key order."""
         return [v.value for v in self.values()]
 
-    def assign(self, inputs: Mapping[str, Any]) -> None:
+    def assign(self, inputs: Mapping[str, ValueLike]) -> None:
         """Write `inputs[key]` into each named Variable; all are checked before any write."""
         unknown = [k for k in inputs if k not in self]
         if unknown:

@@ -89,7 +89,7 @@ class _CheckedList(list):
         _changed()
         return self
 
-    def __iadd__(self, seq):  # type: ignore[override]  # checked, as `extend`
+    def __iadd__(self, seq):  # checked, as `extend`
         return self.extend(seq)
 
     def __imul__(self, n: SupportsIndex):
@@ -151,7 +151,7 @@ class _CheckedDict(dict):
             self[k] = v
         return self
 
-    def __ior__(self, other):  # type: ignore[override]  # checked, as `update`
+    def __ior__(self, other):  # checked, as `update`
         return self.update(other)
 
     def setdefault(self, k, default=None):  # checked, as `d[k] = default`
@@ -256,7 +256,7 @@ def _register_list(cls: type) -> None:
     def flatten_with_keys(xs):
         return [(jtu.SequenceKey(i), x) for i, x in enumerate(xs)], None
 
-    def unflatten(_, children) -> Any:
+    def unflatten(_, children) -> list:
         out = list.__new__(cls)
         list.extend(out, children)  # any child: no checks on unflatten
         return out
@@ -268,7 +268,7 @@ def _register_dict(cls: type) -> None:
     def flatten_with_keys(d):
         return [(jtu.DictKey(k), v) for k, v in d.items()], tuple(d)
 
-    def unflatten(keys, children) -> Any:
+    def unflatten(keys, children) -> dict:
         out = dict.__new__(cls)
         for k, v in zip(keys, children):
             dict.__setitem__(out, k, v)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ._module import Module
 
 
-def platform_device(platform: str) -> Any:
+def platform_device(platform: str) -> Any:  # a jax.Device (no static type)
     """The first device of `platform` ('cpu', 'gpu', 'tpu'), or a clear `RuntimeError`."""
     try:
         return jax.devices(platform)[0]

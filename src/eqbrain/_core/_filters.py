@@ -21,7 +21,7 @@ from ._variable import is_trainable, is_variable
 _T = TypeVar("_T")
 
 
-def _internal(x: Any) -> tuple[str, ...]:
+def _internal(x: object) -> tuple[str, ...]:
     """The internal fields of a module (none for anything else)."""
     if not isinstance(x, eqx.Module):
         return ()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx
@@ -108,7 +109,9 @@ def bound_template(func: Any) -> dict[str, Any]:
     return out
 
 
-def _call_watched(func: Any, obj: Any, args: tuple, kwargs: dict, how: str | None = None) -> Any:
+def _call_watched(
+    func: Callable[..., Any], obj: Any, args: tuple, kwargs: dict[str, Any], how: str | None = None
+) -> Any:
     cells = [v for _, _, own in walk(obj) for _, v in own]
     before = [v.raw_value for v in cells]
     out = func(obj, *args, **kwargs)
@@ -137,7 +140,7 @@ class Method:
 
     __slots__ = ("fn", "unbound", "template", "__dict__")
 
-    def __init__(self, fn: Any):
+    def __init__(self, fn: Callable[..., Any]):
         self.fn = fn
         self.unbound = watch_call(fn)
         self.template = bound_template(fn)
@@ -150,7 +153,7 @@ class Method:
 _JIT_WRAPPER: type = type(eqx.filter_jit(lambda: None))
 
 
-def watch_jitted_method(value: Any) -> Any:
+def watch_jitted_method(value: Any) -> Callable[..., Any] | None:
     """For a method decorated with `@eqx.filter_jit` in an eqbrain class: the same
     decoration of a function that refuses to lose writes to `self` (Equinox passes a copy
     of the module as `self`); `None` for anything else."""
@@ -191,7 +194,7 @@ _TRANSFORM_CALLERS = {
 }
 
 
-def watch_call(fn: Any) -> Any:
+def watch_call(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn`, a method's function (`__call__` included), refusing to lose writes when a
     JAX/Equinox transform calls it directly on its copy of the module:
     `eqx.filter_jit(model)(x)`, `eqx.filter_jit(Net.step)(model, x)`,

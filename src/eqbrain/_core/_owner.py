@@ -15,7 +15,10 @@ field only, so no other attribute access pays for it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._module import Module
 
 _NO_DEFAULT = object()
 
@@ -40,11 +43,11 @@ class OwnerBound:
 
     __slots__ = ()
 
-    def attach_owner(self, owner: Any) -> Any:
+    def attach_owner(self, owner: Any) -> object:
         """The value to store when `self` is assigned to a field of `owner`."""
         return self
 
-    def bind_owner(self, owner: Any) -> Any:
+    def bind_owner(self, owner: Any) -> object:
         """What reading the field of `owner` that holds `self` returns."""
         return self
 
@@ -54,11 +57,11 @@ class _OwnerSlot:
 
     __slots__ = ("name", "default")
 
-    def __init__(self, name: str, default: Any):
+    def __init__(self, name: str, default: object):
         self.name = name
         self.default = default
 
-    def __get__(self, obj: Any, cls: Any = None) -> Any:
+    def __get__(self, obj: object, cls: type | None = None) -> Any:  # the field's value
         if obj is None:
             if self.default is _NO_DEFAULT:
                 raise AttributeError(self.name)
@@ -71,13 +74,13 @@ class _OwnerSlot:
             ) from None
         return value.bind_owner(obj) if isinstance(value, OwnerBound) else value
 
-    def __set__(self, obj: Any, value: Any) -> None:
+    def __set__(self, obj: object, value: object) -> None:
         object.__getattribute__(obj, "__dict__")[self.name] = value
 
 
-def attach(owner: Any, name: str, value: OwnerBound) -> Any:
+def attach(owner: Module, name: str, value: OwnerBound) -> object:
     """Prepare `value` to be stored in field `name` of `owner` (see `OwnerBound`)."""
-    value = value.attach_owner(owner)
+    stored = value.attach_owner(owner)
     cls = type(owner)
     if not isinstance(cls.__dict__.get(name), _OwnerSlot):
         default = _NO_DEFAULT
@@ -85,4 +88,4 @@ def attach(owner: Any, name: str, value: OwnerBound) -> Any:
             if f.name == name and f.default is not dataclasses.MISSING:
                 default = f.default
         setattr(cls, name, _OwnerSlot(name, default))
-    return value
+    return stored

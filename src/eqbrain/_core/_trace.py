@@ -16,17 +16,19 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import jax
 from jax.extend.core import get_opaque_trace_state
 
 if TYPE_CHECKING:
+    import jax
+
     from ._variable import Variable
 
 
-def current_trace() -> Any:
+def current_trace() -> object:
     """An opaque token for the current JAX trace (of this thread); equal tokens mean
     the same trace."""
     return get_opaque_trace_state(convention="nnx")
@@ -120,11 +122,11 @@ class StateTrace:
 
     __slots__ = ("variables", "originals", "_ids", "written", "trace", "since")
 
-    def __init__(self, variables: Any = ()):
+    def __init__(self, variables: Iterable[Variable] = ()):
         self.since = next(serials)
-        self.trace: Any = None
+        self.trace: object = None
         self.variables: list[Variable] = []
-        self.originals: list = []
+        self.originals: list[jax.Array] = []
         self._ids: dict[int, int] = {}
         self.written: set[int] = set()
         for v in variables:
@@ -147,7 +149,7 @@ class StateTrace:
     def __contains__(self, var: Variable) -> bool:
         return id(var) in self._ids
 
-    def swap_in(self, variables: list[Variable], values: Any) -> None:
+    def swap_in(self, variables: list[Variable], values: Sequence[jax.Array]) -> None:
         """Record `variables` and give them `values` (tracers) until `restore()`."""
         for var, value in zip(variables, values):
             self.touch(var)
@@ -173,14 +175,14 @@ class StateTrace:
         _local.stack.append(self)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         stack = _local.stack
         if not stack or stack[-1] is not self:  # pragma: no cover - a bug in eqbrain
             raise RuntimeError("eqbrain's recorder stack is corrupted (exited out of order).")
         stack.pop()
 
 
-def store_through(cells: Sequence[Variable], values: Sequence[Any]) -> BaseException | None:
+def store_through(cells: Sequence[Variable], values: Sequence[jax.Array]) -> BaseException | None:
     """Store `values` into `cells` (no check, no recording), finishing even if an exception
     is raised between two stores; return the first such exception (or `None`).
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeAlias, TypeVar
 
 import equinox as eqx
 import jax
@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
+from jax.typing import ArrayLike, DTypeLike
 
 from .._errors import MathError, TraceLeakError
 from ._trace import (
@@ -133,7 +134,7 @@ def _narrowing_error(
     )
 
 
-def to_array(new: Any, dtype: Any, what: str) -> Any:
+def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
     """`new` as a JAX array (or tracer) of `dtype`, or `MathError` if values would be lost.
 
     The one rule for every write into a Variable (construction, `.value =`, `update`,
@@ -223,8 +224,8 @@ def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
 
 
 def check_shape_dtype(
-    new: Any, shape: tuple[int, ...], dtype: Any, batch_axis: int | None, what: str
-) -> Any:
+    new: jax.Array, shape: tuple[int, ...], dtype: DTypeLike, batch_axis: int | None, what: str
+) -> jax.Array:
     """`new` (an array from `to_array`) if it has `shape` (up to `batch_axis`) and
     `dtype`, else `MathError` with BrainPy's message; a weakly typed value is made strong
     (it would make jit retrace)."""
@@ -249,11 +250,11 @@ def check_shape_dtype(
     return new
 
 
-def _is_weak(x: Any) -> bool:
+def _is_weak(x: jax.Array) -> bool:
     return bool(getattr(x.aval if isinstance(x, Tracer) else x, "weak_type", False))
 
 
-def _shape_of(x) -> tuple[int, ...]:
+def _shape_of(x: ArrayLike) -> tuple[int, ...]:
     return tuple(np.shape(x))
 
 
@@ -269,6 +270,40 @@ def _register(cls: type) -> None:
         flatten_func=cls._tree_flatten,
     )
 
+
+def _unwrap(x: object) -> object:
+    return x.value if isinstance(x, Variable) else x
+
+
+_V = TypeVar("_V", bound="Variable")
+
+
+def _binary(op: Callable[[Any, Any], Any]):  # the return type is inferred: generic `inplace`
+    """A Variable's `__op__`, `__rop__` and `__iop__` (which writes the value in place)."""
+
+    def forward(self: Variable, other: object) -> jax.Array:
+        return op(self.value, _unwrap(other))
+
+    def reflected(self: Variable, other: object) -> jax.Array:
+        return op(_unwrap(other), self.value)
+
+    def inplace(self: _V, other: object) -> _V:
+        self.value = op(self.value, _unwrap(other))
+        return self
+
+    return forward, reflected, inplace
+
+
+def _compare(op: Callable[[Any, Any], Any]) -> Callable[[Variable, object], jax.Array]:
+    def compare(self: Variable, other: object) -> jax.Array:
+        return op(self.value, _unwrap(other))
+
+    return compare
+
+
+ValueLike: TypeAlias = "ArrayLike | Variable | Sequence[ArrayLike | Sequence[ArrayLike]]"
+"""What a Variable's value may be set from: an array, a scalar, a (nested) list of
+numbers, or another Variable (its value); `to_array` decides whether it fits."""
 
 BATCH_AXIS_NAME = "batch"
 """The axis name a batch axis gets when `axis_names` leaves it out (BrainPy's)."""
@@ -310,8 +345,8 @@ class Variable:
 
     def __init__(
         self,
-        value_or_size: Any,
-        dtype: Any = None,
+        value_or_size: ValueLike | int | tuple[int, ...],
+        dtype: DTypeLike | None = None,
         batch_axis: int | None = None,
         *,
         axis_names: Sequence[str | None] | None = None,
@@ -378,7 +413,7 @@ class Variable:
 
     # -- pytree -----------------------------------------------------------------------
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
         _register(cls)
 
@@ -401,7 +436,7 @@ class Variable:
     # -- the value --------------------------------------------------------------------
 
     @property
-    def value(self) -> Any:
+    def value(self) -> jax.Array:
         """The current value. Assigning checks shape and dtype, then writes in place."""
         stack = _local.stack
         if stack:
@@ -409,13 +444,13 @@ class Variable:
         return self._value
 
     @value.setter
-    def value(self, new: Any) -> None:
+    def value(self, new: ValueLike) -> None:
         self.write_value(self.check_value(new))
 
     # -- the public API transforms and loaders use -------------------------------------
 
     @property
-    def raw_value(self) -> Any:
+    def raw_value(self) -> jax.Array:
         """The stored value, read and written with no check and no recording.
 
         For transforms that swap tracers in and out of cells; user code writes `value`.
@@ -423,17 +458,17 @@ class Variable:
         return self._value
 
     @raw_value.setter
-    def raw_value(self, new: Any) -> None:
+    def raw_value(self, new: jax.Array) -> None:
         self._value = new
 
-    def check_value(self, new: Any) -> Any:
+    def check_value(self, new: ValueLike) -> jax.Array:
         """`new` as an array fit for this Variable (shape up to the batch axis, dtype,
         no tracer leak), or `MathError`/`TraceLeakError`. Nothing is written."""
         new = self._check(new)
         self._guard_leak(new)
         return new
 
-    def write_value(self, new: Any) -> None:
+    def write_value(self, new: jax.Array) -> None:
         """Store a value returned by `check_value` (recorded as a write by an enclosing
         eqbrain transform). Loaders check every value first, then write them all."""
         stack = _local.stack
@@ -442,7 +477,7 @@ class Variable:
         self._value = new
 
     @property
-    def created_in(self) -> Any:
+    def created_in(self) -> object:
         """The opaque token of the JAX trace this cell was created in."""
         return self._trace
 
@@ -459,7 +494,7 @@ class Variable:
         """`Variable 'Net0.E.V' (f32[4000])`: how errors name this Variable."""
         return self._describe()
 
-    def _check(self, new: Any) -> Any:
+    def _check(self, new: ValueLike) -> jax.Array:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
         if isinstance(new, Variable):
             new = new._value
@@ -467,7 +502,7 @@ class Variable:
         new = to_array(new, self.dtype, what)
         return check_shape_dtype(new, self.shape, self.dtype, self._batch_axis, what)
 
-    def _guard_leak(self, new: Any) -> None:
+    def _guard_leak(self, new: jax.Array) -> None:
         if self._trace != current_trace() and not is_managed(self):
             so = _SO_TRACER if isinstance(new, Tracer) else _SO_LOST
             if _local.stack:
@@ -485,7 +520,7 @@ class Variable:
         label = f" {self._label.text!r}" if self._label.text else ""
         return f"{type(self).__name__}{label} ({_summary(self._value)})"
 
-    def update(self, value: Any) -> None:
+    def update(self, value: ValueLike) -> None:
         """Write `value` (BrainPy's `Variable.update`); same as `self.value = value`."""
         self.value = value
 
@@ -496,7 +531,7 @@ class Variable:
         return self._batch_axis
 
     @batch_axis.setter
-    def batch_axis(self, axis: Any) -> None:
+    def batch_axis(self, axis: int | None) -> None:
         raise ValueError(
             f"The batch axis of {self._describe()} is fixed when it is made (now "
             f"{self._batch_axis!r}). Make a new Variable with `batch_axis={axis!r}` instead."
@@ -515,7 +550,7 @@ class Variable:
         return _shape_of(self._value)
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         return self._value.dtype
 
     @property
@@ -527,7 +562,7 @@ class Variable:
         return int(np.prod(self.shape))
 
     @property
-    def T(self):
+    def T(self) -> jax.Array:
         return self.value.T
 
     # -- behaving like an array -------------------------------------------------------
@@ -541,7 +576,7 @@ class Variable:
     def __len__(self) -> int:
         return len(self.value)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[jax.Array]:
         return iter(self.value)
 
     def __bool__(self) -> bool:
@@ -556,32 +591,32 @@ class Variable:
     def __index__(self) -> int:
         return operator.index(self.value)
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> jax.Array:
         return self.value[index]
 
-    def __setitem__(self, index, new) -> None:
+    def __setitem__(self, index: Any, new: ValueLike) -> None:
         if isinstance(new, Variable):
             new = new.value
         # The same lossless rule as any write: `v[0] = 2**40` must not wrap in int32.
         new = to_array(new, self.dtype, self._describe())
         self.value = self.value.at[index].set(new)
 
-    def __neg__(self):
+    def __neg__(self) -> jax.Array:
         return -self.value
 
-    def __pos__(self):
+    def __pos__(self) -> jax.Array:
         return +self.value
 
-    def __abs__(self):
+    def __abs__(self) -> jax.Array:
         return abs(self.value)
 
-    def __invert__(self):
+    def __invert__(self) -> jax.Array:
         return ~self.value
 
-    def __jax_array__(self):
+    def __jax_array__(self) -> jax.Array:
         # `jnp.exp(v)`, `jnp.sum(v)`, `jax.nn.relu(v)`: JAX reads the value (and an eqbrain
         # transform records the read). `lax` primitives take `v.value`.
         return self.value
@@ -595,6 +630,32 @@ class Variable:
                 "offers the array methods of its value, e.g. `v.max()`, `v.flatten()`)."
             )
         return getattr(self.value, name)
+
+    # -- arithmetic: on the value, giving arrays; `v += x` writes the value in place ----
+
+    __add__, __radd__, __iadd__ = _binary(operator.add)
+    __sub__, __rsub__, __isub__ = _binary(operator.sub)
+    __mul__, __rmul__, __imul__ = _binary(operator.mul)
+    __truediv__, __rtruediv__, __itruediv__ = _binary(operator.truediv)
+    __floordiv__, __rfloordiv__, __ifloordiv__ = _binary(operator.floordiv)
+    __mod__, __rmod__, __imod__ = _binary(operator.mod)
+    __pow__, __rpow__, __ipow__ = _binary(operator.pow)
+    __matmul__, __rmatmul__, __imatmul__ = _binary(operator.matmul)
+    __and__, __rand__, __iand__ = _binary(operator.and_)
+    __or__, __ror__, __ior__ = _binary(operator.or_)
+    __xor__, __rxor__, __ixor__ = _binary(operator.xor)
+    __lshift__, __rlshift__, __ilshift__ = _binary(operator.lshift)
+    __rshift__, __rrshift__, __irshift__ = _binary(operator.rshift)
+    __lt__ = _compare(operator.lt)
+    __le__ = _compare(operator.le)
+    __gt__ = _compare(operator.gt)
+    __ge__ = _compare(operator.ge)
+
+    def __eq__(self, other: object) -> jax.Array:  # pyright: ignore[reportIncompatibleMethodOverride]
+        return operator.eq(self.value, _unwrap(other))  # elementwise, as for arrays
+
+    def __ne__(self, other: object) -> jax.Array:  # pyright: ignore[reportIncompatibleMethodOverride]
+        return operator.ne(self.value, _unwrap(other))
 
     @property
     def size_without_batch(self) -> tuple[int, ...]:
@@ -611,73 +672,24 @@ class Variable:
         """The value as a NumPy array (BrainPy's `to_numpy`)."""
         return np.asarray(self.value)
 
-    def to_jax(self) -> Any:
+    def to_jax(self) -> jax.Array:
         """The value as a JAX array (BrainPy's `to_jax`)."""
         return self.value
 
-    def astype(self, dtype):
+    def astype(self, dtype: DTypeLike) -> jax.Array:
         return self.value.astype(dtype)
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: int | Sequence[int]) -> jax.Array:
         return self.value.reshape(*shape)
 
-    def sum(self, *args, **kwargs):
+    def sum(self, *args: Any, **kwargs: Any) -> jax.Array:
         return self.value.sum(*args, **kwargs)
 
-    def mean(self, *args, **kwargs):
+    def mean(self, *args: Any, **kwargs: Any) -> jax.Array:
         return self.value.mean(*args, **kwargs)
 
     def numpy(self) -> np.ndarray:
         return np.asarray(self.value)
-
-
-def _unwrap(x):
-    return x.value if isinstance(x, Variable) else x
-
-
-def _binary(op):
-    def forward(self, other):
-        return op(self.value, _unwrap(other))
-
-    def reflected(self, other):
-        return op(_unwrap(other), self.value)
-
-    def inplace(self, other):
-        self.value = op(self.value, _unwrap(other))
-        return self
-
-    return forward, reflected, inplace
-
-
-for _name, _op in [
-    ("add", operator.add),
-    ("sub", operator.sub),
-    ("mul", operator.mul),
-    ("truediv", operator.truediv),
-    ("floordiv", operator.floordiv),
-    ("mod", operator.mod),
-    ("pow", operator.pow),
-    ("matmul", operator.matmul),
-    ("and", operator.and_),
-    ("or", operator.or_),
-    ("xor", operator.xor),
-    ("lshift", operator.lshift),
-    ("rshift", operator.rshift),
-]:
-    _f, _r, _i = _binary(_op)
-    setattr(Variable, f"__{_name}__", _f)
-    setattr(Variable, f"__r{_name}__", _r)
-    setattr(Variable, f"__i{_name}__", _i)
-
-for _name, _op in [
-    ("lt", operator.lt),
-    ("le", operator.le),
-    ("gt", operator.gt),
-    ("ge", operator.ge),
-    ("eq", operator.eq),
-    ("ne", operator.ne),
-]:
-    setattr(Variable, f"__{_name}__", _binary(_op)[0])
 
 
 class TrainVar(Variable):
@@ -692,7 +704,7 @@ class Parameter(Variable):
     __slots__ = ()
 
 
-def _summary(value) -> str:
+def _summary(value: object) -> str:
     if isinstance(value, jax.Array | np.ndarray | Tracer | jax.ShapeDtypeStruct):
         return eqx.tree_pformat(value, short_arrays=True)
     return repr(value)
@@ -710,7 +722,7 @@ def _check_size(cls: str, shape: tuple, given: Any) -> None:
         )
 
 
-def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:
+def write_all(cells: Sequence[Variable], values: Sequence[ValueLike]) -> None:
     """Write `values` into `cells` all or nothing: every value is checked
     (`check_value`: shape, dtype, lossless cast, leak guard) before the first is written."""
     checked = [cell.check_value(value) for cell, value in zip(cells, values)]
@@ -718,14 +730,16 @@ def write_all(cells: Sequence[Any], values: Sequence[Any]) -> None:
         cell.write_value(value)
 
 
-def raw_values(cells: Sequence[Variable]) -> list:
+def raw_values(cells: Sequence[Variable]) -> list[jax.Array]:
     """The stored values of `cells`, as `raw_value` reads them, in one pass (a
     transform's per-call gathering: no property call per Variable)."""
     return [cell._value for cell in cells]
 
 
 def set_raw_values(
-    cells: Sequence[Variable], values: Sequence[Any], old: Sequence[Any] | None = None
+    cells: Sequence[Variable],
+    values: Sequence[jax.Array],
+    old: Sequence[jax.Array] | None = None,
 ) -> None:
     """Store `values` into `cells` with no check, as `raw_value = ...` does, in one pass
     (a transform's per-call write-back of values it produced itself).
@@ -752,7 +766,7 @@ def set_raw_values(
         raise
 
 
-def is_variable(x: Any) -> bool:
+def is_variable(x: object) -> bool:
     """Whether `x` is a `Variable` (of any subclass). Use as `is_leaf=eqbrain.is_variable`."""
     return isinstance(x, Variable)
 
@@ -765,7 +779,7 @@ the leaves), so it would select nothing. Use the filter spec \
 `eqbrain.partition_trainable(model)`), which also trains the weights of Equinox layers."""
 
 
-def is_trainable(x: Any) -> bool:
+def is_trainable(x: object) -> bool:
     """Whether `x` is a trainable Variable (`TrainVar`).
 
     For `jtu.tree_map(..., is_leaf=eqbrain.is_variable)` and collectors. Called on an

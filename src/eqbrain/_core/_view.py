@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
 import jax.tree_util as jtu
 import numpy as np
+from jax.typing import DTypeLike
 
 from .._errors import MathError
-from ._variable import Variable, to_array
+from ._variable import ValueLike, Variable, to_array
 
 
 class VariableView:
@@ -35,7 +37,7 @@ class VariableView:
 
     __slots__ = ("origin", "index", "_key")
 
-    def __init__(self, origin: Variable, index: Any, _key: Any = None):
+    def __init__(self, origin: Variable, index: Any, _key: _IndexKey | None = None):
         if not isinstance(origin, Variable):
             raise ValueError(
                 f"VariableView looks into a Variable, got {type(origin).__name__}: wrap the "
@@ -49,12 +51,12 @@ class VariableView:
         self._key = _IndexKey(index) if _key is None else _key
 
     @property
-    def value(self) -> Any:
+    def value(self) -> jax.Array:
         """The part `origin.value[index]`."""
         return self.origin.value[self.index]
 
     @value.setter
-    def value(self, new: Any) -> None:
+    def value(self, new: ValueLike | VariableView) -> None:
         if isinstance(new, Variable | VariableView):
             new = new.value
         current = self.value
@@ -68,7 +70,7 @@ class VariableView:
             )
         self.origin.value = self.origin.value.at[self.index].set(new)
 
-    def update(self, new: Any) -> None:
+    def update(self, new: ValueLike | VariableView) -> None:
         """Write `new` into the view (the same as `view.value = new`)."""
         self.value = new
 
@@ -77,23 +79,23 @@ class VariableView:
         return tuple(self.value.shape)
 
     @property
-    def dtype(self) -> Any:
+    def dtype(self) -> np.dtype:
         return self.value.dtype
 
     @property
     def ndim(self) -> int:
         return len(self.shape)
 
-    def __jax_array__(self) -> Any:
+    def __jax_array__(self) -> jax.Array:
         return self.value
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.value, dtype=dtype)
 
     def __len__(self) -> int:
         return len(self.value)
 
-    def __getitem__(self, index: Any) -> Any:
+    def __getitem__(self, index: Any) -> jax.Array:
         return self.value[index]
 
     def __repr__(self) -> str:
@@ -109,15 +111,15 @@ class _IndexKey:
         self.index = index
 
 
-def _flatten(view: VariableView) -> tuple[tuple[Any], Any]:
+def _flatten(view: VariableView) -> tuple[tuple[Variable], _IndexKey]:
     return (view.origin,), view._key
 
 
-def _flatten_with_keys(view: VariableView) -> tuple[tuple[tuple[Any, Any]], Any]:
+def _flatten_with_keys(view: VariableView) -> tuple[tuple[tuple[object, Variable]], _IndexKey]:
     return ((jtu.GetAttrKey("origin"), view.origin),), view._key
 
 
-def _unflatten(key: _IndexKey, children: Any) -> VariableView:
+def _unflatten(key: _IndexKey, children: Any) -> VariableView:  # JAX passes any iterable
     view = object.__new__(VariableView)
     view.origin, view.index, view._key = children[0], key.index, key
     return view

@@ -16,16 +16,18 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TypeVar, cast
+
+W = TypeVar("W")
 
 _lock = threading.Lock()
 # (id(func), id(self) or None) -> {settings: wrapper}
-_entries: dict[tuple[int, int | None], dict[Hashable, Any]] = {}
+_entries: dict[tuple[int, int | None], dict[Hashable, object]] = {}
 # Keys whose function or object died, to forget under the lock (appends are atomic).
 _dead: deque[tuple[int, int | None]] = deque()
 
 
-def _unbind(fn: Callable) -> tuple[Any, Any]:
+def _unbind(fn: Callable) -> tuple[Callable, object | None]:
     """(function, bound object or None): bound methods are keyed by both, since a new
     method object is made at every attribute access."""
     func, obj = getattr(fn, "__func__", None), getattr(fn, "__self__", None)
@@ -45,7 +47,7 @@ def _drain() -> None:
         _entries.pop(_dead.popleft(), None)
 
 
-def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) -> Any:
+def cached(fn: Callable, settings: Hashable, make: Callable[[Callable[[], Callable]], W]) -> W:
     """The wrapper `make(get_fn)` for `fn` and `settings`, built once and reused.
 
     `make` receives `get_fn()`, which returns `fn` again (rebuilt from weak references);
@@ -64,7 +66,7 @@ def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) ->
         _drain()
         table = _entries.get(key)
         if table is not None and settings in table:
-            return table[settings]
+            return cast(W, table[settings])
     if obj_ref is None:
 
         def get_fn() -> Callable:
@@ -89,7 +91,7 @@ def cached(fn: Callable, settings: Hashable, make: Callable[[Callable], Any]) ->
             weakref.finalize(func, _forget, key)
             if obj is not None:
                 weakref.finalize(obj, _forget, key)
-        return table.setdefault(settings, wrapper)
+        return cast(W, table.setdefault(settings, wrapper))
 
 
 def cache_size() -> int:

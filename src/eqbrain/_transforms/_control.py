@@ -11,10 +11,13 @@ that are only read are closed over, as in hand-written JAX.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar, overload
 
+import jax
 import jax.numpy as jnp
 from jax import lax
+from jax.typing import ArrayLike
+from jaxtyping import PyTree
 
 from .._core import Variable, top_level_lock
 from ._engine import (
@@ -24,6 +27,8 @@ from ._engine import (
     unwrap_variables,
     write_back,
 )
+
+R = TypeVar("R")
 
 _MISSED_MSG = """\
 eqbrain.{name}: a branch wrote {var}, which no branch wrote when their Variables were \
@@ -45,7 +50,7 @@ eqbrain.ifelse: each condition must be a scalar boolean (a Python bool or an arr
 shape ()); condition {i} has shape {shape}."""
 
 
-def _as_tuple(operands: Any) -> tuple:
+def _as_tuple(operands: PyTree) -> tuple:
     """BrainPy's operands: a tuple/list is spread over the branch's arguments, anything
     else is its single argument; Variables are read, as values."""
     operands = unwrap_variables(operands)
@@ -54,7 +59,7 @@ def _as_tuple(operands: Any) -> tuple:
     return tuple(operands) if isinstance(operands, tuple | list) else (operands,)
 
 
-def _as_callable(branch: Any) -> Callable:
+def _as_callable(branch: object) -> Callable:
     """A branch function; a constant (an array or a number) is a branch returning it."""
     if callable(branch):
         return branch
@@ -62,7 +67,7 @@ def _as_callable(branch: Any) -> Callable:
     return lambda *_: value
 
 
-def _discover_all(fns: Sequence[Callable], ops: tuple) -> tuple[list, set[int]]:
+def _discover_all(fns: Sequence[Callable], ops: tuple) -> tuple[list[Variable], set[int]]:
     """The caller Variables touched by any of `fns`, and the ids of those written."""
     found: dict[int, Variable] = {}
     written: set[int] = set()
@@ -81,7 +86,9 @@ class _Managed:
         self.states, self.name = states, name
         self.ids = {id(v) for v in states}
 
-    def run(self, fn: Callable, values: list, ops: tuple) -> tuple[Any, list, list]:
+    def run(
+        self, fn: Callable, values: list[jax.Array], ops: tuple
+    ) -> tuple[PyTree, list[jax.Array], list[Variable]]:
         """(output, new values of the carried Variables, other Variables written)."""
         ran = swapped_call(fn, self.states, values, *ops, name=self.name)
         stray = [v for v in ran.wrote(ran.touched) if id(v) not in self.ids]
@@ -90,7 +97,7 @@ class _Managed:
     def branch(self, fn: Callable) -> Callable:
         """`fn` as a branch of `lax.cond`/`lax.switch`: `(values, ops) -> (out, new)`."""
 
-        def run(values: list, ops: tuple) -> tuple[Any, list]:
+        def run(values: list[jax.Array], ops: tuple) -> tuple[PyTree, list[jax.Array]]:
             out, new, stray = self.run(fn, values, ops)
             if stray:
                 raise RuntimeError(_MISSED_MSG.format(name=self.name, var=stray[0].describe()))
@@ -109,11 +116,19 @@ def _branching(select: Callable, fns: list[Callable], ops: tuple, name: str) -> 
     return out
 
 
+@overload
 def cond(
-    pred: Any,
-    true_fun: Callable | Any,
-    false_fun: Callable | Any,
-    operands: Any = (),
+    pred: ArrayLike | Variable,
+    true_fun: Callable[..., R],
+    false_fun: Callable[..., R],
+    operands: PyTree = (),
+) -> R: ...
+@overload
+def cond(
+    pred: ArrayLike | Variable, true_fun: object, false_fun: object, operands: PyTree = ()
+) -> Any: ...
+def cond(
+    pred: ArrayLike | Variable, true_fun: object, false_fun: object, operands: PyTree = ()
 ) -> Any:
     """`true_fun(*operands)` if `pred` else `false_fun(*operands)`, as
     `brainpy.math.cond`: `jax.lax.cond` over branches that may read and write Variables.
@@ -141,16 +156,16 @@ def cond(
     ops = _as_tuple(operands)
     fns = [_as_callable(false_fun), _as_callable(true_fun)]
 
-    def select(branches: list, values: list, o: tuple) -> Any:
+    def select(branches: list, values: list, o: tuple) -> PyTree:
         return lax.cond(pred, branches[1], branches[0], values, o)
 
     return _branching(select, fns, ops, "cond")
 
 
 def ifelse(
-    conditions: Any,
-    branches: Sequence[Callable | Any],
-    operands: Any = None,
+    conditions: ArrayLike | Variable | Sequence[ArrayLike | Variable],
+    branches: Sequence[object],
+    operands: PyTree = None,
 ) -> Any:
     """If/elif/else over branches that may read and write Variables, as
     `brainpy.math.ifelse`: the first branch whose condition holds is taken, else the
@@ -188,13 +203,15 @@ def ifelse(
     ops = _as_tuple(operands)
     fns = [_as_callable(b) for b in branches]
 
-    def select(fs: list, values: list, o: tuple) -> Any:
+    def select(fs: list, values: list, o: tuple) -> PyTree:
         return lax.switch(index, fs, values, o)
 
     return _branching(select, fns, ops, "ifelse")
 
 
-def while_loop(body_fun: Callable, cond_fun: Callable, operands: Any) -> Any:
+def while_loop(
+    body_fun: Callable[..., object], cond_fun: Callable[..., ArrayLike], operands: PyTree
+) -> tuple[Any, ...]:
     """`while cond_fun(*operands): operands = body_fun(*operands)`, as
     `brainpy.math.while_loop`: `jax.lax.while_loop` over functions that may read (and,
     for the body, write) Variables.

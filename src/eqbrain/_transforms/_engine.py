@@ -16,14 +16,16 @@ outputs into the caller's cells, all or nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 import jax
 import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
+from jaxtyping import PyTree
 
 from .._core import (
+    Module,
     StateTrace,
     Variable,
     active_recorder,
@@ -40,26 +42,30 @@ a cell of the caller's model and cannot leave a trace; its new value is written 
 into the caller's cell already. Return `v.value` instead of `v` (or use \
 `eqx.filter_jit` and return the whole model, the functional style)."""
 
+States: TypeAlias = (
+    "Variable | Module | Sequence[Variable | Module] | Mapping[Any, Variable | Module] | None"
+)
+"""What `states=` takes: a Variable, a module (all its Variables), a list/tuple of them,
+or a mapping of Variables (an `ArrayCollector` such as `net.vars()`)."""
+
 STATES_TYPE_MSG = """\
 `states=` takes Variables: a Variable, a list/tuple/dict of them, an ArrayCollector \
 (`net.vars()`), or a module (all its Variables); got {what}."""
 
 
-def is_array(x: Any) -> bool:
+def is_array(x: object) -> bool:
     """Whether `x` is traced by eqbrain's transforms (a JAX or NumPy array or scalar)."""
     return isinstance(x, jax.Array | np.ndarray | np.generic | Tracer)
 
 
-def as_variables(states: Any) -> list[Variable]:
+def as_variables(states: States) -> list[Variable]:
     """The Variables declared by a `states=` argument, each once, in order."""
-    from .._core import Module
-
     if states is None:
         return []
     if isinstance(states, Module):
         return list(states.vars().unique().values())
     if isinstance(states, Variable):
-        leaves = [states]
+        leaves: list[object] = [states]
     elif isinstance(states, Mapping):
         leaves = list(states.values())
     elif isinstance(states, list | tuple):
@@ -78,12 +84,12 @@ def as_variables(states: Any) -> list[Variable]:
     return list(out.values())
 
 
-def outer_variables(st: StateTrace, inner_trace: Any) -> list[Variable]:
+def outer_variables(st: StateTrace, inner_trace: object) -> list[Variable]:
     """The Variables recorded by `st` that belong to the caller (not created inside)."""
     return [v for v in st.variables if v.created_in != inner_trace]
 
 
-def check_outputs(out: Any, name: str) -> None:
+def check_outputs(out: PyTree, name: str) -> None:
     """Raise `TypeError` if `out` holds a Variable."""
     for leaf in jtu.tree_leaves(out, is_leaf=is_variable):
         if isinstance(leaf, Variable):
@@ -93,17 +99,17 @@ def check_outputs(out: Any, name: str) -> None:
 class Ran(NamedTuple):
     """What one traced call of a function did (see `swapped_call`)."""
 
-    out: Any
+    out: PyTree
     """The function's output."""
     touched: list[Variable]
     """The caller's Variables it read or wrote, in first-touch order (Variables created
     inside the call are not the caller's)."""
     written: frozenset[int]
     """The ids of the Variables it wrote."""
-    after: dict[int, Any]
+    after: dict[int, jax.Array]
     """Each recorded Variable's value when the function returned, by id."""
 
-    def new(self, variables: Sequence[Variable]) -> list:
+    def new(self, variables: Sequence[Variable]) -> list[jax.Array]:
         """The values `variables` held when the function returned (tracers)."""
         after = self.after
         return [after[id(v)] for v in variables]
@@ -117,8 +123,8 @@ class Ran(NamedTuple):
 def swapped_call(
     fn: Callable,
     states: Sequence[Variable],
-    values: Sequence[Any],
-    *args: Any,
+    values: Sequence[jax.Array],
+    *args: PyTree,
     declared: Sequence[Variable] = (),
     name: str | None = None,
 ) -> Ran:
@@ -150,8 +156,11 @@ def swapped_call(
 
 
 def discover(
-    fn: Callable, inputs: list[Variable], dyn: Any, declared: list[Variable]
-) -> tuple[list, set[int]]:
+    fn: Callable[[PyTree], object],
+    inputs: list[Variable],
+    dyn: PyTree,
+    declared: list[Variable],
+) -> tuple[list[Variable], set[int]]:
     """Trace `fn(dyn)` abstractly, with `inputs` holding tracers of their values; return
     the caller Variables it touches (`declared` and `inputs` first) and the ids of those
     it writes. Nothing is computed and every touched Variable is restored afterwards.
@@ -167,7 +176,9 @@ def discover(
     return found, written
 
 
-def write_back(variables: list[Variable], values: list, old: list | None = None) -> None:
+def write_back(
+    variables: list[Variable], values: Sequence[jax.Array], old: Sequence[jax.Array] | None = None
+) -> None:
     """Write `values` into `variables` (the caller's cells) after a transformed call.
 
     At top level this is a plain store, all or nothing: an exception raised part way (a
@@ -203,13 +214,13 @@ def touch_outer(variables: list[Variable]) -> None:
             outer.touch(var)
 
 
-def read_values(variables: list[Variable]) -> list:
+def read_values(variables: list[Variable]) -> list[jax.Array]:
     """The values of the caller's `variables`, recorded in the enclosing transform first."""
     touch_outer(variables)
     return raw_values(variables)
 
 
-def unwrap_variables(tree: Any) -> Any:
+def unwrap_variables(tree: PyTree) -> PyTree:
     """`tree` with every Variable replaced by its value (BrainPy's operands of control flow
     and loops may be Variables: they are read, as values)."""
     return jtu.tree_map(

@@ -12,12 +12,18 @@ find them.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias, overload
 
 import equinox as eqx
 
 from .._core import Module, NodeDict, NodeList, VarDict, Variable, VarList
+
+Nodes: TypeAlias = "Module | Sequence[Module] | Mapping[str, Module]"
+"""Modules as `child_objs=` takes them: one, a list/tuple, or a dict (by name)."""
+
+Vars: TypeAlias = "Variable | VarList | VarDict | Sequence[Variable] | Mapping[str, Variable]"
+"""Variables as `dyn_vars=` takes them: one, a list/tuple, a dict, a VarList/VarDict."""
 
 _NODES_MSG = """\
 register_implicit_nodes takes modules (or NodeLists/NodeDicts of them), lists/tuples \
@@ -45,15 +51,15 @@ class FunAsObject(Module):
     ```
     """
 
-    target: Callable = eqx.field(static=True)
+    target: Callable[..., Any] = eqx.field(static=True)
     implicit_nodes: NodeDict
     implicit_vars: VarDict
 
     def __init__(
         self,
-        target: Callable,
-        child_objs: Any = None,
-        dyn_vars: Any = None,
+        target: Callable[..., Any],
+        child_objs: Nodes | None = None,
+        dyn_vars: Vars | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
@@ -65,16 +71,21 @@ class FunAsObject(Module):
         if dyn_vars is not None:
             self.register_implicit_vars(dyn_vars)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.target(*args, **kwargs)
 
-    def register_implicit_nodes(self, *nodes: Any, node_cls: Any = None, **named: Any) -> None:
+    def register_implicit_nodes(
+        self,
+        *nodes: Nodes,
+        node_cls: type | tuple[type, ...] | None = None,
+        **named: Module,
+    ) -> None:
         """Hold more modules: each positional one under its name, each entry of a dict
         and each keyword one under its key (BrainPy's rules; `ValueError` otherwise)."""
         cls = node_cls or (Module, NodeList, NodeDict)
-        pending: list[tuple[Any, Any]] = []
+        pending: list[tuple[object, object]] = []
 
-        def add(key: Any, node: Any) -> None:
+        def add(key: object, node: object) -> None:
             if not isinstance(node, cls):
                 raise ValueError(_NODES_MSG.format(what=type(node).__name__))
             pending.append((key, node))
@@ -98,14 +109,19 @@ class FunAsObject(Module):
             else:
                 self.implicit_nodes[key] = node
 
-    def register_implicit_vars(self, *variables: Any, var_cls: Any = None, **named: Any) -> None:
+    def register_implicit_vars(
+        self,
+        *variables: Vars,
+        var_cls: type | tuple[type, ...] | None = None,
+        **named: Variable | VarList | VarDict,
+    ) -> None:
         """Hold more Variables: positional ones keyed `var<id>`, the entries of a dict
         and keyword ones by their keys; a `VarList`/`VarDict` is spread (`key-0`,
         `key-k`). Anything else is refused (`ValueError`), as in BrainPy."""
         cls = var_cls or (Variable, VarList, VarDict)
-        pending: list[tuple[str, Any]] = []
+        pending: list[tuple[str, object]] = []
 
-        def add(key: str, var: Any) -> None:
+        def add(key: str, var: object) -> None:
             if not isinstance(var, cls):
                 raise ValueError(_VARS_MSG.format(what=type(var).__name__))
             pending.append((key, var))
@@ -152,25 +168,44 @@ class Partial(FunAsObject):
     """
 
     args: tuple
-    keywords: dict
+    keywords: dict[str, Any]
 
     def __init__(
-        self, fun: Callable, *args: Any, child_objs: Any = None, dyn_vars: Any = None, **keywords
+        self,
+        fun: Callable[..., Any],
+        *args: Any,
+        child_objs: Nodes | None = None,
+        dyn_vars: Vars | None = None,
+        **keywords: Any,
     ):
         super().__init__(fun, child_objs=child_objs, dyn_vars=dyn_vars)
         self.args = args
         self.keywords = keywords
 
-    def __call__(self, *args, **keywords):
+    def __call__(self, *args: Any, **keywords: Any) -> Any:
         return self.target(*self.args, *args, **{**self.keywords, **keywords})
 
 
+@overload
 def to_object(
-    f: Callable | None = None,
-    child_objs: Any = None,
-    dyn_vars: Any = None,
+    f: Callable[..., Any],
+    child_objs: Nodes | None = None,
+    dyn_vars: Vars | None = None,
     name: str | None = None,
-) -> Any:
+) -> FunAsObject: ...
+@overload
+def to_object(
+    *,
+    child_objs: Nodes | None = None,
+    dyn_vars: Vars | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[..., Any]], FunAsObject]: ...
+def to_object(
+    f: Callable[..., Any] | None = None,
+    child_objs: Nodes | None = None,
+    dyn_vars: Vars | None = None,
+    name: str | None = None,
+) -> FunAsObject | Callable[[Callable[..., Any]], FunAsObject]:
     """Wrap a function as a `FunAsObject`, as `brainpy.math.to_object`.
 
     **Arguments:** as `FunAsObject`. Called with `f`, `child_objs` is required (as in
@@ -192,12 +227,26 @@ def to_object(
     return FunAsObject(f, child_objs=child_objs, dyn_vars=dyn_vars, name=name)
 
 
+@overload
 def function(
-    f: Callable | None = None,
-    nodes: Any = None,
-    dyn_vars: Any = None,
+    f: Callable[..., Any],
+    nodes: Nodes | None = None,
+    dyn_vars: Vars | None = None,
     name: str | None = None,
-) -> Any:
+) -> FunAsObject: ...
+@overload
+def function(
+    *,
+    nodes: Nodes | None = None,
+    dyn_vars: Vars | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[..., Any]], FunAsObject]: ...
+def function(
+    f: Callable[..., Any] | None = None,
+    nodes: Nodes | None = None,
+    dyn_vars: Vars | None = None,
+    name: str | None = None,
+) -> FunAsObject | Callable[[Callable[..., Any]], FunAsObject]:
     """Deprecated (as in BrainPy): `to_object(f, child_objs=nodes, ...)`.
 
     **Arguments:** as `to_object`, with `nodes` for `child_objs`.
@@ -211,6 +260,8 @@ def function(
         DeprecationWarning,
         stacklevel=2,
     )
+    if f is None:
+        return to_object(child_objs=nodes, dyn_vars=dyn_vars, name=name)
     return to_object(f, nodes, dyn_vars, name)
 
 
@@ -225,7 +276,7 @@ class ObjectTransform(Module):
     ```
     """
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} does not define __call__.")
 
     def __repr__(self) -> str:

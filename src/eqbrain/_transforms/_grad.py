@@ -8,12 +8,14 @@ structures, and writes back the Variables the forward pass changed.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, ParamSpec, TypeVar, cast, overload
 
 import jax
 import jax.tree_util as jtu
 from jax.core import Tracer
+from jaxtyping import PyTree
 
 from .._core import Variable, is_variable, top_level_lock
 from ._engine import (
@@ -22,6 +24,9 @@ from ._engine import (
     touch_outer,
     write_back,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _GRAD_VARS_MSG = """\
 `grad_vars=` takes Variables: a Variable, a list/tuple/dict of them or an \
@@ -37,32 +42,32 @@ eqbrain.{name}(has_aux=True) expects the function to return a pair (value, aux);
 returned {what}."""
 
 
-def _check_operand(x: Any, i: int, name: str) -> None:
+def _check_operand(x: PyTree, i: int, name: str) -> None:
     for leaf in jtu.tree_leaves(x):
         if not (isinstance(leaf, jax.Array | Tracer | float | complex) or hasattr(leaf, "dtype")):
             raise TypeError(_OPERAND_MSG.format(name=name, i=i, what=type(leaf).__name__))
 
 
-class Diff:
+class Diff(abc.ABC, Generic[P]):
     """A function differentiated with respect to Variables and/or arguments.
 
     Subclasses choose the JAX transform (`_apply`) and how its result is arranged
-    (`_arrange`) and returned (`__call__`).
+    and returned (`__call__`, which takes the function's arguments).
     """
 
     def __init__(
         self,
-        fn: Callable,
-        grad_vars: Any,
+        fn: Callable[P, object],
+        grad_vars: PyTree[Variable] | None,
         argnums: int | Sequence[int] | None,
         has_aux: bool | None,
         return_value: bool,
         name: str,
-        jax_kwargs: dict,
+        jax_kwargs: dict[str, Any],
     ):
         if not callable(fn):
             raise TypeError(f"eqbrain.{name} expects a callable, got {type(fn).__name__}.")
-        self.fn = fn
+        self.fn: Callable[..., Any] = fn
         self._name = name
         if grad_vars is not None:
             leaves, self._var_def = jtu.tree_flatten(grad_vars, is_leaf=is_variable)
@@ -88,11 +93,13 @@ class Diff:
 
     # -- the engine -------------------------------------------------------------------
 
-    def _apply(self, inner: Callable, var_values: list, arg_values: list) -> tuple[Any, Any]:
+    @abc.abstractmethod
+    def _apply(
+        self, inner: Callable, var_values: list[jax.Array], arg_values: list[PyTree]
+    ) -> tuple[PyTree, PyTree]:
         """`(derivatives, (value, aux, new))` of `inner` with respect to both inputs."""
-        raise NotImplementedError
 
-    def _run(self, args: tuple, kwargs: dict) -> tuple[Any, Any, Any]:
+    def _run(self, args: tuple, kwargs: dict[str, Any]) -> tuple[PyTree, PyTree, PyTree]:
         """(derivatives, value, aux); writes the Variables the function changed back."""
         fn, argnums, variables = self.fn, self._argnums, self._vars or []
         for i in argnums:
@@ -108,7 +115,7 @@ class Diff:
             a = list(args)
             for i, value in zip(argnums, arg_values):
                 a[i] = value
-            out: Any = fn(*a, **kwargs)
+            out: PyTree = fn(*a, **kwargs)
             if self._has_aux and not (isinstance(out, tuple | list) and len(out) == 2):
                 raise TypeError(_AUX_MSG.format(name=self._name, what=type(out).__name__))
             return out
@@ -129,7 +136,7 @@ class Diff:
 
     # -- structures -------------------------------------------------------------------
 
-    def _split(self, var_part: Any, arg_part: Any) -> Any:
+    def _split(self, var_part: PyTree, arg_part: PyTree) -> PyTree:
         """BrainPy's structure: `var_grads` (shaped like `grad_vars`), `arg_grads` (one
         or a tuple, as `argnums`), or `(var_grads, arg_grads)` when both are asked for."""
         gv = None if self._vars is None else self._var_def.unflatten(var_part)
@@ -140,40 +147,68 @@ class Diff:
             return gv
         return gv, ga
 
-    def _returns(self, grads: Any, value: Any, aux: Any) -> Any:
+    def _returns(self, grads: PyTree, value: PyTree, aux: PyTree) -> PyTree:
         if self._return_value:
             return (grads, value, aux) if self._has_aux else (grads, value)
         return (grads, aux) if self._has_aux else grads
 
 
-class _Grad(Diff):
-    def _apply(self, inner, var_values, arg_values):
+class _Grad(Diff[P]):
+    def _apply(
+        self, inner: Callable, var_values: list[jax.Array], arg_values: list[PyTree]
+    ) -> tuple[PyTree, PyTree]:
         return jax.grad(inner, argnums=(0, 1), has_aux=True, **self._jax_kwargs)(
             var_values, arg_values
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> PyTree:
         (gv, ga), value, aux = self._run(args, kwargs)
         return self._returns(self._split(gv, ga), value, aux)
 
 
-class _ValueAndGrad(_Grad):
-    def __call__(self, *args, **kwargs):
+class _ValueAndGrad(_Grad[P], Generic[P, R]):
+    def __init__(self, fn: Callable[P, R], *args: Any):
+        super().__init__(fn, *args)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> tuple[R, PyTree]:
         (gv, ga), value, aux = self._run(args, kwargs)
         grads = self._split(gv, ga)
-        return ((value, aux), grads) if self._has_aux else (value, grads)
+        out = ((value, aux), grads) if self._has_aux else (value, grads)
+        return cast("tuple[R, PyTree]", out)
 
 
+@overload
 def grad(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     holomorphic: bool = False,
     allow_int: bool = False,
     has_aux: bool | None = None,
     return_value: bool = False,
     **jax_kwargs: Any,
-) -> Any:
+) -> _Grad[P]: ...
+@overload
+def grad(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    **jax_kwargs: Any,
+) -> Callable[[Callable[P, object]], _Grad[P]]: ...
+def grad(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    **jax_kwargs: Any,
+) -> _Grad[P] | Callable[[Callable[P, object]], _Grad[P]]:
     """The gradient of a scalar function with respect to Variables and/or arguments.
 
     As `brainpy.math.grad`: the function may read and write any Variable (through its
@@ -195,28 +230,47 @@ def grad(
 
     **Returns:** a function returning `grads`; `(grads, aux)` with `has_aux`;
     `(grads, value)` with `return_value`; `(grads, value, aux)` with both. With both
-    `grad_vars` and `argnums`, `grads` is `(var_grads, arg_grads)`.
+    `grad_vars` and `argnums`, `grads` is `(var_grads, arg_grads)`. Type checkers see
+    the parameters of `fn`.
 
     ```python
     f = eqbrain.grad(net.loss, grad_vars=net.train_vars(), return_value=True)
     grads, loss = f(x, y)        # grads: {'Net0.w': ..., ...}
     ```
     """
-    kw = dict(holomorphic=holomorphic, allow_int=allow_int, **jax_kwargs)
-    if fn is None:
-        return lambda f: _Grad(f, grad_vars, argnums, has_aux, return_value, "grad", kw)
-    return _Grad(fn, grad_vars, argnums, has_aux, return_value, "grad", kw)
+    kw: dict[str, Any] = dict(holomorphic=holomorphic, allow_int=allow_int, **jax_kwargs)
+
+    def make(f: Callable[P, object]) -> _Grad[P]:
+        return _Grad(f, grad_vars, argnums, has_aux, return_value, "grad", kw)
+
+    return make if fn is None else make(fn)
 
 
+@overload
 def value_and_grad(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, R],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     **jax_kwargs: Any,
-) -> Any:
+) -> _ValueAndGrad[P, R]: ...
+@overload
+def value_and_grad(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    **jax_kwargs: Any,
+) -> Callable[[Callable[P, R]], _ValueAndGrad[P, R]]: ...
+def value_and_grad(
+    fn: Callable[P, R] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    **jax_kwargs: Any,
+) -> _ValueAndGrad[P, R] | Callable[[Callable[P, R]], _ValueAndGrad[P, R]]:
     """As `grad`, returning `(value, grads)` (or `((value, aux), grads)`), like
-    `jax.value_and_grad`.
+    `jax.value_and_grad`; type checkers see the parameters and return type of `fn`.
 
     **Arguments:** as `grad` (without `return_value`).
 
@@ -224,8 +278,8 @@ def value_and_grad(
     loss, grads = eqbrain.value_and_grad(net.loss, grad_vars=net.train_vars())(x, y)
     ```
     """
-    if fn is None:
-        return lambda f: _ValueAndGrad(
-            f, grad_vars, argnums, has_aux, False, "value_and_grad", jax_kwargs
-        )
-    return _ValueAndGrad(fn, grad_vars, argnums, has_aux, False, "value_and_grad", jax_kwargs)
+
+    def make(f: Callable[P, R]) -> _ValueAndGrad[P, R]:
+        return _ValueAndGrad(f, grad_vars, argnums, has_aux, False, "value_and_grad", jax_kwargs)
+
+    return make if fn is None else make(fn)

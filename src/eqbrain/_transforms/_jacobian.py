@@ -7,44 +7,50 @@ Variables its forward pass changes are written back once per call, as in `eqbrai
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec, overload
 
 import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
+from jaxtyping import PyTree
 
+from .._core import Variable
 from ._grad import Diff
 
+P = ParamSpec("P")
 
-class _Jacobian(Diff):
+
+class _Jacobian(Diff[P]):
     """`jax.jacrev` or `jax.jacfwd` of the function."""
 
-    def __init__(self, how: Callable, *args: Any):
-        super().__init__(*args)
+    def __init__(self, how: Callable, fn: Callable[P, object], *args: Any):
+        super().__init__(fn, *args)
         self._how = how
 
-    def _apply(self, inner, var_values, arg_values):
+    def _apply(
+        self, inner: Callable, var_values: list[jax.Array], arg_values: list[PyTree]
+    ) -> tuple[PyTree, PyTree]:
         return self._how(inner, argnums=(0, 1), has_aux=True, **self._jax_kwargs)(
             var_values, arg_values
         )
 
-    def _arrange(self, derivs: Any, value: Any) -> Any:
+    def _arrange(self, derivs: PyTree, value: PyTree) -> PyTree:
         out_def = jtu.tree_structure(value)
         per_output = [self._split(*pair) for pair in out_def.flatten_up_to(derivs)]
         return out_def.unflatten(per_output)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> PyTree:
         derivs, value, aux = self._run(args, kwargs)
         return self._returns(self._arrange(derivs, value), value, aux)
 
 
-class _Hessian(_Jacobian):
+class _Hessian(_Jacobian[P]):
     """`jax.hessian` of the function: the second derivative block by block."""
 
-    def _arrange(self, derivs: Any, value: Any) -> Any:
+    def _arrange(self, derivs: PyTree, value: PyTree) -> PyTree:
         out_def = jtu.tree_structure(value)
 
-        def blocks(pair: Any) -> Any:
+        def blocks(pair: tuple[list, list]) -> PyTree:
             by_var, by_arg = pair
             return self._split(
                 [self._split(*row) for row in by_var], [self._split(*row) for row in by_arg]
@@ -53,29 +59,51 @@ class _Hessian(_Jacobian):
         return out_def.unflatten([blocks(pair) for pair in out_def.flatten_up_to(derivs)])
 
 
-class _VectorGrad(Diff):
+class _VectorGrad(Diff[P]):
     """The vector-Jacobian product with a cotangent of ones: the gradient of the sum of
     every output element, without summing first."""
 
-    def _apply(self, inner, var_values, arg_values):
+    def _apply(
+        self, inner: Callable, var_values: list[jax.Array], arg_values: list[PyTree]
+    ) -> tuple[PyTree, PyTree]:
         value, pullback, rest = jax.vjp(inner, var_values, arg_values, has_aux=True)
         ones = jtu.tree_map(lambda y: jnp.ones_like(y), value)
         return pullback(ones), rest
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> PyTree:
         (gv, ga), value, aux = self._run(args, kwargs)
         return self._returns(self._split(gv, ga), value, aux)
 
 
+@overload
 def jacrev(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     return_value: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Any:
+) -> _Jacobian[P]: ...
+@overload
+def jacrev(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[[Callable[P, object]], _Jacobian[P]]: ...
+def jacrev(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> _Jacobian[P] | Callable[[Callable[P, object]], _Jacobian[P]]:
     """The Jacobian of `fn` (reverse mode), with respect to Variables and/or arguments.
 
     As `brainpy.math.jacrev`: like `jax.jacrev`, for functions that read and write
@@ -103,22 +131,40 @@ def jacrev(
     jac = eqbrain.jacrev(net, grad_vars=net.x)()        # d net() / d net.x
     ```
     """
-    kw = dict(holomorphic=holomorphic, allow_int=allow_int)
+    kw: dict[str, Any] = dict(holomorphic=holomorphic, allow_int=allow_int)
 
-    def make(f: Callable) -> _Jacobian:
+    def make(f: Callable[P, object]) -> _Jacobian[P]:
         return _Jacobian(jax.jacrev, f, grad_vars, argnums, has_aux, return_value, "jacrev", kw)
 
     return make if fn is None else make(fn)
 
 
+@overload
 def jacfwd(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     return_value: bool = False,
     holomorphic: bool = False,
-) -> Any:
+) -> _Jacobian[P]: ...
+@overload
+def jacfwd(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+) -> Callable[[Callable[P, object]], _Jacobian[P]]: ...
+def jacfwd(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+) -> _Jacobian[P] | Callable[[Callable[P, object]], _Jacobian[P]]:
     """The Jacobian of `fn` (forward mode), with respect to Variables and/or arguments.
 
     As `brainpy.math.jacfwd`: like `jax.jacfwd`, for functions that read and write
@@ -137,23 +183,43 @@ def jacfwd(
     var_jac, arg_jac = eqbrain.jacfwd(net, grad_vars=net.x, argnums=0)(y)
     ```
     """
-    kw = dict(holomorphic=holomorphic)
+    kw: dict[str, Any] = dict(holomorphic=holomorphic)
 
-    def make(f: Callable) -> _Jacobian:
+    def make(f: Callable[P, object]) -> _Jacobian[P]:
         return _Jacobian(jax.jacfwd, f, grad_vars, argnums, has_aux, return_value, "jacfwd", kw)
 
     return make if fn is None else make(fn)
 
 
+@overload
 def jacobian(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     return_value: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Any:
+) -> _Jacobian[P]: ...
+@overload
+def jacobian(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[[Callable[P, object]], _Jacobian[P]]: ...
+def jacobian(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    return_value: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> _Jacobian[P] | Callable[[Callable[P, object]], _Jacobian[P]]:
     """`jacrev` under BrainPy's other name, `brainpy.math.jacobian`.
 
     **Arguments:** as `jacrev`.
@@ -162,16 +228,40 @@ def jacobian(
     jac = eqbrain.jacobian(f)(x)
     ```
     """
-    return jacrev(fn, grad_vars, argnums, has_aux, return_value, holomorphic, allow_int)
+    kw: dict[str, Any] = dict(
+        grad_vars=grad_vars,
+        argnums=argnums,
+        has_aux=has_aux,
+        return_value=return_value,
+        holomorphic=holomorphic,
+        allow_int=allow_int,
+    )
+    return jacrev(**kw) if fn is None else jacrev(fn, **kw)
 
 
+@overload
 def hessian(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     has_aux: bool | None = None,
     holomorphic: bool = False,
-) -> Any:
+) -> _Hessian[P]: ...
+@overload
+def hessian(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    holomorphic: bool = False,
+) -> Callable[[Callable[P, object]], _Hessian[P]]: ...
+def hessian(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    has_aux: bool | None = None,
+    holomorphic: bool = False,
+) -> _Hessian[P] | Callable[[Callable[P, object]], _Hessian[P]]:
     """The Hessian of a scalar `fn` with respect to Variables and/or arguments.
 
     As `brainpy.math.hessian` (`jax.hessian` for functions that read and write
@@ -195,21 +285,37 @@ def hessian(
     hess["Net0.w"]["Net0.w"]          # d2 loss / d w d w
     ```
     """
-    kw = dict(holomorphic=holomorphic)
+    kw: dict[str, Any] = dict(holomorphic=holomorphic)
 
-    def make(f: Callable) -> _Hessian:
+    def make(f: Callable[P, object]) -> _Hessian[P]:
         return _Hessian(jax.hessian, f, grad_vars, argnums, has_aux, False, "hessian", kw)
 
     return make if fn is None else make(fn)
 
 
+@overload
 def vector_grad(
-    fn: Callable | None = None,
-    grad_vars: Any = None,
+    fn: Callable[P, object],
+    grad_vars: PyTree[Variable] | None = None,
     argnums: int | Sequence[int] | None = None,
     return_value: bool = False,
     has_aux: bool | None = None,
-) -> Any:
+) -> _VectorGrad[P]: ...
+@overload
+def vector_grad(
+    *,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    return_value: bool = False,
+    has_aux: bool | None = None,
+) -> Callable[[Callable[P, object]], _VectorGrad[P]]: ...
+def vector_grad(
+    fn: Callable[P, object] | None = None,
+    grad_vars: PyTree[Variable] | None = None,
+    argnums: int | Sequence[int] | None = None,
+    return_value: bool = False,
+    has_aux: bool | None = None,
+) -> _VectorGrad[P] | Callable[[Callable[P, object]], _VectorGrad[P]]:
     """The gradient of a vector-valued `fn`: the pullback of a cotangent of ones.
 
     As `brainpy.math.vector_grad`: for `f(x) = x ** 2` it returns `2 * x`, elementwise,
@@ -228,7 +334,7 @@ def vector_grad(
     ```
     """
 
-    def make(f: Callable) -> _VectorGrad:
+    def make(f: Callable[P, object]) -> _VectorGrad[P]:
         return _VectorGrad(f, grad_vars, argnums, has_aux, return_value, "vector_grad", {})
 
     return make if fn is None else make(fn)

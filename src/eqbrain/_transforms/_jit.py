@@ -6,12 +6,13 @@ import functools
 import inspect
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, cast, overload
 
 import jax
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr
+from jaxtyping import PyTree
 
 from .._core import (
     Variable,
@@ -22,6 +23,7 @@ from .._core import (
     top_level_lock,
 )
 from ._engine import (
+    States,
     as_variables,
     discover,
     is_array,
@@ -31,6 +33,11 @@ from ._engine import (
 )
 
 _STATIC, _DYNAMIC = 0, 1
+
+P = ParamSpec("P")
+Q = ParamSpec("Q")
+R = TypeVar("R")
+S = TypeVar("S")
 
 _MISSED_MSG = """\
 eqbrain.jit: the function touched {var} when compiled for new shapes, but not when its \
@@ -48,7 +55,7 @@ class _Learned(NamedTuple):
     """What tracing the function for one signature found out (static facts)."""
 
     written: tuple[int, ...]  # positions, among the call's Variables, of those written
-    out_def: Any  # the treedef of the output
+    out_def: Any  # the treedef of the output (`jtu.PyTreeDef`, unknown to type checkers)
     out_static: tuple  # per output leaf: None for an array, else the static leaf
     out_simple: bool  # every output leaf is an array
 
@@ -65,7 +72,7 @@ class _Entry(NamedTuple):
     changed after (a new structure makes a new entry)."""
 
     closure: list[Variable]  # the Variables reached beside the arguments
-    jitted: Any  # the `jax.jit` of `flat`
+    jitted: Any  # the `jax.jit` of `flat` (its wrapper type is private to JAX)
     flat: Callable  # (state values, dynamic leaves) -> (array outputs, new values)
     mask: tuple[bool, ...]  # donated dynamic leaves (`()` when none)
     written: tuple[int, ...]
@@ -93,7 +100,7 @@ class _Static:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Any):
+    def __init__(self, value: object):
         self.value = value
 
 
@@ -102,18 +109,19 @@ class _Static:
 _SCALARS = frozenset({bool, int, float, complex})
 
 
-class _Jitted:
-    """A function compiled by `eqbrain.jit`; call it like the original."""
+class _Jitted(Generic[P, R]):
+    """A function compiled by `eqbrain.jit`; call it like the original (type checkers
+    see the original's signature and return type)."""
 
     def __init__(
         self,
-        fn: Callable,
-        states: Any,
-        jit_kwargs: dict,
-        static_argnums: Any = None,
-        static_argnames: Any = None,
-        donate_argnums: Any = None,
-        donate_argnames: Any = None,
+        fn: Callable[P, R],
+        states: States,
+        jit_kwargs: dict[str, Any],
+        static_argnums: int | Sequence[int] | None = None,
+        static_argnames: str | Iterable[str] | None = None,
+        donate_argnums: int | Sequence[int] | None = None,
+        donate_argnames: str | Iterable[str] | None = None,
     ):
         if not callable(fn):
             raise TypeError(f"eqbrain.jit expects a callable, got {type(fn).__name__}.")
@@ -128,7 +136,7 @@ class _Jitted:
         self._static_nums, self._static_names, self._donate_nums, self._donate_names = spec
         self._marks = bool(self._static_nums or self._static_names)
         self._donates = bool(self._donate_nums or self._donate_names)
-        self._cache: dict[Any, _Entry] = {}
+        self._cache: dict[Hashable, _Entry] = {}
         self._lock = threading.Lock()
         self.__wrapped__ = fn
         self.__doc__ = getattr(fn, "__doc__", None)
@@ -136,11 +144,17 @@ class _Jitted:
     def __repr__(self) -> str:
         return f"eqbrain.jit({self.fn!r})"
 
-    def __get__(self, instance, owner=None):
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _Jitted[P, R]: ...
+    @overload
+    def __get__(
+        self: _Jitted[Concatenate[S, Q], R], instance: S, owner: type | None = None
+    ) -> Callable[Q, R]: ...
+    def __get__(self, instance: object, owner: type | None = None) -> Callable[..., R]:
         # `@eqbrain.jit` on a method: bind the instance as the first argument.
         if instance is None:
             return self
-        return functools.partial(self, instance)
+        return functools.partial(cast("Callable[..., R]", self), instance)
 
     # -- per call ---------------------------------------------------------------------
 
@@ -208,7 +222,7 @@ class _Jitted:
                 mask.extend([k in self._donate_names] * _n_dynamic(kwargs[k]))
         return tuple(mask) if any(mask) else ()
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if args or kwargs:
             key, dyn, arg_vars, treedef = self._split(args, kwargs)
         else:
@@ -342,20 +356,20 @@ class _Jitted:
             finally:
                 _calling.states = outer
 
-    def jaxpr(self, *args, **kwargs) -> ClosedJaxpr:
+    def jaxpr(self, *args: P.args, **kwargs: P.kwargs) -> ClosedJaxpr:
         """The jaxpr of one call: inputs are the touched Variables' values (arguments'
         first, then closures', in first-touch order) and the array arguments; outputs
         are the array outputs and the new values of the written Variables."""
         return self._traced(lambda e, s, d: jax.make_jaxpr(e.flat)(s, d), args, kwargs)
 
-    def lower(self, *args, **kwargs) -> jax.stages.Lowered:
+    def lower(self, *args: P.args, **kwargs: P.kwargs) -> jax.stages.Lowered:
         """`jax.jit(...).lower` of one call, e.g. `f.lower(x).compile().as_text()`."""
         return self._traced(
             lambda e, s, d: e.jitted.lower(s, *_donation_split(d, e.mask)), args, kwargs
         )
 
 
-def _caller(fn: Callable, key: Any, treedef: Any, n_args: int) -> Callable:
+def _caller(fn: Callable, key: Any, treedef: Any, n_args: int) -> Callable[[list], PyTree]:
     """`call(dynamic leaves)`: `fn` called with the arguments rebuilt from the cache key's
     kinds, the dynamic leaves and the Variables of the call being traced."""
     if treedef is None:
@@ -387,7 +401,7 @@ def _donation_split(dyn: list, mask: tuple) -> tuple:
     return [x for x, d in zip(dyn, mask) if not d], [x for x, d in zip(dyn, mask) if d]
 
 
-def _n_dynamic(x: Any) -> int:
+def _n_dynamic(x: PyTree) -> int:
     """How many dynamic (traced) leaves `_split` finds in the argument `x`."""
     return sum(
         1
@@ -396,7 +410,7 @@ def _n_dynamic(x: Any) -> int:
     )
 
 
-def _check_static(value: Any) -> None:
+def _check_static(value: object) -> None:
     try:
         hash(value)
     except TypeError as e:
@@ -407,7 +421,7 @@ def _check_static(value: Any) -> None:
         ) from None
 
 
-def _index_tuple(x: Any, what: str) -> tuple[int, ...]:
+def _index_tuple(x: object, what: str) -> tuple[int, ...]:
     if x is None:
         return ()
     if isinstance(x, int) and not isinstance(x, bool):
@@ -419,7 +433,7 @@ def _index_tuple(x: Any, what: str) -> tuple[int, ...]:
     raise ValueError(f"eqbrain.jit: `{what}` takes an int or a sequence of ints, got {x!r}.")
 
 
-def _name_tuple(x: Any, what: str) -> tuple[str, ...]:
+def _name_tuple(x: object, what: str) -> tuple[str, ...]:
     if x is None:
         return ()
     if isinstance(x, str):
@@ -515,7 +529,7 @@ _DEPRECATED_MSG = """\
 itself (as BrainPy >= 2.4 does). The Variables given are managed as `states=`."""
 
 
-def deprecated_states(name: str, dyn_vars: Any, child_objs: Any) -> list:
+def deprecated_states(name: str, dyn_vars: States, child_objs: States) -> list[Variable]:
     """BrainPy's `dyn_vars=`/`child_objs=`: a `DeprecationWarning` each (at construction,
     as BrainPy warns), and their Variables to manage as declared states."""
     out = []
@@ -526,18 +540,43 @@ def deprecated_states(name: str, dyn_vars: Any, child_objs: Any) -> list:
     return out
 
 
+@overload
 def jit(
-    fn: Callable | None = None,
+    fn: Callable[P, R],
     static_argnums: int | Sequence[int] | None = None,
     static_argnames: str | Iterable[str] | None = None,
     donate_argnums: int | Sequence[int] | None = None,
     *,
     donate_argnames: str | Iterable[str] | None = None,
-    states: Any = None,
-    dyn_vars: Any = None,
-    child_objs: Any = None,
+    states: States = None,
+    dyn_vars: States = None,
+    child_objs: States = None,
     **jit_kwargs: Any,
-) -> Any:
+) -> _Jitted[P, R]: ...
+@overload
+def jit(
+    *,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    donate_argnames: str | Iterable[str] | None = None,
+    states: States = None,
+    dyn_vars: States = None,
+    child_objs: States = None,
+    **jit_kwargs: Any,
+) -> Callable[[Callable[P, R]], _Jitted[P, R]]: ...
+def jit(
+    fn: Callable[P, R] | None = None,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    *,
+    donate_argnames: str | Iterable[str] | None = None,
+    states: States = None,
+    dyn_vars: States = None,
+    child_objs: States = None,
+    **jit_kwargs: Any,
+) -> _Jitted[P, R] | Callable[[Callable[P, R]], _Jitted[P, R]]:
     """Compile `fn` with `jax.jit`, writing the Variables it changes back in place.
 
     Every Variable the function reads or writes -- reached through its arguments, the
@@ -585,7 +624,8 @@ def jit(
     - `**jit_kwargs`: passed on to `jax.jit` (`inline`, `keep_unused`, `device`,
       `backend`, `compiler_options`).
 
-    **Returns:** the compiled function (or, called without `fn`, a decorator).
+    **Returns:** the compiled function (or, called without `fn`, a decorator). Type
+    checkers see the signature and return type of `fn`.
 
     ```python
     net = Net()
@@ -601,24 +641,40 @@ def jit(
     declared = deprecated_states("jit", dyn_vars, child_objs)
     if declared:
         states = [*as_variables(states), *declared]
-    kwargs = dict(
-        static_argnums=static_argnums,
-        static_argnames=static_argnames,
-        donate_argnums=donate_argnums,
-        donate_argnames=donate_argnames,
-    )
+
+    def make(f: Callable[P, R], kwargs: dict[str, Any]) -> _Jitted[P, R]:
+        return _Jitted(
+            f, states, kwargs, static_argnums, static_argnames, donate_argnums, donate_argnames
+        )
+
     if fn is None:
-        return lambda f: _Jitted(f, states, dict(jit_kwargs), **kwargs)
-    return _Jitted(fn, states, jit_kwargs, **kwargs)
+        return lambda f: make(f, dict(jit_kwargs))
+    return make(fn, jit_kwargs)
 
 
+@overload
 def cls_jit(
-    fn: Callable | None = None,
+    fn: Callable[P, R],
     static_argnums: int | Sequence[int] | None = None,
     static_argnames: str | Iterable[str] | None = None,
     donate_argnums: int | Sequence[int] | None = None,
     **jit_kwargs: Any,
-) -> Any:
+) -> _Jitted[P, R]: ...
+@overload
+def cls_jit(
+    *,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    **jit_kwargs: Any,
+) -> Callable[[Callable[P, R]], _Jitted[P, R]]: ...
+def cls_jit(
+    fn: Callable[P, R] | None = None,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Iterable[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    **jit_kwargs: Any,
+) -> _Jitted[P, R] | Callable[[Callable[P, R]], _Jitted[P, R]]:
     """`eqbrain.jit` for a method, as `brainpy.math.cls_jit`: argument numbers count from
     the first argument after `self`.
 
@@ -636,13 +692,13 @@ def cls_jit(
     ```
     """
 
-    def shift(nums: Any, what: str) -> tuple[int, ...]:
+    def shift(nums: int | Sequence[int] | None, what: str) -> tuple[int, ...]:
         return tuple(i + 1 if i >= 0 else i for i in _index_tuple(nums, what))
 
     s_nums = shift(static_argnums, "static_argnums")
     d_nums = shift(donate_argnums, "donate_argnums")
 
-    def make(f: Callable) -> _Jitted:
+    def make(f: Callable[P, R]) -> _Jitted[P, R]:
         return _Jitted(
             f,
             jit_kwargs.pop("states", None),

@@ -9,11 +9,15 @@ reports its steps to a `Bar`.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, SupportsInt, TypeAlias, overload
 
 import jax
 import jax.numpy as jnp
 from jax import lax
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 _TYPE_MSG = """\
 progress_bar takes True or False, a dict of tqdm options ({{"desc": "sim"}}), a \
@@ -71,7 +75,11 @@ class ProgressBar:
     def __repr__(self) -> str:
         return f"ProgressBar(freq={self.freq}, count={self.count}, desc={self.desc!r})"
 
-    def every(self, total: Any) -> Any:
+    @overload
+    def every(self, total: int) -> int: ...
+    @overload
+    def every(self, total: jax.Array) -> int | jax.Array: ...
+    def every(self, total: int | jax.Array) -> int | jax.Array:
         """How many steps apart the updates of a loop of `total` steps are (`total` may
         be traced, as in a runner whose run length is an input of the compiled loop)."""
         if self.freq is not None:
@@ -84,12 +92,16 @@ class ProgressBar:
             return jnp.maximum(1, -(-total // self.count))
         return jnp.maximum(1, total // 100)
 
-    def settings(self) -> Any:
+    def settings(self) -> Hashable:
         """A hashable summary (the loop caches compile per setting)."""
         return (self.freq, self.count, self.desc, tuple(sorted(self.kwargs.items())))
 
 
-def as_progress_bar(progress_bar: Any) -> ProgressBar | None:
+ProgressBarLike: TypeAlias = "bool | int | dict[str, Any] | ProgressBar | None"
+"""What `progress_bar=` takes (see `as_progress_bar`)."""
+
+
+def as_progress_bar(progress_bar: object) -> ProgressBar | None:
     """`progress_bar=` as every loop and runner reads it: `False`/`None` (none), `True`
     (the default bar), a `ProgressBar`, a dict of tqdm options (with `freq`/`count`/
     `desc` if wanted), or an int (BrainPy's: update every that many steps). Anything else
@@ -126,9 +138,10 @@ class Bar:
     """
 
     def __init__(self, spec: ProgressBar):
-        self.spec, self.bar, self.total = spec, None, 0
+        self.spec, self.total = spec, 0
+        self.bar: tqdm | None = None
 
-    def report(self, k: Any, total: Any) -> None:
+    def report(self, k: jax.Array, total: int | jax.Array) -> None:
         """From inside a compiled loop: step `k` of `total` is done."""
         every = self.spec.every(total)
         lax.cond(
@@ -141,7 +154,7 @@ class Bar:
         """Whether a loop stepped in Python shows step `k` of `total`."""
         return k % self.spec.every(total) == 0 or k == total - 1
 
-    def __call__(self, k: Any, total: Any) -> None:
+    def __call__(self, k: SupportsInt, total: SupportsInt) -> None:
         self.show(int(k), int(total))
 
     def show(self, k: int, total: int) -> None:

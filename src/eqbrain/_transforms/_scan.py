@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax import lax
+from jaxtyping import PyTree
 
 from .._core import is_eager, top_level_lock
 from ._cache import cached
@@ -23,7 +24,10 @@ from ._engine import (
     write_back,
 )
 from ._jit import jit as _jit
-from ._progress import Bar, ProgressBar, as_progress_bar
+from ._progress import Bar, ProgressBar, ProgressBarLike, as_progress_bar
+
+Carry = TypeVar("Carry")
+Y = TypeVar("Y")
 
 _OPERAND_MSG = """\
 eqbrain.{name} iterates over the leading axis of its operands, so they must be arrays \
@@ -41,27 +45,27 @@ eqbrain.for_loop(jit=False) got zero-length operands: with no step to run in Pyt
 there is no output to stack, so the loop runs compiled instead (an empty result)."""
 
 
-def _check_operands(xs: Any, name: str) -> None:
+def _check_operands(xs: PyTree, name: str) -> None:
     for leaf in jtu.tree_leaves(xs):
         if not is_array(leaf):
             raise TypeError(_OPERAND_MSG.format(name=name, what=type(leaf).__name__))
 
 
-def _bar_key(bar: ProgressBar | None) -> Any:
+def _bar_key(bar: ProgressBar | None) -> Hashable:
     return None if bar is None else bar.settings()
 
 
 def scan(
-    body_fun: Callable,
-    init: Any,
-    operands: Any = None,
+    body_fun: Callable[[Carry, Any], tuple[Carry, Y]],
+    init: Carry,
+    operands: PyTree = None,
     reverse: bool = False,
     unroll: int | bool = 1,
     remat: bool = False,
-    progress_bar: bool | dict | ProgressBar | int = False,
+    progress_bar: ProgressBarLike = False,
     *,
     length: int | None = None,
-) -> tuple[Any, Any]:
+) -> tuple[Carry, Y]:
     """`jax.lax.scan` over a body that may read and write Variables.
 
     Every Variable the body touches (through closures or `self`) is found by tracing one
@@ -98,7 +102,7 @@ def scan(
     if is_eager():
         settings = ("scan", length, reverse, unroll, remat, _bar_key(bar))
 
-        def make(get_f: Callable) -> Callable:
+        def make(get_f: Callable) -> Callable[[Carry, PyTree], tuple[Carry, Y]]:
             return _jit(lambda c, x: _scan(get_f(), c, x, length, reverse, unroll, remat, bar))
 
         init = jtu.tree_map(jnp.asarray, init)
@@ -106,7 +110,7 @@ def scan(
     return _scan(body_fun, init, operands, length, reverse, unroll, remat, bar)
 
 
-def _n_steps(xs: Any, length: int | None) -> int:
+def _n_steps(xs: PyTree, length: int | None) -> int:
     leaves = jtu.tree_leaves(xs)
     if length is None and not leaves:
         raise ValueError("eqbrain.scan needs `length=` when there are no operands.")
@@ -114,29 +118,29 @@ def _n_steps(xs: Any, length: int | None) -> int:
 
 
 def _scan(
-    f: Callable,
-    init: Any,
-    xs: Any,
+    f: Callable[[Carry, Any], tuple[Carry, Y]],
+    init: Carry,
+    xs: PyTree,
     length: int | None,
     reverse: bool,
     unroll: int | bool,
     remat: bool = False,
     spec: ProgressBar | None = None,
-) -> tuple[Any, Any]:
+) -> tuple[Carry, Y]:
     with top_level_lock():  # discovery, the loop and the write-back: one step
         return _scan_unlocked(f, init, xs, length, reverse, unroll, remat, spec)
 
 
 def _scan_unlocked(
-    f: Callable,
-    init: Any,
-    xs: Any,
+    f: Callable[[Carry, Any], tuple[Carry, Y]],
+    init: Carry,
+    xs: PyTree,
     length: int | None,
     reverse: bool,
     unroll: int | bool,
     remat: bool = False,
     spec: ProgressBar | None = None,
-) -> tuple[Any, Any]:
+) -> tuple[Carry, Y]:
     xs_leaves, xs_def = jtu.tree_flatten(xs)
     if xs_leaves:
         x0 = xs_def.unflatten([jax.ShapeDtypeStruct(x.shape[1:], x.dtype) for x in xs_leaves])
@@ -178,15 +182,15 @@ def _scan_unlocked(
 
 
 def for_loop(
-    body_fun: Callable,
-    operands: Any = (),
+    body_fun: Callable[..., Y],
+    operands: PyTree = (),
     reverse: bool = False,
     unroll: int | bool = 1,
     jit: bool | None = None,
-    progress_bar: bool | dict | ProgressBar | int = False,
+    progress_bar: ProgressBarLike = False,
     *,
     length: int | None = None,
-) -> Any:
+) -> Y:
     """Run `body_fun` once per leading-axis slice of `operands`, as
     `brainpy.math.for_loop`.
 
@@ -231,7 +235,7 @@ def for_loop(
     if is_eager():
         settings = ("for_loop", length, reverse, unroll, _bar_key(bar), star)
 
-        def make(get_body: Callable) -> Callable:
+        def make(get_body: Callable) -> Callable[[PyTree], Y]:
             # The length is read from the operands at each trace: one cached loop serves
             # operands of every length (each new length compiles once).
             return _jit(
@@ -243,13 +247,13 @@ def for_loop(
 
 
 def _for_loop(
-    body: Callable,
-    operands: Any,
+    body: Callable[..., Y],
+    operands: PyTree,
     length: int,
     reverse: bool,
     unroll: int | bool,
     bar: ProgressBar | None,
-) -> Any:
+) -> Y:
     leaves = jtu.tree_leaves(operands)
     star = isinstance(operands, tuple | list)
 
@@ -262,8 +266,13 @@ def _for_loop(
 
 
 def _python_loop(
-    body: Callable, operands: Any, n: int, reverse: bool, spec: ProgressBar | None, star: bool
-) -> Any:
+    body: Callable[..., Y],
+    operands: PyTree,
+    n: int,
+    reverse: bool,
+    spec: ProgressBar | None,
+    star: bool,
+) -> Y:
     """`for_loop(jit=False)`: each step runs eagerly, writing Variables directly."""
     leaves, treedef = jtu.tree_flatten(operands)
     bar = None if spec is None else Bar(spec)

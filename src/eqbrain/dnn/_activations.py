@@ -4,6 +4,7 @@ input `Variable` (BrainPy's meaning; arrays cannot change in place)."""
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 import equinox as eqx
@@ -26,8 +27,9 @@ class _Activation(Layer):
         super().__init__(mode=mode, name=name)
         self.inplace = bool(inplace)
 
+    @abc.abstractmethod
     def _fn(self, x: Any) -> Any:
-        raise NotImplementedError
+        """The activation applied to `x` (what each layer defines)."""
 
     def update(self, x: Any) -> Any:
         y = self._fn(x.value if isinstance(x, Variable) else x)
@@ -63,6 +65,8 @@ class ReLU(_Activation):
     net = eqbrain.dnn.Dense(3, 4) >> eqbrain.dnn.ReLU()
     ```
     """
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.relu(x)
@@ -116,12 +120,16 @@ class ReLU6(Hardtanh):
 class Sigmoid(_Activation):
     """`eqbrain.sigmoid` as a layer (BrainPy's `bp.dnn.Sigmoid`)."""
 
+    __init__ = _Activation.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.sigmoid(x)
 
 
 class Hardsigmoid(_Activation):
     """`eqbrain.hard_sigmoid` as a layer (BrainPy's `bp.dnn.Hardsigmoid`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.hard_sigmoid(x)
@@ -130,12 +138,16 @@ class Hardsigmoid(_Activation):
 class Tanh(_Activation):
     """`tanh` as a layer (BrainPy's `bp.dnn.Tanh`)."""
 
+    __init__ = _Activation.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.tanh(x)
 
 
 class SiLU(_Activation):
     """`eqbrain.silu` as a layer (BrainPy's `bp.dnn.SiLU`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.silu(x)
@@ -144,12 +156,16 @@ class SiLU(_Activation):
 class Mish(_Activation):
     """`eqbrain.mish` as a layer (BrainPy's `bp.dnn.Mish`)."""
 
+    __init__ = _Activation.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.mish(x)
 
 
 class Hardswish(_Activation):
     """`eqbrain.hard_swish` as a layer (BrainPy's `bp.dnn.Hardswish`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.hard_swish(x)
@@ -171,12 +187,16 @@ class ELU(_Activation):
 class CELU(ELU):
     """`eqbrain.celu` with `alpha` (BrainPy's `bp.dnn.CELU`)."""
 
+    __init__ = ELU.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.celu(x, self.alpha)
 
 
 class SELU(_Activation):
     """`eqbrain.selu` as a layer (BrainPy's `bp.dnn.SELU`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.selu(x)
@@ -225,6 +245,8 @@ class Hardshrink(_Activation):
 class Softshrink(Hardshrink):
     """`eqbrain.soft_shrink` with `lambd` (BrainPy's `bp.dnn.Softshrink`)."""
 
+    __init__ = Hardshrink.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.soft_shrink(x, self.lambd)
 
@@ -244,6 +266,8 @@ class LeakyReLU(_Activation):
 
 class LogSigmoid(_Activation):
     """`eqbrain.log_sigmoid` as a layer (BrainPy's `bp.dnn.LogSigmoid`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.log_sigmoid(x)
@@ -287,12 +311,16 @@ class PReLU(_Activation):
 class Softsign(_Activation):
     """`eqbrain.soft_sign` as a layer (BrainPy's `bp.dnn.Softsign`)."""
 
+    __init__ = _Activation.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.soft_sign(x)
 
 
 class Tanhshrink(_Activation):
     """`eqbrain.tanh_shrink` as a layer (BrainPy's `bp.dnn.Tanhshrink`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         return F.tanh_shrink(x)
@@ -315,6 +343,8 @@ class Softmax(_Activation):
 class Softmin(Softmax):
     """`eqbrain.softmin` along `dim` (BrainPy's `bp.dnn.Softmin`)."""
 
+    __init__ = Softmax.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.softmin(x, self.dim)
 
@@ -322,12 +352,16 @@ class Softmin(Softmax):
 class LogSoftmax(Softmax):
     """`eqbrain.log_softmax` along `dim` (BrainPy's `bp.dnn.LogSoftmax`)."""
 
+    __init__ = Softmax.__init__  # named, so type checkers use it
+
     def _fn(self, x: Any) -> Any:
         return F.log_softmax(x, self.dim)
 
 
 class Softmax2d(_Activation):
     """The softmax over axis -3 of a 3-D or 4-D input (BrainPy's `bp.dnn.Softmax2d`)."""
+
+    __init__ = _Activation.__init__  # named, so type checkers use it
 
     def _fn(self, x: Any) -> Any:
         x = jnp.asarray(x)

@@ -190,6 +190,8 @@ class Conv1d(_GeneralConv):
     ```
     """
 
+    __init__ = _GeneralConv.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 1
 
 
@@ -219,6 +221,8 @@ class Conv2d(_GeneralConv):
     ```
     """
 
+    __init__ = _GeneralConv.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
 
 
@@ -231,6 +235,8 @@ class Conv3d(_GeneralConv):
     y = eqbrain.dnn.Conv3d(1, 4, kernel_size=3)(jnp.ones((2, 8, 8, 8, 1)))
     ```
     """
+
+    __init__ = _GeneralConv.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 3
 
@@ -281,6 +287,8 @@ class ConvTranspose1d(_GeneralConvTranspose):
     ```
     """
 
+    __init__ = _GeneralConvTranspose.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 1
 
 
@@ -303,6 +311,8 @@ class ConvTranspose2d(_GeneralConvTranspose):
     ```
     """
 
+    __init__ = _GeneralConvTranspose.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
 
 
@@ -314,5 +324,7 @@ class ConvTranspose3d(_GeneralConvTranspose):
     y = eqbrain.dnn.ConvTranspose3d(4, 1, kernel_size=3)(jnp.ones((2, 4, 4, 4, 4)))
     ```
     """
+
+    __init__ = _GeneralConvTranspose.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 3

@@ -316,3 +316,5 @@ class EventCSRLinear(CSRLinear):
     layer = eqbrain.dnn.EventCSRLinear(eqbrain.dyn.FixedProb(100, 50, prob=0.1), weight=0.1)
     ```
     """
+
+    __init__ = CSRLinear.__init__  # named, so type checkers use it

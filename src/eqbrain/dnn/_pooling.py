@@ -206,6 +206,8 @@ class MaxPool(_Pool):
     ```
     """
 
+    __init__ = _Pool.__init__  # named, so type checkers use it
+
     REDUCE = "max"
 
 
@@ -216,6 +218,8 @@ class MinPool(_Pool):
     y = eqbrain.dnn.MinPool(2, 2, channel_axis=-1)(jnp.ones((8, 8, 3)))
     ```
     """
+
+    __init__ = _Pool.__init__  # named, so type checkers use it
 
     REDUCE = "min"
 
@@ -228,6 +232,8 @@ class AvgPool(_Pool):
     y = eqbrain.dnn.AvgPool(2, 2, channel_axis=-1)(jnp.ones((8, 8, 3)))
     ```
     """
+
+    __init__ = _Pool.__init__  # named, so type checkers use it
 
     REDUCE = "mean"
 
@@ -271,6 +277,8 @@ class MaxPool1d(_PoolNd):
     ```
     """
 
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 1
 
 
@@ -292,6 +300,8 @@ class MaxPool2d(_PoolNd):
     ```
     """
 
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
 
 
@@ -304,6 +314,8 @@ class MaxPool3d(_PoolNd):
     ```
     """
 
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 3
 
 
@@ -315,6 +327,8 @@ class AvgPool1d(_PoolNd):
     y = eqbrain.dnn.AvgPool1d(2, 2)(jnp.ones((4, 16, 3)))   # (4, 8, 3)
     ```
     """
+
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 1
     REDUCE = "mean"
@@ -330,6 +344,8 @@ class AvgPool2d(_PoolNd):
     ```
     """
 
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
     REDUCE = "mean"
 
@@ -342,6 +358,8 @@ class AvgPool3d(_PoolNd):
     y = eqbrain.dnn.AvgPool3d(2, 2)(jnp.ones((2, 8, 8, 8, 1)))
     ```
     """
+
+    __init__ = _PoolNd.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 3
     REDUCE = "mean"
@@ -399,6 +417,8 @@ class AdaptiveAvgPool1d(_AdaptivePool):
     ```
     """
 
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 1
     REDUCE = "mean"
 
@@ -419,6 +439,8 @@ class AdaptiveAvgPool2d(_AdaptivePool):
     ```
     """
 
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
     REDUCE = "mean"
 
@@ -430,6 +452,8 @@ class AdaptiveAvgPool3d(_AdaptivePool):
     y = eqbrain.dnn.AdaptiveAvgPool3d(2)(jnp.ones((2, 6, 6, 6, 1)))   # (2, 2, 2, 2, 1)
     ```
     """
+
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 3
     REDUCE = "mean"
@@ -443,6 +467,8 @@ class AdaptiveMaxPool1d(_AdaptivePool):
     ```
     """
 
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 1
 
 
@@ -454,6 +480,8 @@ class AdaptiveMaxPool2d(_AdaptivePool):
     ```
     """
 
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
+
     NUM_SPATIAL_DIMS = 2
 
 
@@ -464,5 +492,7 @@ class AdaptiveMaxPool3d(_AdaptivePool):
     y = eqbrain.dnn.AdaptiveMaxPool3d(2)(jnp.ones((2, 6, 6, 6, 1)))
     ```
     """
+
+    __init__ = _AdaptivePool.__init__  # named, so type checkers use it
 
     NUM_SPATIAL_DIMS = 3

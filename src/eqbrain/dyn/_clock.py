@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
+from jax.typing import ArrayLike
 
 from .._core import Variable
 from ._dynsys import DynamicalSystem
@@ -37,17 +38,21 @@ def step_times(t0: float, dt: float, start: int, n: int) -> np.ndarray:
     return np.float32(t0) + steps * np.float32(dt)
 
 
-def traced_step_times(t0: Any, dt: float, start: Any, n: int) -> jax.Array:
-    """`step_times` for a start (and `t0`) only known inside a trace: computed on the
-    host by a callback, once per run, since XLA fuses `t0 + i * dt` into a multiply-add
-    that rounds once."""
+def traced_step_times(t0: ArrayLike, dt: ArrayLike, start: ArrayLike, n: int) -> jax.Array:
+    """`step_times` for a start (and `t0`, `dt`) only known inside a trace: computed on
+    the host by a callback, once per run, since XLA fuses `t0 + i * dt` into a
+    multiply-add that rounds once."""
 
-    def host(t0: Any, start: Any) -> np.ndarray:
-        return step_times(float(t0), dt, int(start), n)
+    def host(t0: Any, dt: Any, start: Any) -> np.ndarray:
+        return step_times(float(t0), float(dt), int(start), n)
 
     shape = jax.ShapeDtypeStruct((n,), jnp.float32)
-    t0, start = jnp.asarray(t0, jnp.float32), jnp.asarray(start, jnp.int32)
-    return jax.pure_callback(host, shape, t0, start)
+    args = (
+        jnp.asarray(t0, jnp.float32),
+        jnp.asarray(dt, jnp.float32),
+        jnp.asarray(start, jnp.int32),
+    )
+    return jax.pure_callback(host, shape, *args)
 
 
 class Clock(DynamicalSystem):

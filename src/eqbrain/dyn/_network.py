@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import equinox as eqx
 
 from .._core import entries
@@ -45,7 +47,9 @@ class Network(DynamicalSystem):
         if self.__dict__.get("clock") is None:
             object.__setattr__(self, "clock", Clock())
 
-    def update(self, *args, **kwargs) -> None:
+    def update(self, *args: Any, **kwargs: Any) -> object:
+        """Update every direct child `DynamicalSystem` with the same arguments; returns
+        `None` (a subclass's `update` may return its output)."""
         children: list = []
         entries(self, children, [])
         for _, child in children:

@@ -154,7 +154,7 @@ def init_param(
 @functools.cache
 def integral(f: Callable, method: str) -> ODEIntegrator:
     """The integrator of a module-level derivative function, made once per method."""
-    return odeint(f, method=method)  # type: ignore[return-value]
+    return odeint(f, method=method)
 
 
 def _probe(y, t):
@@ -302,7 +302,7 @@ def _declarations(cls: type) -> tuple[tuple[Param, ...], tuple[str, ...]]:
         pass
     out: list[Param] = []
     undeclared: list[str] = []
-    for f in cls.__dataclass_fields__.values():  # type: ignore[attr-defined]
+    for f in cls.__dataclass_fields__.values():
         spec = f.metadata.get(_ROLE)
         if _is_classvar(f) or f.name in ("size", "name") or (not f.init and spec is None):
             continue
@@ -368,7 +368,7 @@ class _PopulationMeta(type(DynamicalSystem)):
         return cls
 
     @property
-    def __signature__(cls) -> inspect.Signature:  # type: ignore[override]
+    def __signature__(cls) -> inspect.Signature:
         if cls.__init__ is Population.__init__:
             return _signature(cls)
         sig = inspect.signature(cls.__init__)

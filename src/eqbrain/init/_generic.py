@@ -4,11 +4,12 @@ initializer" into the value a model stores (BrainPy's `bp.init` helpers)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, overload
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from .._core import Variable
 from ._initializer import as_shape
@@ -154,8 +155,19 @@ def variable_(
     return variable(init, batch_or_mode, sizes, batch_axis, axis_names, batch_axis_name)
 
 
+@overload
 def noise(
-    noises: Any,
+    noises: None, size: int | Sequence[int], num_vars: int = 1, noise_idx: int = 0
+) -> None: ...
+@overload
+def noise(
+    noises: ArrayLike | Variable | Callable[..., Any],
+    size: int | Sequence[int],
+    num_vars: int = 1,
+    noise_idx: int = 0,
+) -> Callable[..., Any]: ...
+def noise(
+    noises: ArrayLike | Variable | Callable[..., Any] | None,
     size: int | Sequence[int],
     num_vars: int = 1,
     noise_idx: int = 0,

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..random import RandomState, SeedOrKey, default_rng
 
-Shape = int | Sequence[int]
+Shape = int | np.integer | Sequence[int | np.integer] | Sequence[Sequence[int | np.integer]]
+"""A shape: an int, a sequence of ints, or (as BrainPy takes it) a 1-sequence holding one."""
 
 
 def as_shape(shape: Any) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import jax
 import jax.numpy as jnp
@@ -84,6 +84,32 @@ def _sections(values: Sequence, durations: Sequence, dt: float) -> jax.Array:
     return jnp.asarray(out)
 
 
+@overload
+def section_input(
+    values: Sequence,
+    durations: Sequence[float],
+    dt: float | None = None,
+    return_length: Literal[False] = False,
+) -> jax.Array: ...
+@overload
+def section_input(
+    values: Sequence,
+    durations: Sequence[float],
+    dt: float | None = None,
+    *,
+    return_length: Literal[True],
+) -> tuple[jax.Array, float]: ...
+@overload
+def section_input(
+    values: Sequence, durations: Sequence[float], dt: float | None, return_length: Literal[True]
+) -> tuple[jax.Array, float]: ...
+@overload
+def section_input(
+    values: Sequence,
+    durations: Sequence[float],
+    dt: float | None = None,
+    return_length: bool = False,
+) -> jax.Array | tuple[jax.Array, float]: ...
 def section_input(
     values: Sequence,
     durations: Sequence[float],

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no locks, so no clean-up either
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 __all__ = [
     "CheckpointError",

@@ -230,8 +230,8 @@ class CrossEntropyLoss(WeightedLoss):
     ```
     """
 
-    ignore_index: int = eqx.field(static=True)
-    label_smoothing: float = eqx.field(static=True)
+    ignore_index: int = eqx.field(default=-100, static=True)
+    label_smoothing: float = eqx.field(default=0.0, static=True)
 
     def __init__(
         self,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from .._core import Module, is_variable
 
@@ -53,14 +55,23 @@ def over_leaves(fn: Callable[..., jax.Array], *trees: Any) -> jax.Array:
 
 class Loss(Module):
     """A loss function as a module (BrainPy's `bp.losses.Loss`): `loss(input, target)`
-    calls `update(input, target)`.
+    calls `update(input, target)`, which a subclass defines (a subclass without it
+    cannot be built: `TypeError`).
+
+    ```python
+    class Squared(eqbrain.losses.Loss):
+        def update(self, input, target):
+            return jnp.sum((input - target) ** 2)
+    ```
 
     **Arguments:**
 
     - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
     """
 
-    reduction: str = eqx.field(static=True)
+    # Defaults as `__init__`'s: type checkers build a subclass's constructor from the
+    # fields when the subclass defines no `__init__` (Equinox gives it this one).
+    reduction: str = eqx.field(default="mean", static=True)
 
     def __init__(self, reduction: str = "mean", *, name: str | None = None):
         super().__init__(name=name)
@@ -69,11 +80,9 @@ class Loss(Module):
     def __call__(self, input: Any, target: Any) -> jax.Array:
         return self.update(input, target)
 
+    @abc.abstractmethod
     def update(self, input: Any, target: Any) -> jax.Array:
-        """The loss of `input` against `target`."""
-        raise NotImplementedError(
-            f"{type(self).__name__} must define `update(self, input, target)`."
-        )
+        """The loss of `input` against `target` (what a subclass defines)."""
 
 
 class WeightedLoss(Loss):
@@ -85,8 +94,10 @@ class WeightedLoss(Loss):
     - `reduction`: `'mean'` (default, the weighted mean), `'sum'` or `'none'`.
     """
 
-    weight: Any
+    weight: jax.Array | None = None
 
-    def __init__(self, weight: Any = None, reduction: str = "mean", *, name: str | None = None):
+    def __init__(
+        self, weight: ArrayLike | None = None, reduction: str = "mean", *, name: str | None = None
+    ):
         super().__init__(reduction, name=name)
         self.weight = None if weight is None else jnp.asarray(weight)

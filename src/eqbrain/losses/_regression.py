@@ -100,7 +100,7 @@ class MAELoss(Loss):
     - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
     """
 
-    axis: Any = eqx.field(static=True)
+    axis: Any = eqx.field(default=None, static=True)
 
     def __init__(self, axis: Any = None, reduction: str = "mean", *, name: str | None = None):
         super().__init__(reduction, name=name)

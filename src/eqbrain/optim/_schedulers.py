@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import equinox as eqx
 import jax.numpy as jnp
@@ -528,7 +528,10 @@ class WarmupCosineLR(Scheduler):
         return optax.join_schedules([warmup, cosine], [self.warmup_steps])(i)
 
 
-def _renamed(old: str, new: type[Scheduler]) -> type[Scheduler]:
+_S = TypeVar("_S", bound=Scheduler)
+
+
+def _renamed(old: str, new: type[_S]) -> type[_S]:
     """BrainPy's deprecated name for `new`: the same class, with a DeprecationWarning."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -540,7 +543,9 @@ def _renamed(old: str, new: type[Scheduler]) -> type[Scheduler]:
         new.__init__(self, *args, **kwargs)
 
     doc = f"BrainPy's deprecated name of `{new.__name__}` (warns once built)."
-    return type(old, (new,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
+    return cast(
+        type[_S], type(old, (new,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
+    )
 
 
 ExponentialDecay = _renamed("ExponentialDecay", ExponentialDecayLR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 from typing import Any
 
@@ -47,8 +48,9 @@ class Surrogate(eqx.Module):
     through. The parameters (`alpha`, ...) are static floats: surrogates are hashable,
     compare by value, and are never traced or trained.
 
-    A subclass defines `surrogate_grad(x)` and, when it has one in closed form, the
-    smooth function `surrogate_fun(x)` whose derivative that is (for plots).
+    A subclass defines `surrogate_grad(x)` (one without it cannot be built: `TypeError`)
+    and, when it has one in closed form, the smooth function `surrogate_fun(x)` whose
+    derivative that is (for plots).
 
     ```python
     class Box(eqbrain.surrogate.Surrogate):
@@ -75,12 +77,10 @@ class Surrogate(eqx.Module):
         gradient used); `NotImplementedError` for gradient-only surrogates."""
         raise NotImplementedError(_NO_FUN_MSG.format(cls=type(self).__name__))
 
+    @abc.abstractmethod
     def surrogate_grad(self, x: ArrayLike) -> Array:
-        """The derivative used for the step in backpropagation."""
-        raise NotImplementedError(
-            f"{type(self).__name__} must define `surrogate_grad(self, x)`, the "
-            "derivative the spike function uses in backpropagation."
-        )
+        """The derivative used for the step in backpropagation (what a subclass
+        defines)."""
 
 
 def hyper(default: float) -> Any:

@@ -3,9 +3,10 @@ the refractory period."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Mapping
 from dataclasses import InitVar
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 import jax
 import jax.numpy as jnp
@@ -15,6 +16,13 @@ from .._population import Population, built, float_dtype, option, param
 from .._share import share
 
 SPK_RESETS = ("soft", "hard")
+
+
+class _Resets(Protocol):
+    """A neuron that fires at `V_th` and resets to `V_reset` (parameters)."""
+
+    V_th: float | jax.Array
+    V_reset: float | jax.Array
 
 
 class SpikingNeuron(Population):
@@ -76,21 +84,22 @@ class IntegrateAndFire(SpikingNeuron):
     hold `V` while refractory (in `Refractory` subclasses), fire and reset, write.
 
     A subclass lists its state Variables in `STATES` (`V` first), returns their new
-    values from `_integrate(x)` (one value, or a tuple in `STATES` order), and extends
-    `_spike` for what a spike does besides resetting `V` (e.g. `w += b`).
+    values from `_integrate(x)`, which it must define (one value, or a tuple in `STATES`
+    order), and extends `_spike` for what a spike does besides resetting `V` (e.g.
+    `w += b`).
     """
 
     STATES: ClassVar[tuple[str, ...]] = ("V",)
     V: Variable = built()
 
+    @abc.abstractmethod
     def _integrate(self, x: Any) -> Any:
         """The new values of `STATES` after one step with input current `x`."""
-        raise NotImplementedError
 
     def _spike(self, new: dict[str, Any]) -> tuple[Any, Any]:
         """`(spike, s)`: fire where `new['V']` reaches `V_th` and reset `new` in place
         (`V -> V_reset`); `s` is the spike the other resets use (see `_fire`)."""
-        own: Any = self  # every subclass that does not override this has V_th, V_reset
+        own = cast(_Resets, self)  # every subclass that keeps this `_spike` declares both
         spike, new["V"], s = self._fire(new["V"], own.V_th, own.V_reset)
         return spike, s
 

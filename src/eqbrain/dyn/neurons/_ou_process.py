@@ -48,7 +48,7 @@ class OUProcess(Population):
 
     x: Variable = built()
     # the noise's random state (the constructor takes `seed`, not Population's `key`)
-    key: Variable = built()  # pyright: ignore[reportIncompatibleVariableOverride]
+    key: Variable = built()
     mean: Any = param(default=0.0, kw_only=False)
     sigma: Any = param(default=1.0, kw_only=False)
     tau: Any = param(default=10.0, positive=True, kw_only=False)

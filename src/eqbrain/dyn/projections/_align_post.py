@@ -3,13 +3,16 @@ connectivity -> synapse -> output current."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem, state_shape
 from ..others._delay import LengthDelay, delay_line
 from ._sizes import check_fits, size_of
+
+Syn = TypeVar("Syn", bound=DynamicalSystem)
+"""The synapse's class: a projection's `syn` keeps it for type checkers (`proj.syn.g`)."""
 
 
 class Projection(DynamicalSystem):
@@ -26,7 +29,7 @@ class Projection(DynamicalSystem):
     """
 
 
-class AlignPostProj(Projection):
+class AlignPostProj(Projection, Generic[Syn]):
     """A projection whose synapse lives at the postsynaptic side (BrainPy's align-post).
 
     One step: the connectivity `comm` turns the presynaptic spikes into the summed
@@ -63,14 +66,14 @@ class AlignPostProj(Projection):
     """
 
     comm: DynamicalSystem
-    syn: DynamicalSystem
+    syn: Syn
     out: DynamicalSystem
     delay: LengthDelay | None
 
     def __init__(
         self,
         comm: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         out: DynamicalSystem,
         *,
         delay: float | None = None,

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic
 
 import jax.numpy as jnp
 
 from .._dynsys import DynamicalSystem
 from ..others._delay import LengthDelay, delay_line
-from ._align_post import AlignPostProj, Projection
+from ._align_post import AlignPostProj, Projection, Syn
 from ._sizes import check_fits, check_same, size_of
 
 
@@ -27,7 +27,7 @@ def _check_sizes(proj: Any, pre: Any, comm: Any, post: Any) -> None:
     check_fits(proj, "postsynaptic population `post`", comm, "n_post", post, size_of(post, "V"))
 
 
-class FullProjAlignPost(Projection):
+class FullProjAlignPost(Projection, Generic[Syn]):
     """A projection from `pre` to `post` whose synapse lives at the postsynaptic side
     (BrainPy's `FullProjAlignPost`/`FullProjAlignPostMg`): it reads `pre.spike` and
     `post.V` itself.
@@ -57,13 +57,13 @@ class FullProjAlignPost(Projection):
 
     pre: DynamicalSystem
     post: DynamicalSystem
-    proj: AlignPostProj
+    proj: AlignPostProj[Syn]
 
     def __init__(
         self,
         pre: DynamicalSystem,
         comm: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         out: DynamicalSystem,
         post: DynamicalSystem,
         *,
@@ -82,7 +82,7 @@ class FullProjAlignPost(Projection):
         return self.proj(self.pre.spike.value, self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPre(Projection):
+class FullProjAlignPre(Projection, Generic[Syn]):
     """A projection whose synapse lives at the presynaptic side (BrainPy's
     `FullProjAlignPre*`): the synapse `syn` (sized like `pre`) filters the presynaptic
     spikes, the (delayed) synaptic state goes through the connectivity `comm`, and the
@@ -108,7 +108,7 @@ class FullProjAlignPre(Projection):
     """
 
     pre: DynamicalSystem
-    syn: DynamicalSystem
+    syn: Syn
     comm: DynamicalSystem
     out: DynamicalSystem
     post: DynamicalSystem
@@ -118,7 +118,7 @@ class FullProjAlignPre(Projection):
     def __init__(
         self,
         pre: DynamicalSystem,
-        syn: DynamicalSystem,
+        syn: Syn,
         comm: DynamicalSystem,
         out: DynamicalSystem,
         post: DynamicalSystem,
@@ -149,7 +149,7 @@ class FullProjAlignPre(Projection):
         return self.out(self.comm(g), self.post.V.value)  # type: ignore[attr-defined]
 
 
-class FullProjAlignPreDS(FullProjAlignPre):
+class FullProjAlignPreDS(FullProjAlignPre[Syn]):
     """`FullProjAlignPre` with the delay before the synapse (BrainPy's
     `FullProjAlignPreDS*`): the presynaptic spikes wait `delay` ms in a boolean ring
     buffer, then the synapse (sized like `pre`) filters them and the connectivity
@@ -168,3 +168,17 @@ class FullProjAlignPreDS(FullProjAlignPre):
     """
 
     DELAY_SPIKES = True
+
+    def __init__(
+        self,
+        pre: DynamicalSystem,
+        syn: Syn,
+        comm: DynamicalSystem,
+        out: DynamicalSystem,
+        post: DynamicalSystem,
+        *,
+        delay: float | None = None,
+        name: str | None = None,
+    ):
+        # FullProjAlignPre's, spelled out: type checkers would build one from the fields
+        super().__init__(pre, syn, comm, out, post, delay=delay, name=name)
