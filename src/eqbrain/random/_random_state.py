@@ -631,28 +631,3 @@ class RandomState(DiscreteSamplers, Module):
         if not is_int(n) or n < 0:
             raise ValueError(f"orthogonal needs n, an int >= 0, got {n!r}.")
         return self._sample(key, jr.orthogonal, n, _shape(size), _float(dtype))
-
-    # -- like another array ----------------------------------------------------------------
-
-    def rand_like(self, input: Any, dtype: Any = None, key: SeedOrKey | None = None) -> jax.Array:
-        """Uniform [0, 1) samples with the shape (and float dtype) of `input`."""
-        dtype = jnp.result_type(input) if dtype is None else dtype
-        return self.random(jnp.shape(input), key, dtype)
-
-    def randn_like(self, input: Any, dtype: Any = None, key: SeedOrKey | None = None) -> jax.Array:
-        """Standard normal samples with the shape (and float dtype) of `input`."""
-        dtype = jnp.result_type(input) if dtype is None else dtype
-        return self.standard_normal(jnp.shape(input), key, dtype)
-
-    def randint_like(
-        self,
-        input: Any,
-        low: Any = 0,
-        high: Any = None,
-        dtype: Any = None,
-        key: SeedOrKey | None = None,
-    ) -> jax.Array:
-        """Integers in [low, high) with the shape of `input` (`high` defaults to its max)."""
-        high = jnp.max(jnp.asarray(input)) if high is None else high
-        out = self.randint(low, high, jnp.shape(input), key=key)
-        return out.astype(jnp.result_type(input) if dtype is None else dtype)
