@@ -105,7 +105,7 @@ class BPTrainer(DSTrainer):
     - `loss_fun`: a name in `eqbrain.losses` or a callable `(predicts, targets) ->
       loss`; with `monitors`, `predicts` is `(outputs, monitors)`.
     - `optimizer`: an `eqbrain.optim` optimizer (default: BrainPy's, `Adam` with an
-      `ExponentialDecay(0.025, 1, 0.99975)` rate); without `train_vars`, it is given the
+      `ExponentialDecayLR(0.025, 1, 0.99975)` rate); without `train_vars`, it is given the
       model's.
     - `loss_has_aux`: the loss returns `(loss, {name: metric})`; the metrics are kept.
     - `**kwargs`: as for `DSRunner` (`monitors`, `data_first_axis`, `progress_bar`,
@@ -137,7 +137,7 @@ class BPTrainer(DSTrainer):
         self._train_vars = target.train_vars().unique()
         self._check_trainable(optimizer)
         if optimizer is None:
-            optimizer = _optim.Adam(lr=_optim.ExponentialDecay(0.025, 1, 0.99975))
+            optimizer = _optim.Adam(lr=_optim.ExponentialDecayLR(0.025, 1, 0.99975))
         if not isinstance(optimizer, _optim.Optimizer):
             raise TypeError(f"{name}: optimizer must be an eqbrain.optim optimizer, got {short(optimizer)}.")
         if len(optimizer.vars_to_train) == 0:
