@@ -245,8 +245,13 @@ class ESN(eqbrain.DynamicalSystem):
         return x >> self.r >> self.o
 
 
-def test_fit_method_by_default_name_dict_and_instance_and_bad_ones():
-    model = ESN()
+@pytest.fixture(scope="module")
+def esn_model():
+    return ESN()  # one reservoir for the tests below (building one compiles its draws)
+
+
+def test_fit_method_by_default_name_dict_and_instance_and_bad_ones(esn_model):
+    model = esn_model
     assert isinstance(eqbrain.OnlineTrainer(model).fit_method, algorithms.RLS)
     assert isinstance(eqbrain.OnlineTrainer(model, fit_method="lms").fit_method, algorithms.LMS)
     trainer = eqbrain.OnlineTrainer(model, fit_method={"name": "rls", "alpha": 0.5})
@@ -273,8 +278,8 @@ def test_models_without_a_fittable_layer_are_refused():
 
 
 @pytest.fixture(scope="module")
-def esn():
-    model = ESN()
+def esn(esn_model):
+    model = esn_model
     state = model.r.state
     trainer = eqbrain.OnlineTrainer(
         model, fit_method=algorithms.RLS(alpha=0.1),
@@ -300,8 +305,8 @@ def test_online_fit_predict_step_counter_and_monitors(esn):
         trainer.fit([1, 2, 3])
 
 
-def test_online_fit_time_first_keeps_time_first_records_and_a_progress_bar():
-    model = ESN()
+def test_online_fit_time_first_keeps_time_first_records_and_a_progress_bar(esn_model):
+    model = esn_model
     trainer = eqbrain.OnlineTrainer(
         model, fit_method=algorithms.RLS(alpha=0.1), monitors={"rstate": model.r.state},
         data_first_axis="T", progress_bar=True,
@@ -310,8 +315,8 @@ def test_online_fit_time_first_keeps_time_first_records_and_a_progress_bar():
     assert trainer.i0 == 8 and trainer.mon["rstate"].shape[:2] == (8, 1)
 
 
-def test_force_trainer_uses_rls_and_fits():
-    model = ESN()
+def test_force_trainer_uses_rls_and_fits(esn_model):
+    model = esn_model
     trainer = eqbrain.ForceTrainer(model, alpha=0.1)
     assert isinstance(trainer.fit_method, algorithms.RLS)
     x, y = rand(1, 8, 3), rand(1, 8, 2)

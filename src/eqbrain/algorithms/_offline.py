@@ -142,7 +142,10 @@ class LinearRegression(RegressionAlgorithm):
 
 
 class RidgeRegression(RegressionAlgorithm):
-    """Ridge regression (Tikhonov): `W = pinv(X.T X + alpha I) X.T Y`.
+    """Ridge regression (Tikhonov): the `W` minimizing `|X W - Y|^2 + alpha |W|^2`,
+    `(X.T X + alpha I)^-1 X.T Y`, solved as least squares on `[X; sqrt(alpha) I]`
+    (`jnp.linalg.lstsq`), which keeps float32's precision where `X.T X` would square
+    the condition number.
 
     **Arguments:** `alpha`: the penalty (`beta` is its old name, with a warning);
     `gradient_descent=True` solves by gradient descent instead.
@@ -176,13 +179,16 @@ class RidgeRegression(RegressionAlgorithm):
         X, Y = as_rows(inputs, "inputs"), as_rows(targets, "targets")
         if self.gradient_descent:
             return self.gradient_descent_solve(Y, X)
-        gram = X.T @ X
-        if self.alpha > 0.0:
-            penalty = self.alpha * jnp.ones(X.shape[-1], gram.dtype)
-            if getattr(self, "add_bias", False):  # the intercept column is not penalized
-                penalty = penalty.at[0].set(0.0)
-            gram = gram + jnp.diag(penalty)
-        return jnp.linalg.pinv(gram) @ (X.T @ Y)
+        if self.alpha <= 0.0:
+            return jnp.linalg.lstsq(X, Y)[0]
+        # min |X W - Y|^2 + alpha |W|^2 is least squares on [X; sqrt(alpha) I] and
+        # [Y; 0]: the condition number of X, not of X.T X (float32 keeps its digits).
+        penalty = jnp.full(X.shape[-1], jnp.sqrt(self.alpha), X.dtype)
+        if getattr(self, "add_bias", False):  # the intercept column is not penalized
+            penalty = penalty.at[0].set(0.0)
+        A = jnp.concatenate([X, jnp.diag(penalty)])
+        B = jnp.concatenate([Y, jnp.zeros((X.shape[-1], Y.shape[-1]), Y.dtype)])
+        return jnp.linalg.lstsq(A, B)[0]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(beta={self.alpha})"
