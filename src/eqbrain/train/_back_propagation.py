@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import losses as _losses, optim as _optim
 from .._transforms import Bar, as_progress_bar, for_loop, jit as _jit, scan, value_and_grad
-from ..dyn import DynamicalSystem, RunningError, share
+from ..dyn import DynamicalSystem, Monitors, RunningError
 from ._base import DSTrainer, batch_size_of, is_batched
 from ._data import as_inputs, batches, check_batch_of, check_dataset, check_timed, short
 
@@ -163,11 +163,14 @@ class BPTrainer(DSTrainer):
             raise RunningError(
                 _BOOL_SPIKES_MSG.format(cls=name, model=model, names=", ".join(flags[:4]))
             )
-        if any(getattr(inp, "kind", None) == "iter" for inp in (self._inputs or [])):
+        if any(inp.kind == "iter" for inp in self._input_list()):
             raise RunningError(
                 f"{name}: runner inputs of type 'iter' are not trained over; pass such "
                 "data as inputs to `update` in the batches of `fit`."
             )
+
+    def _input_list(self) -> list:
+        return self._inputs if isinstance(self._inputs, list) else []
 
     def _check_optimizer(self) -> None:
         own = {id(v) for v in self.target.vars().unique().values()}
@@ -231,6 +234,12 @@ class BPTrainer(DSTrainer):
         value, grads = grad(shared, xs, ys)
         self.optimizer.update(grads)
         return value if self.loss_has_aux else (value, None)
+
+    def lower(self, inputs: Any, targets: Any, shared_args: dict | None = None) -> Any:
+        """The `jax.stages.Lowered` of one compiled training step on a batch, e.g.
+        `trainer.lower(X, Y).compile().memory_analysis()` for the memory it plans."""
+        shared = _hashable({"fit": True, **(shared_args or {})}, type(self).__name__)
+        return self._f_fit.lower(shared, as_inputs(inputs), targets)
 
     def _call(self, phase: str, shared: tuple, xs: tuple, ys: Any) -> Any:
         fn = {"fit": (self._f_fit, self._fit_step), "loss": (self._f_loss, self._loss_step)}[phase]
@@ -394,7 +403,7 @@ class BPTT(BPTrainer):
         n = jtu.tree_leaves(xs)[0].shape[0]
         start = self._start(False)
         (steps, times), clk = self._indices(start, 0, n)
-        fixed = [inp.value for inp in (self._inputs or []) if inp.kind == "fix"]
+        fixed = [inp.value for inp in self._input_list() if inp.kind == "fix"]
 
         def body(i, t, x):
             out, mon = self._step(self.target, i, t, x, fixed, [], shared)
@@ -464,7 +473,7 @@ class BPFF(BPTrainer):
     def _forward(self, shared: dict, xs: tuple) -> tuple[Any, dict]:
         start = self._start(False)
         (steps, times), clk = self._indices(start, 0, 1)
-        fixed = [inp.value for inp in (self._inputs or []) if inp.kind == "fix"]
+        fixed = [inp.value for inp in self._input_list() if inp.kind == "fix"]
         out, mon = self._step(self.target, steps[0], times[0], xs, fixed, [], shared)
         self._advance(clk)
         return out, {m.name: v for m, v in zip(self._monitors, mon)}
@@ -493,10 +502,6 @@ class BPFF(BPTrainer):
         elapsed = time.time() - began
         if self.numpy_mon_after_run:
             mons = {k: np.asarray(v) for k, v in mons.items()}
-        from ..dyn import Monitors  # noqa: PLC0415
-
         self.mon = Monitors(**mons)
         return (elapsed, outs) if eval_time else outs
 
-
-_ = share  # the step sets `eqbrain.share` through the runner
