@@ -15,7 +15,7 @@ import numpy as np
 from .. import losses as _losses, optim as _optim
 from .._transforms import Bar, as_progress_bar, for_loop, jit as _jit, scan, value_and_grad
 from ..dyn import DynamicalSystem, Monitors, RunningError
-from ._base import DSTrainer, batch_size_of, is_batched
+from ._base import DSTrainer, batch_size_of
 from ._data import as_inputs, batches, check_batch_of, check_dataset, check_timed, short
 
 _NO_TRAINVARS_MSG = """\
@@ -147,8 +147,8 @@ class BPTrainer(DSTrainer):
         self.loss_has_aux = bool(loss_has_aux)
         self.loss_auto_run = loss_auto_run
         self._metrics = {"train": _History(), "test": _History()}
-        self._f_loss = _jit(self._loss_step, static_argnums=(0,))
-        self._f_fit = _jit(self._fit_step, static_argnums=(0,))
+        self._f_loss = _jit(self._loss_step, static_argnums=(0, 1))
+        self._f_fit = _jit(self._fit_step, static_argnums=(0, 1))
 
     def _check_trainable(self, optimizer: Any) -> None:
         name, model = type(self).__name__, self.target.name
@@ -220,18 +220,20 @@ class BPTrainer(DSTrainer):
     def _forward(self, shared: dict, xs: tuple) -> tuple[Any, dict]:
         raise NotImplementedError
 
-    def _loss_value(self, shared: tuple, xs: tuple, ys: Any) -> Any:
+    def _loss_value(self, shared: tuple, reset: bool, xs: tuple, ys: Any) -> Any:
+        if reset:  # inside the compiled step: the model starts each batch afresh
+            self._reset(self._batch_of(xs))
         outs, mons = self._forward(dict(shared), xs)
         predicts = (outs, mons) if self._monitors else outs
         return self._loss_func(predicts, ys)
 
-    def _loss_step(self, shared: tuple, xs: tuple, ys: Any) -> Any:
-        out = self._loss_value(shared, xs, ys)
+    def _loss_step(self, shared: tuple, reset: bool, xs: tuple, ys: Any) -> Any:
+        out = self._loss_value(shared, reset, xs, ys)
         return out if self.loss_has_aux else (out, None)
 
-    def _fit_step(self, shared: tuple, xs: tuple, ys: Any) -> Any:
+    def _fit_step(self, shared: tuple, reset: bool, xs: tuple, ys: Any) -> Any:
         grad = value_and_grad(self._loss_value, grad_vars=self._train_vars, has_aux=self.loss_has_aux)
-        value, grads = grad(shared, xs, ys)
+        value, grads = grad(shared, reset, xs, ys)
         self.optimizer.update(grads)
         return value if self.loss_has_aux else (value, None)
 
@@ -239,25 +241,43 @@ class BPTrainer(DSTrainer):
         """The `jax.stages.Lowered` of one compiled training step on a batch, e.g.
         `trainer.lower(X, Y).compile().memory_analysis()` for the memory it plans."""
         shared = _hashable({"fit": True, **(shared_args or {})}, type(self).__name__)
-        return self._f_fit.lower(shared, as_inputs(inputs), targets)
+        xs = as_inputs(inputs)
+        self._resize(self._batch_of(xs))
+        return self._f_fit.lower(shared, True, xs, targets)
 
-    def _call(self, phase: str, shared: tuple, xs: tuple, ys: Any) -> Any:
+    def _call(self, phase: str, shared: tuple, reset: bool, xs: tuple, ys: Any) -> Any:
         fn = {"fit": (self._f_fit, self._fit_step), "loss": (self._f_loss, self._loss_step)}[phase]
-        return (fn[0] if self.jit[phase] else fn[1])(shared, xs, ys)
+        return (fn[0] if self.jit[phase] else fn[1])(shared, reset, xs, ys)
 
     # -- fit -------------------------------------------------------------------------------------
 
     def _check_batch(self, x: tuple, y: Any) -> int | None:
         raise NotImplementedError
 
+    def _batch_of(self, xs: tuple) -> int | None:
+        return batch_size_of(xs, self.data_first_axis)
+
+    def _state_batch(self) -> int | None:
+        """The batch size of the model's batched state (`None` without one)."""
+        for v in self.target.vars().unique().values():
+            if v.batch_axis is not None:
+                return v.shape[v.batch_axis]
+        return None
+
     def _reset(self, batch: int | None) -> None:
-        if batch is not None and is_batched(self.target) and any(
-            v.batch_axis is not None for v in self.target.vars().unique().values()
-        ):
+        """The model's state and clock back to their start, for a batch of `batch`."""
+        if batch is not None and self._state_batch() is not None:
             self.target.reset_state(batch)
         else:
             self.target.reset_state()
         self.reset_state()
+
+    def _resize(self, batch: int | None) -> None:
+        """Give the model's state `batch` trials before a compiled step that resets it
+        (so that the step sees the shapes it will write)."""
+        current = self._state_batch()
+        if batch is not None and current is not None and current != batch:
+            self._reset(batch)
 
     def fit(  # type: ignore[override]
         self,
@@ -320,8 +340,8 @@ class BPTrainer(DSTrainer):
             xs = as_inputs(x)
             batch = self._check_batch(xs, y)
             if reset:
-                self._reset(batch)
-            loss, aux = self._call("fit" if phase == "train" else "loss", shared, xs, y)
+                self._resize(batch)
+            loss, aux = self._call("fit" if phase == "train" else "loss", shared, reset, xs, y)
             hist.add(loss, aux, name)
             if bar is not None and total is not None:
                 bar.show(k, total)
