@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import random as _random
+from ..random import uniform as _uniform
 from ._utils import (
     L1L2Regularization,
     L1Regularization,
@@ -89,7 +89,7 @@ class RegressionAlgorithm(OfflineAlgorithm):
         """Weights drawn uniformly from `[-1/sqrt(n_features), 1/sqrt(n_features)]`
         (from `eqbrain.random`)."""
         limit = 1 / np.sqrt(n_features)
-        return _random.uniform(-limit, limit, (n_features, n_out))
+        return _uniform(-limit, limit, (n_features, n_out))
 
     def gradient_descent_solve(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
         """Gradient descent on the squared error plus the penalty, from random weights,

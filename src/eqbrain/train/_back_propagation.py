@@ -12,7 +12,8 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 
-from .. import losses as _losses, optim as _optim
+import eqbrain.losses as _losses
+import eqbrain.optim as _optim
 from .._transforms import Bar, as_progress_bar, for_loop, jit as _jit, scan, value_and_grad
 from ..dyn import DynamicalSystem, Monitors, RunningError
 from ._base import DSTrainer, batch_size_of

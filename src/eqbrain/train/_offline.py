@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 
-from .. import algorithms as _alg
+import eqbrain.algorithms as _alg
 from ..dyn import DynamicalSystem
 from ._data import as_inputs, check_timed, short
 from ._fitting import RecordingRunner, assign, format_ys, resolve_method, train_nodes, with_bias
