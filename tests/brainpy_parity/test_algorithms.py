@@ -1,10 +1,11 @@
 """BrainPy 2.8.2 parity for the fitting algorithms (`bp.algorithms`).
 
-Checks the behaviour that BrainPy's `brainpy/algorithms/offline_test.py` (27 cases),
-`online_test.py` (13) and `utils_test.py` (13) test, written anew for eqbrain. All 53
-are in scope; 52 pass here and one differs: BrainPy's `_check_data_2d_atls` helper is
-private there and is `eqbrain.algorithms`' private `as_rows` here, checked through the
-algorithms that use it. `tests/test_trainers.py` checks the numbers against BrainPy's.
+Checks the behaviour that BrainPy's `brainpy/algorithms/offline_test.py` (30 cases),
+`online_test.py` (13) and `utils_test.py` (13) test, written anew for eqbrain and
+grouped into fewer tests. All 56 are in scope and pass; the three cases of BrainPy's
+private `_check_data_2d_atls` are checked through the algorithms that use it (2-D data
+as it is, 3-D data flattened to rows, 1-D data refused). `tests/test_trainers.py`
+checks the numbers against BrainPy's.
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@
 Checks the behaviour that BrainPy's `brainpy/train/back_propagation_test.py` (27 cases)
 and `brainpy/train/online_test.py` (18 cases) test, written anew for eqbrain; the
 trainers are compiled once per configuration and shared between cases (module
-fixtures). In scope: 43 of 45 (`test_is_brainpy_array_helper` checks BrainPy's array
-type, which eqbrain does not have; `test_indexed_monitor_in_online_fit_is_broken_defect`
-pins a BrainPy defect: eqbrain records indexed monitors, checked here). All 43 pass.
+fixtures). In scope: 44 of 45 (`test_is_brainpy_array_helper` checks BrainPy's array
+type, which eqbrain does not have); 43 pass and one differs:
+`test_indexed_monitor_in_online_fit_is_broken_defect` pins a BrainPy defect (an indexed
+monitor raises in `OnlineTrainer.fit`), and eqbrain records indexed monitors (checked
+here).
 Where BrainPy raises `UnsupportedError`, `NoLongerSupportError` or `AssertionError`,
 eqbrain raises `TypeError` or `ValueError` with a message saying what to pass.
 `tests/test_trainers.py` checks the numbers against BrainPy's.
