@@ -19,7 +19,7 @@ BrainPy installed in another environment). Printed: the first epoch minus a stea
 (compilation), the median steady epoch, the worker's peak resident memory, the final
 test accuracy, and the ratios to BrainPy 2.x.
 
-    PYTHONPATH=src python benchmarks/bench_training.py [--epochs 5] [--peer-python /tmp/bp/bin/python]
+    PYTHONPATH=src python benchmarks/bench_training.py [--epochs 5] [--peer-python PYTHON]
     nox -s bench -- training
 
 `--memory` instead prints the device memory XLA plans for one eqbrain training step of a
@@ -59,7 +59,10 @@ def _batches(X, y):
     import numpy as np
 
     order = np.random.default_rng(0).permutation(len(y))
-    return [(X[order[i : i + BATCH]], y[order[i : i + BATCH]]) for i in range(0, len(y) - BATCH + 1, BATCH)]
+    return [
+        (X[order[i : i + BATCH]], y[order[i : i + BATCH]])
+        for i in range(0, len(y) - BATCH + 1, BATCH)
+    ]
 
 
 def _peak_mb() -> float:
@@ -75,7 +78,9 @@ def run_eqbrain(data, epochs):
     ex = _example()
     net = ex.build(HIDDEN, seed=0)
     trainer = eqbrain.BPTT(net, loss_fun=ex.loss_fun, optimizer=eqbrain.optim.Adam(lr=LR), dt=1.0)
-    train = [(jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])]
+    train = [
+        (jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])
+    ]
     times = []
     for _ in range(epochs):
         began = time.perf_counter()
@@ -103,8 +108,12 @@ def run_brainpy(data, epochs):
     def loss_fun(outputs, labels):
         return bp.losses.cross_entropy_loss(outputs.sum(1), labels)
 
-    trainer = bp.BPTT(net, loss_fun=loss_fun, optimizer=bp.optim.Adam(lr=LR), dt=1.0, progress_bar=False)
-    train = [(jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])]
+    trainer = bp.BPTT(
+        net, loss_fun=loss_fun, optimizer=bp.optim.Adam(lr=LR), dt=1.0, progress_bar=False
+    )
+    train = [
+        (jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])
+    ]
     times = []
     for _ in range(epochs):
         began = time.perf_counter()
@@ -129,9 +138,14 @@ def run_state(data, epochs):
     class Net(brainstate.nn.Module):
         def __init__(self):
             super().__init__()
-            self.l1 = brainstate.nn.Linear(64, HIDDEN, w_init=braintools.init.KaimingNormal(scale=6.0))
+            self.l1 = brainstate.nn.Linear(
+                64, HIDDEN, w_init=braintools.init.KaimingNormal(scale=6.0)
+            )
             self.lif = bps.LIF(
-                HIDDEN, tau=10.0 * u.ms, V_th=1.0 * u.mV, V_reset=0.0 * u.mV,
+                HIDDEN,
+                tau=10.0 * u.ms,
+                V_th=1.0 * u.mV,
+                V_reset=0.0 * u.mV,
                 spk_fun=braintools.surrogate.InvSquareGrad(),
             )
             self.l2 = brainstate.nn.Linear(HIDDEN, 10)
@@ -165,13 +179,14 @@ def run_state(data, epochs):
         return loss
 
     predict = brainstate.transform.jit(run)
-    train = [(jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])]
+    train = [
+        (jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])
+    ]
     times = []
     for _ in range(epochs):
         began = time.perf_counter()
-        for x, y in train:
-            loss = train_step(x, y)
-        loss.block_until_ready()
+        losses = [train_step(x, y) for x, y in train]
+        losses[-1].block_until_ready()
         times.append(time.perf_counter() - began)
     out = np.asarray(predict(jnp.asarray(data["X_test"]))).sum(0)
     acc = float(np.mean(out.argmax(-1) == data["y_test"]))
@@ -225,7 +240,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--peer-python", default=sys.executable, help="the Python of BrainPy")
     parser.add_argument("--only", nargs="+", default=list(RUNNERS), choices=list(RUNNERS))
@@ -241,10 +256,15 @@ def main() -> None:
         data_file = str(pathlib.Path(tmp) / "digits.npz")
         np.savez(data_file, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
         res = {
-            k: _spawn(sys.executable if k == "eqbrain" else args.peer_python, k, data_file, args.epochs)
+            k: _spawn(
+                sys.executable if k == "eqbrain" else args.peer_python, k, data_file, args.epochs
+            )
             for k in args.only
         }
-    header = "| | compile (s) | time per epoch (s) | peak memory (MB) | test accuracy | compile vs BrainPy | epoch vs BrainPy |"
+    header = (
+        "| | compile (s) | time per epoch (s) | peak memory (MB) | test accuracy "
+        "| compile vs BrainPy | epoch vs BrainPy |"
+    )
     print(f"{len(y_train)} training digits, {args.epochs} epochs, batch {BATCH}, 25 steps\n")
     print(header)
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -263,8 +283,8 @@ def main() -> None:
         rc = f"{comp / vs[0]:.2f}x" if vs else "n/a"
         re = f"{epoch / vs[1]:.2f}x" if vs else "n/a"
         print(
-            f"| {NAMES[k]} | {comp:.2f} | {epoch:.3f} | {r['peak_mb']:.0f} | {r['accuracy']:.3f} | "
-            f"{rc} | {re} |"
+            f"| {NAMES[k]} | {comp:.2f} | {epoch:.3f} | {r['peak_mb']:.0f} "
+            f"| {r['accuracy']:.3f} | {rc} | {re} |"
         )
     for k, r in res.items():
         if "version" in r:

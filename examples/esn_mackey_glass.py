@@ -56,9 +56,15 @@ class ESN(eqbrain.DynamicalSystem):
     def __init__(self, num_in: int, num_hidden: int, num_out: int, seed: int = 0):
         super().__init__()
         self.r = eqbrain.dyn.Reservoir(
-            num_in, num_hidden, leaky_rate=0.3, spectral_radius=1.1,
-            Win_initializer=eqbrain.init.Uniform(-1.0, 1.0), in_connectivity=1.0,
-            rec_connectivity=0.1, key=jax.random.key(seed), batch_size=1,
+            num_in,
+            num_hidden,
+            leaky_rate=0.3,
+            spectral_radius=1.1,
+            Win_initializer=eqbrain.init.Uniform(-1.0, 1.0),
+            in_connectivity=1.0,
+            rec_connectivity=0.1,
+            key=jax.random.key(seed),
+            batch_size=1,
         )
         self.o = dnn.Dense(num_hidden, num_out, mode=eqbrain.training_mode)
 
@@ -70,8 +76,15 @@ def nrmse(y, y_hat) -> float:
     return float(np.sqrt(np.mean((y - y_hat) ** 2)) / np.std(y))
 
 
-def main(num_hidden: int = 300, seed: int = 0, warmup: int = WARMUP, train: int = TRAIN,
-         test: int = TEST, png: str | None = "esn_mackey_glass.png", verbose: bool = True):
+def main(
+    num_hidden: int = 300,
+    seed: int = 0,
+    warmup: int = WARMUP,
+    train: int = TRAIN,
+    test: int = TEST,
+    png: str | None = "esn_mackey_glass.png",
+    verbose: bool = True,
+):
     """Fit and predict; return the test NRMSE."""
     series = mackey_glass(warmup + train + test + HORIZON)
     series = (series - series.mean()) / series.std()
@@ -88,8 +101,10 @@ def main(num_hidden: int = 300, seed: int = 0, warmup: int = WARMUP, train: int 
     Y_hat = np.asarray(trainer.predict(X_test))[0]
     error = nrmse(Y_test, Y_hat)
     if verbose:
-        print(f"{num_hidden} units, {train} training samples, {time.perf_counter() - began:.1f} s: "
-              f"NRMSE {error:.4f} predicting {HORIZON} steps ahead over {test} test samples")
+        print(
+            f"{num_hidden} units, {train} training samples, {time.perf_counter() - began:.1f} s: "
+            f"NRMSE {error:.4f} predicting {HORIZON} steps ahead over {test} test samples"
+        )
     if png:
         import matplotlib.pyplot as plt
 
@@ -106,7 +121,7 @@ def main(num_hidden: int = 300, seed: int = 0, warmup: int = WARMUP, train: int 
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--hidden", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--png", default="esn_mackey_glass.png", help="figure ('' for none)")

@@ -32,8 +32,8 @@ def load_digits(steps: int = STEPS, seed: int = 0, n: int | None = None):
     64)` spikes as float32, a fixed 80/20 split."""
     from sklearn.datasets import load_digits as sk_digits  # the examples extra
 
-    data = sk_digits()
-    images, labels = data.data[:n] / 16.0, data.target[:n]
+    pixels, targets = sk_digits(return_X_y=True)
+    images, labels = pixels[:n] / 16.0, targets[:n]
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(labels))
     images, labels = images[order], labels[order]
@@ -77,8 +77,15 @@ def accuracy(trainer, X, y) -> float:
     return float(np.mean(np.asarray(out).mean(1).argmax(-1) == y))
 
 
-def main(epochs: int = 10, hidden: int = HIDDEN, batch: int = 64, seed: int = 0,
-         n: int | None = None, png: str | None = "train_snn_digits.png", verbose: bool = True):
+def main(
+    epochs: int = 10,
+    hidden: int = HIDDEN,
+    batch: int = 64,
+    seed: int = 0,
+    n: int | None = None,
+    png: str | None = "train_snn_digits.png",
+    verbose: bool = True,
+):
     """Train; return `(test accuracy, train losses per epoch, seconds)`."""
     X_train, y_train, X_test, y_test = load_digits(seed=seed, n=n)
     net = build(hidden, seed)
@@ -89,11 +96,16 @@ def main(epochs: int = 10, hidden: int = HIDDEN, batch: int = 64, seed: int = 0,
         trainer.fit(batches(X_train, y_train, batch, seed + epoch), num_epoch=1)
         accs.append(accuracy(trainer, X_test, y_test))
         if verbose:
-            print(f"epoch {epoch}: train loss {trainer.train_losses[-1]:.4f}, test accuracy {accs[-1]:.3f}")
+            print(
+                f"epoch {epoch}: train loss {trainer.train_losses[-1]:.4f}, "
+                f"test accuracy {accs[-1]:.3f}"
+            )
     seconds = time.perf_counter() - began
     if verbose:
-        print(f"{len(y_train)} training digits, {epochs} epochs in {seconds:.1f} s: "
-              f"test accuracy {accs[-1]:.3f} on {len(y_test)} digits")
+        print(
+            f"{len(y_train)} training digits, {epochs} epochs in {seconds:.1f} s: "
+            f"test accuracy {accs[-1]:.3f} on {len(y_test)} digits"
+        )
     if png:
         import matplotlib.pyplot as plt
 
@@ -110,7 +122,7 @@ def main(epochs: int = 10, hidden: int = HIDDEN, batch: int = 64, seed: int = 0,
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--seed", type=int, default=0)

@@ -17,7 +17,7 @@ class RNN(eqbrain.DynamicalSystem):
     w: eqbrain.TrainVar
     h: eqbrain.Variable
 
-    def __init__(self, batch_axis=0):
+    def __init__(self, batch_axis: int | None = 0):
         super().__init__()
         self.w = eqbrain.TrainVar(jnp.full((2, 2), 0.1))
         shape = (1, 2) if batch_axis is not None else (2,)
@@ -83,7 +83,7 @@ def test_an_unknown_loss_names_loss_fun():
     with pytest.raises(ValueError, match=r"loss_fun='mse_loss' is not a loss of eqbrain.losses"):
         eqbrain.BPTT(RNN(), loss_fun="mse_loss")
     with pytest.raises(TypeError, match="loss_fun must be"):
-        eqbrain.BPTT(RNN(), loss_fun=123)
+        eqbrain.BPTT(RNN(), loss_fun=123)  # pyright: ignore[reportArgumentType]
 
 
 def test_an_optimizer_over_other_variables_is_refused():

@@ -34,7 +34,10 @@ class Reservoir(eqbrain.DynamicalSystem):
         self.Win, self.Wrec = d("offline/arg_Win"), d("offline/arg_Wrec")
         self.h = eqbrain.Variable(jnp.zeros((1, 10)), batch_axis=0)
         self.o = dnn.Dense(
-            10, 2, W_initializer=d("offline/arg_W0"), b_initializer=d("offline/arg_b0"),
+            10,
+            2,
+            W_initializer=d("offline/arg_W0"),
+            b_initializer=d("offline/arg_b0"),
             mode=eqbrain.training_mode,
         )
 
@@ -61,12 +64,15 @@ class TinyRNN(eqbrain.DynamicalSystem):
         return self.h.value @ self.wo.value
 
 
-@pytest.mark.parametrize("case, method", [("ridge", {"name": "ridge", "alpha": 1e-4}), ("linear", "linear")])
+@pytest.mark.parametrize(
+    "case, method", [("ridge", {"name": "ridge", "alpha": 1e-4}), ("linear", "linear")]
+)
 def test_offline_trainer_fits_brainpys_readout(case, method):
     model = Reservoir()
     trainer = eqbrain.OfflineTrainer(model, fit_method=method)
     trainer.fit((d("offline/arg_X"), d("offline/arg_Y")), reset_state=True)
     np.testing.assert_allclose(model.o.W.value, DATA[f"{case}/W"], rtol=2e-3, atol=2e-3)
+    assert model.o.b is not None
     np.testing.assert_allclose(model.o.b.value, DATA[f"{case}/b"], rtol=2e-3, atol=2e-3)
     pred = trainer.predict(d("offline/arg_X2"), reset_state=True)
     np.testing.assert_allclose(pred, DATA[f"{case}/predict"], rtol=2e-3, atol=2e-3)
@@ -83,6 +89,7 @@ def test_online_trainer_follows_brainpys_steps(case):
     out = trainer.fit((X, Y), reset_state=True)
     np.testing.assert_allclose(out, DATA[f"{case}/outputs"], rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(model.o.W.value, DATA[f"{case}/W"], rtol=1e-4, atol=1e-4)
+    assert model.o.b is not None
     np.testing.assert_allclose(model.o.b.value, DATA[f"{case}/b"], rtol=1e-4, atol=1e-4)
 
 
@@ -101,6 +108,7 @@ def test_bptt_trains_the_rnn_as_brainpy(rnn_batches, checkpoint):
     trainer.fit(rnn_batches, num_epoch=3)
     np.testing.assert_allclose(trainer.train_losses, DATA["bptt_rnn/train_losses"], rtol=1e-5)
     detailed = trainer.get_hist_metric("fit", which="detailed")
+    assert detailed is not None
     np.testing.assert_allclose(detailed, DATA["bptt_rnn/detailed"], rtol=1e-5)
     for name in ("wi", "wh", "wo"):
         np.testing.assert_allclose(getattr(model, name).value, DATA[f"bptt_rnn/{name}"], atol=2e-4)
@@ -158,5 +166,9 @@ def test_the_algorithms_alone_give_brainpys_numbers():
     rls = algorithms.RLS(alpha=0.3)
     rls.register_target(4, identifier="n")
     np.testing.assert_allclose(rls(t, x, y, identifier="n"), DATA["algorithms/rls_dW"], rtol=1e-5)
-    np.testing.assert_allclose(rls.implicit_vars["n.rls.P"].value, DATA["algorithms/rls_P"], rtol=1e-5)
-    np.testing.assert_allclose(algorithms.LMS(alpha=0.1)(t, x, y), DATA["algorithms/lms_dW"], rtol=1e-6)
+    np.testing.assert_allclose(
+        rls.implicit_vars["n.rls.P"].value, DATA["algorithms/rls_P"], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        algorithms.LMS(alpha=0.1)(t, x, y), DATA["algorithms/lms_dW"], rtol=1e-6
+    )

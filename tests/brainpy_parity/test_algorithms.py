@@ -102,7 +102,16 @@ def test_logistic_regression_gradient_descent_newton_predict_and_one_target():
 
 def test_offline_registry():
     names = alg.get_supported_offline_methods()
-    for m in ("linear", "lstsq", "ridge", "lasso", "logistic", "polynomial", "polynomial_ridge", "elastic_net"):
+    for m in (
+        "linear",
+        "lstsq",
+        "ridge",
+        "lasso",
+        "logistic",
+        "polynomial",
+        "polynomial_ridge",
+        "elastic_net",
+    ):
         assert m in names
     assert alg.get_offline_method("linear") is alg.LinearRegression
     with pytest.raises(ValueError, match="not an offline method"):
@@ -135,7 +144,9 @@ def test_rls_starts_at_alpha_identity_takes_1d_and_batches_and_converges():
 
 
 def test_lms_steps_against_the_error():
-    assert alg.LMS(alpha=0.1)(jnp.asarray([1.0]), jnp.asarray([1.0, 2.0]), jnp.asarray([0.0])).shape == (2, 1)
+    assert alg.LMS(alpha=0.1)(
+        jnp.asarray([1.0]), jnp.asarray([1.0, 2.0]), jnp.asarray([0.0])
+    ).shape == (2, 1)
     dw = alg.LMS(alpha=0.5)(jnp.asarray([[1.0]]), jnp.asarray([[2.0, 4.0]]), jnp.asarray([[0.0]]))
     assert np.allclose(dw.ravel(), [1.0, 2.0])
 
@@ -155,7 +166,9 @@ def test_online_registry():
 
 def test_sigmoid_and_regularizers():
     s = alg.Sigmoid()
-    assert np.allclose(s(jnp.asarray([0.0, 2.0, -2.0])), 1 / (1 + np.exp(-np.array([0.0, 2.0, -2.0]))))
+    assert np.allclose(
+        s(jnp.asarray([0.0, 2.0, -2.0])), 1 / (1 + np.exp(-np.array([0.0, 2.0, -2.0])))
+    )
     g = s.grad(jnp.asarray([0.0, 1.0, -1.0]))
     assert np.isclose(g[0], 0.25) and np.isclose(g[1], g[2])
     base = alg.Regularization(alpha=0.7)

@@ -39,7 +39,9 @@ class TinyRNN(eqbrain.DynamicalSystem):
 
     def __init__(self):
         super().__init__()
-        self.wi, self.wh, self.wo = (eqbrain.TrainVar(rand(*s) * 0.1) for s in ((2, 4), (4, 4), (4, 1)))
+        self.wi, self.wh, self.wo = (
+            eqbrain.TrainVar(rand(*s) * 0.1) for s in ((2, 4), (4, 4), (4, 1))
+        )
         self.h = eqbrain.Variable(jnp.zeros((1, 4)), batch_axis=0)
 
     def update(self, x):
@@ -81,17 +83,24 @@ def test_default_optimizer_repr_string_loss_bad_loss_old_options_and_jit_phases(
     assert "BPTT" in repr(trainer) and "optimizer" in repr(trainer)
     assert trainer._loss_func is losses.mean_squared_error
     with pytest.raises(TypeError, match="loss_fun"):
-        eqbrain.BPTT(TinyRNN(), loss_fun=123)
+        eqbrain.BPTT(TinyRNN(), loss_fun=123)  # pyright: ignore[reportArgumentType]
     for old in ({"shuffle_data": True}, {"seed": 1}):
         with pytest.raises(TypeError, match="shuffle your dataset"):
             eqbrain.BPTT(TinyRNN(), loss_fun=mse, **old)
-    trainer = eqbrain.BPTT(TinyRNN(), loss_fun=mse, jit={"predict": True, "fit": False, "loss": True})
+    trainer = eqbrain.BPTT(
+        TinyRNN(), loss_fun=mse, jit={"predict": True, "fit": False, "loss": True}
+    )
     assert trainer.jit == {"predict": True, "loss": True, "fit": False}
 
 
 def test_history_is_none_until_recorded():
     trainer = eqbrain.BPTT(TinyRNN(), loss_fun=mse)
-    for phase, which in (("train", "report"), ("predict", "report"), ("fit", "detailed"), ("test", "detailed")):
+    for phase, which in (
+        ("train", "report"),
+        ("predict", "report"),
+        ("fit", "detailed"),
+        ("test", "detailed"),
+    ):
         assert trainer.get_hist_metric(phase=phase, which=which) is None
     assert trainer.train_losses is None and trainer.test_losses is None
 
@@ -138,19 +147,29 @@ def test_fit_with_monitors_and_aux_metrics_reports_them_for_both_phases():
         return value, {"mse": value}
 
     trainer = eqbrain.BPTT(
-        model, loss_fun=loss_aux, optimizer=optim.Adam(lr=0.02), loss_has_aux=True,
+        model,
+        loss_fun=loss_aux,
+        optimizer=optim.Adam(lr=0.02),
+        loss_has_aux=True,
         monitors={"h": model.h},
     )
     seen = []
-    trainer.fit([(X, Y)] * 2, test_data=[(X, Y)] * 2, num_epoch=1, num_report=1,
-                fun_after_report=lambda i, m, p: seen.append((p, sorted(m))))
+    trainer.fit(
+        [(X, Y)] * 2,
+        test_data=[(X, Y)] * 2,
+        num_epoch=1,
+        num_report=1,
+        fun_after_report=lambda i, m, p: seen.append((p, sorted(m))),
+    )
     assert trainer.get_hist_metric("fit", metric="mse") is not None
     assert trainer.test_losses is not None
     assert {p for p, _ in seen} == {"fit", "test"} and all("mse" in k for _, k in seen)
 
 
 def test_time_first_data():
-    trainer = eqbrain.BPTT(TinyRNN(), loss_fun=mse, optimizer=optim.Adam(lr=0.02), data_first_axis="T")
+    trainer = eqbrain.BPTT(
+        TinyRNN(), loss_fun=mse, optimizer=optim.Adam(lr=0.02), data_first_axis="T"
+    )
     trainer.fit([(rand(5, 3, 2), rand(5, 3, 1))], num_epoch=1)
     assert trainer.train_losses is not None
 
@@ -202,7 +221,9 @@ def test_bpff_monitors_reach_the_loss_and_the_records():
         seen.append(sorted(mon))
         return mse(outs, targets)
 
-    trainer = eqbrain.BPFF(model, loss_fun=loss_mon, optimizer=optim.Adam(lr=0.05), monitors={"w": model.w})
+    trainer = eqbrain.BPFF(
+        model, loss_fun=loss_mon, optimizer=optim.Adam(lr=0.05), monitors={"w": model.w}
+    )
     trainer.fit([(rand(4, 3), rand(4, 2))], num_epoch=1)
     assert seen and seen[0] == ["w"] and trainer.train_losses is not None
     assert trainer.predict(rand(4, 3)).shape == (4, 2)
@@ -226,7 +247,8 @@ def test_a_dense_layer_trains_under_bpff_and_runs_after():
     before = np.asarray(net[0].W.value).copy()
     trainer = eqbrain.BPFF(net, loss_fun=mse, optimizer=optim.Adam(lr=0.01))
     trainer.fit([(rand(4, 3), rand(4, 2))], num_epoch=2)
-    assert np.all(np.isfinite(trainer.get_hist_metric("fit", "loss")))
+    history = trainer.get_hist_metric("fit", "loss")
+    assert history is not None and np.all(np.isfinite(history))
     assert not np.allclose(net[0].W.value, before)
     assert net(rand(4, 3)).shape == (4, 2)
 
@@ -240,7 +262,9 @@ class ESN(eqbrain.DynamicalSystem):
 
     def __init__(self):
         super().__init__()
-        self.r = eqbrain.dyn.Reservoir(3, 10, in_connectivity=0.5, rec_connectivity=0.5, batch_size=1)
+        self.r = eqbrain.dyn.Reservoir(
+            3, 10, in_connectivity=0.5, rec_connectivity=0.5, batch_size=1
+        )
         self.o = dnn.Dense(10, 2, mode=eqbrain.training_mode)
 
     def update(self, x):
@@ -284,9 +308,14 @@ def esn(esn_model):
     model = esn_model
     state = model.r.state
     trainer = eqbrain.OnlineTrainer(
-        model, fit_method=algorithms.RLS(alpha=0.1),
-        monitors={"rstate": state, "rsum": lambda: state.value.sum(-1), "rscalar": lambda: state.value.sum(),
-                  "rcol": (state, jnp.asarray([0]))},
+        model,
+        fit_method=algorithms.RLS(alpha=0.1),
+        monitors={
+            "rstate": state,
+            "rsum": lambda: state.value.sum(-1),
+            "rscalar": lambda: state.value.sum(),
+            "rcol": (state, jnp.asarray([0])),
+        },
     )
     return model, trainer
 
@@ -297,7 +326,10 @@ def test_online_fit_predict_step_counter_and_monitors(esn):
     before = np.asarray(model.o.W.value).copy()
     trainer.fit([x, y], reset_state=True)
     assert trainer.i0 == 8 and not np.allclose(model.o.W.value, before)
-    assert isinstance(trainer.mon["rstate"], np.ndarray) and trainer.mon["rstate"].shape[:2] == (1, 8)
+    assert isinstance(trainer.mon["rstate"], np.ndarray) and trainer.mon["rstate"].shape[:2] == (
+        1,
+        8,
+    )
     assert trainer.mon["rsum"].shape == (1, 8) and trainer.mon["rscalar"].shape == (8,)
     assert trainer.mon["rcol"].size == 8 * 10  # indexed monitors work (first axis: batch)
     assert trainer.predict(x).shape == (1, 8, 2)
@@ -310,8 +342,11 @@ def test_online_fit_predict_step_counter_and_monitors(esn):
 def test_online_fit_time_first_keeps_time_first_records_and_a_progress_bar(esn_model):
     model = esn_model
     trainer = eqbrain.OnlineTrainer(
-        model, fit_method=algorithms.RLS(alpha=0.1), monitors={"rstate": model.r.state},
-        data_first_axis="T", progress_bar=True,
+        model,
+        fit_method=algorithms.RLS(alpha=0.1),
+        monitors={"rstate": model.r.state},
+        data_first_axis="T",
+        progress_bar=True,
     )
     trainer.fit([rand(8, 1, 3), rand(8, 1, 2)], reset_state=True)
     assert trainer.i0 == 8 and trainer.mon["rstate"].shape[:2] == (8, 1)

@@ -77,7 +77,7 @@ class RLS(OnlineAlgorithm):
         super().__init__(name=name)
         self.alpha = alpha
 
-    def register_target(self, feature_in: int, identifier: str = "") -> None:  # type: ignore[override]
+    def register_target(self, feature_in: int, identifier: str = "") -> None:
         """Start `P = alpha * I` of size `feature_in` for the layer `identifier`."""
         key = identifier + self.postfix
         self.implicit_vars[key] = Variable(jnp.eye(feature_in) * self.alpha)

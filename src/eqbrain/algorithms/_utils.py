@@ -102,7 +102,9 @@ class L1L2Regularization(Regularization):
 def index_combinations(n_features: int, degree: int) -> list[tuple[int, ...]]:
     """The index tuples of the monomials of degree 2 to `degree` in `n_features` inputs."""
     return [
-        c for d in range(2, degree + 1) for c in combinations_with_replacement(range(n_features), d)
+        c
+        for d in range(2, degree + 1)
+        for c in combinations_with_replacement(range(n_features), d)
     ]
 
 
@@ -119,7 +121,10 @@ def polynomial_features(X: Any, degree: int, add_bias: bool = True) -> Any:
         raise ValueError(f"polynomial_features: X must be 2-D (samples, features), got {X.shape}.")
     cols = [jnp.ones((X.shape[0], 1), X.dtype)] if add_bias else []
     cols.append(X)
-    cols += [jnp.prod(X[:, list(c)], axis=1, keepdims=True) for c in index_combinations(X.shape[1], degree)]
+    cols += [
+        jnp.prod(X[:, list(c)], axis=1, keepdims=True)
+        for c in index_combinations(X.shape[1], degree)
+    ]
     return jnp.concatenate(cols, axis=1)
 
 

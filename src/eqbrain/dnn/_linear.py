@@ -13,7 +13,15 @@ import numpy as np
 from .._core import Parameter, TrainVar
 from ..dyn import Mode, SparseConn
 from ..init import XavierNormal, ZeroInit
-from ._base import Layer, check_last_axis, record_fit, positive_int, scalar_or_param, train_param, value
+from ._base import (
+    Layer,
+    check_last_axis,
+    positive_int,
+    record_fit,
+    scalar_or_param,
+    train_param,
+    value,
+)
 
 
 class Dense(Layer):

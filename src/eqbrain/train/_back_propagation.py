@@ -14,6 +14,7 @@ import numpy as np
 
 import eqbrain.losses as _losses
 import eqbrain.optim as _optim
+
 from .._transforms import Bar, as_progress_bar, for_loop, jit as _jit, scan, value_and_grad
 from ..dyn import DynamicalSystem, Monitors, RunningError
 from ._base import DSTrainer, batch_size_of
@@ -140,7 +141,9 @@ class BPTrainer(DSTrainer):
         if optimizer is None:
             optimizer = _optim.Adam(lr=_optim.ExponentialDecayLR(0.025, 1, 0.99975))
         if not isinstance(optimizer, _optim.Optimizer):
-            raise TypeError(f"{name}: optimizer must be an eqbrain.optim optimizer, got {short(optimizer)}.")
+            raise TypeError(
+                f"{name}: optimizer must be an eqbrain.optim optimizer, got {short(optimizer)}."
+            )
         if len(optimizer.vars_to_train) == 0:
             optimizer.register_train_vars(self._train_vars)
         self.optimizer = optimizer
@@ -233,7 +236,9 @@ class BPTrainer(DSTrainer):
         return out if self.loss_has_aux else (out, None)
 
     def _fit_step(self, shared: tuple, reset: bool, xs: tuple, ys: Any) -> Any:
-        grad = value_and_grad(self._loss_value, grad_vars=self._train_vars, has_aux=self.loss_has_aux)
+        grad = value_and_grad(
+            self._loss_value, grad_vars=self._train_vars, has_aux=self.loss_has_aux
+        )
         value, grads = grad(shared, reset, xs, ys)
         self.optimizer.update(grads)
         return value if self.loss_has_aux else (value, None)
@@ -252,7 +257,7 @@ class BPTrainer(DSTrainer):
 
     # -- fit -------------------------------------------------------------------------------------
 
-    def _check_batch(self, x: tuple, y: Any) -> int | None:
+    def _check_batch(self, xs: tuple, y: Any) -> int | None:
         raise NotImplementedError
 
     def _batch_of(self, xs: tuple) -> int | None:
@@ -280,7 +285,7 @@ class BPTrainer(DSTrainer):
         if batch is not None and current is not None and current != batch:
             self._reset(batch)
 
-    def fit(  # type: ignore[override]
+    def fit(
         self,
         train_data: Any,
         test_data: Any = None,
@@ -318,22 +323,43 @@ class BPTrainer(DSTrainer):
                 f"got {short(fun_after_report)}."
             )
         if isinstance(num_epoch, bool) or not isinstance(num_epoch, int) or num_epoch < 0:
-            raise ValueError(f"{name}.fit: num_epoch must be a non-negative int, got {num_epoch!r}.")
+            raise ValueError(
+                f"{name}.fit: num_epoch must be a non-negative int, got {num_epoch!r}."
+            )
         shared = _hashable({"fit": True, **(shared_args or {})}, name)
         test_shared = _hashable({**dict(shared), "fit": False}, name)
         counters = {"train": 0, "test": 0}
         for epoch in range(num_epoch):
-            self._epoch("train", train_data, shared, epoch, num_report, reset_state, counters, fun_after_report)
-            self.optimizer.lr.step_epoch()
+            self._epoch(
+                "train",
+                train_data,
+                shared,
+                epoch,
+                num_report,
+                reset_state,
+                counters,
+                fun_after_report,
+            )
+            if self.optimizer.lr is not None:
+                self.optimizer.lr.step_epoch()
             if test_data is not None:
-                self._epoch("test", test_data, test_shared, epoch, num_report, reset_state, counters, fun_after_report)
+                self._epoch(
+                    "test",
+                    test_data,
+                    test_shared,
+                    epoch,
+                    num_report,
+                    reset_state,
+                    counters,
+                    fun_after_report,
+                )
 
     def _epoch(self, phase, data, shared, epoch, num_report, reset, counters, after) -> None:
         name = type(self).__name__
         what = "train_data" if phase == "train" else "test_data"
         hist = self._metrics[phase]
         spec = as_progress_bar(self.progress_bar)
-        epoch_data = data() if callable(data) else data
+        epoch_data: Any = data() if callable(data) else data
         total = len(epoch_data) if hasattr(epoch_data, "__len__") else None
         bar = Bar(spec) if spec is not None and total else None
         began = time.time()
@@ -400,8 +426,14 @@ class BPTT(BPTrainer):
     ```
     """
 
-    def __init__(self, target: DynamicalSystem, loss_fun: str | Callable, *args: Any,
-                 checkpoint: int | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        target: DynamicalSystem,
+        loss_fun: str | Callable,
+        *args: Any,
+        checkpoint: int | None = None,
+        **kwargs: Any,
+    ):
         if checkpoint is not None and (
             isinstance(checkpoint, bool) or not isinstance(checkpoint, int) or checkpoint < 1
         ):
@@ -475,7 +507,9 @@ class BPFF(BPTrainer):
     ```
     """
 
-    def __init__(self, target: DynamicalSystem, loss_fun: str | Callable, *args: Any, **kwargs: Any):
+    def __init__(
+        self, target: DynamicalSystem, loss_fun: str | Callable, *args: Any, **kwargs: Any
+    ):
         super().__init__(target, loss_fun, *args, **kwargs)
         self._f_predict = _jit(self._predict_step, static_argnums=(0,))
 
@@ -502,7 +536,7 @@ class BPFF(BPTrainer):
     def _predict_step(self, shared: tuple, xs: tuple) -> Any:
         return self._forward(dict(shared), xs)
 
-    def predict(  # type: ignore[override]
+    def predict(
         self,
         inputs: Any,
         reset_state: bool = True,
@@ -525,4 +559,3 @@ class BPFF(BPTrainer):
             mons = {k: np.asarray(v) for k, v in mons.items()}
         self.mon = Monitors(**mons)
         return (elapsed, outs) if eval_time else outs
-

@@ -35,9 +35,7 @@ def has_state(target: DynamicalSystem) -> bool:
     """Whether `target` holds Variables other than trainable ones and Parameters."""
     from .._core import Parameter, TrainVar  # noqa: PLC0415 - below this layer
 
-    return any(
-        not isinstance(v, TrainVar | Parameter) for v in target.vars().unique().values()
-    )
+    return any(not isinstance(v, TrainVar | Parameter) for v in target.vars().unique().values())
 
 
 def check_batched(trainer: Any, target: DynamicalSystem) -> None:
@@ -57,7 +55,9 @@ def jit_settings(jit: Any, phases: tuple[str, ...]) -> dict[str, bool]:
                 f"jit: unknown phases {sorted(unknown)}; the phases are {list(phases)}."
             )
         return {p: bool(jit.get(p, True)) for p in phases}
-    raise ValueError(f"jit must be a bool or a dict {{phase: bool}} of {list(phases)}, got {jit!r}.")
+    raise ValueError(
+        f"jit must be a bool or a dict {{phase: bool}} of {list(phases)}, got {jit!r}."
+    )
 
 
 def batch_size_of(xs: Any, first_axis: str) -> int | None:

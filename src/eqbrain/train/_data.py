@@ -88,7 +88,7 @@ def check_dataset(data: Any, what: str, owner: str) -> None:
 
 def batches(data: Any, what: str, owner: str) -> Any:
     """The batches of one epoch of `data`, each checked to be an `(X, Y)` pair."""
-    epoch = data() if callable(data) else data
+    epoch: Any = data() if callable(data) else data
     for item in epoch:
         if not (isinstance(item, tuple | list) and len(item) == 2):
             raise TypeError(

@@ -82,7 +82,9 @@ def format_ys(trainer: Any, ys: Any, ndim: int) -> dict[str, Any]:
             )
         ys = {next(iter(nodes)): ys}
     if not isinstance(ys, dict):
-        raise TypeError(f"{owner}: the targets must be an array or a dict of arrays, got {short(ys)}.")
+        raise TypeError(
+            f"{owner}: the targets must be an array or a dict of arrays, got {short(ys)}."
+        )
     names = {n.name: p for p, n in nodes.items()}
     out: dict[str, Any] = {}
     for key, value in ys.items():
@@ -149,7 +151,7 @@ class RecordingRunner(DSTrainer):
     def _fit_chunk(self, *args: Any) -> Any:
         return self._chunk(*args)
 
-    def _step(self, model, i, t, x, fixed, iters, shared):  # type: ignore[override]
+    def _step(self, model, i, t, x, fixed, iters, shared):
         if not self._fitting:
             return super()._step(model, i, t, x, fixed, iters, shared)
         x, extra = self._split(x)

@@ -11,6 +11,7 @@ import jax.tree_util as jtu
 import numpy as np
 
 import eqbrain.algorithms as _alg
+
 from ..dyn import DynamicalSystem
 from ._data import as_inputs, check_timed, short
 from ._fitting import RecordingRunner, assign, format_ys, resolve_method, train_nodes, with_bias
@@ -53,8 +54,11 @@ class OfflineTrainer(RecordingRunner):
         self.train_nodes_by_path = train_nodes(self, target)
         name = type(self).__name__
         self.fit_method: Callable = resolve_method(
-            fit_method, _alg.RidgeRegression(alpha=1e-7), _alg.get_offline_method,
-            _alg.OfflineAlgorithm, name,
+            fit_method,
+            _alg.RidgeRegression(alpha=1e-7),
+            _alg.get_offline_method,
+            _alg.OfflineAlgorithm,
+            name,
         )
         self._setup_recording()
 
@@ -62,9 +66,13 @@ class OfflineTrainer(RecordingRunner):
         return f"{type(self).__name__}(target={self.target.name}, fit_method={self.fit_method!r})"
 
     def _after_step(self, out: Any, records: dict, extra: Any) -> Any:
-        return out, {p: x for p, (x, _) in records.items()}, {p: y for p, (_, y) in records.items()}
+        return (
+            out,
+            {p: x for p, (x, _) in records.items()},
+            {p: y for p, (_, y) in records.items()},
+        )
 
-    def fit(  # type: ignore[override]
+    def fit(
         self, train_data: Any, reset_state: bool = False, shared_args: dict | None = None
     ) -> Any:
         """Run over `X` and fit each layer so that its outputs approach `Y`; returns
@@ -97,7 +105,7 @@ class OfflineTrainer(RecordingRunner):
         self._numpy_records()
         return out
 
-    def predict(  # type: ignore[override]
+    def predict(
         self,
         inputs: Any,
         reset_state: bool = False,

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import eqbrain.algorithms as _alg
+
 from ..dyn import DynamicalSystem
 from ._data import as_inputs, check_timed, short
 from ._fitting import RecordingRunner, assign, format_ys, resolve_method, train_nodes, with_bias
@@ -39,7 +40,10 @@ class OnlineTrainer(RecordingRunner):
         super().__init__(target, **kwargs)
         self.train_nodes_by_path = train_nodes(self, target)
         self.fit_method: Callable = resolve_method(
-            fit_method, _alg.RLS(alpha=1e-7), _alg.get_online_method, _alg.OnlineAlgorithm,
+            fit_method,
+            _alg.RLS(alpha=1e-7),
+            _alg.get_online_method,
+            _alg.OnlineAlgorithm,
             type(self).__name__,
         )
         for node in self.train_nodes:
@@ -67,7 +71,7 @@ class OnlineTrainer(RecordingRunner):
             assign(node, dW, add=True)
         return out
 
-    def fit(  # type: ignore[override]
+    def fit(
         self, train_data: Any, reset_state: bool = False, shared_args: dict | None = None
     ) -> Any:
         """Run over `X`, changing the fitted layers at each step towards `Y`; returns

@@ -57,7 +57,13 @@ class Reservoir(bp.DynamicalSystem):
     def __init__(self):
         super().__init__(mode=bm.batching_mode)
         self.h = bm.Variable(bm.zeros((1, 10)), batch_axis=0)
-        self.o = bp.dnn.Dense(10, 2, W_initializer=jnp.asarray(W0), b_initializer=jnp.asarray(b0), mode=bm.training_mode)
+        self.o = bp.dnn.Dense(
+            10,
+            2,
+            W_initializer=jnp.asarray(W0),
+            b_initializer=jnp.asarray(b0),
+            mode=bm.training_mode,
+        )
 
     def reset_state(self, batch_size=1, **kwargs):
         self.h.value = bm.zeros((batch_size, 10))
@@ -80,7 +86,12 @@ save("offline", arg_Win=Win, arg_Wrec=Wrec, arg_W0=W0, arg_b0=b0, arg_X=X, arg_Y
 Xo, Yo = X[:1, :30], Y[:1, :30]
 for case, make in (
     ("force", lambda m: bp.ForceTrainer(m, alpha=0.5, progress_bar=False)),
-    ("lms", lambda m: bp.OnlineTrainer(m, fit_method={"name": "lms", "alpha": 0.01}, progress_bar=False)),
+    (
+        "lms",
+        lambda m: bp.OnlineTrainer(
+            m, fit_method={"name": "lms", "alpha": 0.01}, progress_bar=False
+        ),
+    ),
 ):
     model = Reservoir()
     trainer = make(model)
@@ -111,11 +122,16 @@ trainer = bp.BPTT(model, loss_fun=bp.losses.mean_squared_error, optimizer=bp.opt
 trainer.fit(batches, num_epoch=3)
 save(
     "bptt_rnn",
-    arg_Wi=Wi, arg_Wh=Wh, arg_Wo=Wo,
-    arg_X=np.stack([b[0] for b in batches]), arg_Y=np.stack([b[1] for b in batches]),
+    arg_Wi=Wi,
+    arg_Wh=Wh,
+    arg_Wo=Wo,
+    arg_X=np.stack([b[0] for b in batches]),
+    arg_Y=np.stack([b[1] for b in batches]),
     train_losses=trainer.train_losses,
     detailed=trainer.get_hist_metric("fit", which="detailed"),
-    wi=model.wi.value, wh=model.wh.value, wo=model.wo.value,
+    wi=model.wi.value,
+    wh=model.wh.value,
+    wo=model.wo.value,
     predict=trainer.predict(batches[0][0], reset_state=True),
 )
 
@@ -138,9 +154,13 @@ trainer = bp.BPTT(snn, loss_fun=snn_loss, optimizer=bp.optim.Adam(lr=0.05))
 trainer.fit([(jnp.asarray(Xs), jnp.asarray(Ys))], num_epoch=4)
 save(
     "bptt_snn",
-    arg_W1=W1, arg_W2=W2, arg_X=Xs, arg_Y=Ys,
+    arg_W1=W1,
+    arg_W2=W2,
+    arg_X=Xs,
+    arg_Y=Ys,
     train_losses=trainer.train_losses,
-    W1=snn[0].W.value, W2=snn[2].W.value,
+    W1=snn[0].W.value,
+    W2=snn[2].W.value,
 )
 
 # -- back-propagation, feedforward ------------------------------------------------------------
@@ -160,8 +180,16 @@ Xf, Yf = f32((8, 3)), f32((8, 2))
 model = TinyFF()
 trainer = bp.BPFF(model, loss_fun=bp.losses.mean_squared_error, optimizer=bp.optim.SGD(lr=0.1))
 trainer.fit([(jnp.asarray(Xf), jnp.asarray(Yf))], num_epoch=3)
-save("bpff", arg_W=Wf, arg_b=bf, arg_X=Xf, arg_Y=Yf, train_losses=trainer.train_losses,
-     w=model.w.value, b=model.b.value)
+save(
+    "bpff",
+    arg_W=Wf,
+    arg_b=bf,
+    arg_X=Xf,
+    arg_Y=Yf,
+    train_losses=trainer.train_losses,
+    w=model.w.value,
+    b=model.b.value,
+)
 
 # -- the algorithms alone ---------------------------------------------------------------------
 A, T = f32((50, 4)), f32((50, 2))
@@ -170,7 +198,11 @@ rls = bp.algorithms.RLS(alpha=0.3)
 rls.register_target(4, identifier="n")
 save(
     "algorithms",
-    arg_A=A, arg_T=T, arg_x=x1, arg_t=t1, arg_y=y1,
+    arg_A=A,
+    arg_T=T,
+    arg_x=x1,
+    arg_t=t1,
+    arg_y=y1,
     ridge=bp.algorithms.RidgeRegression(alpha=0.5)(T, A),
     linear=bp.algorithms.LinearRegression()(T, A),
     rls_dW=rls(target=t1, input=x1, output=y1, identifier="n"),

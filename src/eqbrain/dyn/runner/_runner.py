@@ -267,7 +267,7 @@ class DSRunner:
 
     def predict(
         self,
-        duration: float | None = None,
+        duration: Any = None,
         inputs: Any = None,
         reset_state: bool = False,
         eval_time: bool = False,
