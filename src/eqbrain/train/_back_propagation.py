@@ -137,6 +137,8 @@ class BPTrainer(DSTrainer):
         self._loss_func = _loss_function(loss_fun, name)
         super().__init__(target, **kwargs)
         self._train_vars = target.train_vars().unique()
+        batched = [v for v in target.vars().unique().values() if v.batch_axis is not None]
+        self._batched_var = batched[0] if batched else None  # read for the batch size
         self._check_trainable(optimizer)
         if optimizer is None:
             optimizer = _optim.Adam(lr=_optim.ExponentialDecayLR(0.025, 1, 0.99975))
@@ -265,10 +267,8 @@ class BPTrainer(DSTrainer):
 
     def _state_batch(self) -> int | None:
         """The batch size of the model's batched state (`None` without one)."""
-        for v in self.target.vars().unique().values():
-            if v.batch_axis is not None:
-                return v.shape[v.batch_axis]
-        return None
+        v = self._batched_var
+        return None if v is None or v.batch_axis is None else v.shape[v.batch_axis]
 
     def _reset(self, batch: int | None) -> None:
         """The model's state and clock back to their start, for a batch of `batch`."""
