@@ -257,23 +257,28 @@ def test_a_dense_layer_trains_under_bpff_and_runs_after():
 
 
 class ESN(eqbrain.DynamicalSystem):
-    r: eqbrain.dyn.Reservoir
+    """A fixed tanh reservoir (BrainPy's test uses `bp.dyn.Reservoir`; any reservoir
+    does) with a `Dense` readout in training mode."""
+
+    w_in: jnp.ndarray
+    w_rec: jnp.ndarray
+    state: eqbrain.Variable
     o: dnn.Dense
 
     def __init__(self):
         super().__init__()
-        self.r = eqbrain.dyn.Reservoir(
-            3, 10, in_connectivity=0.5, rec_connectivity=0.5, batch_size=1
-        )
-        self.o = dnn.Dense(10, 2, mode=eqbrain.training_mode)
+        self.w_in, self.w_rec = rand(3, 10) - 0.5, (rand(10, 10) - 0.5) * 0.3
+        self.state = eqbrain.Variable(jnp.zeros((1, 10)), batch_axis=0)
+        self.o = dnn.Dense(10, 2, W_initializer=rand(10, 2), mode=eqbrain.training_mode)
 
     def update(self, x):
-        return x >> self.r >> self.o
+        self.state.value = jnp.tanh(x @ self.w_in + self.state.value @ self.w_rec)
+        return self.o(self.state.value)
 
 
 @pytest.fixture(scope="module")
 def esn_model():
-    return ESN()  # one reservoir for the tests below (building one compiles its draws)
+    return ESN()
 
 
 def test_fit_method_by_default_name_dict_and_instance_and_bad_ones(esn_model):
@@ -306,7 +311,7 @@ def test_models_without_a_fittable_layer_are_refused():
 @pytest.fixture(scope="module")
 def esn(esn_model):
     model = esn_model
-    state = model.r.state
+    state = model.state
     trainer = eqbrain.OnlineTrainer(
         model,
         fit_method=algorithms.RLS(alpha=0.1),
@@ -344,7 +349,7 @@ def test_online_fit_time_first_keeps_time_first_records_and_a_progress_bar(esn_m
     trainer = eqbrain.OnlineTrainer(
         model,
         fit_method=algorithms.RLS(alpha=0.1),
-        monitors={"rstate": model.r.state},
+        monitors={"rstate": model.state},
         data_first_axis="T",
         progress_bar=True,
     )
