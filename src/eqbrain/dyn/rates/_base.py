@@ -9,8 +9,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.core import Tracer
 
 from .._mode import BatchingMode, Mode, apply_mode, chosen_mode, nonbatching_mode
+from .._population import Init, float_dtype, init_array, name_key
 
 _ACTIVATION_MSG = """\
 Unknown activation {name!r}: give a callable or the name of a function in jax.nn or \
@@ -36,6 +38,22 @@ def activation_fn(activation: str | Callable) -> Callable:
 
 def _identity(x: Any) -> Any:
     return x
+
+
+def draw(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:
+    """`init_array` of `init`, an initializer drawing with `name_key(key, what)`. A
+    number or a concrete array is broadcast by NumPy (no computation to compile)."""
+    if callable(init):
+        return init_array(init, shape, name_key(key, what), what)
+    if isinstance(init, Tracer):
+        return init_array(init, shape, None, what)
+    value = np.asarray(init, float_dtype())
+    try:
+        return jnp.asarray(np.broadcast_to(value, shape))
+    except ValueError:
+        raise ValueError(
+            f"{what} has shape {value.shape}, which does not broadcast to {shape}."
+        ) from None
 
 
 def check_count(n: Any, what: str, owner: str = "") -> int:

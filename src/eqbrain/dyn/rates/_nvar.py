@@ -14,6 +14,7 @@ import numpy as np
 from ..._core import Variable
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode
+from .._population import float_dtype
 from ._base import check_count, check_input, unit_mode
 
 _ORDER_MSG = """\
@@ -117,8 +118,9 @@ class NVAR(DynamicalSystem):
         shape = (self.num_delay, self.num_in)
         if batch_size is not None:
             shape = (self.num_delay, batch_size, self.num_in)
-        self.store = Variable(jnp.zeros(shape), batch_axis=None if batch_size is None else 1)
-        self.idx = Variable(jnp.zeros((1,), jnp.int32))
+        store = jnp.asarray(np.zeros(shape, float_dtype()))
+        self.store = Variable(store, batch_axis=None if batch_size is None else 1)
+        self.idx = Variable(jnp.asarray(np.zeros((1,), np.int32)))
 
     @property
     def batched(self) -> bool:

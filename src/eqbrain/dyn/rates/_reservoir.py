@@ -13,9 +13,9 @@ import numpy as np
 from ..._core import Parameter, TrainVar, Variable
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode, TrainingMode
-from .._population import Init, init_array, name_key
+from .._population import Init, name_key
 from .._seeding import noise_key_data
-from ._base import activation_fn, check_count, check_input, unit_mode
+from ._base import activation_fn, check_count, check_input, draw, unit_mode
 
 _NOISE_TYPES = ("normal", "uniform")
 _COMP_TYPES = ("dense", "sparse", "jit")
@@ -43,11 +43,12 @@ def _sparse_matmul(x: Any, data: Any, pre: Any, post: Any, n_post: int) -> Any:
     return out.at[..., post].add(x[..., pre] * data)
 
 
-def _masked(W: jax.Array, fraction: float, key: jax.Array) -> jax.Array:
+def _masked(W: jax.Array, fraction: float, key: Any, what: str) -> jax.Array:
     """`W` with each entry kept with probability `fraction` and zeroed otherwise."""
     if fraction >= 1.0:
         return W
-    return jnp.where(jax.random.uniform(key, W.shape) <= fraction, W, 0.0)
+    draw = jax.random.uniform(name_key(key, what), W.shape)
+    return jnp.where(draw <= fraction, W, 0.0)
 
 
 def _rescaled(W: jax.Array, radius: float) -> jax.Array:
@@ -172,21 +173,18 @@ class Reservoir(DynamicalSystem):
         self.noise_type = noise_type
         self.mode, batch_size = unit_mode("Reservoir", mode, batch_size)
         n_in, n = self.input_shape[-1], self.num_unit
-        win = init_array(Win_initializer, (n_in, n), name_key(key, "Win"), "Win")
-        win = _masked(win, self.ff_connectivity, name_key(key, "Win_mask"))
-        wrec = init_array(Wrec_initializer, (n, n), name_key(key, "Wrec"), "Wrec")
-        wrec = _masked(wrec, self.rec_connectivity, name_key(key, "Wrec_mask"))
+        win = draw(Win_initializer, (n_in, n), key, "Win")
+        win = _masked(win, self.ff_connectivity, key, "Win_mask")
+        wrec = draw(Wrec_initializer, (n, n), key, "Wrec")
+        wrec = _masked(wrec, self.rec_connectivity, key, "Wrec_mask")
         if self.spectral_radius is not None:
             wrec = _rescaled(wrec, self.spectral_radius)
-        bias = (
-            None
-            if b_initializer is None
-            else init_array(b_initializer, (n,), name_key(key, "bias"), "bias")
-        )
+        bias = None if b_initializer is None else draw(b_initializer, (n,), key, "bias")
         self._weights(win, wrec, bias)
         out_shape = self.output_shape if batch_size is None else (batch_size, *self.output_shape)
         self.state = Variable(
-            jnp.zeros(out_shape, win.dtype), batch_axis=None if batch_size is None else 0
+            jnp.asarray(np.zeros(out_shape, win.dtype)),
+            batch_axis=None if batch_size is None else 0,
         )
         self.key = Variable(noise_key_data(seed))
 
@@ -209,9 +207,11 @@ class Reservoir(DynamicalSystem):
         cell = TrainVar if isinstance(self.mode, TrainingMode) else Parameter
         self.ff_pres = self.ff_posts = self.rec_pres = self.rec_posts = None
         if self.comp_type == "sparse":
-            self.ff_pres, self.ff_posts = (jnp.asarray(i) for i in np.nonzero(np.asarray(win)))
-            self.rec_pres, self.rec_posts = (jnp.asarray(i) for i in np.nonzero(np.asarray(wrec)))
-            win, wrec = win[self.ff_pres, self.ff_posts], wrec[self.rec_pres, self.rec_posts]
+            win_np, wrec_np = np.asarray(win), np.asarray(wrec)
+            ff, rec = np.nonzero(win_np), np.nonzero(wrec_np)
+            self.ff_pres, self.ff_posts = jnp.asarray(ff[0]), jnp.asarray(ff[1])
+            self.rec_pres, self.rec_posts = jnp.asarray(rec[0]), jnp.asarray(rec[1])
+            win, wrec = jnp.asarray(win_np[ff]), jnp.asarray(wrec_np[rec])
         self.Win, self.Wrec = cell(win), cell(wrec)
         self.bias = None if bias is None else cell(bias)
 

@@ -8,13 +8,14 @@ from typing import Any, ClassVar
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..._core import TrainVar, Variable
 from ...init import Orthogonal, XavierNormal, ZeroInit
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode
-from .._population import Init, init_array, name_key
-from ._base import activation_fn, check_count, check_input, unit_mode
+from .._population import Init
+from ._base import activation_fn, check_count, check_input, draw, unit_mode
 
 
 class RecurrentCell(DynamicalSystem):
@@ -60,20 +61,16 @@ class RecurrentCell(DynamicalSystem):
         self.train_state = bool(train_state)
         Wi_init, Wh_init, b_init, state_init = inits
         width = self.GATES * self.num_out
-        self.Wi = TrainVar(init_array(Wi_init, (self.num_in, width), name_key(key, "Wi"), "Wi"))
-        self.Wh = TrainVar(init_array(Wh_init, (self.num_out, width), name_key(key, "Wh"), "Wh"))
-        self.b = (
-            None
-            if b_init is None
-            else TrainVar(init_array(b_init, (width,), name_key(key, "b"), "b"))
-        )
+        self.Wi = TrainVar(draw(Wi_init, (self.num_in, width), key, "Wi"))
+        self.Wh = TrainVar(draw(Wh_init, (self.num_out, width), key, "Wh"))
+        self.b = None if b_init is None else TrainVar(draw(b_init, (width,), key, "b"))
         n = self.WIDTH * self.num_out
-        state0 = init_array(state_init, (n,), name_key(key, "state"), "state")
+        state0 = draw(state_init, (n,), key, "state")
         self.state2train = TrainVar(state0) if self.train_state else None
-        shape = (n,) if batch_size is None else (batch_size, n)
-        self.state = Variable(
-            jnp.broadcast_to(state0, shape), batch_axis=None if batch_size is None else 0
-        )
+        if batch_size is not None:
+            state0 = jnp.asarray(np.broadcast_to(np.asarray(state0), (batch_size, n)))
+            # (a NumPy broadcast: nothing to compile while building)
+        self.state = Variable(state0, batch_axis=None if batch_size is None else 0)
 
     def reset_state(self, batch_size: int | None = None, **kwargs: Any) -> None:
         """Reset `state` (to `state2train` when it is trained); see `DynamicalSystem`.
