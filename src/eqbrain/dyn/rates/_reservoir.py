@@ -53,8 +53,9 @@ def _masked(W: jax.Array, fraction: float, key: Any, what: str) -> jax.Array:
 
 def _rescaled(W: jax.Array, radius: float) -> jax.Array:
     """`W` times the factor that makes its spectral radius `radius`."""
-    current = float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, np.float64)))))
-    if current == 0.0:
+    w = np.asarray(W, np.float64)
+    current = float(np.max(np.abs(np.linalg.eigvals(w))))
+    if current <= 1e-6 * float(np.max(np.abs(w), initial=0.0)):  # 0 up to rounding
         raise ValueError(
             "Reservoir: spectral_radius cannot rescale Wrec: its spectral radius is 0 (raise "
             "rec_connectivity or give a Wrec_initializer with nonzero eigenvalues)."
