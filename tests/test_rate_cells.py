@@ -6,6 +6,7 @@ and nothing changes)."""
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -16,9 +17,11 @@ import pytest
 import eqbrain
 
 DATA = np.load(pathlib.Path(__file__).parent / "data" / "brainpy_cells" / "cells.npz")
-TOL = dict(rtol=1e-5, atol=1e-6)
+TOL: dict[str, Any] = dict(rtol=1e-5, atol=1e-6)
 # a reservoir with fixed weights (nothing drawn, nothing to compile while building)
-FIXED = dict(Win_initializer=0.1, Wrec_initializer=0.1, in_connectivity=1.0, rec_connectivity=1.0)
+FIXED: dict[str, Any] = dict(
+    Win_initializer=0.1, Wrec_initializer=0.1, in_connectivity=1.0, rec_connectivity=1.0
+)
 
 
 def arg(case: str, name: str) -> np.ndarray:
@@ -98,7 +101,9 @@ def runs():
         return out, equinox[0](), training[0]()
 
     results, eqx_out, train_out = eqbrain.jit(run_all)()
-    out = {case: (units[case][0], *map(np.asarray, results[case])) for case in units}
+    out: dict[str, Any] = {
+        case: (units[case][0], *map(np.asarray, results[case])) for case in units
+    }
     out["equinox"] = eqx_out
     out["training"] = (training[1], train_out)
     return out
@@ -256,7 +261,7 @@ def _training():
     )
     win = RNG.normal(size=(3, 30)) * (RNG.random((3, 30)) < 0.3)
     wrec = 0.3 * RNG.normal(size=(30, 30)) * (RNG.random((30, 30)) < 0.2)
-    kw = dict(Win_initializer=win, Wrec_initializer=wrec, in_connectivity=1.0)
+    kw: dict[str, Any] = dict(Win_initializer=win, Wrec_initializer=wrec, in_connectivity=1.0)
     dense = eqbrain.dyn.Reservoir(3, 30, rec_connectivity=1.0, **kw)
     sparse = eqbrain.dyn.Reservoir(3, 30, rec_connectivity=1.0, comp_type="sparse", **kw)
 
@@ -344,20 +349,20 @@ def test_wrong_input_raises_and_changes_nothing(build, bad, message):
         (lambda: eqbrain.dyn.NVAR(2, delay=2, order=[2, 1]), ValueError, r"order must be"),
         (lambda: eqbrain.dyn.NVAR(2, delay=2, stride=0), ValueError, r"NVAR: stride must be"),
         (
-            lambda: eqbrain.dyn.NVAR(2, delay=2, constant=1),
+            lambda: eqbrain.dyn.NVAR(2, delay=2, constant=1),  # pyright: ignore[reportArgumentType]
             TypeError,
             r"constant must be True or False",
-        ),  # pyright: ignore[reportArgumentType]
+        ),
         (
             lambda: eqbrain.dyn.Reservoir(2, 3, comp_type="csr"),
             ValueError,
             r"comp_type must be 'dense'.*'sparse'.*got 'csr'",
         ),
         (
-            lambda: eqbrain.dyn.GRUCell(2, 3, mode="train"),
+            lambda: eqbrain.dyn.GRUCell(2, 3, mode="train"),  # pyright: ignore[reportArgumentType]
             TypeError,
             r"GRUCell: mode must be an eqbrain mode",
-        ),  # pyright: ignore[reportArgumentType]
+        ),
         (
             lambda: eqbrain.dyn.RNNCell(2, 3, mode=eqbrain.BatchingMode(2), batch_size=3),
             ValueError,

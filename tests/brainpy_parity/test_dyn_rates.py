@@ -25,6 +25,8 @@ case. BrainPy's `cell.reset(batch_size=n)` is `cell.reset_state(batch_size=n)` h
 
 from __future__ import annotations
 
+from typing import Any
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -38,7 +40,9 @@ IN, OUT, BATCH = 3, 4, 2  # the shared sizes
 
 def mode_of(name: str) -> eqbrain.Mode:
     """`TrainingMode(n)` etc. with `n = BATCH`."""
-    return eval(name.replace("(n)", f"({BATCH})"), vars(eqbrain))  # noqa: S307 - fixed names
+    kind, _, arg = name.partition("(")
+    cls = getattr(eqbrain, kind)
+    return cls(BATCH) if arg == "n)" else cls()
 
 
 def step(unit, *args):
@@ -256,7 +260,7 @@ def test_lstm_h_c_setters_batched():
 
 
 def test_reservoir_bias_is_applied():
-    common = dict(
+    common: dict[str, Any] = dict(
         in_connectivity=1.0, rec_connectivity=1.0, activation_type="external", leaky_rate=1.0
     )
     r0 = eqbrain.dyn.Reservoir(4, 8, b_initializer=eqbrain.init.ZeroInit(), **common)

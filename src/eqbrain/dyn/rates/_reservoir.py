@@ -159,7 +159,9 @@ class Reservoir(DynamicalSystem):
         batch_size: int | None = None,
     ):
         super().__init__(name=name)
-        self._check(input_shape, num_out, leaky_rate, activation, activation_type)
+        self._set_shape_and_activation(
+            input_shape, num_out, leaky_rate, activation, activation_type
+        )
         self.ff_connectivity = _fraction(in_connectivity, "in_connectivity")
         self.rec_connectivity = _fraction(rec_connectivity, "rec_connectivity")
         if comp_type not in _COMP_TYPES:
@@ -189,7 +191,7 @@ class Reservoir(DynamicalSystem):
         )
         self.key = Variable(noise_key_data(seed))
 
-    def _check(
+    def _set_shape_and_activation(
         self, input_shape: Any, num_out: Any, leaky_rate: Any, activation: Any, kind: Any
     ) -> None:
         shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)

@@ -281,17 +281,24 @@ class LSTMCell(RecurrentCell):
 
     @property
     def h(self) -> jax.Array:
-        """The hidden state: the first half of `state`."""
+        """The hidden state: the first half of `state` (assignable)."""
         return self.state.value[..., : self.num_out]
+
+    @h.setter
+    def h(self, value: Any) -> None:
+        self.state.value = self.state.value.at[..., : self.num_out].set(value)
 
     @property
     def c(self) -> jax.Array:
-        """The memory cell: the second half of `state`."""
+        """The memory cell: the second half of `state` (assignable)."""
         return self.state.value[..., self.num_out :]
 
+    @c.setter
+    def c(self, value: Any) -> None:
+        self.state.value = self.state.value.at[..., self.num_out :].set(value)
+
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in ("h", "c") and "state" in self.__dict__:
-            part = slice(None, self.num_out) if name == "h" else slice(self.num_out, None)
-            self.state.value = self.state.value.at[..., part].set(value)
+        if name in ("h", "c") and "state" in self.__dict__:  # the setters above
+            getattr(type(self), name).fset(self, value)
             return
         super().__setattr__(name, value)
