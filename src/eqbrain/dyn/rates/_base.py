@@ -11,8 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
+from ...random import split_key
 from .._mode import BatchingMode, Mode, apply_mode, chosen_mode, nonbatching_mode
-from .._population import Init, float_dtype, init_array, name_key
+from .._population import Init, float_dtype, init_array, name_key, takes_key
 
 _ACTIVATION_MSG = """\
 Unknown activation {name!r}: give a callable or the name of a function in jax.nn or \
@@ -38,6 +39,16 @@ def activation_fn(activation: str | Callable) -> Callable:
 
 def _identity(x: Any) -> Any:
     return x
+
+
+def unit_key(key: Any, *inits: Any, draws: bool = False) -> Any:
+    """`key`, or when it is `None` and something is drawn with a key (a JAX-style
+    initializer `f(key, shape)` among `inits`, or `draws`), a key split from
+    `eqbrain.random`'s default generator: two units differ, `eqbrain.random.seed`
+    fixes them."""
+    if key is None and (draws or any(callable(i) and takes_key(i) for i in inits)):
+        return split_key()
+    return key
 
 
 def draw(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.Array:

@@ -15,7 +15,7 @@ from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode, TrainingMode
 from .._population import Init, name_key
 from .._seeding import noise_key_data
-from ._base import activation_fn, check_count, check_input, draw, unit_mode
+from ._base import activation_fn, check_count, check_input, draw, unit_key, unit_mode
 
 _NOISE_TYPES = ("normal", "uniform")
 _COMP_TYPES = ("dense", "sparse", "jit")
@@ -98,7 +98,8 @@ class Reservoir(DynamicalSystem):
       drive: `noise * U(-1, 1)` for `'uniform'`, `noise * N(0, 1)` for `'normal'`.
     - `mode`: the computing mode: a batching or training mode gives `state` a leading
       batch axis (default: the current one, `eqbrain.get_mode()`).
-    - `key`: the random key of the weights (default `jax.random.key(0)`); `seed`: the
+    - `key`: the random key of the weights and masks (default: split from
+      `eqbrain.random`'s generator, so `eqbrain.random.seed` fixes it); `seed`: the
       seed of the noise (default: drawn from `eqbrain.random`).
     - `batch_size`: give the state a leading batch axis (without a mode).
 
@@ -176,6 +177,8 @@ class Reservoir(DynamicalSystem):
         self.noise_type = noise_type
         self.mode, batch_size = unit_mode("Reservoir", mode, batch_size)
         n_in, n = self.input_shape[-1], self.num_unit
+        masked = self.ff_connectivity < 1.0 or self.rec_connectivity < 1.0
+        key = unit_key(key, Win_initializer, Wrec_initializer, b_initializer, draws=masked)
         win = draw(Win_initializer, (n_in, n), key, "Win")
         win = _masked(win, self.ff_connectivity, key, "Win_mask")
         wrec = draw(Wrec_initializer, (n, n), key, "Wrec")

@@ -15,7 +15,7 @@ from ...init import Orthogonal, XavierNormal, ZeroInit
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode
 from .._population import Init
-from ._base import activation_fn, check_count, check_input, draw, unit_mode
+from ._base import activation_fn, check_count, check_input, draw, unit_key, unit_mode
 
 
 class RecurrentCell(DynamicalSystem):
@@ -60,6 +60,7 @@ class RecurrentCell(DynamicalSystem):
         self.activation = activation_fn(activation)
         self.train_state = bool(train_state)
         Wi_init, Wh_init, b_init, state_init = inits
+        key = unit_key(key, *inits)
         width = self.GATES * self.num_out
         self.Wi = TrainVar(draw(Wi_init, (self.num_in, width), key, "Wi"))
         self.Wh = TrainVar(draw(Wh_init, (self.num_out, width), key, "Wh"))
@@ -113,8 +114,8 @@ class RNNCell(RecurrentCell):
       batch axis (default: the current one, `eqbrain.get_mode()`).
     - `train_state`: learn the initial state too (a `TrainVar` `state2train` that
       `reset_state` copies into `state`).
-    - `key`: the key of `jax.nn`-style initializers; `batch_size`: the batch axis
-      without a mode.
+    - `key`: the key of `jax.nn`-style initializers (default: split from
+      `eqbrain.random`'s generator); `batch_size`: the batch axis without a mode.
 
     Variables: `Wi`, `Wh`, `b` (TrainVars), `state`, and `state2train`.
 
