@@ -33,7 +33,7 @@ _CHANNELS = (
     "IKA2_HM1992v2 IKDR_Ba2002 IKDR_Ba2002v2 IKK2A_HM1992 IKK2A_HM1992v2 IKK2B_HM1992 "
     "IKK2B_HM1992v2 IKL IKNI_Ya1989 IKNI_Ya1989v2 IK_HH1952 IK_HH1952v2 IK_Leak IK_TM1991 "
     "IK_TM1991v2 IL INa_Ba2002 INa_Ba2002v2 INa_HH1952 INa_HH1952v2 INa_TM1991 INa_TM1991v2 "
-    "Ih_De1996 Ih_HM1992 Ion IonChaDyn IonChannel Leaky LeakyChannel MixIons Potassium "
+    "Ih_De1996 Ih_HM1992 Ion IonChaDyn IonChannel LeakyChannel MixIons Potassium "
     "PotassiumChannel PotassiumFixed Sodium SodiumChannel SodiumFixed mix_ions"
 )
 _LTC = (
@@ -108,7 +108,6 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.dyn.NeuGroup"), "`eqbrain.dyn.NeuDyn`", ""),
     (_w("bp.dyn.GradNeuDyn"), "`eqbrain.dyn.SpikingNeuron`", "`spk_fun=` a surrogate"),
     (_w("bp.dyn.SynConn bp.dyn.SynOut"), "`eqbrain.DynamicalSystem`", ""),
-    (_w("bp.dyn.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (
         _w("bp.dyn.FullProjAlignPreSD"),
         "`eqbrain.dyn.FullProjAlignPre`",
@@ -143,9 +142,8 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: pass the input to `update`",
         "",
     ),
-    (_w("bp.dyn.LSTMCell bp.dyn.GRUCell"), "`eqx.nn.LSTMCell`, `eqx.nn.GRUCell`", ""),
     (
-        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell bp.dyn.NVAR"),
+        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell"),
         "not built",
         "",
     ),
