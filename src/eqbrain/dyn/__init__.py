@@ -44,7 +44,6 @@ from ._population import (
 )
 from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
-    FHN as FHN,
     HH as HH,
     IF as IF,
     LIF as LIF,
@@ -100,6 +99,17 @@ from .projections import (
     Projection as Projection,
     SparseConn as SparseConn,
 )
+from .rates import (
+    FHN as FHN,
+    QIF as QIF,
+    AdditiveCoupling as AdditiveCoupling,
+    DelayCoupling as DelayCoupling,
+    DiffusiveCoupling as DiffusiveCoupling,
+    FeedbackFHN as FeedbackFHN,
+    StuartLandauOscillator as StuartLandauOscillator,
+    ThresholdLinearModel as ThresholdLinearModel,
+    WilsonCowanModel as WilsonCowanModel,
+)
 from .runner import (
     DSRunner as DSRunner,
     MonitorError as MonitorError,
@@ -128,6 +138,7 @@ __all__ = [
     "AdExIFRef",
     "AdQuaIF",
     "AdQuaIFRef",
+    "AdditiveCoupling",
     "AlignPostProj",
     "All2All",
     "Alpha",
@@ -137,6 +148,8 @@ __all__ = [
     "CUBA",
     "Clock",
     "DSRunner",
+    "DelayCoupling",
+    "DiffusiveCoupling",
     "DualExpon",
     "DualExponV2",
     "DynSysGroup",
@@ -145,6 +158,7 @@ __all__ = [
     "ExpIFRef",
     "Expon",
     "FHN",
+    "FeedbackFHN",
     "FixedPostNum",
     "FixedPreNum",
     "FixedProb",
@@ -188,6 +202,7 @@ __all__ = [
     "ProjAlignPreMg1",
     "ProjAlignPreMg2",
     "Projection",
+    "QIF",
     "QuaIF",
     "QuaIFRef",
     "RNNCell",
@@ -201,9 +216,12 @@ __all__ = [
     "SparseSpikes",
     "SpikeTimeGroup",
     "SpikingNeuron",
+    "StuartLandauOscillator",
     "SynDyn",
+    "ThresholdLinearModel",
     "TrainingMode",
     "VarDelay",
+    "WilsonCowanModel",
     "batching_environment",
     "batching_mode",
     "built",

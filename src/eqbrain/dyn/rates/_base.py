@@ -1,0 +1,129 @@
+"""`RateModel`: what BrainPy's two-variable rate models share (`x`, `y`, their inputs and
+Ornstein-Uhlenbeck input noise)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import InitVar
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..._core import Variable
+from .._population import Init, Population, built, integral, option
+from .._share import share
+from ..neurons import OUProcess
+
+
+def uniform_0_005(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
+    """Uniform in [0, 0.05): BrainPy's default initial `x` and `y` of most rate models."""
+    return jax.random.uniform(key, shape, minval=0.0, maxval=0.05)
+
+
+class RateModel(Population):
+    """The shared part of BrainPy's rate models with two variables `x` and `y`
+    (`FHN`, `FeedbackFHN`, `QIF`, `StuartLandauOscillator`, `WilsonCowanModel`).
+
+    A subclass gives `_derivative` (a module-level `f(x, y, t, x_ext, y_ext, *params)`
+    returning `(dx, dy)`) and `_params()`; this class adds the inputs and the noise and
+    integrates one step.
+
+    The inputs of a step are what was added to the `input` and `input_y` Variables
+    since the last step (by a coupling, or the runner's `inputs=`), plus the arguments
+    of `update`, plus the OU noise (`x_ou_*`, `y_ou_*`; on when a mean or sigma is > 0).
+    A step consumes them: `input` and `input_y` are zero after it. With
+    `input_var=False` there are no input Variables and only the arguments count.
+    """
+
+    x: Variable = built()
+    y: Variable = built()
+    input: Variable | None = built()
+    input_y: Variable | None = built()
+    x_ou: OUProcess | None = built()
+    y_ou: OUProcess | None = built()
+    input_var: bool = option(default=True)
+    x_ou_mean: InitVar[Init] = 0.0
+    x_ou_sigma: InitVar[Init] = 0.0
+    x_ou_tau: InitVar[Init] = 5.0
+    y_ou_mean: InitVar[Init] = 0.0
+    y_ou_sigma: InitVar[Init] = 0.0
+    y_ou_tau: InitVar[Init] = 5.0
+    seed: InitVar[int | None] = None
+
+    def _build(self, key: Any, args: Mapping[str, Any]) -> None:
+        """The input Variables, and the OU noise processes when asked for."""
+        super()._build(key, args)
+        if self.input_var:
+            self.input = self._variable(0.0, self.x.dtype)
+            self.input_y = self._variable(0.0, self.x.dtype)
+        else:
+            self.input = self.input_y = None
+        seed = args["seed"]
+        self.x_ou = self._noise(args, "x", seed)
+        self.y_ou = self._noise(args, "y", None if seed is None else seed + 1)
+
+    def _noise(self, args: Mapping[str, Any], var: str, seed: int | None) -> OUProcess | None:
+        """The OU process of the input to `var`, if its mean or sigma is > 0."""
+        mean, sigma, tau = (args[f"{var}_ou_{k}"] for k in ("mean", "sigma", "tau"))
+        if np.any(np.asarray(mean) > 0) or np.any(np.asarray(sigma) > 0):
+            return OUProcess(
+                self.size,
+                mean,
+                sigma,
+                tau,
+                seed=seed,
+                batch_size=self.batch_size,
+                method=self.method,
+            )
+        return None
+
+    @staticmethod
+    def _derivative(x, y, t, x_ext, y_ext, *params):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _params(self) -> tuple:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _inputs(self, inp_x: Any, inp_y: Any) -> tuple[Any, Any]:
+        """This step's inputs to `dx/dt` and `dy/dt`: the input Variables, the arguments
+        and the noise."""
+        zero = jnp.zeros(self.state_shape, self.x.dtype)
+        input_x = zero if self.input is None else self.input.value
+        input_y = zero if self.input_y is None else self.input_y.value
+        if inp_x is not None:
+            input_x = input_x + inp_x
+        if self.x_ou is not None:
+            input_x = input_x + self.x_ou()
+        if inp_y is not None:
+            input_y = input_y + inp_y
+        if self.y_ou is not None:
+            input_y = input_y + self.y_ou()
+        return input_x, input_y
+
+    def _step(self, f: Callable, input_x: Any, input_y: Any, params: tuple) -> Any:
+        """Integrate `f` over one step, store `x` and `y`, consume the inputs; returns `x`."""
+        x, y = integral(f, self.method)(
+            self.x.value,
+            self.y.value,
+            share.load("t", 0.0),
+            input_x,
+            input_y,
+            *params,
+            dt=share.load("dt"),
+        )
+        self.x.value, self.y.value = x, y
+        self.clear_input()
+        return x
+
+    def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:
+        """One step with inputs `inp_x` (to `dx/dt`) and `inp_y` (to `dy/dt`); returns `x`."""
+        input_x, input_y = self._inputs(inp_x, inp_y)
+        return self._step(type(self)._derivative, input_x, input_y, self._params())
+
+    def clear_input(self) -> None:
+        """Set `input` and `input_y` to zero (BrainPy's `clear_input`)."""
+        if self.input is not None and self.input_y is not None:
+            self.input.value = jnp.zeros_like(self.input.value)
+            self.input_y.value = jnp.zeros_like(self.input_y.value)
