@@ -108,3 +108,210 @@ def test_coupled_network_matches_brainpy(name):
     )
     runner.run(len(c["fhn.x"]) * DT)
     assert_matches(name, runner.mon, c)
+
+
+# -- inputs, noise and state -----------------------------------------------------------
+
+
+def steps(model, n: int, *args: Any, dt: float = DT) -> Any:
+    """`n` steps of `model.update(*args)`, compiled in one `eqbrain.jit`; the last output."""
+
+    @eqbrain.jit
+    def run():
+        out = None
+        for i in range(n):
+            with eqbrain.share.context(t=i * dt, i=i, dt=dt):
+                out = model.update(*args)
+        return out
+
+    return run()
+
+
+class Pair(eqbrain.Network):
+    """Models stepped together (one compilation), each with the inputs `[1, 2]` and
+    `0.5`: the first through its `input` Variable when it has one, the others as
+    arguments."""
+
+    models: tuple
+
+    def __init__(self, *models: Any):
+        super().__init__()
+        self.models = models
+
+    def update(self) -> None:
+        first, *others = self.models
+        if first.input is not None:
+            first.input.value = first.input.value + jnp.asarray([1.0, 2.0])
+            first.update(None, 0.5)
+        else:
+            first.update(jnp.asarray([1.0, 2.0]), 0.5)
+        for model in others:
+            model.update(jnp.asarray([1.0, 2.0]), 0.5)
+
+
+def test_inputs_in_variables_and_arguments_are_the_same_and_consumed():
+    by_var = eqbrain.dyn.WilsonCowanModel(2)
+    by_arg = eqbrain.dyn.WilsonCowanModel(2, input_var=False)
+    assert by_arg.input is None and "input" not in by_arg.vars(method="relative")
+    steps(Pair(by_var, by_arg), 3)
+    np.testing.assert_allclose(by_var.x.value, by_arg.x.value, rtol=1e-6)
+    np.testing.assert_array_equal(by_var.input.value, 0.0)  # consumed by the step
+
+
+def test_noise_is_the_models_own_and_replays_after_reset():
+    a = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False)
+    b = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False)
+    quiet = eqbrain.dyn.StuartLandauOscillator(2, input_var=False)
+    assert a.y_ou is None and "x_ou.key" in a.vars(method="relative")
+    both = Pair(a, b, quiet)
+    start = np.asarray(a.x.value)
+    run = eqbrain.jit(lambda: both.update())
+    run()
+    np.testing.assert_array_equal(a.x.value, b.x.value)
+    assert not np.allclose(a.x.value, quiet.x.value)
+    first = np.asarray(a.x.value)
+    both.reset_state()
+    np.testing.assert_array_equal(a.x.value, start)
+    run()
+    np.testing.assert_array_equal(a.x.value, first)
+
+
+def test_threshold_linear_noise_scales_with_sqrt_dt_and_has_its_own_key():
+    tl = eqbrain.dyn.ThresholdLinearModel(4000, noise_e=1.0, beta_e=0.0, tau_e=1.0, seed=0)
+    assert tl.key is not None and eqbrain.dyn.ThresholdLinearModel(2).key is None
+    spread = {}
+    for dt in (0.01, 0.1):
+        tl.reset_state()
+        e = np.asarray(steps(tl, 1, 0.0, dt=dt))
+        spread[dt] = e[e > 0].std()
+    assert spread[0.1] / spread[0.01] == pytest.approx(np.sqrt(10.0), rel=0.05)
+
+
+def test_feedback_fhn_delay_is_state_of_the_model():
+    fhn = eqbrain.dyn.FeedbackFHN(2, delay=0.25)  # ceil(2.5) = 3 steps at dt = 0.1
+    assert fhn.x_delay.max_len == 3
+    x0 = np.asarray(fhn.x.value)
+    steps(fhn, 4, 0.5)
+    assert fhn.x_delay.retrieve(3).tolist() != x0.tolist()
+    fhn.reset_state()
+    np.testing.assert_array_equal(fhn.x_delay.retrieve(0), x0)
+    np.testing.assert_array_equal(fhn.x_delay.retrieve(3), 0.0)
+
+
+class Chains(eqbrain.Network):
+    """Couplings, each into its own population, each declared before its population."""
+
+    parts: tuple
+
+    def __init__(self, *parts: Any):
+        super().__init__()
+        self.parts = parts
+
+
+def test_coupling_delays_of_zero_and_one_step_read_the_previous_step():
+    """As the projections count: no delay, 0 and 1 all read the values the population
+    had when the step began (BrainPy's ring buffer reads another slot for 0 and 1)."""
+    parts, fhns = [], []
+    for delay in (None, 0, 1, np.zeros((3, 3), int), np.ones((3, 3), int)):
+        fhn = eqbrain.dyn.FHN(3)
+        coupling = DiffusiveCoupling(fhn.x, fhn.x, fhn.input, jnp.ones((3, 3)), delay)
+        assert coupling.history is None
+        parts += [coupling, fhn]
+        fhns.append(fhn)
+    steps(Chains(*parts), 3)
+    for fhn in fhns[1:]:
+        np.testing.assert_array_equal(fhn.x.value, fhns[0].x.value)
+
+
+def test_coupling_history_resets_and_shares_the_population_cells():
+    fhn = eqbrain.dyn.FHN(3)
+    coupling = AdditiveCoupling(fhn.x, fhn.input, jnp.eye(3), delay_steps=4)
+    assert coupling.coupling_var is fhn.x and coupling.output_var == (fhn.input,)
+    assert coupling.history is not None
+    steps(coupling, 2)
+    assert not np.allclose(coupling.history.retrieve(0), 0.0)
+    coupling.reset_state()
+    np.testing.assert_array_equal(coupling.history.data.value, 0.0)
+
+
+# -- bad inputs ------------------------------------------------------------------------
+
+
+def unchanged(fhn) -> dict:
+    return {k: np.asarray(v.value) for k, v in fhn.vars(method="relative").items()}
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(conn_mat=jnp.ones((4, 3))), ValueError, ["conn_mat", "(4, 3)", "(3, 3)"]),
+        (dict(coupling_var1="x.value"), TypeError, ["coupling_var1", "fhn.x", "ArrayImpl"]),
+        (dict(coupling_var2="other"), ValueError, ["coupling_var2", "one-dimensional"]),
+        (dict(var_to_output="wide"), ValueError, ["var_to_output", "(4,)", "input Variable"]),
+        (dict(delay_steps=jnp.ones((3, 3))), ValueError, ["delay_steps", "integer", "round"]),
+        (dict(delay_steps=np.ones((2, 3), int)), ValueError, ["delay_steps", "(2, 3)"]),
+        (dict(delay_steps="oops"), TypeError, ["delay_steps", "str"]),
+        (dict(delay_steps=-2), ValueError, ["delay_steps", ">= 0"]),
+    ],
+)
+def test_bad_coupling_arguments_are_refused_with_advice(kwargs, error, words):
+    fhn = eqbrain.dyn.FHN(3)
+    special = {
+        "x.value": fhn.x.value,
+        "other": eqbrain.Variable(jnp.zeros((2, 3))),
+        "wide": eqbrain.Variable(jnp.zeros(4)),
+    }
+    args = dict(
+        coupling_var1=fhn.x,
+        coupling_var2=fhn.x,
+        var_to_output=fhn.input,
+        conn_mat=jnp.ones((3, 3)),
+    )
+    args.update({k: special.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()})
+    before = unchanged(fhn)
+    with pytest.raises(error) as info:
+        DiffusiveCoupling(**args)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+    after = unchanged(fhn)
+    assert after.keys() == before.keys()
+    for k in before:
+        np.testing.assert_array_equal(after[k], before[k])
+
+
+@pytest.mark.parametrize(
+    "build, words",
+    [
+        (lambda: eqbrain.dyn.QIF(2, tau=-1.0), ["tau", "positive", "-1.0"]),
+        (lambda: eqbrain.dyn.WilsonCowanModel(2, I_tau=-2.0), ["I_tau", "positive"]),
+        (lambda: eqbrain.dyn.ThresholdLinearModel(2, tau_e=0.0), ["tau_e", "positive"]),
+        (lambda: eqbrain.dyn.FeedbackFHN(2, delay=-1.0), ["delay", ">= 0"]),
+        (lambda: eqbrain.dyn.FeedbackFHN(2, delay=jnp.ones(2)), ["delay", "one number"]),
+    ],
+)
+def test_bad_rate_model_parameters_are_refused(build, words):
+    with pytest.raises((ValueError, TypeError)) as info:
+        build()
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+# -- analysis --------------------------------------------------------------------------
+
+
+def test_wilson_cowan_phase_plane_finds_its_fixed_points():
+    """The model itself goes to `eqbrain.analysis` (its `integral`): with no input the
+    Wilson-Cowan pair is bistable, rest at the origin (the gain is 0 at 0) and an active
+    state, with a saddle between them."""
+    wc = eqbrain.dyn.WilsonCowanModel(1)
+    pp = eqbrain.analysis.PhasePlane2D(
+        wc,
+        target_vars={"x": [-0.1, 0.6], "y": [-0.1, 0.6]},
+        pars_update={"x_ext": 0.0, "y_ext": 0.0},
+        resolutions=0.02,
+    )
+    points, kinds = pp.find_fixed_points()
+    assert kinds == ["stable node", "saddle node", "stable node"]
+    np.testing.assert_allclose(points[0], [0.0, 0.0], atol=1e-6)
+    for x, y in points:
+        np.testing.assert_allclose(wc.derivative(x, y, 0.0), 0.0, atol=1e-6)

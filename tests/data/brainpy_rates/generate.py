@@ -64,7 +64,9 @@ def xy(cls, **kw) -> Callable:
     """A builder of an `N`-unit model starting at the case's `x0`, `y0`."""
 
     def build(args):
-        return cls(N, x_initializer=jnp.asarray(args["x0"]), y_initializer=jnp.asarray(args["y0"]), **kw)
+        return cls(
+            N, x_initializer=jnp.asarray(args["x0"]), y_initializer=jnp.asarray(args["y0"]), **kw
+        )
 
     return build
 
@@ -101,7 +103,10 @@ CASES: list[Case] = [
     Case(
         "ThresholdLinearModel",
         lambda args: bp.dyn.ThresholdLinearModel(
-            N, tau_e=2.0, tau_i=1.0, e_initializer=jnp.asarray(args["e0"]),
+            N,
+            tau_e=2.0,
+            tau_i=1.0,
+            e_initializer=jnp.asarray(args["e0"]),
             i_initializer=jnp.asarray(args["i0"]),
         ),
         ["e", "i"],
@@ -123,7 +128,10 @@ class Net(bp.DynSysGroup):
         if "delay_steps" in kw and not isinstance(kw["delay_steps"], int):
             kw["delay_steps"] = jnp.asarray(kw["delay_steps"])
         self.fhn = bp.dyn.FHN(
-            M, x_initializer=jnp.asarray(args["x0"]), y_initializer=jnp.asarray(args["y0"]), name="fhn"
+            M,
+            x_initializer=jnp.asarray(args["x0"]),
+            y_initializer=jnp.asarray(args["y0"]),
+            name="fhn",
         )
         if kind == "diffusive":
             self.coupling = bp.dyn.DiffusiveCoupling(self.fhn.x, self.fhn.x, self.fhn.input, **kw)

@@ -3,7 +3,7 @@ Ornstein-Uhlenbeck input noise)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import InitVar
 from typing import Any
 
@@ -12,8 +12,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._core import Variable
-from .._population import Init, Population, built, integral, option
+from .._population import Init, Population, built, option
 from .._share import share
+from ..integrators import ODEIntegrator, odeint
 from ..neurons import OUProcess
 
 
@@ -28,7 +29,10 @@ class RateModel(Population):
 
     A subclass gives `_derivative` (a module-level `f(x, y, t, x_ext, y_ext, *params)`
     returning `(dx, dy)`) and `_params()`; this class adds the inputs and the noise and
-    integrates one step.
+    integrates one step with `integral`, the `odeint` integrator of `derivative` (the
+    model's own parameters bound), which is also what `eqbrain.analysis` reads:
+    `PhasePlane2D(model, target_vars={"x": ..., "y": ...})`, with `x_ext`, `y_ext` as
+    parameters.
 
     The inputs of a step are what was added to the `input` and `input_y` Variables
     since the last step (by a coupling, or the runner's `inputs=`), plus the arguments
@@ -39,6 +43,7 @@ class RateModel(Population):
 
     x: Variable = built()
     y: Variable = built()
+    integral: ODEIntegrator = built()
     input: Variable | None = built()
     input_y: Variable | None = built()
     x_ou: OUProcess | None = built()
@@ -55,6 +60,7 @@ class RateModel(Population):
     def _build(self, key: Any, args: Mapping[str, Any]) -> None:
         """The input Variables, and the OU noise processes when asked for."""
         super()._build(key, args)
+        self.integral = odeint(self.derivative, method=self.method)
         if self.input_var:
             self.input = self._variable(0.0, self.x.dtype)
             self.input_y = self._variable(0.0, self.x.dtype)
@@ -83,6 +89,10 @@ class RateModel(Population):
     def _derivative(x, y, t, x_ext, y_ext, *params):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def derivative(self, x: Any, y: Any, t: Any, x_ext: Any = 0.0, y_ext: Any = 0.0) -> Any:
+        """`(dx/dt, dy/dt)` at `x`, `y` with inputs `x_ext`, `y_ext`."""
+        return type(self)._derivative(x, y, t, x_ext, y_ext, *self._params())
+
     def _params(self) -> tuple:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -102,17 +112,10 @@ class RateModel(Population):
             input_y = input_y + self.y_ou()
         return input_x, input_y
 
-    def _step(self, f: Callable, input_x: Any, input_y: Any, params: tuple) -> Any:
-        """Integrate `f` over one step, store `x` and `y`, consume the inputs; returns `x`."""
-        x, y = integral(f, self.method)(
-            self.x.value,
-            self.y.value,
-            share.load("t", 0.0),
-            input_x,
-            input_y,
-            *params,
-            dt=share.load("dt"),
-        )
+    def _step(self, input_x: Any, input_y: Any, **extra: Any) -> Any:
+        """Integrate one step, store `x` and `y`, consume the inputs; returns `x`."""
+        t, dt = share.load("t", 0.0), share.load("dt")
+        x, y = self.integral(self.x.value, self.y.value, t, input_x, input_y, dt=dt, **extra)
         self.x.value, self.y.value = x, y
         self.clear_input()
         return x
@@ -120,7 +123,7 @@ class RateModel(Population):
     def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:
         """One step with inputs `inp_x` (to `dx/dt`) and `inp_y` (to `dy/dt`); returns `x`."""
         input_x, input_y = self._inputs(inp_x, inp_y)
-        return self._step(type(self)._derivative, input_x, input_y, self._params())
+        return self._step(input_x, input_y)
 
     def clear_input(self) -> None:
         """Set `input` and `input_y` to zero (BrainPy's `clear_input`)."""

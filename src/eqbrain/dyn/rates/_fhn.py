@@ -120,8 +120,6 @@ class FeedbackFHN(RateModel):
     x_initializer: InitVar[Init] = initial(default=uniform_0_005)
     y_initializer: InitVar[Init] = initial(default=uniform_0_005)
 
-    _derivative = staticmethod(feedback_fhn_derivative)
-
     def _build(self, key: Any, args: Mapping[str, Any]) -> None:
         """The delay line of `x`: `ceil(delay / dt)` steps, its latest entry the initial
         `x`."""
@@ -144,11 +142,16 @@ class FeedbackFHN(RateModel):
     def _params(self) -> tuple:
         return (self.a, self.b, self.tau, self.mu, self.v0)
 
+    def derivative(
+        self, x: Any, y: Any, t: Any, x_ext: Any = 0.0, y_ext: Any = 0.0, x_delayed: Any = 0.0
+    ) -> Any:
+        """`(dx/dt, dy/dt)` at `x`, `y` with inputs `x_ext`, `y_ext` and the delayed `x`."""
+        return feedback_fhn_derivative(x, y, t, x_ext, y_ext, x_delayed, *self._params())
+
     def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:
         """One step with inputs `inp_x` and `inp_y`; returns `x`."""
         input_x, input_y = self._inputs(inp_x, inp_y)
         delayed = self.x_delay.retrieve(self.x_delay.max_len)
-        params = (delayed, *self._params())
-        x = self._step(feedback_fhn_derivative, input_x, input_y, params)
+        x = self._step(input_x, input_y, x_delayed=delayed)
         self.x_delay.update(x)
         return x
