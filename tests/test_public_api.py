@@ -46,6 +46,7 @@ LAYOUT = {
     "eqbrain.dyn.outs": "eqbrain.dyn",
     "eqbrain.dyn.projections": "eqbrain.dyn",
     "eqbrain.dyn.others": "eqbrain.dyn",
+    "eqbrain.dyn.rates": "eqbrain.dyn",
     "eqbrain.dyn.runner": "eqbrain.dyn",
     "eqbrain.dyn.integrators": "eqbrain",
 }
