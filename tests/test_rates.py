@@ -10,7 +10,7 @@ shows in BrainPy itself between float32 and float64 (`<case>/roundoff/<var>`).
 from __future__ import annotations
 
 import pathlib
-from typing import Any
+from typing import Any, cast
 
 import jax.numpy as jnp
 import numpy as np
@@ -247,7 +247,7 @@ def test_bad_coupling_arguments_are_refused_with_advice(kwargs, error, words):
         "other": eqbrain.Variable(jnp.zeros((2, 3))),
         "wide": eqbrain.Variable(jnp.zeros(4)),
     }
-    args = dict(
+    args: dict[str, Any] = dict(
         coupling_var1=fhn.x,
         coupling_var2=fhn.x,
         var_to_output=fhn.input,
@@ -272,7 +272,10 @@ def test_bad_coupling_arguments_are_refused_with_advice(kwargs, error, words):
         (lambda: eqbrain.dyn.WilsonCowanModel(2, I_tau=-2.0), ["I_tau", "positive"]),
         (lambda: eqbrain.dyn.ThresholdLinearModel(2, tau_e=0.0), ["tau_e", "positive"]),
         (lambda: eqbrain.dyn.FeedbackFHN(2, delay=-1.0), ["delay", ">= 0"]),
-        (lambda: eqbrain.dyn.FeedbackFHN(2, delay=jnp.ones(2)), ["delay", "one number"]),
+        (
+            lambda: eqbrain.dyn.FeedbackFHN(2, delay=cast(Any, jnp.ones(2))),
+            ["delay", "one number"],
+        ),
     ],
 )
 def test_bad_rate_model_parameters_are_refused(build, words):

@@ -85,7 +85,7 @@ def population_runs() -> dict:
     """Every model (size 10) for 10 ms under DSRunner, with the inputs 1.0 and 0.5 on its
     input Variables (`FHN` and `FeedbackFHN` with OU noise on both), and FHN(2) with a
     runner input."""
-    noise = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
+    noise: dict[str, Any] = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
     parts = {name: getattr(eqbrain.dyn, name)(10) for name in RATES}
     parts["FHN"] = eqbrain.dyn.FHN(10, **noise)
     parts["FeedbackFHN"] = eqbrain.dyn.FeedbackFHN(10, delay=2.0, **noise)
@@ -149,7 +149,7 @@ def test_threshold_linear_noise_scales_as_sqrt_dt():
 def stepped() -> dict:
     """One step with inputs (1.0, 0.5) of every model with `input_var=False` and OU noise
     on both inputs; the threshold-linear model with each noise path on, at dt = 1e-4."""
-    noise = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
+    noise: dict[str, Any] = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
     without = {name: getattr(eqbrain.dyn, name)(2, input_var=False, **noise) for name in RATES}
     tl = {
         "tl8": eqbrain.dyn.ThresholdLinearModel(8, noise_e=1.0, noise_i=0.5),
@@ -312,17 +312,17 @@ def test_single_variable_output_wrapped_and_reset():
     [
         # the base: a delay_var that is not a Variable, a function giving float delays,
         # an unknown delay type
-        (lambda f: DelayCoupling(jnp.ones(N), f.input, all2all(), (N, N)), TypeError),
+        (lambda f: DelayCoupling(ARRAY, f.input, all2all(), (N, N)), TypeError),
         (
             lambda f: DelayCoupling(
                 f.x, f.input, all2all(), (N, N), delay_steps=lambda shape: np.ones(shape)
             ),
             ValueError,
         ),
-        (lambda f: DelayCoupling(f.x, f.input, all2all(), (N, N), delay_steps="oops"), TypeError),
+        (lambda f: DelayCoupling(f.x, f.input, all2all(), (N, N), delay_steps=OOPS), TypeError),
         # DiffusiveCoupling
-        (lambda f: DiffusiveCoupling(jnp.ones(N), f.x, f.input, conn_mat=all2all()), TypeError),
-        (lambda f: DiffusiveCoupling(f.x, jnp.ones(N), f.input, conn_mat=all2all()), TypeError),
+        (lambda f: DiffusiveCoupling(ARRAY, f.x, f.input, conn_mat=all2all()), TypeError),
+        (lambda f: DiffusiveCoupling(f.x, ARRAY, f.input, conn_mat=all2all()), TypeError),
         (lambda f: DiffusiveCoupling(f.x, TWO_D, f.input, conn_mat=all2all()), ValueError),
         (lambda f: DiffusiveCoupling(TWO_D, TWO_D, f.input, conn_mat=all2all()), ValueError),
         (
@@ -342,11 +342,11 @@ def test_single_variable_output_wrapped_and_reset():
             ValueError,
         ),
         (
-            lambda f: DiffusiveCoupling(f.x, f.x, f.input, conn_mat=all2all(), delay_steps="oops"),
+            lambda f: DiffusiveCoupling(f.x, f.x, f.input, conn_mat=all2all(), delay_steps=OOPS),
             TypeError,
         ),
         # AdditiveCoupling
-        (lambda f: AdditiveCoupling(jnp.ones(N), f.input, conn_mat=all2all()), TypeError),
+        (lambda f: AdditiveCoupling(ARRAY, f.input, conn_mat=all2all()), TypeError),
         (lambda f: AdditiveCoupling(TWO_D, f.input, conn_mat=all2all()), ValueError),
     ],
 )
@@ -356,3 +356,5 @@ def test_coupling_errors(build, error):
 
 
 TWO_D = eqbrain.Variable(jnp.ones((2, N)))
+ARRAY: Any = jnp.ones(N)  # not a Variable
+OOPS: Any = "oops"  # not a delay

@@ -3,9 +3,9 @@ Ornstein-Uhlenbeck input noise)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import InitVar
-from typing import Any
+from typing import Any, ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -44,8 +44,9 @@ class RateModel(Population):
     x: Variable = built()
     y: Variable = built()
     integral: ODEIntegrator = built()
-    input: Variable | None = built()
-    input_y: Variable | None = built()
+    # `None` with `input_var=False` (typed as the usual case, for `coupling(fhn.input)`)
+    input: Variable = built()
+    input_y: Variable = built()
     x_ou: OUProcess | None = built()
     y_ou: OUProcess | None = built()
     input_var: bool = option(default=True)
@@ -65,7 +66,7 @@ class RateModel(Population):
             self.input = self._variable(0.0, self.x.dtype)
             self.input_y = self._variable(0.0, self.x.dtype)
         else:
-            self.input = self.input_y = None
+            self.input = self.input_y = None  # pyright: ignore[reportAttributeAccessIssue]
         seed = args["seed"]
         self.x_ou = self._noise(args, "x", seed)
         self.y_ou = self._noise(args, "y", None if seed is None else seed + 1)
@@ -85,9 +86,8 @@ class RateModel(Population):
             )
         return None
 
-    @staticmethod
-    def _derivative(x, y, t, x_ext, y_ext, *params):  # pragma: no cover - abstract
-        raise NotImplementedError
+    # the module-level `f(x, y, t, x_ext, y_ext, *params)` of the model
+    _derivative: ClassVar[Callable[..., Any]]
 
     def derivative(self, x: Any, y: Any, t: Any, x_ext: Any = 0.0, y_ext: Any = 0.0) -> Any:
         """`(dx/dt, dy/dt)` at `x`, `y` with inputs `x_ext`, `y_ext`."""

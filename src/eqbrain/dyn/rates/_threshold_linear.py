@@ -51,8 +51,8 @@ class ThresholdLinearModel(Population):
 
     e: Variable = built()
     i: Variable = built()
-    Ie: Variable | None = built()
-    Ii: Variable | None = built()
+    Ie: Variable = built()  # `None` with `input_var=False`, as `Ii`
+    Ii: Variable = built()
     key: Variable | None = built()  # the noise's random state (from `seed`)
     method: str = built(default="euler", static=True)
     tau_e: Any = param(default=2e-2, positive=True)
@@ -73,7 +73,7 @@ class ThresholdLinearModel(Population):
             self.Ie = self._variable(0.0, self.e.dtype)
             self.Ii = self._variable(0.0, self.e.dtype)
         else:
-            self.Ie = self.Ii = None
+            self.Ie = self.Ii = None  # pyright: ignore[reportAttributeAccessIssue]
         noisy = np.any(np.asarray(self.noise_e) != 0) or np.any(np.asarray(self.noise_i) != 0)
         key_data = noise_key_data(args["seed"]) if noisy else None
         self.key = None if key_data is None else Variable(key_data)  # pyright: ignore[reportIncompatibleVariableOverride]
