@@ -39,6 +39,16 @@ class RateModel(Population):
     of `update`, plus the OU noise (`x_ou_*`, `y_ou_*`; on when a mean or sigma is > 0).
     A step consumes them: `input` and `input_y` are zero after it. With
     `input_var=False` there are no input Variables and only the arguments count.
+
+    **Arguments every such model takes** (besides `size` and its parameters):
+
+    - `x_ou_mean`, `x_ou_sigma`, `x_ou_tau`, `y_ou_mean`, `y_ou_sigma`, `y_ou_tau`: the
+      OU noise on each input (off by default).
+    - `x_initializer`, `y_initializer`: the initial `x` and `y`.
+    - `seed`: the seed of the noise (default: drawn from `eqbrain.random`); `y`'s noise
+      uses `seed + 1`.
+    - `input_var`: keep the inputs in Variables (default `True`).
+    - `key`, `batch_size`, `method`, `mode`: as for every `Population`.
     """
 
     x: Variable = built()
