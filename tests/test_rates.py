@@ -12,6 +12,7 @@ from __future__ import annotations
 import pathlib
 from typing import Any, cast
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from eqbrain.dyn import AdditiveCoupling, DiffusiveCoupling
 
 DATA = np.load(pathlib.Path(__file__).parent / "data" / "brainpy_rates" / "rates.npz")
 DT = 0.1
+KEY = jax.random.key(0)  # the same initial values for the models a test compares
 
 
 def case(name: str) -> dict[str, np.ndarray]:
@@ -147,8 +149,8 @@ class Pair(eqbrain.Network):
 
 
 def test_inputs_in_variables_and_arguments_are_the_same_and_consumed():
-    by_var = eqbrain.dyn.WilsonCowanModel(2)
-    by_arg = eqbrain.dyn.WilsonCowanModel(2, input_var=False)
+    by_var = eqbrain.dyn.WilsonCowanModel(2, key=KEY)
+    by_arg = eqbrain.dyn.WilsonCowanModel(2, input_var=False, key=KEY)
     assert by_arg.input is None and "input" not in by_arg.vars(method="relative")
     steps(Pair(by_var, by_arg), 3)
     np.testing.assert_allclose(by_var.x.value, by_arg.x.value, rtol=1e-6)
@@ -156,9 +158,9 @@ def test_inputs_in_variables_and_arguments_are_the_same_and_consumed():
 
 
 def test_noise_is_the_models_own_and_replays_after_reset():
-    a = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False)
-    b = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False)
-    quiet = eqbrain.dyn.StuartLandauOscillator(2, input_var=False)
+    a = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False, key=KEY)
+    b = eqbrain.dyn.StuartLandauOscillator(2, x_ou_sigma=0.5, seed=3, input_var=False, key=KEY)
+    quiet = eqbrain.dyn.StuartLandauOscillator(2, input_var=False, key=KEY)
     assert a.y_ou is None and "x_ou.key" in a.vars(method="relative")
     both = Pair(a, b, quiet)
     start = np.asarray(a.x.value)
@@ -199,7 +201,7 @@ def test_coupling_delays_of_zero_and_one_step_read_the_previous_step():
     had when the step began (BrainPy's ring buffer reads another slot for 0 and 1)."""
     parts, fhns = [], []
     for delay in (None, 0, 1, np.asarray([[0, 1], [1, 0]])):
-        fhn = eqbrain.dyn.FHN(2)
+        fhn = eqbrain.dyn.FHN(2, key=KEY)
         coupling = DiffusiveCoupling(fhn.x, fhn.x, fhn.input, jnp.ones((2, 2)), delay)
         assert coupling.history is None
         parts += [coupling, fhn]
