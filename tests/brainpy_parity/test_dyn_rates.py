@@ -126,29 +126,11 @@ def test_rate_populations_run_via_dsrunner(population_runs):
     assert x.shape == (100, 2) and np.all(np.isfinite(x))
 
 
-def one_step(model: Any, *args: Any, dt: float = DT) -> Any:
-    @eqbrain.jit
-    def step():
-        with eqbrain.share.context(t=0.0, i=0, dt=dt):
-            return model.update(*args)
-
-    return step()
-
-
-def test_threshold_linear_noise_scales_as_sqrt_dt():
-    m = eqbrain.dyn.ThresholdLinearModel(4000, noise_e=1.0, beta_e=0.0, tau_e=1.0, seed=0)
-    spread = []
-    for dt in (0.01, 0.1):
-        m.reset_state()
-        e = np.asarray(one_step(m, 0.0, dt=dt))
-        spread.append(e[e > 0].std())
-    assert spread[1] / spread[0] == pytest.approx(np.sqrt(10.0), abs=0.2)
-
-
 @pytest.fixture(scope="module")
 def stepped() -> dict:
     """One step with inputs (1.0, 0.5) of every model with `input_var=False` and OU noise
-    on both inputs; the threshold-linear model with each noise path on, at dt = 1e-4."""
+    on both inputs; the threshold-linear model with each noise path on, at dt = 1e-4;
+    and two noisy threshold-linear models with no drift at dt = 0.01 and 0.1."""
     noise: dict[str, Any] = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
     without = {name: getattr(eqbrain.dyn, name)(2, input_var=False, **noise) for name in RATES}
     tl = {
@@ -156,6 +138,10 @@ def stepped() -> dict:
         "tl_e": eqbrain.dyn.ThresholdLinearModel(5, noise_e=1.0),
         "tl_i": eqbrain.dyn.ThresholdLinearModel(4, noise_i=0.5),
     }
+    for dt in (0.01, 0.1):
+        tl[f"dt={dt}"] = eqbrain.dyn.ThresholdLinearModel(
+            4000, noise_e=1.0, beta_e=0.0, tau_e=1.0, seed=0
+        )
 
     @eqbrain.jit
     def step():
@@ -167,6 +153,9 @@ def stepped() -> dict:
         with eqbrain.share.context(t=0.0, i=0, dt=1e-4):
             out["tl_e"] = tl["tl_e"].update(0.0)
             out["tl_i"] = tl["tl_i"].update(1.0, 1.0)
+        for dt in (0.01, 0.1):
+            with eqbrain.share.context(t=0.0, i=0, dt=dt):
+                out[f"dt={dt}"] = tl[f"dt={dt}"].update(0.0)
         return out
 
     return {"out": step(), "models": {**without, **tl}}
@@ -180,6 +169,13 @@ def test_rate_populations_construct_and_step(name, population_runs):
         assert np.all(population_runs[f"parts.{name}.input"] == 0)
     var = "e" if name == "ThresholdLinearModel" else "x"
     assert np.all(np.isfinite(population_runs[f"parts.{name}.{var}"]))
+
+
+def test_threshold_linear_noise_scales_as_sqrt_dt(stepped):
+    """The same draws at both steps: the spread of one step grows as `sqrt(dt)`."""
+    spread = [np.asarray(stepped["out"][f"dt={dt}"]) for dt in (0.01, 0.1)]
+    spread = [e[e > 0].std() for e in spread]
+    assert spread[1] / spread[0] == pytest.approx(np.sqrt(10.0), abs=0.2)
 
 
 @pytest.mark.parametrize("name", RATES)
