@@ -213,6 +213,8 @@ def int_delays(seed: int, high: int = 4) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, high, (N, N)).astype(np.int32)
 
 
+# BrainPy's tests start every delay line from `bp.init.Uniform(0, 0.05)`; here the
+# 80-area network does, the others from 0.02 (fewer shapes to draw at construction).
 UNIFORM = eqbrain.init.Uniform(0.0, 0.05)
 # BrainPy's coupling tests, each a coupling onto its own FHN area with a runner input
 # (5.0, 35.0): here the couplings of one size share one area. name: (kind, size, keywords)
@@ -246,11 +248,11 @@ def coupled_runs() -> dict:
         fhn = small if n == N else large
         if kind == "diffusive":
             couplings[name] = DiffusiveCoupling(
-                fhn.x, fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=UNIFORM, **kw
+                fhn.x, fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=0.02, **kw
             )
         else:
             couplings[name] = AdditiveCoupling(
-                fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=UNIFORM, **kw
+                fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=0.02, **kw
             )
     cmat, dmat = hcp_like(np.random.default_rng(0))
     hcp = area(80)
