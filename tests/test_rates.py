@@ -176,14 +176,15 @@ def test_noise_is_the_models_own_and_replays_after_reset():
 
 
 def test_feedback_fhn_delay_is_state_of_the_model():
-    fhn = eqbrain.dyn.FeedbackFHN(2, delay=0.25)  # ceil(2.5) = 3 steps at dt = 0.1
-    assert fhn.x_delay.max_len == 3
+    fhn = eqbrain.dyn.FeedbackFHN(2, delay=0.25, batch_size=2)  # ceil(2.5) = 3 steps
+    assert fhn.delay_steps == 3 and fhn.x_history.shape == (4, 2, 2)
     x0 = np.asarray(fhn.x.value)
-    steps(fhn, 4, 0.5)
-    assert fhn.x_delay.retrieve(3).tolist() != x0.tolist()
-    fhn.reset_state()
-    np.testing.assert_array_equal(fhn.x_delay.retrieve(0), x0)
-    np.testing.assert_array_equal(fhn.x_delay.retrieve(3), 0.0)
+    np.testing.assert_array_equal(fhn.delayed_x(), 0.0)  # zero before the start
+    steps(fhn, 3, 0.5)
+    np.testing.assert_array_equal(fhn.delayed_x(), x0)  # three steps later: the start
+    fhn.reset_state(batch_size=3)  # the history is batched as the state is
+    assert fhn.x_history.shape == (4, 3, 2)
+    np.testing.assert_array_equal(fhn.delayed_x(), 0.0)
 
 
 class Chains(eqbrain.Network):

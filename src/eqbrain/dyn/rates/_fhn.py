@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import InitVar
 from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 
+from ..._core import Variable
 from .._population import Init, built, initial, option, param
 from .._share import get_dt
-from ..others import LengthDelay
 from ._base import RateModel, uniform_0_005
 
 
@@ -90,8 +91,9 @@ class FeedbackFHN(RateModel):
     \qquad \frac{dy}{dt} = \frac{x + a - b y + I_y}{\tau}.$$
 
     The delayed `x` is the value `ceil(delay / dt)` steps before (zero before the
-    start), kept in `x_delay`, a `LengthDelay` of the model (it resets with it and is
-    saved in checkpoints). Inputs and noise as for `FHN`.
+    start), kept in the model's ring buffer `x_history` (`delay_steps + 1` rows, the
+    latest at `x_head`; Variables, so it resets, rebatches and is saved with the
+    model). Inputs and noise as for `FHN`.
 
     **Arguments:**
 
@@ -102,7 +104,7 @@ class FeedbackFHN(RateModel):
     - the noise, initializers, `key`, `seed`, `input_var`, `batch_size`, `method`: as
       for `FHN`.
 
-    Variables: `x`, `y`, `input`, `input_y`, and `x_delay`'s history.
+    Variables: `x`, `y`, `input`, `input_y`, `x_history`, `x_head`.
 
     ```python
     fhn = eqbrain.dyn.FeedbackFHN(1, delay=10.0)
@@ -110,7 +112,9 @@ class FeedbackFHN(RateModel):
     ```
     """
 
-    x_delay: LengthDelay = built()
+    x_history: Variable = built()
+    x_head: Variable = built()
+    delay_steps: int = built(default=0, static=True)
     a: Any = param(default=0.7)
     b: Any = param(default=0.8)
     delay: float = option(default=10.0)
@@ -134,10 +138,17 @@ class FeedbackFHN(RateModel):
         if not math.isfinite(delay) or delay < 0:
             raise ValueError(f"FeedbackFHN: delay must be a number of ms >= 0, got {delay!r}.")
         self.delay = delay
-        steps = math.ceil(delay / get_dt() - 1e-9)
-        history = np.zeros((steps + 1, *self.x.shape), np.asarray(self.x.value).dtype)
-        history[0] = np.asarray(self.x.value)
-        self.x_delay = LengthDelay(self.x.value, steps, history)
+        self.delay_steps = steps = math.ceil(delay / get_dt() - 1e-9)
+        history = jnp.zeros((steps + 1, *self.x.shape), self.x.dtype).at[0].set(self.x.value)
+        batched = self.batch_size is not None
+        self.x_history = Variable(history, batch_axis=1 if batched else None)
+        self.x_head = Variable(jnp.zeros((), jnp.int32))
+
+    def delayed_x(self) -> Any:
+        """`x` of `delay_steps` steps before (zero before the start)."""
+        return self.x_history.value[
+            (self.x_head.value + self.delay_steps) % (self.delay_steps + 1)
+        ]
 
     def _params(self) -> tuple:
         return (self.a, self.b, self.tau, self.mu, self.v0)
@@ -151,7 +162,8 @@ class FeedbackFHN(RateModel):
     def update(self, inp_x: Any = None, inp_y: Any = None) -> Any:
         """One step with inputs `inp_x` and `inp_y`; returns `x`."""
         input_x, input_y = self._inputs(inp_x, inp_y)
-        delayed = self.x_delay.retrieve(self.x_delay.max_len)
-        x = self._step(input_x, input_y, x_delayed=delayed)
-        self.x_delay.update(x)
+        x = self._step(input_x, input_y, x_delayed=self.delayed_x())
+        head = (self.x_head.value - 1) % (self.delay_steps + 1)
+        self.x_history.value = self.x_history.value.at[head].set(x)
+        self.x_head.value = head
         return x
