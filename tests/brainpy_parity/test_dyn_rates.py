@@ -1,26 +1,32 @@
-"""Parity with BrainPy 2.8's tests of its rate and recurrent units:
-`brainpy/dyn/rates/rnncells_test.py` (45 cases), `nvar_test.py` (2),
-`nvar_coverage_test.py` (10), `reservoir_test.py` (5),
-`brainpy/dyn/others/common_coverage_test.py` (7) and the rate-unit cases of
-`brainpy/dyn/rates/dyn_rates_dynold_fixes_test.py` (9 of its cases touch these units).
+"""Parity with BrainPy 2.8's tests of the rate models and the delayed couplings:
+`brainpy/dyn/rates/rates_test.py` (19 cases), `net_rate_FHN_test.py` (1),
+`net_rate_SL_test.py` (1), `brainpy/dyn/synapses/delay_couplings_test.py` (2),
+`delay_couplings_coverage_test.py` (20) and the rate cases of
+`brainpy/dyn/rates/dyn_rates_dynold_fixes_test.py` (6 of its 25; the others test
+`dynold`, reservoir, RNN-cell and Poisson-input code, which are not rate models).
+All 49 are ported, from their behaviour:
 
-- Out of scope (17): the convolutional LSTM cells (`Conv1dLSTMCell`, `Conv2dLSTMCell`,
-  `Conv3dLSTMCell`: 15 cases of `rnncells_test.py` and 1 of the fixes file; not built,
-  `docs/models.md`), and `TestComb` (1): it tests `_comb`, a private helper of BrainPy's
-  module that NVAR does not use.
-- In scope (61): all pass.
+- construction (`TestRate`, 6): each model keeps its parameters;
+- `TestPopulation` (6) and `TestShape` (5): every model runs 10 ms under `DSRunner`;
+  the monitors have one row per step;
+- the threshold-linear noise (`TestThresholdLinearModelNoise`, 2, and 2 of the
+  dynold-fixes cases): Euler-Maruyama scaling (the spread of one step grows as
+  `sqrt(dt)`), finite output, both noise paths;
+- the Stuart-Landau rotation term (`dy/dt` has `+w x`);
+- one step of every model with inputs, noise, and `input_var=False`; a runner input;
+- networks: FHN units with OU noise and delayed diffusive coupling (BrainPy's reads
+  80 areas from `data/hcp.npz`, a file its package does not ship: here an 80-area
+  random structural matrix and distance-derived delays), Stuart-Landau units with
+  diffusive coupling, and the couplings' test networks, every delay form (an int, a
+  0-d integer array, an integer matrix, a function giving one);
+- constructor errors: a coupled Variable that is not a Variable or not 1-D, a
+  connection matrix or delay matrix of the wrong shape, non-integer delays (given or
+  returned by a function), an unknown delay type.
 
-BrainPy's cases mostly check that a call runs; each port also checks the shape of what
-came back (BrainPy 2.8.2 gives the same shapes), stepping the unit compiled
-(`eqbrain.jit(unit.update)`: the computation of an eager `update`, which
-`tests/test_rate_cells.py` checks). The ports use one set of small sizes (3 inputs and
-4 units for the cells, 4 inputs and 8 units for the reservoir, batches of 2) where
-BrainPy's cases use 10 to 100 inputs and 5 to 64 units: the sizes only change the time
-taken, and shared shapes let the compiled initializers and steps be reused from case to
-case. BrainPy's `cell.reset(batch_size=n)` is `cell.reset_state(batch_size=n)` here,
-`bp.reset_state(cell)` is `cell.reset_state()`, and `share.save(t=0., dt=0.1)` is
-`eqbrain.share.context(t=0.0, dt=0.1)`. The numbers themselves are checked in
-`tests/test_rate_cells.py` against BrainPy-recorded runs.
+Differences: eqbrain raises `TypeError` (BrainPy `ValueError`) for an argument of the
+wrong type (not a Variable; a delay that is a string); `output_var` is a tuple, not a
+list. All networks here run in one compiled run of 100 steps (BrainPy's tests run 20
+to 1000 steps each), to keep the suite fast.
 """
 
 from __future__ import annotations
@@ -33,294 +39,320 @@ import numpy as np
 import pytest
 
 import eqbrain
+from eqbrain.dyn import AdditiveCoupling, DelayCoupling, DiffusiveCoupling
 
-MODES = ["TrainingMode()", "TrainingMode(n)", "BatchingMode()", "BatchingMode(n)"]
-RNG = np.random.default_rng(0)
-IN, OUT, BATCH = 3, 4, 2  # the shared sizes
-
-
-def mode_of(name: str) -> eqbrain.Mode:
-    """`TrainingMode(n)` etc. with `n = BATCH`."""
-    kind, _, arg = name.partition("(")
-    cls = getattr(eqbrain, kind)
-    return cls(BATCH) if arg == "n)" else cls()
+DT = 0.1
+STEPS = 100
+RATES = ["FHN", "FeedbackFHN", "QIF", "StuartLandauOscillator", "WilsonCowanModel"]
+N = 5
 
 
-def step(unit, *args):
-    """`unit.update(*args)`, compiled: one compilation per unit and input shape instead
-    of one per operation (the same step BrainPy's cases call eagerly)."""
-    return eqbrain.jit(unit.update)(*args)
+class Group(eqbrain.Network):
+    """Parts updated in order (a coupling before the population it feeds)."""
+
+    parts: dict[str, Any]
+
+    def __init__(self, parts: dict[str, Any]):
+        super().__init__()
+        self.parts = parts
 
 
-def randn(*shape: int) -> jnp.ndarray:
-    return jnp.asarray(RNG.normal(size=shape), jnp.float32)
+# -- the models on their own -------------------------------------------------------------
 
 
-# -- rnncells_test.py ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("cls", ["RNNCell", "GRUCell", "LSTMCell"])
-def test_cell_in_batching_and_training_modes(cls, mode):
-    layer = getattr(eqbrain.dyn, cls)(num_in=IN, num_out=OUT, mode=mode_of(mode))
-    assert step(layer, randn(BATCH, IN)).shape == (BATCH, OUT)
-
-
-@pytest.mark.parametrize("cls", ["RNNCell", "GRUCell", "LSTMCell"])
-def test_cell_non_batching(cls):
-    layer = getattr(eqbrain.dyn, cls)(num_in=IN, num_out=OUT, mode=eqbrain.NonBatchingMode())
-    assert step(layer, randn(IN)).shape == (OUT,)
-
-
-def _width(cls: str) -> int:
-    return 8 if cls == "LSTMCell" else 4
-
-
-CELLS = ["RNNCell", "GRUCell", "LSTMCell"]
-
-
-@pytest.mark.parametrize("cls", CELLS)
-def test_reset_state_none_unbatched(cls):
-    cell = getattr(eqbrain.dyn, cls)(num_in=IN, num_out=OUT)
-    cell.reset_state(None)
-    assert cell.state.shape == (_width(cls),)
-
-
-@pytest.mark.parametrize("cls", CELLS)
-def test_reset_state_of_the_whole_model(cls):
-    cell = getattr(eqbrain.dyn, cls)(num_in=IN, num_out=OUT)
-    cell.reset_state()
-    assert cell.state.shape == (_width(cls),)
-
-
-@pytest.mark.parametrize("cls", CELLS)
-@pytest.mark.parametrize("how", ["int_batch", "batch_size_kwarg", "batch_or_mode_kwarg"])
-def test_reset_state_batches(cls, how):
-    cell = getattr(eqbrain.dyn, cls)(num_in=IN, num_out=OUT, mode=eqbrain.batching_mode)
-    n = {"int_batch": 2, "batch_size_kwarg": 5, "batch_or_mode_kwarg": 3}[how]
-    if how == "int_batch":
-        cell.reset_state(n)
-    elif how == "batch_size_kwarg":
-        cell.reset_state(batch_size=n)
+@pytest.mark.parametrize(
+    "name, attr",
+    [
+        ("FHN", "tau"),
+        ("FeedbackFHN", "tau"),
+        ("QIF", "tau"),
+        ("StuartLandauOscillator", "x_ou_tau"),
+        ("WilsonCowanModel", "x_ou_tau"),
+        ("ThresholdLinearModel", "tau_e"),
+    ],
+)
+def test_construction(name, attr):
+    model = getattr(eqbrain.dyn, name)(10 if name == "FHN" else 1)
+    if attr == "x_ou_tau":  # an OU argument: it builds a noise process when it is on
+        assert model.x_ou is None
+        assert getattr(eqbrain.dyn, name)(1, x_ou_sigma=0.1, x_ou_tau=3.0).x_ou.tau == 3.0
     else:
-        cell.reset_state(batch_or_mode=n)
-    assert cell.state.shape == (n, _width(cls))
+        assert getattr(model, attr) is not None
 
 
-# -- nvar_test.py and nvar_coverage_test.py -----------------------------------------------
+@pytest.fixture(scope="module")
+def population_runs() -> dict:
+    """Every model (size 10) for 10 ms under DSRunner, with the inputs 1.0 and 0.5 on its
+    input Variables (`FHN` and `FeedbackFHN` with OU noise on both), and FHN(2) with a
+    runner input."""
+    noise: dict[str, Any] = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
+    parts = {name: getattr(eqbrain.dyn, name)(10) for name in RATES}
+    parts["FHN"] = eqbrain.dyn.FHN(10, **noise)
+    parts["FeedbackFHN"] = eqbrain.dyn.FeedbackFHN(10, delay=2.0, **noise)
+    parts["ThresholdLinearModel"] = eqbrain.dyn.ThresholdLinearModel(10)
+    parts["fhn2"] = eqbrain.dyn.FHN(2)
+    inputs = [
+        (f"parts.{name}.{v}", k) for name in RATES for v, k in [("input", 1.0), ("input_y", 0.5)]
+    ]
+    inputs += [("parts.ThresholdLinearModel.Ie", 1.0), ("parts.ThresholdLinearModel.Ii", 0.5)]
+    inputs += [("parts.fhn2.input", 1.0)]
+    monitors = [f"parts.{name}.x" for name in RATES]
+    monitors += ["parts.ThresholdLinearModel.e", "parts.fhn2.x"]
+    monitors += [f"parts.{name}.input" for name in RATES]
+    group = Group(parts)
+    group.reset_state()
+    runner = eqbrain.DSRunner(group, inputs=inputs, monitors=monitors, dt=DT, progress_bar=False)
+    runner.run(10.0)
+    return dict(runner.mon)
 
 
-@pytest.mark.parametrize("mode", [eqbrain.BatchingMode(), eqbrain.NonBatchingMode()])
-def test_nvar(mode):
-    inputs = randn(1, 5)
-    layer = eqbrain.dyn.NVAR(num_in=5, delay=10, mode=mode)
-    if mode == eqbrain.NonBatchingMode():
-        for x in inputs:
-            assert step(layer, x).shape == (layer.num_out,)
-    else:
-        assert step(layer, inputs).shape == (1, layer.num_out)
+@pytest.mark.parametrize("name", [*RATES, "ThresholdLinearModel"])
+def test_runner(name, population_runs):
+    var = "e" if name == "ThresholdLinearModel" else "x"
+    assert np.all(np.isfinite(population_runs[f"parts.{name}.{var}"]))
 
 
-def test_nvar_order_none_default():
-    node = eqbrain.dyn.NVAR(num_in=3, delay=2)
-    assert node.order == ()
-    assert node.nonlinear_dim == 0 and node.num_out == node.linear_dim
+@pytest.mark.parametrize("name", ["FHN", "FeedbackFHN", "QIF", "StuartLandauOscillator"])
+def test_shape(name, population_runs):
+    assert population_runs[f"parts.{name}.x"].shape == (100, 10)
 
 
-def test_nvar_single_int_order_wrapped():
-    assert eqbrain.dyn.NVAR(num_in=3, delay=2, order=2).order == (2,)
+def test_threshold_linear_shape(population_runs):
+    assert population_runs["parts.ThresholdLinearModel.e"].shape == (100, 10)
 
 
-def test_nvar_multi_order_stride_constant():
-    node = eqbrain.dyn.NVAR(num_in=3, delay=4, order=[2, 3], stride=2, constant=True)
-    assert node.num_delay == 1 + (4 - 1) * 2
-    assert node.linear_dim == 4 * 3 and len(node.comb_ids) == 2
-    assert node.num_out == node.linear_dim + node.nonlinear_dim + 1
+def test_rate_populations_run_via_dsrunner(population_runs):
+    x = population_runs["parts.fhn2.x"]
+    assert x.shape == (100, 2) and np.all(np.isfinite(x))
 
 
-def test_nvar_order_below_two_raises():
-    with pytest.raises(ValueError, match="order must be"):
-        eqbrain.dyn.NVAR(num_in=3, delay=2, order=1)
+@pytest.fixture(scope="module")
+def stepped() -> dict:
+    """One step with inputs (1.0, 0.5) of every model with `input_var=False` and OU noise
+    on both inputs; the threshold-linear model with each noise path on, at dt = 1e-4;
+    and two noisy threshold-linear models with no drift at dt = 0.01 and 0.1."""
+    noise: dict[str, Any] = dict(x_ou_sigma=1.0, y_ou_sigma=1.0)
+    without = {name: getattr(eqbrain.dyn, name)(2, input_var=False, **noise) for name in RATES}
+    tl = {
+        "tl8": eqbrain.dyn.ThresholdLinearModel(8, noise_e=1.0, noise_i=0.5),
+        "tl_e": eqbrain.dyn.ThresholdLinearModel(5, noise_e=1.0),
+        "tl_i": eqbrain.dyn.ThresholdLinearModel(4, noise_i=0.5),
+    }
+    for dt in (0.01, 0.1):
+        tl[f"dt={dt}"] = eqbrain.dyn.ThresholdLinearModel(
+            4000, noise_e=1.0, beta_e=0.0, tau_e=1.0, seed=0
+        )
+
+    @eqbrain.jit
+    def step():
+        out = {}
+        with eqbrain.share.context(t=0.0, i=0, dt=DT):
+            for name, model in without.items():
+                out[name] = model.update(1.0, 0.5)
+            out["tl8"] = tl["tl8"].update(1.0, 1.0)
+        with eqbrain.share.context(t=0.0, i=0, dt=1e-4):
+            out["tl_e"] = tl["tl_e"].update(0.0)
+            out["tl_i"] = tl["tl_i"].update(1.0, 1.0)
+        for dt in (0.01, 0.1):
+            with eqbrain.share.context(t=0.0, i=0, dt=dt):
+                out[f"dt={dt}"] = tl[f"dt={dt}"].update(0.0)
+        return out
+
+    return {"out": step(), "models": {**without, **tl}}
 
 
-def test_nvar_non_bool_constant_raises():
-    # BrainPy asserts (AssertionError); eqbrain raises a TypeError naming `constant`
-    with pytest.raises(TypeError, match="constant must be True or False"):
-        eqbrain.dyn.NVAR(num_in=3, delay=2, constant=1)  # pyright: ignore[reportArgumentType]
+@pytest.mark.parametrize("name", [*RATES, "ThresholdLinearModel"])
+def test_rate_populations_construct_and_step(name, population_runs):
+    """Every step took the inputs and `clear_input` emptied the input Variables (a
+    monitor reads them after the step)."""
+    if name != "ThresholdLinearModel":
+        assert np.all(population_runs[f"parts.{name}.input"] == 0)
+    var = "e" if name == "ThresholdLinearModel" else "x"
+    assert np.all(np.isfinite(population_runs[f"parts.{name}.{var}"]))
 
 
-def test_nvar_nonbatching_update_and_names():
-    node = eqbrain.dyn.NVAR(num_in=3, delay=4, order=[2, 3], stride=2, constant=True)
-    assert step(node, jnp.ones(3)).shape == (node.num_out,)
-    names = node.get_feature_names()
-    assert len(names) == node.num_out and names[0] == "1"
-    assert len(node.get_feature_names(for_plot=True)) == node.num_out
-    node.reset_state()
-    assert node.store.shape == (node.num_delay, node.num_in)
-    assert int(node.idx.value[0]) == 0
+def test_threshold_linear_noise_scales_as_sqrt_dt(stepped):
+    """The same draws at both steps: the spread of one step grows as `sqrt(dt)`."""
+    spread = [np.asarray(stepped["out"][f"dt={dt}"]) for dt in (0.01, 0.1)]
+    spread = [e[e > 0].std() for e in spread]
+    assert spread[1] / spread[0] == pytest.approx(np.sqrt(10.0), abs=0.2)
 
 
-def test_nvar_nonbatching_no_constant_names():
-    node = eqbrain.dyn.NVAR(num_in=2, delay=3, order=2, constant=False)
-    names = node.get_feature_names()
-    assert names[0] != "1" and len(names) == node.num_out
+@pytest.mark.parametrize("name", RATES)
+def test_rate_populations_no_input_var_branch(name, stepped):
+    model = stepped["models"][name]
+    assert model.input is None and model.x_ou is not None and model.y_ou is not None
+    assert np.asarray(stepped["out"][name]).shape == (2,)
 
 
-def test_nvar_batching_update():
-    node = eqbrain.dyn.NVAR(num_in=2, delay=3, order=2, constant=True, mode=eqbrain.BatchingMode())
-    node.reset_state(batch_or_mode=4)
-    assert node.store.shape == (node.num_delay, 4, node.num_in)
-    out = step(node, jnp.ones((4, 2)))
-    assert out.shape == (4, node.num_out)
+@pytest.mark.parametrize("name, size", [("tl8", 8), ("tl_e", 5), ("tl_i", 4)])
+def test_threshold_linear_model_noise_paths_run(name, size, stepped):
+    out = np.asarray(stepped["out"][name])
+    assert out.shape == (size,) and np.all(np.isfinite(out))
 
 
-def test_nvar_layer_call_matches_existing():
-    node = eqbrain.dyn.NVAR(num_in=5, delay=10, mode=eqbrain.BatchingMode())
-    assert step(node, randn(1, 5)).shape[-1] == node.num_out
+def test_stuart_landau_dy_rotational_coupling():
+    m = eqbrain.dyn.StuartLandauOscillator(1, a=0.25, w=0.2)
+    _, dy = m.derivative(0.5, 0.3, 0.0, 0.0, 0.0)
+    # (a - x^2 - y^2) y + w x = (0.25 - 0.25 - 0.09) 0.3 + 0.2 0.5
+    assert float(dy) == pytest.approx(0.073, abs=1e-6)
 
 
-# -- reservoir_test.py --------------------------------------------------------------------
+# -- couplings ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", [*MODES, "NonBatchingMode()"])
-def test_reservoir(mode):
-    inputs = randn(BATCH, 4)
-    layer = eqbrain.dyn.Reservoir(input_shape=4, num_out=8, mode=mode_of(mode))
-    if mode == "NonBatchingMode()":
-        for x in inputs:
-            assert step(layer, x).shape == (8,)
-    else:
-        assert step(layer, inputs).shape == (BATCH, 8)
+def area(n: int = N, sigma: float = 0.01) -> eqbrain.dyn.FHN:
+    return eqbrain.dyn.FHN(n, x_ou_sigma=sigma, y_ou_sigma=sigma)
 
 
-# -- common_coverage_test.py: Leaky and Integrator ----------------------------------------
+def all2all(n: int = N) -> jax.Array:
+    return jnp.ones((n, n))  # bp.conn.All2All(pre=n, post=n).require('conn_mat')
 
 
-@pytest.mark.parametrize("cls", ["Leaky", "Integrator"])
-def test_leaky_units_under_the_runner(cls):
-    model = getattr(eqbrain.dyn, cls)(4, tau=8.0)
-    assert model.x.shape == (4,)
-    runner = eqbrain.DSRunner(model, monitors=["x"], progress_bar=False)
-    runner.run(5.0)
-    assert runner.mon["x"].shape == (50, 4)
+def int_delays(seed: int, high: int = 4) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, high, (N, N)).astype(np.int32)
 
 
-def test_leaky_derivative_and_return_info():
-    model = eqbrain.dyn.Leaky(3, tau=10.0)
-    assert model.derivative(model.x.value, 0.0).shape == (3,)
-    assert model.return_info() is model.x
+# BrainPy's tests start every delay line from `bp.init.Uniform(0, 0.05)`; here the
+# 80-area network does, the others from 0.02 (fewer shapes to draw at construction).
+UNIFORM = eqbrain.init.Uniform(0.0, 0.05)
+# BrainPy's coupling tests, each a coupling onto its own FHN area with a runner input
+# (5.0, 35.0): here the couplings of one size share one area. name: (kind, size, keywords)
+COUPLED = {
+    "diff_int": ("diffusive", N, dict(delay_steps=3)),
+    "diff_array": ("diffusive", N, dict(delay_steps=int_delays(1))),
+    "diff_callable": ("diffusive", N, dict(delay_steps=lambda shape: int_delays(2, 3))),
+    "diff_0d": ("diffusive", N, dict(delay_steps=np.asarray(np.int32(2)))),
+    "add_int": ("additive", N, dict(delay_steps=2)),
+    "add_array": ("additive", N, dict(delay_steps=int_delays(3))),
+    "diff_80": ("diffusive", 80, {}),
+    "add_80": ("additive", 80, {}),
+}
 
 
-def test_integrator_derivative_and_return_info():
-    model = eqbrain.dyn.Integrator(3, tau=10.0)
-    assert model.derivative(model.x.value, 0.0, 1.0).shape == (3,)
-    assert model.return_info() is model.x
+def hcp_like(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """An 80-area structural matrix and delays (steps) from distances at 20 m/s."""
+    cmat = rng.random((80, 80)) ** 4
+    np.fill_diagonal(cmat, 0.0)
+    dmat = np.round(rng.uniform(10.0, 150.0, (80, 80)) / 20.0 / DT).astype(np.int32)
+    np.fill_diagonal(dmat, 0)
+    return cmat, dmat
 
 
-def test_integrator_custom_initializer():
-    model = eqbrain.dyn.Integrator(3, x_initializer=eqbrain.init.Constant(0.5))
-    np.testing.assert_allclose(model.x.value, np.full(3, 0.5))
-
-
-@pytest.mark.parametrize("cls, kw", [("Leaky", {"method": "exp_euler"}), ("Integrator", {})])
-def test_leaky_units_in_training_mode_with_and_without_input(cls, kw):
-    model = getattr(eqbrain.dyn, cls)(
-        3, mode=eqbrain.TrainingMode(), tau=5.0, init_var=False, **kw
+@pytest.fixture(scope="module")
+def coupled_runs() -> dict:
+    """The couplings (declared before their areas) in one network, run for 100 steps."""
+    small, large = area(N), area(80)
+    couplings: dict[str, Any] = {}
+    for name, (kind, n, kw) in COUPLED.items():
+        fhn = small if n == N else large
+        if kind == "diffusive":
+            couplings[name] = DiffusiveCoupling(
+                fhn.x, fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=0.02, **kw
+            )
+        else:
+            couplings[name] = AdditiveCoupling(
+                fhn.x, fhn.input, conn_mat=all2all(n), initial_delay_data=0.02, **kw
+            )
+    cmat, dmat = hcp_like(np.random.default_rng(0))
+    hcp = area(80)
+    couplings["hcp"] = DiffusiveCoupling(
+        hcp.x, hcp.x, hcp.input, conn_mat=cmat, delay_steps=dmat, initial_delay_data=UNIFORM
     )
-    model.reset_state(batch_size=2)
-    assert model.x.shape == (2, 3)
-    with eqbrain.share.context(t=0.0, dt=0.1):
-        assert step(model, jnp.ones((2, 3))).shape == (2, 3)
-        assert step(model).shape == (2, 3)
-
-
-# -- dyn_rates_dynold_fixes_test.py: the rate-unit cases ----------------------------------
-
-
-def test_lstm_h_c_setters_unbatched():
-    lstm = eqbrain.dyn.LSTMCell(3, 4)
-    assert lstm.state.shape == (8,)
-    lstm.h = jnp.ones((4,))
-    np.testing.assert_allclose(lstm.h, 1.0)
-    np.testing.assert_allclose(lstm.c, 0.0)
-    lstm.c = jnp.full((4,), 2.0)
-    np.testing.assert_allclose(lstm.h, 1.0)
-    np.testing.assert_allclose(lstm.c, 2.0)
-
-
-def test_lstm_h_c_setters_batched():
-    lstm = eqbrain.dyn.LSTMCell(3, 4, mode=eqbrain.batching_mode)
-    lstm.reset_state(2)
-    assert lstm.state.shape == (2, 8)
-    lstm.h = jnp.ones((2, 4))
-    np.testing.assert_allclose(lstm.h, 1.0)
-    np.testing.assert_allclose(lstm.c, 0.0)
-    lstm.c = jnp.full((2, 4), 2.0)
-    np.testing.assert_allclose(lstm.h, 1.0)
-    np.testing.assert_allclose(lstm.c, 2.0)
-
-
-def test_reservoir_bias_is_applied():
-    common: dict[str, Any] = dict(
-        in_connectivity=1.0, rec_connectivity=1.0, activation_type="external", leaky_rate=1.0
+    sl = eqbrain.dyn.StuartLandauOscillator(80, x_ou_sigma=0.14, y_ou_sigma=0.14)
+    couplings["sl"] = DiffusiveCoupling(sl.x, sl.x, sl.input, conn_mat=cmat * 0.6)
+    areas = dict(small=small, large=large, hcp=hcp, sl=sl)
+    inputs = [("parts.small.input", 5.0), ("parts.large.input", 35.0)]
+    inputs.append(("parts.hcp.input", 0.72))
+    runner = eqbrain.DSRunner(
+        Group({**couplings, **areas}),
+        inputs=inputs,
+        monitors=[f"parts.{name}.x" for name in areas],
+        dt=DT,
+        progress_bar=False,
     )
-    r0 = eqbrain.dyn.Reservoir(4, 8, b_initializer=eqbrain.init.ZeroInit(), **common)
-    r1 = eqbrain.dyn.Reservoir(4, 8, b_initializer=eqbrain.init.Constant(1.0), **common)
-    r1.Win.value = r0.Win.value
-    r1.Wrec.value = r0.Wrec.value
-    out0, out1 = step(r0, jnp.zeros(4)), step(r1, jnp.zeros(4))
-    np.testing.assert_allclose(out0, 0.0)
-    assert float(jnp.sum(jnp.abs(out1 - out0))) > 1e-3
+    runner.run(STEPS * DT)
+    return {"mon": dict(runner.mon), "couplings": couplings}
 
 
-def test_reservoir_recurrent_noise_is_symmetric():
-    eqbrain.random.seed(123)
-    # BrainPy draws the weights and zeroes them; zero weights from the start is the same.
-    # 2000 units (BrainPy: 4000) keep the mean of tanh(noise) within 0.05 by 3.5 sd.
-    r = eqbrain.dyn.Reservoir(
-        2,
-        2000,
-        noise_rec=1.0,
-        Win_initializer=0.0,
-        Wrec_initializer=0.0,
-        in_connectivity=1.0,
-        rec_connectivity=1.0,
-        activation_type="external",
-        leaky_rate=1.0,
-    )
-    out = step(r, jnp.zeros(2))
-    assert abs(float(out.mean())) < 0.05
-    assert float(out.min()) < -0.1 and float(out.max()) > 0.1
+@pytest.mark.parametrize("name", [*COUPLED, "hcp", "sl"])
+def test_coupled_network_runs(name, coupled_runs):
+    n = COUPLED[name][1] if name in COUPLED else 80
+    where = {N: "small", 80: "large"}[n] if name in COUPLED else name
+    x = coupled_runs["mon"][f"parts.{where}.x"]
+    assert x.shape == (STEPS, n) and np.all(np.isfinite(x))
 
 
-def test_reservoir_update_dense_and_sparse():
-    # a fixed key: a sparse 8 x 8 draw can be nilpotent (spectral radius 0), which
-    # eqbrain refuses to rescale (BrainPy divides by 0)
-    r = eqbrain.dyn.Reservoir(4, 8, noise_in=0.1, spectral_radius=0.9, key=jax.random.key(0))
-    r.reset_state()
-    assert step(r, jnp.ones(4)).shape == (8,)
-    rs = eqbrain.dyn.Reservoir(4, 8, comp_type="sparse", in_connectivity=0.5, rec_connectivity=0.5)
-    rs.reset_state()
-    assert step(rs, jnp.ones(4)).shape == (8,)
+@pytest.mark.parametrize(
+    "name, delay_type",
+    [
+        ("diff_int", "int"),
+        ("diff_array", "array"),
+        ("diff_callable", "array"),
+        ("diff_0d", "int"),
+        ("add_int", "int"),
+        ("add_array", "array"),
+    ],
+)
+def test_delay_type(name, delay_type, coupled_runs):
+    assert coupled_runs["couplings"][name].delay_type == delay_type
 
 
-def test_rnn_cells_forward_unbatched():
-    for cls in CELLS:
-        assert step(getattr(eqbrain.dyn, cls)(IN, OUT), jnp.ones(IN)).shape == (OUT,)
+def test_single_variable_output_wrapped_and_reset():
+    fhn = area()
+    dc = DelayCoupling(fhn.x, fhn.input, conn_mat=all2all(), required_shape=(N, N))
+    assert isinstance(dc.output_var, tuple) and len(dc.output_var) == 1
+    assert dc.reset_state() is None
 
 
-def test_rnn_cells_forward_batched_and_train_state():
-    x = jnp.ones((2, 3))
-    for cls in CELLS:
-        c = getattr(eqbrain.dyn, cls)(3, 4, mode=eqbrain.batching_mode)
-        c.reset_state(2)
-        assert step(c, x).shape == (2, 4)
-        ct = getattr(eqbrain.dyn, cls)(3, 4, mode=eqbrain.training_mode, train_state=True)
-        ct.reset_state(2)
-        assert step(ct, x).shape == (2, 4)
+@pytest.mark.parametrize(
+    "build, error",
+    [
+        # the base: a delay_var that is not a Variable, a function giving float delays,
+        # an unknown delay type
+        (lambda f: DelayCoupling(ARRAY, f.input, all2all(), (N, N)), TypeError),
+        (
+            lambda f: DelayCoupling(
+                f.x, f.input, all2all(), (N, N), delay_steps=lambda shape: np.ones(shape)
+            ),
+            ValueError,
+        ),
+        (lambda f: DelayCoupling(f.x, f.input, all2all(), (N, N), delay_steps=OOPS), TypeError),
+        # DiffusiveCoupling
+        (lambda f: DiffusiveCoupling(ARRAY, f.x, f.input, conn_mat=all2all()), TypeError),
+        (lambda f: DiffusiveCoupling(f.x, ARRAY, f.input, conn_mat=all2all()), TypeError),
+        (lambda f: DiffusiveCoupling(f.x, TWO_D, f.input, conn_mat=all2all()), ValueError),
+        (lambda f: DiffusiveCoupling(TWO_D, TWO_D, f.input, conn_mat=all2all()), ValueError),
+        (
+            lambda f: DiffusiveCoupling(f.x, f.x, f.input, conn_mat=jnp.ones((N + 1, N))),
+            ValueError,
+        ),
+        (
+            lambda f: DiffusiveCoupling(
+                f.x, f.x, f.input, conn_mat=all2all(), delay_steps=jnp.ones((N, N))
+            ),
+            ValueError,
+        ),
+        (
+            lambda f: DiffusiveCoupling(
+                f.x, f.x, f.input, conn_mat=all2all(), delay_steps=np.ones((N + 1, N), int)
+            ),
+            ValueError,
+        ),
+        (
+            lambda f: DiffusiveCoupling(f.x, f.x, f.input, conn_mat=all2all(), delay_steps=OOPS),
+            TypeError,
+        ),
+        # AdditiveCoupling
+        (lambda f: AdditiveCoupling(ARRAY, f.input, conn_mat=all2all()), TypeError),
+        (lambda f: AdditiveCoupling(TWO_D, f.input, conn_mat=all2all()), ValueError),
+    ],
+)
+def test_coupling_errors(build, error):
+    with pytest.raises(error):
+        build(area())
 
 
-def test_rnn_cells_no_bias_branch():
-    for cls in CELLS:
-        c = getattr(eqbrain.dyn, cls)(3, 4, b_initializer=None)
-        assert step(c, jnp.ones(3)).shape == (4,)
+TWO_D = eqbrain.Variable(jnp.ones((2, N)))
+ARRAY: Any = jnp.ones(N)  # not a Variable
+OOPS: Any = "oops"  # not a delay

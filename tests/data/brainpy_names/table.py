@@ -147,15 +147,6 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built",
         "",
     ),
-    (
-        _w(
-            "bp.dyn.FeedbackFHN bp.dyn.QIF bp.dyn.StuartLandauOscillator "
-            "bp.dyn.ThresholdLinearModel bp.dyn.WilsonCowanModel bp.dyn.AdditiveCoupling "
-            "bp.dyn.DelayCoupling bp.dyn.DiffusiveCoupling"
-        ),
-        "not built: a `eqbrain.dyn.Population` with the model's derivative",
-        "BrainPy's rate models",
-    ),
     (_w("bp.dyn.BioNMDA bp.dyn.STDP_Song2000"), "not built", ""),
     (
         _w("bp.dyn.WangBuzsakiHH bp.dyn.WangBuzsakiHHLTC"),

@@ -4,7 +4,6 @@ from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
 from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import SpikingNeuron as SpikingNeuron
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
-from ._fhn import FHN as FHN
 from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
@@ -21,7 +20,6 @@ __all__ = [
     "AdQuaIFRef",
     "ExpIF",
     "ExpIFRef",
-    "FHN",
     "Gif",
     "GifRef",
     "HH",
