@@ -211,7 +211,8 @@ def param(
 
     **Arguments:**
 
-    - `default`: the default value.
+    - `default`: the default value; `None` makes the parameter optional (it stays
+      `None` when not given, and the model's `_build` derives it).
     - `positive`, `nonnegative`: refuse values that are not `> 0` / `>= 0`.
     - `alias`: the constructor's keyword, when it is not the field's name (BrainPy's
       `T_dur` for `AMPA.T_duration`).
@@ -467,6 +468,8 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
             value = values[p.keyword]
             if p.kind == "option":
                 setattr(self, p.name, value)
+            elif p.kind == "param" and value is None and p.default is None:
+                setattr(self, p.name, None)  # an optional parameter the model derives
             elif p.kind == "param":
                 k = name_key(key, p.name) if callable(value) else None
                 setattr(

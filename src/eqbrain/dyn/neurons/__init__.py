@@ -3,6 +3,7 @@
 from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
 from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import SpikingNeuron as SpikingNeuron
+from ._cond_neu_group import CondNeuGroup as CondNeuGroup
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
 from ._fhn import FHN as FHN
 from ._gif import Gif as Gif, GifRef as GifRef
@@ -14,6 +15,7 @@ from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
 from ._reservoir import Reservoir as Reservoir
 from ._rnncell import RNNCell as RNNCell
+from ._wang_buzsaki import WangBuzsakiHH as WangBuzsakiHH
 
 __all__ = [
     "AdEx",
@@ -21,6 +23,7 @@ __all__ = [
     "AdExIFRef",
     "AdQuaIF",
     "AdQuaIFRef",
+    "CondNeuGroup",
     "ExpIF",
     "ExpIFRef",
     "FHN",
@@ -40,4 +43,5 @@ __all__ = [
     "RNNCell",
     "Reservoir",
     "SpikingNeuron",
+    "WangBuzsakiHH",
 ]
