@@ -84,18 +84,27 @@ CASES: dict[str, dict] = {
                 "na",
                 "SodiumFixed",
                 {},
-                {"INa": ["INa_HH1952v2", {"g_max": 60.0}], "INa2": ["INa_TM1991v2", {"g_max": 30.0}],
-                 "INa3": ["INa_Ba2002v2", {"g_max": 30.0}]},
+                {
+                    "INa": ["INa_HH1952v2", {"g_max": 60.0}],
+                    "INa2": ["INa_TM1991v2", {"g_max": 30.0}],
+                    "INa3": ["INa_Ba2002v2", {"g_max": 30.0}],
+                },
             ],
             [
                 "k",
                 "PotassiumFixed",
                 {"E": -80.0},
-                {"IK": ["IK_HH1952v2", {"g_max": 20.0}], "IK2": ["IK_TM1991v2", {}],
-                 "IK3": ["IKDR_Ba2002v2", {}], "IA1": ["IKA1_HM1992v2", {}],
-                 "IA2": ["IKA2_HM1992v2", {}], "IK2A": ["IKK2A_HM1992v2", {}],
-                 "IK2B": ["IKK2B_HM1992v2", {}], "INI": ["IKNI_Ya1989v2", {}],
-                 "leak": ["IK_Leak", {}]},
+                {
+                    "IK": ["IK_HH1952v2", {"g_max": 20.0}],
+                    "IK2": ["IK_TM1991v2", {}],
+                    "IK3": ["IKDR_Ba2002v2", {}],
+                    "IA1": ["IKA1_HM1992v2", {}],
+                    "IA2": ["IKA2_HM1992v2", {}],
+                    "IK2A": ["IKK2A_HM1992v2", {}],
+                    "IK2B": ["IKK2B_HM1992v2", {}],
+                    "INI": ["IKNI_Ya1989v2", {}],
+                    "leak": ["IK_Leak", {}],
+                },
             ],
             ["IL", "IL", {"E": -54.387, "g_max": 0.03}, {}],
         ],
@@ -135,7 +144,8 @@ def build(spec: dict):
             for attr, cls, kw, children in spec["members"]:
                 if cls == "MixIons":
                     node = bp.dyn.MixIons(*[getattr(self, a) for a in kw])
-                    node.add_elem(**{k: getattr(bp.dyn, c)(size, **a) for k, (c, a) in children.items()})
+                    kids = {k: getattr(bp.dyn, c)(size, **a) for k, (c, a) in children.items()}
+                    node.add_elem(**kids)
                 else:
                     kids = {k: getattr(bp.dyn, c)(size, **a) for k, (c, a) in children.items()}
                     node = getattr(bp.dyn, cls)(size, **kw, **kids)
