@@ -66,8 +66,8 @@ CASES: dict[str, dict] = {
     },
     "potassium": {
         "amps": [5.0, 15.0],
-        "members": HH
-        + [
+        "members": [
+            ["INa", "INa_HH1952", {}, {}],
             ["IA1", "IKA1_HM1992", {}, {}],
             ["IA2", "IKA2_HM1992", {}, {}],
             ["IK2A", "IKK2A_HM1992", {}, {}],
@@ -84,25 +84,15 @@ CASES: dict[str, dict] = {
                 "na",
                 "SodiumFixed",
                 {},
-                {
-                    "INa": ["INa_HH1952v2", {"g_max": 60.0}],
-                    "INa2": ["INa_TM1991v2", {"g_max": 30.0}],
-                    "INa3": ["INa_Ba2002v2", {"g_max": 30.0}],
-                },
+                {"INa": ["INa_HH1952v2", {}]},
             ],
             [
                 "k",
                 "PotassiumFixed",
-                {"E": -80.0},
+                {"E": -77.0},
                 {
-                    "IK": ["IK_HH1952v2", {"g_max": 20.0}],
-                    "IK2": ["IK_TM1991v2", {}],
-                    "IK3": ["IKDR_Ba2002v2", {}],
-                    "IA1": ["IKA1_HM1992v2", {}],
-                    "IA2": ["IKA2_HM1992v2", {}],
-                    "IK2A": ["IKK2A_HM1992v2", {}],
-                    "IK2B": ["IKK2B_HM1992v2", {}],
-                    "INI": ["IKNI_Ya1989v2", {}],
+                    "IK": ["IK_HH1952v2", {"g_max": 36.0}],
+                    "IA": ["IKA1_HM1992v2", {"g_max": 1.0}],
                     "leak": ["IK_Leak", {}],
                 },
             ],
@@ -111,20 +101,20 @@ CASES: dict[str, dict] = {
     },
     "calcium_detailed": {
         "amps": [5.0, 10.0],
-        "members": HH + [["Ca", "CalciumDetailed", {}, CALCIUM]],
+        "members": [["IL", "IL", {}, {}], ["Ca", "CalciumDetailed", {}, CALCIUM]],
     },
     "calcium_first_order": {
         "amps": [5.0, 10.0],
-        "members": HH
-        + [
-            ["Ca", "CalciumFirstOrder", {}, CALCIUM],
-            ["Ca2", "CalciumFixed", {}, {"IT": ["ICaT_HM1992", {}], "IL": ["ICaL_IS2008", {}]}],
+        "members": [
+            ["IL", "IL", {}, {}],
+            ["Ca", "CalciumFirstOrder", {}, {"IL": ["ICaL_IS2008", {}], "N": ["ICaN_IS2008", {}]}],
+            ["Ca2", "CalciumFixed", {}, {"IT": ["ICaT_HM1992", {}]}],
         ],
     },
     "mix_ions": {
         "amps": [5.0, 10.0],
-        "members": HH
-        + [
+        "members": [
+            ["IL", "IL", {}, {}],
             ["k", "PotassiumFixed", {}, {}],
             ["ca", "CalciumFirstOrder", {}, {"IL": ["ICaL_IS2008", {}]}],
             ["kca", "MixIons", ["k", "ca"], {"ahp": ["IAHP_De1994v2", {}]}],

@@ -12,6 +12,8 @@ import jax.numpy as jnp
 from ..._core import NodeDict
 from .._population import Population, integral
 from .._share import share
+from ..integrators._integrator import EXPONENTIAL
+from ..integrators._steps import exp_euler_linear
 
 
 def markov_gate(x, t, alpha, beta, phi):
@@ -54,6 +56,13 @@ class IonChannel(IonChaDyn):
         """The current density into the cell at `V`."""
         raise NotImplementedError(f"{type(self).__name__} does not define `current`.")
 
+    def conductance(self, *ions: Any) -> Any:
+        """`g` where the current is `g (E - V)` with `g` independent of `V` (gates at
+        their present values); `None` for a current of another form. The neuron's
+        exponential Euler step takes `-sum(g) / C` as its linear part when every channel
+        gives one, and differentiates the currents otherwise."""
+        return None
+
     def update(self, V: Any, *ions: Any) -> None:
         """Step the channel's state over `dt` at potential `V` (nothing to step here)."""
 
@@ -62,7 +71,13 @@ class IonChannel(IonChaDyn):
 
 
 class LeakyChannel(IonChannel):
-    """A channel without gates (BrainPy's `bp.dyn.LeakyChannel`)."""
+    """A channel without gates, `g_max (E - V)` (BrainPy's `bp.dyn.LeakyChannel`)."""
+
+    def conductance(self, *ions: Any) -> Any:
+        return self.g_max  # type: ignore[attr-defined]
+
+    def current(self, V: Any, *ions: Any) -> Any:
+        return self.g_max * (self.E - V)  # type: ignore[attr-defined]
 
 
 class GatedChannel(IonChannel):
@@ -93,10 +108,18 @@ class GatedChannel(IonChannel):
     def update(self, V: Any, *ions: Any) -> None:
         t, dt = share.load("t", 0.0), share.load("dt")
         new = {}
-        for gate, _, kind, phi in self.GATES:
-            f = integral(markov_gate if kind == "markov" else relax_gate, self.method)
+        for gate, _, kind, phi_name in self.GATES:
             a, b = self.rates(gate, V, *ions)
-            new[gate] = f(getattr(self, gate).value, t, a, b, getattr(self, phi), dt=dt)
+            x, phi = getattr(self, gate).value, getattr(self, phi_name)
+            if self.method in EXPONENTIAL:  # the linear part in closed form
+                if kind == "markov":
+                    d, linear = markov_gate(x, t, a, b, phi), phi * (-a - b)
+                else:
+                    d, linear = relax_gate(x, t, a, b, phi), phi * (-1.0 / b)
+                new[gate] = exp_euler_linear(x, d, linear, dt)
+            else:
+                f = integral(markov_gate if kind == "markov" else relax_gate, self.method)
+                new[gate] = f(x, t, a, b, phi, dt=dt)
         for gate, value in new.items():
             getattr(self, gate).value = value
 

@@ -141,5 +141,8 @@ class Ih_De1996(IonChannel):
         self.O.value = alpha / (alpha + alpha * self.k3 * P1 / self.k4 + beta)
         self.OL.value = self.k3 * P1 * self.O.value / self.k4
 
+    def conductance(self, *ions: Any) -> Any:
+        return self.g_max * (self.O.value + self.g_inc * self.OL.value)
+
     def current(self, V: Any, *ions: Any) -> Any:
-        return self.g_max * (self.O.value + self.g_inc * self.OL.value) * (self.E - V)
+        return self.conductance(*ions) * (self.E - V)

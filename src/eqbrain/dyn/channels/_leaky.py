@@ -20,6 +20,3 @@ class IL(LeakyChannel):
 
     g_max: Any = param(default=0.1)
     E: Any = param(default=-70.0)
-
-    def current(self, V: Any, *ions: Any) -> Any:
-        return self.g_max * (self.E - V)

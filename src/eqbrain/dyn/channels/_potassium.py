@@ -295,9 +295,6 @@ class IKL(LeakyChannel):
     g_max: Any = param(default=0.005)
     E: Any = param(default=-90.0)
 
-    def current(self, V: Any, *ions: Any) -> Any:
-        return self.g_max * (self.E - V)
-
 
 class IK_Leak(PotassiumChannel):
     """The potassium leak current `g_max (E - V)` in a `Potassium` ion, whose `E` it uses

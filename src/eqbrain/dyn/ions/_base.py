@@ -16,6 +16,17 @@ def _value(x: Any) -> Any:
     return x.value if isinstance(x, Variable) else x
 
 
+def total_conductance(channels: list[IonChannel], args: list[tuple]) -> Any:
+    """The sum of `channel.conductance(*a)`, or `None` if one is `None`."""
+    out: Any = 0.0
+    for channel, a in zip(channels, args):
+        g = channel.conductance(*a)
+        if g is None:
+            return None
+        out = out + g
+    return out
+
+
 class Ion(IonChaDyn):
     """An ion species (BrainPy's `bp.dyn.Ion`): its concentration `C` and reversal
     potential `E`, and the channels that read them, given by keyword (`Ca.ICa` reads
@@ -65,6 +76,12 @@ class Ion(IonChaDyn):
         if external is not None:
             out = out + external(V, info["C"], info["E"])
         return out
+
+    def conductance(self) -> Any:
+        """The sum of its channels' conductances (`None` if one has none; see
+        `IonChannel.conductance`)."""
+        info = self.pack_info()
+        return total_conductance(self._channels(), [(info["C"], info["E"])] * len(self.children))
 
     def update(self, V: Any, external: Callable | None = None) -> None:
         """Step the channels at `V` (a dynamic ion steps its concentration too)."""
@@ -151,6 +168,11 @@ class MixIons(IonChaDyn):
         for channel in self._channels():
             out = out + channel.current(V, *self._args(channel))
         return out
+
+    def conductance(self) -> Any:
+        """The sum of its channels' conductances (`None` if one has none)."""
+        channels = self._channels()
+        return total_conductance(channels, [self._args(c) for c in channels])
 
     def update(self, V: Any) -> None:
         for channel in self._channels():

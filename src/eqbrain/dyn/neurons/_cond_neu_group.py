@@ -15,6 +15,8 @@ from .._population import Init, Population, built, declared, initial, integral, 
 from .._share import share
 from ..channels import IonChaDyn
 from ..channels._base import check_placement, check_size, child, split_channels
+from ..integrators._integrator import EXPONENTIAL
+from ..integrators._steps import exp_euler_linear
 from ..ions import Ion, MixIons
 from ._hh import uniform_V
 
@@ -122,6 +124,16 @@ class CondNeuGroup(Population):
 
         return external
 
+    @staticmethod
+    def _conductance(members: list[tuple[str, IonChaDyn]]) -> Any:
+        out: Any = 0.0
+        for _, member in members:
+            g = member.conductance()
+            if g is None:
+                return None
+            out = out + g
+        return out
+
     def update(self, x: Any = None) -> Any:
         """One step with external current `x` (default 0); returns the spikes."""
         members = self.members()
@@ -132,9 +144,13 @@ class CondNeuGroup(Population):
                 init = init + member.current(V)
             return init
 
-        V_old = self.V.value
-        f = integral(membrane, self.method)
-        V = f(V_old, share.load("t", 0.0), I, self.C, currents, dt=share.load("dt"))
+        V_old, t, dt = self.V.value, share.load("t", 0.0), share.load("dt")
+        G = self._conductance(members) if self.method in EXPONENTIAL else None
+        if G is not None:  # every current is g (E - V): the linear part is -G / C
+            dV = membrane(V_old, t, I, self.C, currents)
+            V = exp_euler_linear(V_old, dV, -G / self.C, dt)
+        else:
+            V = integral(membrane, self.method)(V_old, t, I, self.C, currents, dt=dt)
         for _, member in members:
             if isinstance(member, Ion):
                 member.update(V_old, external=self._external(member, members))
