@@ -11,6 +11,8 @@ from ..._core import Variable
 from .._population import built, integral, param
 from .._share import share
 from ..integrators import JointEq
+from ..integrators._integrator import EXPONENTIAL
+from ..integrators._steps import exp_euler_linear
 from ._base import GatedChannel, IonChannel
 
 
@@ -114,21 +116,23 @@ class Ih_De1996(IonChannel):
         ) / self.phi
 
     def update(self, V: Any, *ions: Any) -> None:
-        f = integral(_IH_DE1996, self.method)
-        O, OL, P1 = f(
-            self.O.value,
-            self.OL.value,
-            self.P1.value,
-            share.load("t", 0.0),
-            inf=self.f_inf(V),
-            tau=self.f_tau(V),
-            k3=self.k3,
-            k4=self.k4,
-            C_Ca=ions[0],
-            k1=self.k1,
-            k2=self.k2,
-            dt=share.load("dt"),
-        )
+        t, dt, C = share.load("t", 0.0), share.load("dt"), ions[0]
+        O, OL, P1 = self.O.value, self.OL.value, self.P1.value
+        inf, tau = self.f_inf(V), self.f_tau(V)
+        if self.method in EXPONENTIAL:  # each equation's linear part in closed form
+            O, OL, P1 = (
+                exp_euler_linear(O, _dO(O, t, OL, inf, tau), -(inf / tau + (1 - inf) / tau), dt),
+                exp_euler_linear(OL, _dOL(OL, t, O, P1, self.k3, self.k4), -self.k4, dt),
+                exp_euler_linear(
+                    P1, _dP1(P1, t, C, self.k1, self.k2), -(self.k1 * C**4 + self.k2), dt
+                ),
+            )
+        else:
+            f = integral(_IH_DE1996, self.method)
+            O, OL, P1 = f(
+                O, OL, P1, t, inf=inf, tau=tau, k3=self.k3, k4=self.k4, C_Ca=C,
+                k1=self.k1, k2=self.k2, dt=dt,
+            )  # fmt: skip
         self.O.value, self.OL.value, self.P1.value = O, OL, P1
 
     def init_state(self, V: Any, *ions: Any) -> None:

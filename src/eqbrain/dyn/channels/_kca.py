@@ -9,6 +9,8 @@ import jax.numpy as jnp
 from ..._core import Variable
 from .._population import built, integral, param
 from .._share import share
+from ..integrators._integrator import EXPONENTIAL
+from ..integrators._steps import exp_euler_linear
 from ._base import GatedChannel
 
 
@@ -35,10 +37,14 @@ class _AHP(GatedChannel):
         return ions[0]
 
     def update(self, V: Any, *ions: Any) -> None:
-        f = integral(ahp_gate, self.method)
+        t, dt, p = share.load("t", 0.0), share.load("dt"), self.p.value
         C = self._calcium(*ions)
         args = (self.alpha, self.beta, self.n, self.phi)
-        self.p.value = f(self.p.value, share.load("t", 0.0), C, *args, dt=share.load("dt"))
+        if self.method in EXPONENTIAL:  # the linear part, -phi C3, in closed form
+            linear = -self.phi * (self.alpha * jnp.power(C, self.n) + self.beta)
+            self.p.value = exp_euler_linear(p, ahp_gate(p, t, C, *args), linear, dt)
+        else:
+            self.p.value = integral(ahp_gate, self.method)(p, t, C, *args, dt=dt)
 
     def init_state(self, V: Any, *ions: Any) -> None:
         C2 = self.alpha * jnp.power(self._calcium(*ions), self.n)
