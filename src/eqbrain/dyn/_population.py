@@ -28,7 +28,7 @@ import weakref
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import InitVar
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import equinox as eqx
 import jax
@@ -476,7 +476,7 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
                     self,
                     p.name,
                     init_param(
-                        value,
+                        cast(Init, value),
                         self.size,
                         k,
                         p.keyword,

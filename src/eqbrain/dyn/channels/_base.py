@@ -38,6 +38,23 @@ class IonChaDyn(Population):
     ION: ClassVar[tuple[str, ...]] = ()
     KIND: ClassVar[str] = ""
 
+    def current(self, V: Any, *args: Any, **kwargs: Any) -> Any:
+        """The current density into the cell at `V`."""
+        raise NotImplementedError(f"{type(self).__name__} does not define `current`.")
+
+    def conductance(self, *args: Any) -> Any:
+        """`g` where the current is `g (E - V)` with `g` independent of `V` (gates at
+        their present values); `None` for a current of another form. The neuron's
+        exponential Euler step takes `-sum(g) / C` as its linear part when every channel
+        gives one, and differentiates the currents otherwise."""
+        return None
+
+    def update(self, V: Any, *args: Any, **kwargs: Any) -> None:
+        """Step the state over `dt` at potential `V` (nothing to step here)."""
+
+    def init_state(self, V: Any, *args: Any) -> None:
+        """Set the state to its resting value at `V` (nothing to set here)."""
+
 
 class IonChannel(IonChaDyn):
     """An ion channel (BrainPy's `bp.dyn.IonChannel`): a current through the membrane.
@@ -51,23 +68,6 @@ class IonChannel(IonChaDyn):
     `V` (BrainPy's channel `reset_state(V, ...)`; a `CondNeuGroup` calls it once it is
     built, with its initial potential).
     """
-
-    def current(self, V: Any, *ions: Any) -> Any:
-        """The current density into the cell at `V`."""
-        raise NotImplementedError(f"{type(self).__name__} does not define `current`.")
-
-    def conductance(self, *ions: Any) -> Any:
-        """`g` where the current is `g (E - V)` with `g` independent of `V` (gates at
-        their present values); `None` for a current of another form. The neuron's
-        exponential Euler step takes `-sum(g) / C` as its linear part when every channel
-        gives one, and differentiates the currents otherwise."""
-        return None
-
-    def update(self, V: Any, *ions: Any) -> None:
-        """Step the channel's state over `dt` at potential `V` (nothing to step here)."""
-
-    def init_state(self, V: Any, *ions: Any) -> None:
-        """Set the channel's state to its resting value at `V` (nothing to set here)."""
 
 
 class LeakyChannel(IonChannel):
@@ -103,7 +103,8 @@ class GatedChannel(IonChannel):
         """`(alpha, beta)` or `(inf, tau)` of `gate` at `V`."""
         kind = next(k for g, _, k, _ in self.GATES if g == gate)
         names = ("alpha", "beta") if kind == "markov" else ("inf", "tau")
-        return tuple(getattr(self, f"f_{gate}_{n}")(V) for n in names)  # type: ignore[return-value]
+        first, second = (getattr(self, f"f_{gate}_{n}")(V) for n in names)
+        return first, second
 
     def update(self, V: Any, *ions: Any) -> None:
         t, dt = share.load("t", 0.0), share.load("dt")

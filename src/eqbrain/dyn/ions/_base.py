@@ -57,8 +57,8 @@ class Ion(IonChaDyn):
     def pack_info(self, C: Any = None, E: Any = None) -> dict[str, Any]:
         """`{'C': ..., 'E': ...}`: the concentration and reversal potential (now, or given)."""
         return {
-            "C": _value(self.C) if C is None else C,  # type: ignore[attr-defined]
-            "E": _value(self.E) if E is None else E,  # type: ignore[attr-defined]
+            "C": _value(self.C) if C is None else C,
+            "E": _value(self.E) if E is None else E,
         }
 
     def _channels(self) -> list[IonChannel]:
@@ -77,7 +77,7 @@ class Ion(IonChaDyn):
             out = out + external(V, info["C"], info["E"])
         return out
 
-    def conductance(self) -> Any:
+    def conductance(self, *args: Any) -> Any:
         """The sum of its channels' conductances (`None` if one has none; see
         `IonChannel.conductance`)."""
         info = self.pack_info()
@@ -169,7 +169,7 @@ class MixIons(IonChaDyn):
             out = out + channel.current(V, *self._args(channel))
         return out
 
-    def conductance(self) -> Any:
+    def conductance(self, *args: Any) -> Any:
         """The sum of its channels' conductances (`None` if one has none)."""
         channels = self._channels()
         return total_conductance(channels, [self._args(c) for c in channels])

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import jax.numpy as jnp
 
 from ..._core import Variable
-from .._population import Init, built, initial, integral, param
+from .._population import Init, Size, built, initial, integral, param
 from .._share import share
 from ._fixed import Calcium
 
@@ -88,6 +88,10 @@ class CalciumDetailed(CalciumDyna):
     C_rest: Any = param(default=2.4e-4)
     tau: Any = param(default=5.0)
 
+    def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
+        """`size`, the parameters above, and the channels it holds, by keyword."""
+        super().__init__(size, *args, name=name, **kwargs)
+
     def _step(self, C: Any, ICa: Callable, dt: Any) -> Any:
         f = integral(detailed_dC, self.method)
         return f(C, share.load("t", 0.0), ICa, self.F, self.d, self.C_rest, self.tau, dt=dt)
@@ -107,6 +111,10 @@ class CalciumFirstOrder(CalciumDyna):
 
     alpha: Any = param(default=0.13)
     beta: Any = param(default=0.075)
+
+    def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
+        """`size`, the parameters above, and the channels it holds, by keyword."""
+        super().__init__(size, *args, name=name, **kwargs)
 
     def _step(self, C: Any, ICa: Callable, dt: Any) -> Any:
         f = integral(first_order_dC, self.method)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._population import param
+from .._population import Size, param
 from ._base import Ion
 
 
@@ -42,6 +42,10 @@ class SodiumFixed(Sodium):
     E: Any = param(default=50.0)
     C: Any = param(default=0.0400811)
 
+    def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
+        """`size`, the parameters above, and the channels it holds, by keyword."""
+        super().__init__(size, *args, name=name, **kwargs)
+
 
 class PotassiumFixed(Potassium):
     """A potassium ion of fixed reversal potential `E` (-95 mV) and concentration `C`
@@ -55,6 +59,10 @@ class PotassiumFixed(Potassium):
     E: Any = param(default=-95.0)
     C: Any = param(default=0.0400811)
 
+    def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
+        """`size`, the parameters above, and the channels it holds, by keyword."""
+        super().__init__(size, *args, name=name, **kwargs)
+
 
 class CalciumFixed(Calcium):
     """A calcium ion of fixed reversal potential `E` (120 mV) and concentration `C`
@@ -67,3 +75,7 @@ class CalciumFixed(Calcium):
 
     E: Any = param(default=120.0)
     C: Any = param(default=2.4e-4)
+
+    def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
+        """`size`, the parameters above, and the channels it holds, by keyword."""
+        super().__init__(size, *args, name=name, **kwargs)
