@@ -214,3 +214,24 @@ def test_mix_ions_refuses_channels_of_other_ions():
     assert list(mix.children) == []
     with pytest.raises(TypeError, match="MixIons takes two or more ions"):
         dyn.MixIons(na)
+
+
+def test_other_methods_step_the_same_equations():
+    """A group and its channels on `rk4` (odeint's path) agree with exponential Euler
+    over one short step."""
+
+    def cell(method: str) -> dyn.CondNeuGroup:
+        return dyn.CondNeuGroup(
+            2,
+            V_initializer=-65.0,
+            method=method,
+            INa=dyn.INa_HH1952(2, method=method),
+            IA=dyn.IKA1_HM1992(2, method=method),
+            Ca=dyn.CalciumDetailed(2, method=method, AHP=dyn.IAHP_De1994(2, method=method)),
+        )
+
+    a, b = cell("exp_euler"), cell("rk4")
+    for model in (a, b):
+        _step(model, 20.0)
+    for get in (lambda m: m.V, lambda m: m.INa.q, lambda m: m.IA.p, lambda m: m.Ca.AHP.p):
+        np.testing.assert_allclose(get(b).value, get(a).value, rtol=1e-4)

@@ -33,6 +33,7 @@ import eqbrain
 from eqbrain import dyn
 
 U = eqbrain.init.Uniform(-70.0, -50.0)
+N = 2  # BrainPy's MixIons cases use 10 neurons; one size for every case here
 
 
 def _ca(**channels):
@@ -145,19 +146,19 @@ def test_channel_family_runs(runs, case):
 
 def _mixed(*kinds: str, **channels) -> dyn.CondNeuGroup:
     ions = {
-        "na": dyn.SodiumFixed(10),
-        "k": dyn.PotassiumFixed(10),
-        "ca": dyn.CalciumFirstOrder(10),
+        "na": dyn.SodiumFixed(N),
+        "k": dyn.PotassiumFixed(N),
+        "ca": dyn.CalciumFirstOrder(N),
     }
     chosen = {k: ions[k] for k in kinds}
     mix = dyn.mix_ions(*chosen.values())
     mix.add_elem(**channels)
-    return dyn.CondNeuGroup(10, **chosen, kca=mix)
+    return dyn.CondNeuGroup(N, **chosen, kca=mix)
 
 
 def test_mix_ions_init():
-    neu = _mixed("k", "ca", ahp=dyn.IAHP_De1994v2(10))
-    assert neu.kca.ahp.p.value.shape == (10,)
+    neu = _mixed("k", "ca", ahp=dyn.IAHP_De1994v2(N))
+    assert neu.kca.ahp.p.value.shape == (N,)
 
 
 @pytest.mark.parametrize("kinds", [("k", "ca"), ("na", "ca")], ids=["init2", "init3"])
@@ -165,19 +166,19 @@ def test_mix_ions_refuses_a_channel_of_other_ions(kinds):
     """`test_init2`: a sodium channel that reads no ion; `test_init3`: the AHP channel,
     which reads potassium, in a mix of sodium and calcium."""
     with pytest.raises(TypeError):
-        channels = {"ahp": dyn.IAHP_De1994v2(10), "na": dyn.INa_Ba2002(10)}
+        channels = {"ahp": dyn.IAHP_De1994v2(N), "na": dyn.INa_Ba2002(N)}
         _mixed(*kinds, **channels)
 
 
 def test_mix_ions_init4():
-    neu = _mixed("na", "k", "ca", ahp=dyn.IAHP_De1994v2(10))
+    neu = _mixed("na", "k", "ca", ahp=dyn.IAHP_De1994v2(N))
     assert [k for k, _ in neu.members()][-1] == "kca"
 
 
 def test_mix_ions_current():
     """`test_current1`: the mix's AHP current counts in the calcium's and the
     potassium's current, not in the sodium's."""
-    neu = _mixed("k", "na", "ca", ahp=dyn.IAHP_De1994v2(10))
+    neu = _mixed("k", "na", "ca", ahp=dyn.IAHP_De1994v2(N))
     neu.reset_state()
     V, mix = neu.V.value, neu.kca
 
@@ -206,16 +207,27 @@ LEGACY = [
 V2 = [(c + "v2", f, v) for c, f, v in LEGACY] + [("ICaHT_Re1993", "f_p_alpha", -27.0)]
 
 
-def _finite_with_grad(cls_name: str, fname: str, v: float) -> None:
-    f = getattr(getattr(dyn, cls_name)(1), fname)
-    assert np.isfinite(np.asarray(f(SWEEP))).all()
-    assert np.isfinite(np.asarray(f(jnp.asarray([v])))).all()
-    assert np.isfinite(float(jax.grad(lambda x: f(x))(v)))
+@pytest.fixture(scope="module")
+def at_singularities() -> list[tuple[Any, Any, Any]]:
+    """(values over the sweep, value at the singular V, gradient there) of every case,
+    computed in one compiled function."""
+
+    def one(cls_name: str, fname: str, v: Any):
+        f = getattr(getattr(dyn, cls_name)(1), fname)
+        return f(SWEEP), f(v[None]), jax.grad(lambda x: f(x))(v)
+
+    cases = LEGACY + V2
+    return jax.jit(lambda vs: [one(c, f, v) for (c, f, _), v in zip(cases, vs)])(
+        [jnp.asarray(v) for _, _, v in cases]
+    )
 
 
-@pytest.mark.parametrize("cls_name, fname, v", LEGACY + V2)
-def test_rate_is_finite_with_a_finite_gradient_at_its_singularity(cls_name, fname, v):
-    _finite_with_grad(cls_name, fname, v)
+@pytest.mark.parametrize("k", range(len(LEGACY + V2)), ids=[f"{c}-{f}" for c, f, _ in LEGACY + V2])
+def test_rate_is_finite_with_a_finite_gradient_at_its_singularity(at_singularities, k):
+    sweep, at_v, grad = at_singularities[k]
+    assert np.isfinite(np.asarray(sweep)).all()
+    assert np.isfinite(np.asarray(at_v)).all()
+    assert np.isfinite(float(grad))
 
 
 def test_ik_hh1952v2_alpha_at_its_singularity():
