@@ -23,7 +23,10 @@ class CalciumChannel(GatedChannel):
 
 class _P2Q(CalciumChannel):
     """`g_max p^2 q (E_Ca - V)`, the factors `phi_p = T_base_p^((T - T0)/10)` and
-    `phi_q` unless given."""
+    `phi_q` unless given.
+
+    **Arguments:** `T` (°C), `T_base_p`, `T_base_q`, `g_max`, `V_sh` (mV), `phi_p`, `phi_q`.
+    """
 
     T0: ClassVar[float] = 24.0
     p: Variable = built()
@@ -211,6 +214,8 @@ class ICaN_IS2008(CalciumChannel):
     ```python
     ca = eqbrain.dyn.CalciumDetailed(1, ICaN=eqbrain.dyn.ICaN_IS2008(1))
     ```
+
+    **Arguments:** `size`; `E` (mV), `g_max`, `phi`. Variable: `p`.
     """
 
     GATES = (("p", 1, "relax", "phi"),)

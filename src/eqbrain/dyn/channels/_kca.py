@@ -22,6 +22,8 @@ def ahp_gate(p, t, C_Ca, alpha, beta, n, phi):
 
 
 class _AHP(GatedChannel):
+    """**Arguments:** `n`, `g_max`, `alpha`, `beta`, `phi`."""
+
     p: Variable = built()
     n: Any = param(default=2.0)
     g_max: Any = param(default=10.0)

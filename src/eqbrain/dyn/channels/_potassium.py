@@ -25,12 +25,16 @@ class PotassiumChannel(GatedChannel):
 
 
 class _P4(GatedChannel):
+    """`g_max p^4`. **Arguments:** `g_max` (mS/cm²)."""
+
     GATES = (("p", 4, "markov", "phi"),)
     p: Variable = built()
     g_max: Any = param(default=10.0)
 
 
 class _DRRates(_P4):
+    """Bazhenov et al.'s rates. **Arguments:** `V_sh`, `T_base`, `T`, `phi`."""
+
     V_sh: Any = param(default=-50.0)
     T_base: Any = param(default=3.0)
     T: Any = param(default=36.0)
@@ -49,6 +53,8 @@ class _DRRates(_P4):
 
 
 class _TMRates(_P4):
+    """Traub and Miles's rates. **Arguments:** `phi`, `V_sh`."""
+
     phi: Any = param(default=1.0)
     V_sh: Any = param(default=-60.0)
 
@@ -60,6 +66,8 @@ class _TMRates(_P4):
 
 
 class _HHRates(_P4):
+    """Hodgkin and Huxley's rates. **Arguments:** `phi`, `V_sh`."""
+
     phi: Any = param(default=1.0)
     V_sh: Any = param(default=-45.0)
 
@@ -83,6 +91,11 @@ def _a_tau_q(V, V_sh):
 
 
 class _Relax2(GatedChannel):
+    """Two gates relaxing to their steady states.
+
+    **Arguments:** `g_max`, `V_sh`, `phi_p`, `phi_q`.
+    """
+
     p: Variable = built()
     q: Variable = built()
     g_max: Any = param(default=10.0)
@@ -143,6 +156,8 @@ class _K2BRates(_K2ARates):
 
 
 class _NIRates(GatedChannel):
+    """Yamada et al.'s gate. **Arguments:** `g_max`, `phi_p`, `phi_q`, `tau_max`, `V_sh`."""
+
     GATES = (("p", 1, "relax", "phi_p"),)
     p: Variable = built()
     g_max: Any = param(default=0.004)
@@ -235,6 +250,8 @@ class IKA2_HM1992(_A2Rates):
     ```python
     IA = eqbrain.dyn.IKA2_HM1992(1)
     ```
+
+    **Arguments:** as `IKA1_HM1992`: `E`, `g_max`, `V_sh`, `phi_p`, `phi_q`.
     """
 
     E: Any = param(default=-90.0)
@@ -262,6 +279,8 @@ class IKK2B_HM1992(_K2BRates):
     ```python
     IK2 = eqbrain.dyn.IKK2B_HM1992(1)
     ```
+
+    **Arguments:** as `IKK2A_HM1992`: `E`, `g_max`, `V_sh`, `phi_p`, `phi_q`.
     """
 
     E: Any = param(default=-90.0)
@@ -290,6 +309,8 @@ class IKL(LeakyChannel):
     ```python
     IKL = eqbrain.dyn.IKL(1, g_max=0.005, E=-90.0)
     ```
+
+    **Arguments:** `size`; `g_max` (0.005 mS/cm²), `E` (-90 mV).
     """
 
     g_max: Any = param(default=0.005)
@@ -303,6 +324,8 @@ class IK_Leak(PotassiumChannel):
     ```python
     k = eqbrain.dyn.PotassiumFixed(1, leak=eqbrain.dyn.IK_Leak(1))
     ```
+
+    **Arguments:** `size`; `g_max` (0.005 mS/cm²).
     """
 
     g_max: Any = param(default=0.005)

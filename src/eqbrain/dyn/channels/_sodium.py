@@ -23,6 +23,8 @@ class SodiumChannel(GatedChannel):
 
 
 class _BaRates(GatedChannel):
+    """Bazhenov et al.'s rates. **Arguments:** `T` (°C), `g_max` (mS/cm²), `V_sh` (mV)."""
+
     GATES = _P3Q
     p: Variable = built()
     q: Variable = built()
@@ -49,6 +51,8 @@ class _BaRates(GatedChannel):
 
 
 class _TMRates(GatedChannel):
+    """Traub and Miles's rates. **Arguments:** `g_max`, `phi`, `V_sh` (mV)."""
+
     GATES = _P3Q
     p: Variable = built()
     q: Variable = built()
@@ -70,6 +74,8 @@ class _TMRates(GatedChannel):
 
 
 class _HHRates(GatedChannel):
+    """Hodgkin and Huxley's rates. **Arguments:** `g_max`, `phi`, `V_sh` (mV)."""
+
     GATES = _P3Q
     p: Variable = built()
     q: Variable = built()
