@@ -44,6 +44,8 @@ UNSTABLE = ["eqbrain.internal"]
 # (the integrators' are the top level's, where BrainPy has `bp.odeint`).
 LAYOUT = {
     "eqbrain.dyn.neurons": "eqbrain.dyn",
+    "eqbrain.dyn.channels": "eqbrain.dyn",
+    "eqbrain.dyn.ions": "eqbrain.dyn",
     "eqbrain.dyn.synapses": "eqbrain.dyn",
     "eqbrain.dyn.outs": "eqbrain.dyn",
     "eqbrain.dyn.projections": "eqbrain.dyn",

@@ -133,6 +133,13 @@ class DynamicalSystem(Module):
         initial = {key: var.raw_value for key, var in own if is_state(var)}
         object.__setattr__(self, "initial_state", initial)
 
+    def _remember_state(self) -> None:
+        """Make the current values of this node's own state Variables its initial state
+        (for a model whose parent sets its state once it is built)."""
+        own: list = []
+        entries(self, [], own)
+        DynamicalSystem._after_init(self, own)
+
     def update(self, *args, **kwargs) -> Any:
         """One step of the dynamics. Subclasses override it."""
         raise NotImplementedError(_UPDATE_MSG.format(cls=type(self).__name__))

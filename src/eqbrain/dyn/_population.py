@@ -28,7 +28,7 @@ import weakref
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import InitVar
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import equinox as eqx
 import jax
@@ -222,7 +222,8 @@ def param(
 
     **Arguments:**
 
-    - `default`: the default value.
+    - `default`: the default value; `None` makes the parameter optional (it stays
+      `None` when not given, and the model's `_build` derives it).
     - `positive`, `nonnegative`: refuse values that are not `> 0` / `>= 0`.
     - `alias`: the constructor's keyword, when it is not the field's name (BrainPy's
       `T_dur` for `AMPA.T_duration`).
@@ -481,13 +482,15 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
             value = values[p.keyword]
             if p.kind == "option":
                 setattr(self, p.name, value)
+            elif p.kind == "param" and value is None and p.default is None:
+                setattr(self, p.name, None)  # an optional parameter the model derives
             elif p.kind == "param":
                 k = name_key(key, p.name) if callable(value) else None
                 setattr(
                     self,
                     p.name,
                     init_param(
-                        value,
+                        cast(Init, value),
                         self.size,
                         k,
                         p.keyword,

@@ -3,6 +3,7 @@
 from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
 from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import SpikingNeuron as SpikingNeuron
+from ._cond_neu_group import CondNeuGroup as CondNeuGroup
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
 from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
@@ -11,6 +12,7 @@ from ._lif import IF as IF, LIF as LIF, Lif as Lif, LifRef as LifRef
 from ._morris_lecar import MorrisLecar as MorrisLecar
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
+from ._wang_buzsaki import WangBuzsakiHH as WangBuzsakiHH
 
 __all__ = [
     "AdEx",
@@ -18,6 +20,7 @@ __all__ = [
     "AdExIFRef",
     "AdQuaIF",
     "AdQuaIFRef",
+    "CondNeuGroup",
     "ExpIF",
     "ExpIFRef",
     "Gif",
@@ -34,4 +37,5 @@ __all__ = [
     "QuaIF",
     "QuaIFRef",
     "SpikingNeuron",
+    "WangBuzsakiHH",
 ]
