@@ -23,6 +23,7 @@ import eqbrain
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAMESPACES = [
     "eqbrain",
+    "eqbrain.algorithms",
     "eqbrain.analysis",
     "eqbrain.dnn",
     "eqbrain.dyn",
@@ -36,6 +37,7 @@ NAMESPACES = [
     "eqbrain.random",
     "eqbrain.surrogate",
     "eqbrain.testing",
+    "eqbrain.train",
 ]
 UNSTABLE = ["eqbrain.internal"]
 # Folders that lay out `eqbrain.dyn` as bp.dyn; each name they declare is `eqbrain.dyn`'s

@@ -49,13 +49,8 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (_w("bp.Projection"), "`eqbrain.dyn.Projection`", ""),
     (
-        _w("bp.DSTrainer bp.BPTT bp.BPFF bp.LoopOverTime"),
-        "`eqbrain.grad` over an `eqbrain.for_loop` of `model.update`, stepped by `eqbrain.optim`",
-        "no trainer classes; see [training](training.md)",
-    ),
-    (
-        _w("bp.OnlineTrainer bp.ForceTrainer bp.OfflineTrainer bp.RidgeTrainer bp.algorithms"),
-        "not built: fit the readout yourself (e.g. `jnp.linalg.lstsq` on recorded states)",
+        _w("bp.LoopOverTime"),
+        "`eqbrain.for_loop` over `model.update` (or `eqbrain.BPTT`, which loops for you)",
         "",
     ),
     (
@@ -83,7 +78,7 @@ ROWS: list[tuple[list[str], str, str]] = [
         "`eqbrain.dyn`",
         "BrainPy's deprecated model namespaces",
     ),
-    (_w("bp.train bp.running bp.encoding"), "not built", "see the trainer rows"),
+    (_w("bp.running bp.encoding"), "not built", "encode inputs yourself (arrays in, arrays out)"),
     (_w("bp.check bp.tools bp.mixin bp.errors bp.state"), "not built", "BrainPy's internals"),
     (
         _w("bp.reset_state bp.reset_level"),
