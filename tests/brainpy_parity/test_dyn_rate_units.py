@@ -46,10 +46,11 @@ def mode_of(name: str) -> eqbrain.Mode:
     return cls(BATCH) if arg == "n)" else cls()
 
 
+@eqbrain.jit
 def step(unit, *args):
-    """`unit.update(*args)`, compiled: one compilation per unit and input shape instead
-    of one per operation (the same step BrainPy's cases call eagerly)."""
-    return eqbrain.jit(unit.update)(*args)
+    """`unit.update(*args)`, compiled: one compilation per kind of unit and input shape
+    (units of one class and configuration share it), instead of one per operation."""
+    return unit.update(*args)
 
 
 def randn(*shape: int) -> jnp.ndarray:
