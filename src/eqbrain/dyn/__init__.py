@@ -99,6 +99,7 @@ from .projections import (
     ProjAlignPreMg2 as ProjAlignPreMg2,
     Projection as Projection,
     SparseConn as SparseConn,
+    STDP_Song2000 as STDP_Song2000,
 )
 from .runner import (
     DSRunner as DSRunner,
@@ -195,6 +196,7 @@ __all__ = [
     "Runner",
     "RunningError",
     "STD",
+    "STDP_Song2000",
     "STP",
     "Sequential",
     "SparseConn",
