@@ -5,10 +5,16 @@ clipped to `[w_min, w_max]`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
+import jax
 import jax.numpy as jnp
+
+# Compiled once per shape when called eagerly; inlined into a surrounding trace.
+_compiled = functools.partial(jax.jit, static_argnames=("where",))
+_compiled_sparse = functools.partial(jax.jit, static_argnames=("where", "n_pre", "n_post"))
 
 Event = Mapping[str, Any] | None
 """`{"spike": ..., "trace": ...}`: one side's spikes and the other side's trace."""
@@ -31,6 +37,7 @@ def _parts(event: Mapping[str, Any], where: str) -> tuple[Any, Any]:
         ) from None
 
 
+@_compiled
 def dense_update(w: Any, on_pre: Event, on_post: Event, w_min: Any, w_max: Any, where: str):
     """A `(n_pre, n_post)` weight matrix after the pre-, then the postsynaptic events:
     `w[i, j] += spike_pre[i] * trace_post[j]`, then `w[i, j] += trace_pre[i] *
@@ -44,6 +51,7 @@ def dense_update(w: Any, on_pre: Event, on_post: Event, w_min: Any, w_max: Any, 
     return w
 
 
+@_compiled
 def one_to_one_update(w: Any, on_pre: Event, on_post: Event, w_min: Any, w_max: Any, where: str):
     """One weight per neuron pair `i -> i`: `w[i] += spike[i] * trace[i]` for each event."""
     for event in (on_pre, on_post):
@@ -53,6 +61,7 @@ def one_to_one_update(w: Any, on_pre: Event, on_post: Event, w_min: Any, w_max: 
     return w
 
 
+@_compiled_sparse
 def sparse_update(
     w: Any,
     indices: Any,
