@@ -78,3 +78,4 @@ def examples(session: nox.Session) -> None:
     session.run("python", "examples/decision_making.py")
     session.run("python", "examples/train_rate_rnn.py")
     session.run("python", "examples/phase_plane_fhn.py")
+    session.run("python", "examples/stdp_song2000.py")

@@ -32,6 +32,7 @@ BrainPy's of step `n - 1`; the weights are the same), and BrainPy's delays count
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -42,8 +43,10 @@ import eqbrain
 DATA = np.load(pathlib.Path(__file__).parents[1] / "data" / "brainpy_stdp" / "stdp.npz")
 DT = 0.1
 N_PRE, N_POST = 5, 3
-PARAMS = dict(tau_s=2.0, tau_t=3.0, A1=0.08, A2=0.1)
-BOUNDS = dict(W_min=0.0, W_max=0.6)  # all but one-to-one, which has none (as recorded)
+PARAMS: dict[str, Any] = dict(tau_s=2.0, tau_t=3.0, A1=0.08, A2=0.1)
+BOUNDS: dict[str, Any] = dict(
+    W_min=0.0, W_max=0.6
+)  # all but one-to-one, which has none (as recorded)
 W0 = DATA["W0"]
 I, J = DATA["conn_i"], DATA["conn_j"]
 

@@ -163,7 +163,7 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: a `eqbrain.dyn.Population` with the model's derivative",
         "BrainPy's rate models",
     ),
-    (_w("bp.dyn.BioNMDA bp.dyn.STDP_Song2000"), "not built", ""),
+    (_w("bp.dyn.BioNMDA"), "not built", ""),
     (
         _w("bp.dyn.WangBuzsakiHH bp.dyn.WangBuzsakiHHLTC"),
         "not built",

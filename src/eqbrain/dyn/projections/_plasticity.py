@@ -4,7 +4,7 @@ plasticity (Song, Miller & Abbott 2000), with BrainPy's constructor."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import equinox as eqx
 import jax.numpy as jnp
@@ -17,6 +17,9 @@ from ..others._delay import LengthDelay, delay_steps
 from ..synapses import Expon
 from ._align_post import Projection
 from ._sizes import size_of
+
+Comm = TypeVar("Comm", bound=DynamicalSystem)
+"""The connection layer's class: `proj.comm` keeps it for type checkers (`proj.comm.weight`)."""
 
 _COMMS = (
     "eqbrain.dnn.AllToAll, Dense, OneToOne, MaskedLinear, CSRLinear or EventCSRLinear, "
@@ -97,8 +100,8 @@ def _check_parts(pre: Any, comm: Any, post: Any) -> tuple[int, int]:
         )
     n_pre = math.prod(size_of(pre, "spike") or ())
     n_post = math.prod(size_of(post, "spike") or ())
-    shape = getattr(comm, "stdp_shape", None)
-    if callable(shape):
+    shape: Any = getattr(comm, "stdp_shape", None)
+    if shape is not None:
         c_pre, c_post = shape()  # raises for a layer with one weight for all
         if (c_pre, c_post) != (n_pre, n_post):
             raise ValueError(
@@ -109,7 +112,7 @@ def _check_parts(pre: Any, comm: Any, post: Any) -> tuple[int, int]:
     return n_pre, n_post
 
 
-class STDP_Song2000(Projection):
+class STDP_Song2000(Projection, Generic[Comm]):
     r"""A projection whose weights learn by spike-timing-dependent plasticity (Song,
     Miller & Abbott 2000; BrainPy's `bp.dyn.STDP_Song2000`).
 
@@ -157,7 +160,7 @@ class STDP_Song2000(Projection):
 
     pre: DynamicalSystem
     post: DynamicalSystem
-    comm: DynamicalSystem
+    comm: Comm
     syn: DynamicalSystem
     current: _PostCurrent
     pre_trace: Expon
@@ -174,7 +177,7 @@ class STDP_Song2000(Projection):
         pre: DynamicalSystem,
         delay: float | None,
         syn: DynamicalSystem | Describer,
-        comm: DynamicalSystem,
+        comm: Comm,
         out: DynamicalSystem | Describer,
         post: DynamicalSystem,
         tau_s: Any = 16.8,
