@@ -163,6 +163,14 @@ def test_a_population_without_spikes_is_refused():
     assert post.current_inputs is None
 
 
+def test_batched_populations_are_refused():
+    pre = eqbrain.dyn.PoissonGroup(3, freqs=10.0, seed=0, batch_size=2)
+    _, post = parts()
+    with pytest.raises(ValueError, match="pre PoissonGroup0 is batched|pre .* is batched"):
+        build(pre, post)
+    assert post.current_inputs is None
+
+
 def test_add_inp_fun_refuses_a_function_and_a_key_twice():
     _, post = parts()
     with pytest.raises(TypeError, match="fun must be an eqbrain DynamicalSystem"):

@@ -146,6 +146,9 @@ class STDP_Song2000(Projection, Generic[Comm]):
     - `tau_s`, `tau_t`: the time constants (ms) of the pre- and postsynaptic traces.
     - `A1`, `A2`: the potentiation and depression per unit of trace.
     - `W_max`, `W_min`: the bounds of the weights (`None`: open).
+    - `out_label`: BrainPy's input label of the current on `post`; `name`: the model's
+      name; `mode`: taken for BrainPy's signature (the populations must not be batched:
+      one weight matrix learns from one trial).
 
     ```python
     pre = eqbrain.dyn.PoissonGroup(100, freqs=15.0)
