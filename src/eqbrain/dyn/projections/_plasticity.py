@@ -131,6 +131,11 @@ class STDP_Song2000(Projection, Generic[Comm]):
     at each step (the projection registers it with `post.add_inp_fun`): the network's
     `update` calls `pre()`, `proj()`, then `post()`, as in BrainPy.
 
+    The projection holds `pre` and `post`, and `post` holds the projection's current
+    source: run networks built this way with the in-place transforms (`eqbrain.jit`,
+    `for_loop`, `DSRunner`), as for `FullProjAlignPost` (Equinox's functional
+    transforms copy a part held in two places into two).
+
     A synapse with `add_current` (`Expon`, `DualExponV2`) sits at the postsynaptic side
     (align-post, sized like `post`); any other (`DualExpon`, `AMPA`, ...) filters the
     presynaptic spikes (align-pre, sized like `pre`) before `comm`.
