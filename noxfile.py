@@ -90,3 +90,4 @@ def examples(session: nox.Session) -> None:
     session.run("python", "examples/train_snn_digits.py")
     session.run("python", "examples/esn_mackey_glass.py")
     session.run("python", "examples/phase_plane_fhn.py")
+    session.run("python", "examples/stdp_song2000.py")

@@ -158,6 +158,7 @@ from .projections import (
     ProjAlignPreMg2 as ProjAlignPreMg2,
     Projection as Projection,
     SparseConn as SparseConn,
+    STDP_Song2000 as STDP_Song2000,
 )
 from .rates import (
     FHN as FHN,
@@ -331,6 +332,7 @@ __all__ = [
     "Runner",
     "RunningError",
     "STD",
+    "STDP_Song2000",
     "STP",
     "Sequential",
     "Sodium",

@@ -467,6 +467,11 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     method: str = option(default="exp_euler")
     key: InitVar[jax.Array | None] = None
     mode: InitVar[Mode | None] = None
+    # The current sources projections registered (`add_inp_fun`), by key; internal, so
+    # collectors, state dicts and checkpoints list their Variables where they belong.
+    current_inputs: dict[str, Any] | None = eqx.field(
+        default=None, init=False, repr=False, metadata={"internal": True}
+    )
 
     def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
         cls = type(self)
@@ -520,6 +525,38 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     def num(self) -> int:
         """The number of neurons."""
         return math.prod(self.size)
+
+    def add_inp_fun(self, key: str, fun: DynamicalSystem, label: str | None = None) -> None:
+        """Register a current source (BrainPy's `add_inp_fun`): each later step, the
+        neuron models add `fun(V)` (at the potential before the step) to their input.
+
+        A projection that holds its postsynaptic population registers itself this way
+        (`STDP_Song2000`), so the network calls `post()` with no current to pass.
+        `fun` is a module (the model stays a pytree) and must not hold this population.
+
+        **Arguments:** `key` (unique on this population), `fun`, `label` (BrainPy's
+        input label: the key becomes `'label // key'`).
+        """
+        if not isinstance(fun, DynamicalSystem):
+            raise TypeError(
+                f"{self.name}.add_inp_fun: fun must be an eqbrain DynamicalSystem (a module "
+                f"called with the potential V), got {type(fun).__name__}; wrap a function "
+                "in a DynamicalSystem whose `update(V)` returns the current."
+            )
+        key = str(key) if label is None else f"{label} // {key}"
+        inputs = dict(self.current_inputs or {})
+        if key in inputs:
+            raise ValueError(f"{self.name}.add_inp_fun: the key {key!r} is already registered.")
+        inputs[key] = fun
+        object.__setattr__(self, "current_inputs", inputs)
+
+    def sum_current_inputs(self, *args: Any, init: Any = 0.0, label: str | None = None) -> Any:
+        """`init` plus the currents of the registered sources, each called with `args`
+        (the potential `V`); only those of `label` if given (BrainPy's)."""
+        for key, fun in (self.current_inputs or {}).items():
+            if label is None or key.startswith(f"{label} // "):
+                init = init + fun(*args)
+        return init
 
     @property
     def varshape(self) -> tuple[int, ...]:

@@ -136,7 +136,7 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built",
         "",
     ),
-    (_w("bp.dyn.BioNMDA bp.dyn.STDP_Song2000"), "not built", ""),
+    (_w("bp.dyn.BioNMDA"), "not built", ""),
     (
         _w("bp.dyn.WangBuzsakiHH"),
         "`eqbrain.dyn.WangBuzsakiHH`",

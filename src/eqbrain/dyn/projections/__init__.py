@@ -27,6 +27,7 @@ from ._full import (
     FullProjAlignPre as FullProjAlignPre,
     FullProjAlignPreDS as FullProjAlignPreDS,
 )
+from ._plasticity import STDP_Song2000 as STDP_Song2000
 
 __all__ = [
     "AlignPostProj",
@@ -49,5 +50,6 @@ __all__ = [
     "ProjAlignPreMg1",
     "ProjAlignPreMg2",
     "Projection",
+    "STDP_Song2000",
     "SparseConn",
 ]
