@@ -12,12 +12,14 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
+from jax.sharding import Mesh
 
 from ..._core import is_eager, is_variable, raw_values, set_raw_values
 from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
 from .._clock import Clock, short_float, step_times, traced_step_times
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
+from ..projections._sharded import active
 from ._arguments import (
     BOTH_MSG,
     check_batch,
@@ -30,8 +32,9 @@ from ._arguments import (
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError, add_note
 from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
+from ._mesh import constrain, pack_on, plan_for
 from ._monitors import Monitor, Monitors, parse_monitors
-from ._spikes import SparseSpikes, pack
+from ._spikes import SparseSpikes
 from ._stopping import Kept, attach, interrupts_deferred, stopped_note
 
 _CLOCK_DT_MSG = """\
@@ -158,6 +161,8 @@ class DSRunner:
         *,
         dense_monitors: bool | Collection[str] = False,
         chunk_bytes: int = 256 << 10,
+        mesh: Mesh | None = None,
+        mesh_axis: str | None = None,
     ):
         if not isinstance(target, DynamicalSystem):
             raise RunningError(
@@ -217,6 +222,11 @@ class DSRunner:
         self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
         self._state = self._state_vars(dyn_vars)
+        self._plan = None
+        if mesh is not None:  # checked first: a network that does not fit is left as it is
+            self._plan = plan_for(target, mesh, mesh_axis, self._state, type(self).__name__)
+        elif mesh_axis is not None:
+            raise RunningError("mesh_axis names an axis of `mesh=`; give the mesh too.")
         self.mon = Monitors()
 
     def _default_dt(self) -> float:
@@ -548,12 +558,13 @@ class DSRunner:
 
     def _step(self, model, i, t, x, fixed, iters, shared):
         dt = self.dt
-        with share.context(**shared, t=t, i=i, dt=dt):
+        with share.context(**shared, t=t, i=i, dt=dt), active(self._plan):
             self._apply_inputs(fixed, iters, {**shared, "t": t, "i": i, "dt": dt})
             out = model.update(*x)
             mon = [m.read(model) for m in self._monitors]
             for node in self._clear:
                 node.clear_input()
+            constrain(self._plan)
         return out, mon
 
     def _apply_inputs(self, fixed: list, iters: list, sh: dict) -> None:
@@ -574,7 +585,7 @@ class DSRunner:
         def one(leaf):
             keep_dense = dense if isinstance(dense, bool) else name in dense
             if jnp.result_type(leaf) == jnp.bool_ and not keep_dense:
-                return pack(leaf)
+                return pack_on(leaf, self._plan)
             return leaf
 
         return jtu.tree_map(one, value)
