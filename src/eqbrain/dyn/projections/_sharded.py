@@ -140,22 +140,23 @@ def sharded_propagate(
             "with `eqbrain.shard`)."
         )
     shards = plan.shards
-    b, pre = block(n_post, shards), block(n_pre, shards)
+    b = block(n_post, shards)
     kernel = event_sum if spike.dtype == jnp.bool_ else dense_sum
-    padded = jnp.pad(spike, (0, pre * shards - n_pre))
+    # The exchange: the spikes replicated on every device, one all-gather (shared by
+    # the projections that read slices of one population's spikes).
+    spike = jax.lax.with_sharding_constraint(spike, NamedSharding(plan.mesh, P()))
     per_synapse = split.weights is not None
     tables = (split.indices.value, split.weights.value if split.weights is not None else None)
 
-    def local(s, rows, w):
-        everyone = jax.lax.all_gather(s, plan.axis, tiled=True)[:n_pre]
+    def local(everyone, rows, w):
         return kernel(everyone, rows[0], w[0] if per_synapse else weight, b)
 
     spec = P(plan.axis)
     out = jax.shard_map(
         local,
         mesh=plan.mesh,
-        in_specs=(spec, spec, spec if per_synapse else None),
+        in_specs=(P(), spec, spec if per_synapse else None),
         out_specs=spec,
         check_vma=False,  # the kernel's loop carries start unvarying; the values are per device
-    )(padded, *tables)
+    )(spike, *tables)
     return out[:n_post]

@@ -28,7 +28,6 @@ from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec as P
 from ..._core import Variable
 from .._dynsys import DynamicalSystem
 from .._population import Population
-from ..others._delay import LengthDelay
 from ..projections._sharded import MeshPlan, global_array
 from ._errors import RunningError
 from ._spikes import PackedBits, pack
@@ -100,8 +99,6 @@ def _neuron_axes(nodes: list[Any], shards: int, axis: str, who: str) -> dict[int
     for node in nodes:
         if isinstance(node, Population) and len(node.varshape) == 1:
             num = node.num
-        elif isinstance(node, LengthDelay) and node.data.ndim >= 2:
-            num = int(node.data.shape[-1])
         else:
             continue
         if num < shards:
@@ -116,7 +113,9 @@ def _neuron_axes(nodes: list[Any], shards: int, axis: str, who: str) -> dict[int
             )
             continue
         for var in _own_variables(node):
-            if var.ndim >= 1 and var.shape[-1] == num:
+            # Spikes (boolean state) stay whole on every device: pinning them there
+            # at the end of a step is the exchange, one all-gather per population.
+            if var.ndim >= 1 and var.shape[-1] == num and var.dtype != bool:
                 if var.batch_axis is not None:
                     raise RunningError(_BATCH_MSG.format(who=who, var=var.describe()))
                 split.setdefault(id(var), var.ndim)

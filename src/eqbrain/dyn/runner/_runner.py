@@ -135,6 +135,14 @@ class DSRunner:
       or a collection of monitor names.
     - `chunk_bytes`: the device memory one chunk of sparse records may fill (packed at
       one bit per neuron and step) before it is moved to the host.
+    - `mesh`: a `jax.sharding.Mesh` to run the network on, split across its devices:
+      each population's neurons by index ranges along `mesh_axis`, each connectivity
+      by postsynaptic neuron (a device holds the synapses onto its own neurons), the
+      spikes all-gathered once per step inside `jax.shard_map`. The spikes are the
+      same as on one device, to the last one. The model's Variables are placed on the
+      mesh when the runner is built (`docs/scale-out.md`).
+    - `mesh_axis`: the mesh axis the neurons are split along (default: the mesh's
+      only axis).
 
     ```python
     runner = eqbrain.DSRunner(net, monitors=["E.spike", "E.V"],
@@ -142,6 +150,9 @@ class DSRunner:
     runner.run(100.0)                       # stacked outputs of `update`
     runner.mon.ts, runner.mon["E.V"]        # (1000,), (1000, n)
     runner.mon["E.spike"].indices           # sparse: who spiked, and `.times` when
+
+    mesh = jax.make_mesh((8,), ("neurons",))  # the same network on 8 devices
+    eqbrain.DSRunner(net, monitors=["E.spike"], mesh=mesh).run(100.0)
     ```
     """
 

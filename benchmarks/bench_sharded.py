@@ -1,0 +1,116 @@
+"""The cost of sharding: the COBA network on 1, 2, 4 and 8 forced CPU devices.
+
+The network of `examples/coba_ei_network.py` (`4000 * scale` neurons, 1 s of it by
+default) runs without a mesh and through `eqbrain.DSRunner(..., mesh=mesh)` on meshes of
+1, 2, 4 and 8 devices. The devices are forced CPU devices
+(`--xla_force_host_platform_device_count`) sharing this machine's cores, so a mesh adds
+no compute: what changes is the cost of splitting the step (one `shard_map` per
+projection, the neurons' state cut into blocks) and of the exchange (the population's
+spikes all-gathered once every step). Printed per device count: seconds per simulated second
+(median of `--rounds` timed runs after one that compiles), the ratio to one device at
+the same core count, the time of the exchange alone (a loop of the same all-gather of
+the population's spikes, nothing else), and whether the spikes of the first run equal those without a mesh.
+
+    PYTHONPATH=src python benchmarks/bench_sharded.py [--scale 1] [--duration 1000]
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=8")
+
+import argparse  # noqa: E402
+import pathlib  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from jax.sharding import AxisType, PartitionSpec as P  # noqa: E402
+
+import eqbrain  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "examples"))
+from coba_ei_network import build  # noqa: E402
+
+DT = 0.1
+
+
+def simulate(scale: float, duration: float, mesh, rounds: int):
+    """The first run's spikes, and the seconds of each timed run after it."""
+    net = build(scale)
+    runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=DT, mesh=mesh)
+    runner.run(duration, outputs=False)
+    first = runner.mon["N.spike"]
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        runner.run(duration, outputs=False)
+        times.append(time.perf_counter() - start)
+    return (first.steps, first.indices), times
+
+
+def exchange(mesh, sizes: tuple[int, ...], steps: int, rounds: int) -> float:
+    """Median seconds of `steps` steps that only all-gather boolean vectors of `sizes`."""
+    axis = mesh.axis_names[0]
+    n = mesh.devices.size
+
+    def body(carry, _):
+        full = [jax.lax.all_gather(x, axis, tiled=True) for x in carry]
+        return tuple(c ^ f[: c.shape[0]] for c, f in zip(carry, full)), None
+
+    def loop(*xs):
+        return jax.lax.scan(body, xs, None, length=steps)[0]
+
+    spec = P(axis)
+    specs = (spec,) * len(sizes)
+    run = jax.jit(jax.shard_map(loop, mesh=mesh, in_specs=specs, out_specs=specs, check_vma=False))
+    xs = [jnp.zeros(-(-s // n) * n, bool).at[::7].set(True) for s in sizes]
+    jax.block_until_ready(run(*xs))
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        jax.block_until_ready(run(*xs))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(scale: float, duration: float, rounds: int, devices: list[int]) -> None:
+    n_exc, n_inh = int(3200 * scale), int(800 * scale)
+    steps = int(round(duration / DT))
+    per_s = 1000.0 / duration
+    print(
+        f"COBA, {n_exc + n_inh} neurons, {duration:g} ms, dt = {DT} ms, {os.cpu_count()} "
+        f"cores shared by up to {max(devices)} forced devices; s per simulated second "
+        f"(median of {rounds})"
+    )
+    ref, times = simulate(scale, duration, None, rounds)
+    print(f"{'no mesh':>10}: {statistics.median(times) * per_s:7.3f} s")
+    one = None
+    for n in devices:
+        mesh = jax.make_mesh((n,), ("neurons",), devices=jax.devices()[:n])
+        spikes, times = simulate(scale, duration, mesh, rounds)
+        step = statistics.median(times) * per_s
+        one = step if one is None else one
+        auto = jax.make_mesh((n,), ("neurons",), (AxisType.Auto,), devices=jax.devices()[:n])
+        ex = exchange(auto, (n_exc + n_inh,), steps, rounds) * per_s
+        same = np.array_equal(spikes[0], ref[0]) and np.array_equal(spikes[1], ref[1])
+        print(
+            f"{n:>3} device{'s' if n > 1 else ' '}: {step:7.3f} s  x{step / one:5.2f} of 1 "
+            f"device; exchange alone {ex:6.3f} s ({ex / step:4.0%} of the step); "
+            f"spikes identical to no mesh: {same}"
+        )
+        assert same, f"the spikes on {n} devices differ from those without a mesh"
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0, help="network size / 4000")
+    parser.add_argument("--duration", type=float, default=1000.0, help="ms simulated")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--devices", type=int, nargs="+", default=[1, 2, 4, 8])
+    args = parser.parse_args()
+    main(args.scale, args.duration, args.rounds, args.devices)
