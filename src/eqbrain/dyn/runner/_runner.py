@@ -236,6 +236,8 @@ class DSRunner:
         self._plan = None
         if mesh is not None:  # checked first: a network that does not fit is left as it is
             self._plan = plan_for(target, mesh, mesh_axis, self._state, type(self).__name__)
+            if self._bar is not None and mesh.devices.size > 1:
+                self._bar.ordered = False  # JAX orders callbacks on one device only
         elif mesh_axis is not None:
             raise RunningError("mesh_axis names an axis of `mesh=`; give the mesh too.")
         self.mon = Monitors()
