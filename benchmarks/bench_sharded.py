@@ -9,7 +9,8 @@ projection, the neurons' state cut into blocks) and of the exchange (the populat
 spikes all-gathered once every step). Printed per device count: seconds per simulated second
 (median of `--rounds` timed runs after one that compiles), the ratio to one device at
 the same core count, the time of the exchange alone (a loop of the same all-gather of
-the population's spikes, nothing else), and whether the spikes of the first run equal those without a mesh.
+the population's spikes, nothing else), and whether the spikes of the first run equal
+those without a mesh.
 
     PYTHONPATH=src python benchmarks/bench_sharded.py [--scale 1] [--duration 1000]
 """
@@ -21,6 +22,7 @@ import os
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=8")
 
 import argparse  # noqa: E402
+import importlib.util  # noqa: E402
 import pathlib  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -33,15 +35,19 @@ from jax.sharding import AxisType, PartitionSpec as P  # noqa: E402
 
 import eqbrain  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "examples"))
-from coba_ei_network import build  # noqa: E402
+_EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "coba_ei_network.py"
+_spec = importlib.util.spec_from_file_location("coba_ei_network", _EXAMPLE)
+assert _spec is not None and _spec.loader is not None
+coba = importlib.util.module_from_spec(_spec)
+sys.modules["coba_ei_network"] = coba
+_spec.loader.exec_module(coba)
 
 DT = 0.1
 
 
 def simulate(scale: float, duration: float, mesh, rounds: int):
     """The first run's spikes, and the seconds of each timed run after it."""
-    net = build(scale)
+    net = coba.build(scale)
     runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=DT, mesh=mesh)
     runner.run(duration, outputs=False)
     first = runner.mon["N.spike"]
