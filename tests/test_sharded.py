@@ -67,6 +67,12 @@ for key, model, kw in [("small", small, {}), ("axis", net, {"mesh_axis": "x"})]:
         eqbrain.DSRunner(model, mesh=mesh, **kw)
     except eqbrain.RunningError as e:
         errors[key] = str(e)
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    four = jax.make_mesh((4,), ("neurons",), devices=jax.devices()[:4])
+    eqbrain.DSRunner(eqbrain.dyn.LifRef(10), mesh=four)
+errors["uneven"] = [str(w.message) for w in caught]
 errors["unchanged"] = bool(
     np.array_equal(np.asarray(net.N.V.value), before)
     and len(net.N.V.value.sharding.device_set) == 1
@@ -133,6 +139,9 @@ def test_bad_meshes_say_what_to_do_and_change_nothing(on_devices):
     assert "the mesh has no axis 'x'; its axes are ('neurons',)" in errors["axis"]
     assert "mesh_axis=" in errors["axis"]
     assert errors["unchanged"]
+    (uneven,) = errors["uneven"]
+    assert "has 10 neurons, not a multiple of the 4 devices" in uneven
+    assert "kept whole on every device" in uneven
 
 
 def test_one_device_mesh_and_axis_errors_in_process():

@@ -77,12 +77,14 @@ class Split:
 class MeshPlan:
     """How a network runs on a mesh: the mesh (its axes automatic, for XLA's
     partitioner), the axis the neurons are split along, the connectors' per-device
-    tables by the id of their `indices` Variable, and where each state Variable lives."""
+    tables by the id of their `indices` Variable, where each state Variable lives, and
+    the spike Variables exchanged at the end of each step (by id)."""
 
     mesh: Mesh
     axis: str
     splits: dict[int, Split] = field(default_factory=dict)
     placed: list[tuple[Variable, NamedSharding]] = field(default_factory=list)
+    exchanged: set[int] = field(default_factory=set)
 
     @property
     def shards(self) -> int:

@@ -92,10 +92,14 @@ def _connectors(nodes: list[Any]) -> list[Any]:
     ]
 
 
-def _neuron_axes(nodes: list[Any], shards: int, axis: str, who: str) -> dict[int, int]:
-    """id(Variable) -> the size of its neuron axis (its last), for the Variables split
-    along the mesh axis; refuses a population smaller than the device count."""
+def _neuron_axes(
+    nodes: list[Any], shards: int, axis: str, who: str
+) -> tuple[dict[int, int], set[int]]:
+    """id(Variable) -> its number of axes, for the Variables split along the mesh axis
+    (their last), and the ids of the spike Variables to exchange; refuses a population
+    smaller than the device count."""
     split: dict[int, int] = {}
+    spikes: set[int] = set()
     for node in nodes:
         if isinstance(node, Population) and len(node.varshape) == 1:
             num = node.num
@@ -113,13 +117,14 @@ def _neuron_axes(nodes: list[Any], shards: int, axis: str, who: str) -> dict[int
             )
             continue
         for var in _own_variables(node):
-            # Spikes (boolean state) stay whole on every device: pinning them there
-            # at the end of a step is the exchange, one all-gather per population.
-            if var.ndim >= 1 and var.shape[-1] == num and var.dtype != bool:
+            if var.ndim >= 1 and var.shape[-1] == num:
                 if var.batch_axis is not None:
                     raise RunningError(_BATCH_MSG.format(who=who, var=var.describe()))
-                split.setdefault(id(var), var.ndim)
-    return split
+                if var.dtype == bool and var.ndim == 1:
+                    spikes.add(id(var))  # computed in blocks, exchanged, kept whole
+                else:
+                    split.setdefault(id(var), var.ndim)
+    return split, spikes
 
 
 def plan_for(
@@ -131,8 +136,8 @@ def plan_for(
     auto, axis = auto_mesh(mesh, axis, who)
     shards = int(auto.shape[axis])
     nodes = list(target.nodes(method="relative").unique().values())
-    split = _neuron_axes(nodes, shards, axis, who)
-    plan = MeshPlan(auto, axis)
+    split, spikes = _neuron_axes(nodes, shards, axis, who)
+    plan = MeshPlan(auto, axis, exchanged=spikes)
     tables: set[int] = set()
     for conn in _connectors(nodes):
         weights = getattr(conn, "weights", None)
@@ -155,13 +160,36 @@ def plan_for(
     return plan
 
 
+def exchange(spikes: jax.Array, plan: MeshPlan) -> jax.Array:
+    """This step's spikes, computed block by block, made whole on every device: each
+    device packs its block eight neurons to a byte, and one all-gather of the bytes
+    inside `shard_map` is the step's only communication for the population."""
+    shards = plan.shards
+    b = spikes.shape[0] // shards
+    shifts = jnp.arange(8, dtype=jnp.uint8)[None, :, None]
+
+    def local(block):
+        every = jax.lax.all_gather(pack(block).bits, plan.axis)  # (shards, bytes)
+        planes = (every[:, None, :] >> shifts) & jnp.uint8(1)  # `pack`'s eight planes
+        return planes.reshape(shards, -1)[:, :b].reshape(-1).astype(bool)
+
+    spec = P(plan.axis)
+    return jax.shard_map(local, mesh=plan.mesh, in_specs=spec, out_specs=P(), check_vma=False)(
+        spikes
+    )
+
+
 def constrain(plan: MeshPlan | None) -> None:
-    """Pin each state Variable to its place at the end of a step, so that the loop's
-    carry and the written-back state keep the placement (and no call recompiles)."""
+    """The end of a step: exchange the spikes, and pin each state Variable to its
+    place, so that the loop's carry and the written-back state keep the placement (and
+    no call recompiles)."""
     if plan is None:
         return
     for var, sharding in plan.placed:
-        var.value = jax.lax.with_sharding_constraint(var.value, sharding)
+        value = var.value
+        if id(var) in plan.exchanged:
+            value = exchange(value, plan)
+        var.value = jax.lax.with_sharding_constraint(value, sharding)
 
 
 def pack_on(value: Any, plan: MeshPlan | None) -> PackedBits:
