@@ -6,11 +6,12 @@ default) runs without a mesh and through `eqbrain.DSRunner(..., mesh=mesh)` on m
 (`--xla_force_host_platform_device_count`) sharing this machine's cores, so a mesh adds
 no compute: what changes is the cost of splitting the step (one `shard_map` per
 projection, the neurons' state cut into blocks) and of the exchange (the population's
-spikes all-gathered once every step). Printed per device count: seconds per simulated second
-(median of `--rounds` timed runs after one that compiles), the ratio to one device at
-the same core count, the time of the exchange alone (a loop of the same all-gather of
-the population's packed spikes, nothing else), and whether the spikes of the first run equal
-those without a mesh.
+spikes, packed, all-gathered once every step). Printed per device count: seconds per
+simulated second (median of `--rounds` timed runs after one that compiles, the
+configurations interleaved round by round), the ratio to one device at the same core
+count, the time of the exchange alone (a loop of the same all-gather of the packed
+spikes, nothing else), and whether the spikes of the first run equal those without a
+mesh.
 
     PYTHONPATH=src python benchmarks/bench_sharded.py [--scale 1] [--duration 1000]
 """
@@ -45,18 +46,20 @@ _spec.loader.exec_module(coba)
 DT = 0.1
 
 
-def simulate(scale: float, duration: float, mesh, rounds: int):
-    """The first run's spikes, and the seconds of each timed run after it."""
+def prepared(scale: float, duration: float, mesh):
+    """A runner of the network on `mesh` (or none), run once (it compiles), and the
+    spikes of that first run."""
     net = coba.build(scale)
     runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=DT, mesh=mesh)
     runner.run(duration, outputs=False)
     first = runner.mon["N.spike"]
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        runner.run(duration, outputs=False)
-        times.append(time.perf_counter() - start)
-    return (first.steps, first.indices), times
+    return runner, (first.steps, first.indices)
+
+
+def timed(runner, duration: float) -> float:
+    start = time.perf_counter()
+    runner.run(duration, outputs=False)
+    return time.perf_counter() - start
 
 
 def exchange(mesh, n: int, steps: int, rounds: int) -> float:
@@ -94,21 +97,29 @@ def main(scale: float, duration: float, rounds: int, devices: list[int]) -> None
         f"cores shared by up to {max(devices)} forced devices; s per simulated second "
         f"(median of {rounds})"
     )
-    ref, times = simulate(scale, duration, None, rounds)
-    print(f"{'no mesh':>10}: {statistics.median(times) * per_s:7.3f} s")
-    one = None
+    configs: list[int | None] = [None, *devices]
+    meshes = {
+        n: None if n is None else jax.make_mesh((n,), ("neurons",), devices=jax.devices()[:n])
+        for n in configs
+    }
+    runs = {n: prepared(scale, duration, meshes[n]) for n in configs}
+    times: dict[int | None, list[float]] = {n: [] for n in configs}
+    for _ in range(rounds):  # interleaved: a slow spell of the machine hits them all
+        for n in configs:
+            times[n].append(timed(runs[n][0], duration))
+    ref = runs[None][1]
+    print(f"{'no mesh':>10}: {statistics.median(times[None]) * per_s:7.3f} s")
+    one = statistics.median(times[devices[0]]) * per_s
     for n in devices:
-        mesh = jax.make_mesh((n,), ("neurons",), devices=jax.devices()[:n])
-        spikes, times = simulate(scale, duration, mesh, rounds)
-        step = statistics.median(times) * per_s
-        one = step if one is None else one
+        step = statistics.median(times[n]) * per_s
         auto = jax.make_mesh((n,), ("neurons",), (AxisType.Auto,), devices=jax.devices()[:n])
         ex = exchange(auto, n_exc + n_inh, steps, rounds) * per_s
+        spikes = runs[n][1]
         same = np.array_equal(spikes[0], ref[0]) and np.array_equal(spikes[1], ref[1])
         print(
-            f"{n:>3} device{'s' if n > 1 else ' '}: {step:7.3f} s  x{step / one:5.2f} of 1 "
-            f"device; exchange alone {ex:6.3f} s ({ex / step:4.0%} of the step); "
-            f"spikes identical to no mesh: {same}"
+            f"{n:>3} device{'s' if n > 1 else ' '}: {step:7.3f} s  x{step / one:5.2f} of "
+            f"{devices[0]} device; exchange alone {ex:6.3f} s ({ex / step:4.0%} of the "
+            f"step); spikes identical to no mesh: {same}"
         )
         assert same, f"the spikes on {n} devices differ from those without a mesh"
 
