@@ -3,11 +3,13 @@ one mesh axis, its connectivity split by postsynaptic neuron (`projections._shar
 everything else replicated.
 
 What is split: the state of every population (neurons and synapses, `Population`)
-whose Variables end with the population's size, and the ring buffers of delays
-(`LengthDelay`) along their neuron axis; a population whose size is not a multiple of
-the number of devices stays whole on every device (with a warning). The global
-connectivity tables stay in the model, replicated, for checkpoints; a step reads only
-each device's own part.
+whose Variables end with the population's size; a population whose size is not a
+multiple of the number of devices stays whole on every device (with a warning). Its
+spikes (a boolean Variable) are computed block by block and then made whole on every
+device at the end of each step (`exchange`), so the projections and the delay buffers
+(which hold whole spike vectors) need no other communication. The global connectivity
+tables stay in the model, replicated, for checkpoints; a step reads only each device's
+own part.
 
 Random draws need nothing: a draw of the whole network's shape placed on a mesh is the
 same array on 1 or N devices (JAX's counter-based, partitionable threefry), so spikes
