@@ -61,6 +61,14 @@ for n in (2, 4, 8):
     runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=0.1, mesh=mesh)
     runner.run(30.0)
     out[n] = [runner.mon["N.spike"].steps.tolist(), runner.mon["N.spike"].indices.tolist()]
+    if n == 8:  # what each device holds: its 10 neurons, the synapses onto them
+        rows = runner._plan.splits[id(net.E.comm.indices)].indices.value
+        out["held"] = {
+            "V": [s.data.shape[0] for s in net.N.V.value.addressable_shards],
+            "tables": [s.data.shape[0] for s in rows.addressable_shards],
+            "synapses": int(sum((np.asarray(s.data) < 10).sum() for s in rows.addressable_shards)),
+            "total": net.E.comm.n_synapses,
+        }
     if n == 4:  # resume the 2 x 4-device checkpoint here, with the same compiled run
         eqbrain.load_orbax(folder + "/ck", net, strict=True)
         runner.run(15.0)
@@ -162,6 +170,13 @@ def test_spikes_are_identical_on_1_2_4_and_8_devices(on_devices):
     assert len(spikes["none"][0]) > 50  # the network spikes
     for n in ("2", "4", "8"):
         assert spikes[n] == spikes["none"], f"{n} devices"
+
+
+def test_each_device_holds_its_neurons_and_the_synapses_onto_them(on_devices):
+    held = on_devices["spikes"]["held"]
+    assert held["V"] == [10] * 8  # 80 neurons on 8 devices
+    assert held["tables"] == [1] * 8  # one table a device
+    assert held["synapses"] == held["total"] > 0  # each synapse on one device
 
 
 def test_two_processes_give_the_same_spikes_and_resume_elsewhere(two_processes, on_devices):
