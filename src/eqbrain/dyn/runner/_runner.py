@@ -19,7 +19,7 @@ from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _
 from .._clock import Clock, short_float, step_times, traced_step_times
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
-from ..projections._sharded import active
+from ..projections._sharded import MeshPlan, active
 from ._arguments import (
     BOTH_MSG,
     check_batch,
@@ -233,14 +233,20 @@ class DSRunner:
         self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
         self._state = self._state_vars(dyn_vars)
-        self._plan = None
-        if mesh is not None:  # checked first: a network that does not fit is left as it is
-            self._plan = plan_for(target, mesh, mesh_axis, self._state, type(self).__name__)
-            if self._bar is not None and mesh.devices.size > 1:
-                self._bar.ordered = False  # JAX orders callbacks on one device only
-        elif mesh_axis is not None:
-            raise RunningError("mesh_axis names an axis of `mesh=`; give the mesh too.")
+        self._plan = self._on_mesh(mesh, mesh_axis)
         self.mon = Monitors()
+
+    def _on_mesh(self, mesh: Mesh | None, mesh_axis: str | None) -> MeshPlan | None:
+        """Place the model on `mesh` (checked first: a network that does not fit is left
+        as it is), or nothing without one."""
+        if mesh is None:
+            if mesh_axis is not None:
+                raise RunningError("mesh_axis names an axis of `mesh=`; give the mesh too.")
+            return None
+        plan = plan_for(self.target, mesh, mesh_axis, self._state, type(self).__name__)
+        if self._bar is not None and mesh.devices.size > 1:
+            self._bar.ordered = False  # JAX orders callbacks on one device only
+        return plan
 
     def _default_dt(self) -> float:
         i, dt = self._clock.i.value, self._clock.dt.value
