@@ -65,11 +65,11 @@ from .neurons import (
     OUProcess as OUProcess,
     QuaIF as QuaIF,
     QuaIFRef as QuaIFRef,
-    Reservoir as Reservoir,
-    RNNCell as RNNCell,
     SpikingNeuron as SpikingNeuron,
 )
 from .others import (
+    Integrator as Integrator,
+    Leaky as Leaky,
     LengthDelay as LengthDelay,
     PoissonGroup as PoissonGroup,
     PoissonInput as PoissonInput,
@@ -99,6 +99,13 @@ from .projections import (
     ProjAlignPreMg2 as ProjAlignPreMg2,
     Projection as Projection,
     SparseConn as SparseConn,
+)
+from .rates import (
+    NVAR as NVAR,
+    GRUCell as GRUCell,
+    LSTMCell as LSTMCell,
+    Reservoir as Reservoir,
+    RNNCell as RNNCell,
 )
 from .runner import (
     DSRunner as DSRunner,
@@ -155,6 +162,7 @@ __all__ = [
     "FullProjAlignPreDSMg",
     "FullProjAlignPreSDMg",
     "GABAa",
+    "GRUCell",
     "Gif",
     "GifRef",
     "HH",
@@ -162,9 +170,12 @@ __all__ = [
     "IF",
     "IJConn",
     "Init",
+    "Integrator",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",
+    "LSTMCell",
+    "Leaky",
     "LengthDelay",
     "Lif",
     "LifRef",
@@ -174,6 +185,7 @@ __all__ = [
     "Monitors",
     "MorrisLecar",
     "NMDA",
+    "NVAR",
     "Network",
     "NeuDyn",
     "NonBatchingMode",
@@ -229,7 +241,6 @@ __all__ = [
 __getattr__ = _moved_names(
     __name__,
     {
-        "Integrator": "eqbrain.ODEIntegrator",
         "odeint": "eqbrain.odeint",
         "diffrax_term": "eqbrain.diffrax_term",
     },

@@ -12,8 +12,6 @@ from ._lif import IF as IF, LIF as LIF, Lif as Lif, LifRef as LifRef
 from ._morris_lecar import MorrisLecar as MorrisLecar
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
-from ._reservoir import Reservoir as Reservoir
-from ._rnncell import RNNCell as RNNCell
 
 __all__ = [
     "AdEx",
@@ -37,7 +35,5 @@ __all__ = [
     "OUProcess",
     "QuaIF",
     "QuaIFRef",
-    "RNNCell",
-    "Reservoir",
     "SpikingNeuron",
 ]
