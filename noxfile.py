@@ -83,6 +83,7 @@ def examples(session: nox.Session) -> None:
     session.install("-e", ".[examples,analysis]")
     session.run("python", "examples/quickstart.py")
     session.run("python", "examples/coba_ei_network.py")
+    session.run("python", "examples/coba_ei_network.py", "--devices", "4", "--png", "")
     session.run("python", "examples/ei_network_delays.py")
     session.run("python", "examples/coba_hh_network.py")
     session.run("python", "examples/decision_making.py")

@@ -21,6 +21,7 @@ from ..._core import Parameter
 from .._dynsys import DynamicalSystem
 from .._seeding import connection_rng
 from ._event import dense_sum, event_sum
+from ._sharded import sharded_propagate, split_of
 from ._sizes import check_number
 
 
@@ -165,6 +166,12 @@ class SparseConn(DynamicalSystem):
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""
+        found = split_of(self.indices)
+        if found is not None:  # a run on a mesh: this device's synapses only
+            plan, split = found
+            return sharded_propagate(
+                self.name, spike, plan, split, self.weight, self.n_pre, self.n_post
+            )
         weight = self.weights.value if self.weights is not None else self.weight
         return propagate(self.name, spike, self.indices.value, weight, self.n_pre, self.n_post)
 
