@@ -146,7 +146,7 @@ class Microcircuit(eqbrain.Network):
             for i in range(8):  # target population
                 for j in range(8):  # source population
                     if p["num_synapses"][i, j] > 0:
-                        yield self._block(p, i, j, np.random.default_rng([seed, 1, i, j]), rule, dt)
+                        yield self._block(p, i, j, seed, rule, dt)
 
         self.conn = eqbrain.dyn.DelayConn.from_blocks(n, n, blocks, dt=dt)
         self.background = None
@@ -156,9 +156,11 @@ class Microcircuit(eqbrain.Network):
                 n, rate, p["weight_ext"], seed=seed, dt=dt
             )
 
-    def _block(self, p, i, j, rng, rule, dt) -> tuple:
-        """The synapses from population `j` onto population `i`, in global indices."""
+    def _block(self, p, i, j, seed, rule, dt) -> tuple:
+        """The synapses from population `j` onto population `i`, in global indices; the
+        weights and delays as functions, drawn only when `DelayConn` places them."""
         b = self.bounds
+        rng = np.random.default_rng([seed, 1, i, j])
         n_pre, n_post = b[j + 1] - b[j], b[i + 1] - b[i]
         if rule == "fixed_total_number":
             num = int(p["num_synapses"][i, j])
@@ -166,12 +168,19 @@ class Microcircuit(eqbrain.Network):
         else:
             k = int(round(p["num_synapses"][i, j] / n_post))
             pre, post = eqbrain.dyn.fixed_indegree_pairs(n_pre, n_post, k, rng)
-        mean = float(p["weight_mean"][i, j])
+        mean, d_mean = float(p["weight_mean"][i, j]), float(p["delay_mean"][i, j])
         sign = (lambda w: w >= 0) if mean >= 0 else (lambda w: w <= 0)
-        w = _redrawn_normal(rng, mean, abs(mean) * WEIGHT_REL_STD, pre.size, sign)
-        d_mean = float(p["delay_mean"][i, j])
-        d = _redrawn_normal(rng, d_mean, d_mean * DELAY_REL_STD, pre.size, lambda x: x >= dt)
-        return pre + b[j], post + b[i], w.astype(np.float32), d
+
+        def weights() -> np.ndarray:
+            rng = np.random.default_rng([seed, 2, i, j])
+            w = _redrawn_normal(rng, mean, abs(mean) * WEIGHT_REL_STD, pre.size, sign)
+            return w.astype(np.float32)
+
+        def delays() -> np.ndarray:
+            rng = np.random.default_rng([seed, 3, i, j])
+            return _redrawn_normal(rng, d_mean, d_mean * DELAY_REL_STD, pre.size, lambda x: x >= dt)
+
+        return pre + b[j], post + b[i], weights, delays
 
     def update(self) -> Any:
         """One step: the input arriving now (recurrent and background), then the neurons."""

@@ -36,8 +36,9 @@ from .._share import get_dt, share
 from ._event import spike_lister
 
 Block = tuple[Any, Any, Any, Any]
-"""`(pre, post, weight, delay)`: synapses as arrays of one length (`weight`, `delay` may
-be scalars), delays in ms."""
+"""`(pre, post, weight, delay)`: synapses as arrays of one length, delays in ms; `weight`
+and `delay` may be scalars, or functions returning them (called once, when the block's
+synapses are placed)."""
 
 _SCATTER = lax.ScatterDimensionNumbers(
     update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,)
@@ -62,9 +63,9 @@ def delays_to_steps(delay: Any, dt: float, what: str = "delay") -> np.ndarray:
     return np.maximum(np.rint(d / dt), 1).astype(np.int64)
 
 
-def _check_block(block: Block, n_pre: int, n_post: int) -> tuple[np.ndarray, ...]:
-    pre, post, weight, delay = block
-    pre, post = np.asarray(pre), np.asarray(post)
+def _check_block(block: Block, n_pre: int, n_post: int) -> tuple[np.ndarray, np.ndarray]:
+    """The block's `(pre, post)`, checked (its weights and delays are read later)."""
+    pre, post = np.asarray(block[0]), np.asarray(block[1])
     if pre.shape != post.shape or pre.ndim != 1:
         raise ValueError(
             f"pre and post must be 1-D index arrays of one length, got shapes {pre.shape} "
@@ -75,7 +76,13 @@ def _check_block(block: Block, n_pre: int, n_post: int) -> tuple[np.ndarray, ...
             not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= n
         ):
             raise ValueError(f"{what} indices must be integers in [0, {n}).")
-    return pre, post, np.broadcast_to(weight, pre.shape), np.broadcast_to(delay, pre.shape)
+    return pre, post
+
+
+def _values(x: Any, n: int) -> np.ndarray:
+    """A block's weights or delays: an array, a scalar, or a function giving them (drawn
+    only when the synapses are placed, not when they are counted)."""
+    return np.broadcast_to(np.asarray(x() if callable(x) else x), (n,))
 
 
 class DelayConn(DynamicalSystem):
@@ -178,42 +185,46 @@ class DelayConn(DynamicalSystem):
             raise ValueError(f"DelayConn: weight must be a finite number, got {weight!r}.")
         self.n_pre, self.n_post, self.dt, self.weight = int(n_pre), int(n_post), float(dt), weight
         counts = np.zeros(self.n_pre, np.int64)
-        max_steps = 1
-        for block in blocks():  # pass 1: row lengths and the longest delay
-            pre, _, _, delay = _check_block(block, self.n_pre, self.n_post)
-            counts += np.bincount(pre, minlength=self.n_pre)
-            if pre.size:
-                max_steps = max(max_steps, int(delays_to_steps(delay, dt).max()))
+        for block in blocks():  # pass 1: the row lengths
+            counts += np.bincount(_check_block(block, self.n_pre, self.n_post)[0],
+                                  minlength=self.n_pre)
         total = int(counts.sum())
         self.width = max(int(counts.max(initial=0)), 1)
-        if total + self.width > _INT32 or max_steps * self.n_post > _INT32:
-            raise ValueError(
-                f"DelayConn: {total} synapses (or {max_steps} x {self.n_post} pending "
-                "inputs) exceed int32 indexing; split the network."
-            )
-        self.max_delay = max_steps
+        if total + self.width > _INT32:
+            raise ValueError(f"DelayConn: {total} synapses exceed int32 indexing.")
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        pad = self.max_delay * self.n_post  # a code past the buffer: dropped
-        codes = np.full(total + self.width, pad, np.int32)
+        codes = np.zeros(total + self.width, np.int32)
         weights = None if weight is not None else np.zeros(total + self.width, np.float32)
-        cursor = indptr[:-1].astype(np.int64)
-        for block in blocks():  # pass 2: place every synapse in its row
-            pre, post, w, delay = _check_block(block, self.n_pre, self.n_post)
-            order = np.argsort(pre, kind="stable")
-            pre_s = pre[order]
-            first = np.searchsorted(pre_s, pre_s, side="left")  # rank inside the row
-            where = cursor[pre_s] + (np.arange(pre_s.size) - first)
-            steps = delays_to_steps(np.asarray(delay)[order], dt)
-            codes[where] = (steps - 1) * self.n_post + np.asarray(post)[order]
-            if weights is not None:
-                weights[where] = np.asarray(w, np.float32)[order]
-            cursor += np.bincount(pre_s, minlength=self.n_pre)
-            del order, pre_s, first, where, steps
+        self.max_delay = self._place(blocks, indptr, codes, weights)
         self.codes = Parameter(jnp.asarray(codes))
         self.weights = None if weights is None else Parameter(jnp.asarray(weights))
         self.indptr = Parameter(jnp.asarray(indptr))
         self.buffer = Variable(jnp.zeros(self.max_delay * self.n_post, jnp.float32))
         self.step = Variable(jnp.zeros((), jnp.int32))
+
+    def _place(self, blocks, indptr, codes, weights) -> int:
+        """Pass 2: every synapse into its row; returns the longest delay in steps."""
+        cursor = indptr[:-1].astype(np.int64)
+        max_steps = 1
+        for block in blocks():
+            pre, post = _check_block(block, self.n_pre, self.n_post)
+            order = np.argsort(pre, kind="stable")
+            pre_s = pre[order]
+            first = np.searchsorted(pre_s, pre_s, side="left")  # rank inside the row
+            where = cursor[pre_s] + (np.arange(pre_s.size) - first)
+            steps = delays_to_steps(_values(block[3], pre.size)[order], self.dt)
+            if steps.size:
+                max_steps = max(max_steps, int(steps.max()))
+            if max_steps * self.n_post > _INT32:
+                raise ValueError(
+                    f"DelayConn: {max_steps} steps of delay x {self.n_post} targets exceed "
+                    "int32 indexing; use a longer dt or split the network."
+                )
+            codes[where] = (steps - 1) * self.n_post + post[order]
+            if weights is not None:
+                weights[where] = _values(block[2], pre.size).astype(np.float32)[order]
+            cursor += np.bincount(pre_s, minlength=self.n_pre)
+        return max_steps
 
     @property
     def n_synapses(self) -> int:
