@@ -34,6 +34,8 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = ROOT / "tests/data/nest_microcircuit/record.py"
@@ -42,9 +44,16 @@ RECORD = ROOT / "tests/data/nest_microcircuit/record.py"
 def eqbrain_worker(scale: float, threads: int, t_presim: float, t_sim: float) -> dict:
     """Build, warm up (compiling) and time the microcircuit in this process."""
     os.sched_setaffinity(0, set(range(threads)))
-    sys.path.insert(0, str(ROOT / "examples"))
+    import importlib.util
+
     import eqbrain
-    from microcircuit import Microcircuit
+
+    path = ROOT / "examples/microcircuit.py"
+    spec = importlib.util.spec_from_file_location("microcircuit", path)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    Microcircuit = example.Microcircuit
 
     t0 = time.perf_counter()
     net = Microcircuit(scale)
@@ -56,13 +65,12 @@ def eqbrain_worker(scale: float, threads: int, t_presim: float, t_sim: float) ->
     t0 = time.perf_counter()
     runner.run(t_presim)
     presim = time.perf_counter() - t0
-    run, counts = 0.0, None
+    run, counts = 0.0, np.zeros(net.bounds[-1])
     for _ in range(pieces):
         t0 = time.perf_counter()
         runner.run(t_presim)
         run += time.perf_counter() - t0
-        c = runner.mon["neurons.spike"].per_neuron()
-        counts = c if counts is None else counts + c
+        counts = counts + runner.mon["neurons.spike"].per_neuron()
     b = net.bounds
     sim = pieces * t_presim
     rates = [float(counts[b[k] : b[k + 1]].mean() / (sim * 1e-3)) for k in range(8)]
@@ -80,6 +88,7 @@ def eqbrain_worker(scale: float, threads: int, t_presim: float, t_sim: float) ->
 
 def spawn(kind: str, args: argparse.Namespace, threads: int) -> dict | None:
     """One run in a fresh process; `None` if it failed."""
+    out_file = ""
     if kind == "nest":
         if not (args.nest_python and args.nest_example):
             return None

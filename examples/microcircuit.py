@@ -58,7 +58,9 @@ K_EXT = np.array([1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100])
 FULL_MEAN_RATES = np.array([0.903, 2.965, 4.414, 5.876, 7.569, 8.633, 1.105, 7.829])
 V0_MEAN = np.array([-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43])
 V0_STD = np.array([5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48])
-NEURON = dict(C_m=250.0, tau_m=10.0, tau_syn=0.5, E_L=-65.0, V_th=-50.0, V_reset=-65.0, t_ref=2.0)
+NEURON: dict[str, Any] = dict(
+    C_m=250.0, tau_m=10.0, tau_syn=0.5, E_L=-65.0, V_th=-50.0, V_reset=-65.0, t_ref=2.0
+)
 PSP_E, G, BG_RATE, WEIGHT_REL_STD = 0.15, -4.0, 8.0, 0.1
 DELAY_E, DELAY_I, DELAY_REL_STD = 1.5, 0.75, 0.5
 RULES = ("fixed_total_number", "fixed_indegree")
@@ -127,7 +129,12 @@ class Microcircuit(eqbrain.Network):
     bounds: tuple[int, ...] = eqx.field(static=True)
 
     def __init__(
-        self, scale: float = 0.1, *, poisson: bool = True, seed: int = 55, dt: float = 0.1,
+        self,
+        scale: float = 0.1,
+        *,
+        poisson: bool = True,
+        seed: int = 55,
+        dt: float = 0.1,
         rule: str = "fixed_total_number",
     ):
         super().__init__()
@@ -178,7 +185,9 @@ class Microcircuit(eqbrain.Network):
 
         def delays() -> np.ndarray:
             rng = np.random.default_rng([seed, 3, i, j])
-            return _redrawn_normal(rng, d_mean, d_mean * DELAY_REL_STD, pre.size, lambda x: x >= dt)
+            return _redrawn_normal(
+                rng, d_mean, d_mean * DELAY_REL_STD, pre.size, lambda x: x >= dt
+            )
 
         return pre + b[j], post + b[i], weights, delays
 
@@ -253,4 +262,6 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=55)
     parser.add_argument("--rule", choices=RULES, default="fixed_total_number")
     args = parser.parse_args()
-    main(args.scale, args.t_presim, args.t_sim, poisson=not args.dc, seed=args.seed, rule=args.rule)
+    main(
+        args.scale, args.t_presim, args.t_sim, poisson=not args.dc, seed=args.seed, rule=args.rule
+    )

@@ -46,7 +46,6 @@ from ._share import get_dt as get_dt, set_dt as set_dt, share as share
 from .neurons import (
     FHN as FHN,
     HH as HH,
-    IafPscExp as IafPscExp,
     IF as IF,
     LIF as LIF,
     AdEx as AdEx,
@@ -58,6 +57,7 @@ from .neurons import (
     ExpIFRef as ExpIFRef,
     Gif as Gif,
     GifRef as GifRef,
+    IafPscExp as IafPscExp,
     Izhikevich as Izhikevich,
     IzhikevichRef as IzhikevichRef,
     Lif as Lif,

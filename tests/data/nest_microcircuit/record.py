@@ -11,8 +11,9 @@ script at it:
     git -C nest-simulator show 770f2a24d21a:pynest/examples/Potjans_2014/...  # 7 files
     /tmp/nest/bin/python tests/data/nest_microcircuit/record.py /path/to/Potjans_2014
 
-The example runs unchanged (NumPy 2 gets back its `np.Inf`) except for the settings below (scale 0.1, Poisson
-background, a 500 ms warm-up, seed 55, spikes counted in memory instead of files).
+The example runs unchanged (NumPy 2 gets back its `np.Inf`) except for the settings
+below (scale 0.1, Poisson background, a 500 ms warm-up, seed 55, spikes counted in
+memory instead of files).
 `--threads` and `--t-sim` change the run; `--out ''` prints without writing.
 """
 
@@ -90,7 +91,9 @@ def main() -> None:
     parser.add_argument("--dc", action="store_true", help="DC instead of Poisson background")
     parser.add_argument("--out", default=str(pathlib.Path(__file__).with_name("rates.json")))
     args = parser.parse_args()
-    result = run(os.path.abspath(args.example_dir), args.threads, args.t_sim, args.scale, not args.dc)
+    result = run(
+        os.path.abspath(args.example_dir), args.threads, args.t_sim, args.scale, not args.dc
+    )
     print(json.dumps(result, indent=1))
     if args.out:
         pathlib.Path(args.out).write_text(json.dumps(result, indent=1) + "\n")

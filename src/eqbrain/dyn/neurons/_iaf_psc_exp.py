@@ -97,4 +97,3 @@ class IafPscExp(SpikingNeuron):
         self.I_syn.value = I_syn.astype(self.I_syn.dtype)
         self.spike.value = spike
         return spike
-

@@ -186,8 +186,9 @@ class DelayConn(DynamicalSystem):
         self.n_pre, self.n_post, self.dt, self.weight = int(n_pre), int(n_post), float(dt), weight
         counts = np.zeros(self.n_pre, np.int64)
         for block in blocks():  # pass 1: the row lengths
-            counts += np.bincount(_check_block(block, self.n_pre, self.n_post)[0],
-                                  minlength=self.n_pre)
+            counts += np.bincount(
+                _check_block(block, self.n_pre, self.n_post)[0], minlength=self.n_pre
+            )
         total = int(counts.sum())
         self.width = max(int(counts.max(initial=0)), 1)
         if total + self.width > _INT32:
@@ -251,8 +252,12 @@ class DelayConn(DynamicalSystem):
             if self.weights is None
             else np.asarray(self.weights.value)[:total]
         )
-        return {"pre": pre, "post": codes % self.n_post, "delay_steps": codes // self.n_post + 1,
-                "weight": w}
+        return {
+            "pre": pre,
+            "post": codes % self.n_post,
+            "delay_steps": codes // self.n_post + 1,
+            "weight": w,
+        }
 
     def update(self, spike: Any) -> Float[Array, " n_post"]:
         """Deliver the previous step's `spike`s (bool, `(n_pre,)`) to the steps they
@@ -294,18 +299,22 @@ class DelayConn(DynamicalSystem):
             rows = ids(start, group)
             starts = jnp.where(rows < self.n_pre, indptr[jnp.minimum(rows, self.n_pre - 1)], 0)
             ends = jnp.where(rows < self.n_pre, indptr[jnp.minimum(rows, self.n_pre - 1) + 1], 0)
-            c = jnp.concatenate([lax.dynamic_slice_in_dim(codes, starts[i], width) for i in range(group)])
+            c = jnp.concatenate(
+                [lax.dynamic_slice_in_dim(codes, starts[i], width) for i in range(group)]
+            )
             inside = (lane[None, :] < (ends - starts)[:, None]).reshape(-1)
             target = c + offset
             target = jnp.where(target >= size, target - size, target)
             target = jnp.where(inside, target, size)[:, None]
             if weights is None:
-                w = jnp.full(target.shape[0], self.weight, jnp.float32)
+                w = jnp.full(target.shape[0], self.weight or 0.0, jnp.float32)
             else:
                 w = jnp.concatenate(
                     [lax.dynamic_slice_in_dim(weights, starts[i], width) for i in range(group)]
                 )
-            return lax.scatter_add(buf, target, w, _SCATTER, mode=lax.GatherScatterMode.FILL_OR_DROP)
+            return lax.scatter_add(
+                buf, target, w, _SCATTER, mode=lax.GatherScatterMode.FILL_OR_DROP
+            )
 
         n_groups = (count + group - 1) // group
         return lax.fori_loop(0, n_groups, lambda k, buf: scatter(buf, k * group), buffer)
