@@ -95,7 +95,7 @@ def spawn(kind: str, args: argparse.Namespace, threads: int) -> dict | None:
         out_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cmd = [args.nest_python, str(RECORD), args.nest_example, "--out", out_file]
         cmd += ["--threads", str(threads), "--scale", str(args.scale)]
-        cmd += ["--t-sim", str(args.t_sim)]
+        cmd += ["--t-sim", str(args.t_sim), "--t-presim", str(args.t_presim)]
     else:
         cmd = [sys.executable, __file__, "--worker", "--scale", str(args.scale)]
         cmd += ["--threads", str(threads), "--t-presim", str(args.t_presim)]

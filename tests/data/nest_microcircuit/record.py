@@ -14,7 +14,8 @@ script at it:
 The example runs unchanged (NumPy 2 gets back its `np.Inf`) except for the settings
 below (scale 0.1, Poisson background, a 500 ms warm-up, seed 55, spikes counted in
 memory instead of files).
-`--threads` and `--t-sim` change the run; `--out ''` prints without writing.
+`--threads`, `--t-presim`, `--t-sim`, `--scale` and `--dc` change the run; `--out ''`
+prints without writing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ import tempfile
 import time
 
 
-def run(example_dir: str, threads: int, t_sim: float, scale: float, poisson: bool) -> dict:
+def run(
+    example_dir: str, threads: int, t_sim: float, scale: float, poisson: bool, t_presim: float
+) -> dict:
     sys.path.insert(0, example_dir)
     import nest
     import numpy as np
@@ -44,6 +47,7 @@ def run(example_dir: str, threads: int, t_sim: float, scale: float, poisson: boo
     sim_dict.update(
         local_num_threads=threads,
         t_sim=t_sim,
+        t_presim=t_presim,
         rec_dev=["spike_recorder"],
         data_path=tempfile.mkdtemp() + "/",
         print_time=False,
@@ -87,6 +91,7 @@ def main() -> None:
     parser.add_argument("example_dir", help="NEST's Potjans_2014 example folder")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--t-sim", type=float, default=1000.0, help="ms measured after warm-up")
+    parser.add_argument("--t-presim", type=float, default=500.0, help="ms of warm-up")
     parser.add_argument("--scale", type=float, default=0.1, help="N_scaling = K_scaling")
     parser.add_argument("--dc", action="store_true", help="DC instead of Poisson background")
     parser.add_argument("--out", default=str(pathlib.Path(__file__).with_name("rates.json")))
