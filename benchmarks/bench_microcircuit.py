@@ -52,6 +52,7 @@ def eqbrain_worker(scale: float, threads: int, t_presim: float, t_sim: float) ->
     spec = importlib.util.spec_from_file_location("microcircuit", path)
     assert spec is not None and spec.loader is not None
     example = importlib.util.module_from_spec(spec)
+    sys.modules["microcircuit"] = example  # its dataclasses look their module up
     spec.loader.exec_module(example)
     Microcircuit = example.Microcircuit
 

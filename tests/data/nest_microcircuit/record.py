@@ -96,9 +96,8 @@ def main() -> None:
     parser.add_argument("--dc", action="store_true", help="DC instead of Poisson background")
     parser.add_argument("--out", default=str(pathlib.Path(__file__).with_name("rates.json")))
     args = parser.parse_args()
-    result = run(
-        os.path.abspath(args.example_dir), args.threads, args.t_sim, args.scale, not args.dc
-    )
+    example = os.path.abspath(args.example_dir)
+    result = run(example, args.threads, args.t_sim, args.scale, not args.dc, args.t_presim)
     print(json.dumps(result, indent=1))
     if args.out:
         pathlib.Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
