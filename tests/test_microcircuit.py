@@ -180,3 +180,17 @@ def test_example_prints_rates_next_to_nest(capsys):
     for name in mc.POPULATIONS:
         assert name in text
     assert "NEST 0.1" in text and out["rates"].shape == (8,)
+
+
+def test_dc_background_replaces_the_poisson_mean_as_nest_computes_it():
+    full = mc.parameters(1.0, poisson=False)
+    w_ext = mc.psc_over_psp(250.0, 10.0, 0.5) * 0.15
+    np.testing.assert_allclose(full["dc"], 8.0 * mc.K_EXT * w_ext * 0.5e-3)  # pA
+    assert not np.any(full["bg_rate"])
+    # scaled: the Poisson rate and weight scale, and DC makes up the lost mean input
+    poisson, dc = mc.parameters(0.1), mc.parameters(0.1, poisson=False)
+    assert np.all(dc["dc"] > poisson["dc"]) and np.all(poisson["dc"] > 0)
+    net = mc.Microcircuit(TINY, poisson=False)
+    assert net.background is None
+    I_e = np.asarray(net.neurons.I_e)
+    np.testing.assert_allclose(I_e[: net.bounds[1]], mc.parameters(TINY, poisson=False)["dc"][0])
