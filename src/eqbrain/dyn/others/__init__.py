@@ -1,5 +1,7 @@
-"""Input populations and delays (`bp.dyn`'s others; `bp.VarDelay`, `bm.LengthDelay`)."""
+"""Input populations, delays and leaky integrators (`bp.dyn`'s others; `bp.VarDelay`,
+`bm.LengthDelay`)."""
 
+from ._common import Integrator as Integrator, Leaky as Leaky
 from ._delay import LengthDelay as LengthDelay
 from ._poisson_background import PoissonBackground as PoissonBackground
 from ._poisson_group import PoissonGroup as PoissonGroup
@@ -8,6 +10,8 @@ from ._spike_time_group import SpikeTimeGroup as SpikeTimeGroup
 from ._var_delay import VarDelay as VarDelay
 
 __all__ = [
+    "Integrator",
+    "Leaky",
     "LengthDelay",
     "PoissonBackground",
     "PoissonGroup",
