@@ -7,6 +7,7 @@ from ._cond_neu_group import CondNeuGroup as CondNeuGroup
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
 from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
+from ._iaf_psc_exp import IafPscExp as IafPscExp
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
 from ._lif import IF as IF, LIF as LIF, Lif as Lif, LifRef as LifRef
 from ._morris_lecar import MorrisLecar as MorrisLecar
@@ -27,6 +28,7 @@ __all__ = [
     "GifRef",
     "HH",
     "IF",
+    "IafPscExp",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",

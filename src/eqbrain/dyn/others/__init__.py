@@ -3,6 +3,7 @@
 
 from ._common import Integrator as Integrator, Leaky as Leaky
 from ._delay import LengthDelay as LengthDelay
+from ._poisson_background import PoissonBackground as PoissonBackground
 from ._poisson_group import PoissonGroup as PoissonGroup
 from ._poisson_input import PoissonInput as PoissonInput
 from ._spike_time_group import SpikeTimeGroup as SpikeTimeGroup
@@ -12,6 +13,7 @@ __all__ = [
     "Integrator",
     "Leaky",
     "LengthDelay",
+    "PoissonBackground",
     "PoissonGroup",
     "PoissonInput",
     "SpikeTimeGroup",

@@ -17,9 +17,15 @@ from ._connect import (
     CSRConn as CSRConn,
     FixedPostNum as FixedPostNum,
     FixedPreNum as FixedPreNum,
+    FixedTotalNum as FixedTotalNum,
     IJConn as IJConn,
     One2One as One2One,
     SparseConn as SparseConn,
+)
+from ._delay_conn import DelayConn as DelayConn
+from ._draws import (
+    fixed_indegree_pairs as fixed_indegree_pairs,
+    fixed_total_pairs as fixed_total_pairs,
 )
 from ._fixedprob import FixedProb as FixedProb
 from ._full import (
@@ -33,9 +39,11 @@ __all__ = [
     "AlignPostProj",
     "All2All",
     "CSRConn",
+    "DelayConn",
     "FixedPostNum",
     "FixedPreNum",
     "FixedProb",
+    "FixedTotalNum",
     "FullProjAlignPost",
     "FullProjAlignPostMg",
     "FullProjAlignPre",
@@ -52,4 +60,6 @@ __all__ = [
     "Projection",
     "STDP_Song2000",
     "SparseConn",
+    "fixed_indegree_pairs",
+    "fixed_total_pairs",
 ]
