@@ -8,7 +8,9 @@ blocks.
 
     pip install ".[examples]" && python examples/coba_ei_network.py
 
-prints the mean firing rate and saves a spike raster to `coba_raster.png`.
+prints the mean firing rate and saves a spike raster to `coba_raster.png`. With
+`--devices 8` the same network runs split across 8 devices (the CPU is split into 8
+JAX devices when it is the platform), with the same spikes.
 """
 
 from __future__ import annotations
@@ -109,10 +111,13 @@ def main(
     dt: float = 0.1,
     png: str | None = "coba_raster.png",
     progress_bar: bool = True,
+    mesh: jax.sharding.Mesh | None = None,
 ) -> float:
     net = build(scale)
     start = time.perf_counter()
-    out = eqbrain.run(net, duration, monitors=["N.spike"], dt=dt, progress_bar=progress_bar)
+    out = eqbrain.run(
+        net, duration, monitors=["N.spike"], dt=dt, progress_bar=progress_bar, mesh=mesh
+    )
     spikes = out["N.spike"]  # SparseSpikes: the (step, neuron) of each spike, on the host
     elapsed = time.perf_counter() - start
     rate = mean_rate(spikes, dt)
@@ -131,5 +136,10 @@ if __name__ == "__main__":
     parser.add_argument("--duration", type=float, default=1000.0, help="ms simulated")
     parser.add_argument("--scale", type=float, default=1.0, help="network size / 4000")
     parser.add_argument("--png", default="coba_raster.png", help="raster file ('' for none)")
+    parser.add_argument("--devices", type=int, default=0, help="split across this many devices")
     args = parser.parse_args()
-    main(args.duration, args.scale, png=args.png or None)
+    mesh = None
+    if args.devices:
+        eqbrain.set_host_device_count(args.devices)  # a CPU becomes that many devices
+        mesh = jax.make_mesh((args.devices,), ("neurons",))
+    main(args.duration, args.scale, png=args.png or None, mesh=mesh)

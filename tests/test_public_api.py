@@ -44,10 +44,13 @@ UNSTABLE = ["eqbrain.internal"]
 # (the integrators' are the top level's, where BrainPy has `bp.odeint`).
 LAYOUT = {
     "eqbrain.dyn.neurons": "eqbrain.dyn",
+    "eqbrain.dyn.channels": "eqbrain.dyn",
+    "eqbrain.dyn.ions": "eqbrain.dyn",
     "eqbrain.dyn.synapses": "eqbrain.dyn",
     "eqbrain.dyn.outs": "eqbrain.dyn",
     "eqbrain.dyn.projections": "eqbrain.dyn",
     "eqbrain.dyn.others": "eqbrain.dyn",
+    "eqbrain.dyn.rates": "eqbrain.dyn",
     "eqbrain.dyn.runner": "eqbrain.dyn",
     "eqbrain.dyn.integrators": "eqbrain",
 }
@@ -162,7 +165,6 @@ def test_every_api_page_entry_is_declared():
         ("eqbrain.raster_plot", "eqbrain.plot.raster_plot"),
         ("eqbrain.Integrator", "eqbrain.ODEIntegrator"),
         ("eqbrain.RandomState", "eqbrain.random.RandomState"),
-        ("eqbrain.dyn.Integrator", "eqbrain.ODEIntegrator"),
         ("eqbrain.dyn.odeint", "eqbrain.odeint"),
         ("eqbrain.inputs.PoissonInput", "eqbrain.dyn.PoissonInput"),
         ("eqbrain.core.Variable", "eqbrain.Variable"),

@@ -4,12 +4,15 @@ BrainPy's file has 14 cases: 12 in `Test_HH` (HH, MorrisLecar and WangBuzsakiHH,
 with its `*LTC` form, each alone and in batching mode) and 2 in
 `Test_CondNeuGroup_synaptic_scaling`.
 
-- Out of scope (8): the six `*LTC` cases (`docs/models.md` lists the `*LTC` variants
-  as not kept) and the two `CondNeuGroup`/`CondNeuGroupLTC` cases (channel-based
-  neurons built from ion channels, `bp.dyn.IL` & co., are not in eqbrain).
-- In scope (6): 4 pass (`HH` and `MorrisLecar`, alone and batched; `MorrisLecar`'s
-  trajectory is also checked against BrainPy's in `tests/test_neurons.py`); 2 are
-  `xfail`: eqbrain has no `WangBuzsakiHH` model.
+- Out of scope (7): the six `*LTC` cases (`docs/models.md` lists the `*LTC` variants
+  as not kept) and `test_condneugroup_synaptic_current_scaling`, which registers a
+  synaptic current on the neuron (`add_inp_fun`): a frozen model has no input
+  registry, a network passes the current to `update`.
+- In scope (7): all pass (`HH`, `MorrisLecar` and `WangBuzsakiHH`, alone and batched;
+  `test_external_input_still_scaled`: `CondNeuGroup` turns its input into a density
+  by `1e-3 / A`). `WangBuzsakiHH` has the paper's `alpha_n`, a tenth of BrainPy
+  2.8.2's; its trajectory is checked against BrainPy's with the paper's rate in
+  `tests/test_channels.py`.
 
 BrainPy's cases check the shapes of the records. The ports also check what the run gives:
 gates within [0, 1], no spike without input, and the potential and gate of a neuron
@@ -31,15 +34,11 @@ MONITORS = {
     "MorrisLecar": ["V", "W", "spike"],
     "WangBuzsakiHH": ["V", "n", "h", "spike"],
 }
-MISSING = "eqbrain has no {} model (BrainPy's bp.dyn.{}): not implemented"
 
 
 def _cases():
-    yield pytest.param("HH", id="HH")
-    yield pytest.param("MorrisLecar", id="MorrisLecar")
-    for name in ("WangBuzsakiHH",):
-        mark = pytest.mark.xfail(strict=True, reason=MISSING.format(name, name))
-        yield pytest.param(name, id=name, marks=mark)
+    for name in ("HH", "MorrisLecar", "WangBuzsakiHH"):
+        yield pytest.param(name, id=name)
 
 
 def _run(model, names):
@@ -83,3 +82,14 @@ def test_hh_from_a_fixed_potential_follows_brainpy():
         mon["V"][[0, 49, 99], 0], [-65.28038, -72.14419, -72.40068], rtol=1e-4
     )
     np.testing.assert_allclose(mon["m"][[0, 99], 0], [0.05293248, 0.02135446], rtol=1e-4)
+
+
+def test_external_input_still_scaled():
+    """`CondNeuGroup` turns the external current into a density: `x * 1e-3 / A`."""
+    A, x, dt = 1.0, 10.0, 0.1
+    neu = eqbrain.dyn.CondNeuGroup(1, A=A, IL=eqbrain.dyn.IL(1, g_max=0.0, E=-70.0))
+    V0 = float(neu.V.value[0])
+    with eqbrain.share.context(t=0.0, i=0, dt=dt):
+        neu.update(x)
+    expected = dt * (x * (1e-3 / A)) / 1.0
+    assert (float(neu.V.value[0]) - V0) / expected == pytest.approx(1.0, abs=1e-2)

@@ -134,19 +134,23 @@ class Bar:
     host through an ordered `jax.debug.callback` every `spec.every(total)` steps and at
     the last one; `k` and `total` may be traced, so a run of another length needs no new
     compilation. A loop stepped in Python calls `show(k, total)` directly. Step 0 opens
-    a new bar (closing one left open); the last step closes it.
+    a new bar (closing one left open); the last step closes it. A loop compiled for
+    several devices (JAX orders callbacks on one device only) sets `ordered = False`:
+    its reports come from one device, in step order, unordered only against other
+    callbacks.
     """
 
     def __init__(self, spec: ProgressBar):
         self.spec, self.total = spec, 0
         self.bar: tqdm | None = None
+        self.ordered = True
 
     def report(self, k: jax.Array, total: int | jax.Array) -> None:
         """From inside a compiled loop: step `k` of `total` is done."""
         every = self.spec.every(total)
         lax.cond(
             (k % every == 0) | (k == total - 1),
-            lambda: jax.debug.callback(self, k, total, ordered=True),
+            lambda: jax.debug.callback(self, k, total, ordered=self.ordered),
             lambda: None,
         )
 

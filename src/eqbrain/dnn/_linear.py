@@ -22,6 +22,13 @@ from ._base import (
     train_param,
     value,
 )
+from ._plasticity import (
+    Event,
+    dense_update,
+    one_to_one_update,
+    scalar_weight_error,
+    sparse_update,
+)
 
 
 class Dense(Layer):
@@ -75,6 +82,20 @@ class Dense(Layer):
         y = y if self.b is None else y + self.b.value
         record_fit(self, x, y)  # for an offline or online trainer fitting this layer
         return y
+
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num_pre, num_post)` of the weight that `stdp_update` changes."""
+        return self.num_in, self.num_out
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.W.value = dense_update(self.W.value, on_pre, on_post, w_min, w_max, self.name)
 
 
 Linear = Dense
@@ -149,6 +170,25 @@ class AllToAll(Layer):
             w = w * (1 - jnp.eye(self.num_pre, self.num_post, dtype=w.dtype))
         return x @ w
 
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num_pre, num_post)` of the weight that `stdp_update` changes (a `ValueError`
+        for one weight: nothing per synapse to learn)."""
+        if self.weight.value.ndim == 0:
+            raise scalar_weight_error(type(self).__name__, self.name)
+        return self.num_pre, self.num_post
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.stdp_shape()
+        w = dense_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
+        self.weight.value = w
+
 
 class OneToOne(Layer):
     """Input `i` onto output `i`, times a weight (BrainPy's `bp.dnn.OneToOne`).
@@ -175,6 +215,24 @@ class OneToOne(Layer):
 
     def update(self, pre_val: Any) -> Any:
         return check_last_axis(pre_val, self.num, "num", self.name) * self.weight.value
+
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num, num)`: the pairs `i -> i` whose weights `stdp_update` changes."""
+        if self.weight.value.ndim == 0:
+            raise scalar_weight_error(type(self).__name__, self.name)
+        return self.num, self.num
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.stdp_shape()
+        w = one_to_one_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
+        self.weight.value = w
 
 
 def _pairs(conn: Any, owner: str) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -249,6 +307,24 @@ class MaskedLinear(Layer):
             w = jnp.broadcast_to(w, self.mask.value.shape)
         return x @ (w if self.mask_fun is None else self.mask_fun(w))
 
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num_pre, num_post)` of the weight that `stdp_update` changes."""
+        if self.weight.value.ndim == 0:
+            raise scalar_weight_error(type(self).__name__, self.name)
+        return self.num_pre, self.num_post
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.stdp_shape()
+        w = dense_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
+        self.weight.value = w
+
 
 class CSRLinear(Layer):
     """A sparse linear layer over a connectivity (BrainPy's `bp.dnn.CSRLinear`):
@@ -314,6 +390,41 @@ class CSRLinear(Layer):
         x = check_last_axis(x, n_in, "num_pre" if self.transpose else "num_post", self.name)
         y = self.conn.update(x)
         return y if self.weight is None else y * self.weight.value
+
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num_pre, num_post)` of the synapses whose weights `stdp_update` changes."""
+        if self.conn.weights is None:
+            raise scalar_weight_error(type(self).__name__, self.name)
+        if not self.transpose:
+            raise ValueError(
+                f"{self.name} ({type(self).__name__}) maps outputs to inputs "
+                "(transpose=False); plasticity learns from presynaptic to postsynaptic "
+                "spikes: build it with transpose=True."
+            )
+        return self.num_pre, self.num_post
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.stdp_shape()
+        conn = self.conn
+        assert conn.weights is not None
+        conn.weights.value = sparse_update(
+            conn.weights.value,
+            conn.indices.value,
+            self.num_pre,
+            self.num_post,
+            on_pre,
+            on_post,
+            w_min,
+            w_max,
+            self.name,
+        )
 
 
 class EventCSRLinear(CSRLinear):

@@ -133,6 +133,13 @@ class DynamicalSystem(Module):
         initial = {key: var.raw_value for key, var in own if is_state(var)}
         object.__setattr__(self, "initial_state", initial)
 
+    def _remember_state(self) -> None:
+        """Make the current values of this node's own state Variables its initial state
+        (for a model whose parent sets its state once it is built)."""
+        own: list = []
+        entries(self, [], own)
+        DynamicalSystem._after_init(self, own)
+
     def update(self, *args, **kwargs) -> Any:
         """One step of the dynamics. Subclasses override it."""
         raise NotImplementedError(_UPDATE_MSG.format(cls=type(self).__name__))
@@ -156,6 +163,20 @@ class DynamicalSystem(Module):
         if callable(other) and not _is_array(other):
             return Sequential(other, self)
         return self(other)
+
+    @classmethod
+    def desc(cls, *args: Any, **kwargs: Any) -> Describer:
+        """The arguments of a model, to build it later (BrainPy's `Model.desc(...)`):
+        `Expon.desc(n, tau=5.0)()` is `Expon(n, tau=5.0)`. A projection that takes a
+        synapse or an output (`STDP_Song2000`) takes an instance or its `desc`.
+
+        ```python
+        syn = eqbrain.dyn.Expon.desc(10, tau=5.0)
+        syn.cls is eqbrain.dyn.Expon
+        expon = syn()
+        ```
+        """
+        return Describer(cls, args, kwargs)
 
     def step_run(self, i: Any, *args, **kwargs) -> Any:
         """Step `i`: `update(*args)` with `t = i * dt` and `i` set in `eqbrain.share`.
@@ -194,6 +215,24 @@ class DynamicalSystem(Module):
         own: list = []
         entries(self, [], own)
         return [(var, initial[key]) for key, var in own if key in initial and is_state(var)]
+
+
+class Describer:
+    """A model's class and constructor arguments, built by calling it (BrainPy's
+    `ParamDescriber`, what `Model.desc(...)` returns)."""
+
+    __slots__ = ("cls", "args", "kwargs")
+
+    def __init__(self, cls: type, args: tuple, kwargs: dict[str, Any]):
+        self.cls, self.args, self.kwargs = cls, args, kwargs
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """A new instance: the described arguments, then these."""
+        return self.cls(*self.args, *args, **{**self.kwargs, **kwargs})
+
+    def __repr__(self) -> str:
+        parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"{self.cls.__name__}.desc({', '.join(parts)})"
 
 
 def _is_array(x: Any) -> bool:

@@ -28,7 +28,7 @@ import weakref
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import InitVar
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import equinox as eqx
 import jax
@@ -60,7 +60,7 @@ def float_dtype() -> Any:
     return jnp.result_type(float)
 
 
-def _takes_key(init: Callable) -> bool:
+def takes_key(init: Callable) -> bool:
     """Whether `init` is called `init(key, shape)` (JAX style) or `init(shape)` (BrainPy)."""
     try:
         params = inspect.signature(init).parameters.values()
@@ -76,7 +76,7 @@ def _draws_with_a_key(cls: type, values: Mapping[str, Any]) -> bool:
     return any(
         p.kind in ("param", "initial")
         and callable(values[p.keyword])
-        and _takes_key(values[p.keyword])
+        and takes_key(values[p.keyword])
         for p in declared(cls)
     )
 
@@ -106,7 +106,7 @@ def init_array(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.A
     ```
     """
     if callable(init):
-        if _takes_key(init):
+        if takes_key(init):
             value = init(name_key(None, what) if key is None else key, shape)
         else:
             value = init(shape)
@@ -222,7 +222,8 @@ def param(
 
     **Arguments:**
 
-    - `default`: the default value.
+    - `default`: the default value; `None` makes the parameter optional (it stays
+      `None` when not given, and the model's `_build` derives it).
     - `positive`, `nonnegative`: refuse values that are not `> 0` / `>= 0`.
     - `alias`: the constructor's keyword, when it is not the field's name (BrainPy's
       `T_dur` for `AMPA.T_duration`).
@@ -466,6 +467,11 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     method: str = option(default="exp_euler")
     key: InitVar[jax.Array | None] = None
     mode: InitVar[Mode | None] = None
+    # The current sources projections registered (`add_inp_fun`), by key; internal, so
+    # collectors, state dicts and checkpoints list their Variables where they belong.
+    current_inputs: dict[str, Any] | None = eqx.field(
+        default=None, init=False, repr=False, metadata={"internal": True}
+    )
 
     def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
         cls = type(self)
@@ -481,13 +487,15 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
             value = values[p.keyword]
             if p.kind == "option":
                 setattr(self, p.name, value)
+            elif p.kind == "param" and value is None and p.default is None:
+                setattr(self, p.name, None)  # an optional parameter the model derives
             elif p.kind == "param":
                 k = name_key(key, p.name) if callable(value) else None
                 setattr(
                     self,
                     p.name,
                     init_param(
-                        value,
+                        cast(Init, value),
                         self.size,
                         k,
                         p.keyword,
@@ -517,6 +525,38 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     def num(self) -> int:
         """The number of neurons."""
         return math.prod(self.size)
+
+    def add_inp_fun(self, key: str, fun: DynamicalSystem, label: str | None = None) -> None:
+        """Register a current source (BrainPy's `add_inp_fun`): each later step, the
+        neuron models add `fun(V)` (at the potential before the step) to their input.
+
+        A projection that holds its postsynaptic population registers itself this way
+        (`STDP_Song2000`), so the network calls `post()` with no current to pass.
+        `fun` is a module (the model stays a pytree) and must not hold this population.
+
+        **Arguments:** `key` (unique on this population), `fun`, `label` (BrainPy's
+        input label: the key becomes `'label // key'`).
+        """
+        if not isinstance(fun, DynamicalSystem):
+            raise TypeError(
+                f"{self.name}.add_inp_fun: fun must be an eqbrain DynamicalSystem (a module "
+                f"called with the potential V), got {type(fun).__name__}; wrap a function "
+                "in a DynamicalSystem whose `update(V)` returns the current."
+            )
+        key = str(key) if label is None else f"{label} // {key}"
+        inputs = dict(self.current_inputs or {})
+        if key in inputs:
+            raise ValueError(f"{self.name}.add_inp_fun: the key {key!r} is already registered.")
+        inputs[key] = fun
+        object.__setattr__(self, "current_inputs", inputs)
+
+    def sum_current_inputs(self, *args: Any, init: Any = 0.0, label: str | None = None) -> Any:
+        """`init` plus the currents of the registered sources, each called with `args`
+        (the potential `V`); only those of `label` if given (BrainPy's)."""
+        for key, fun in (self.current_inputs or {}).items():
+            if label is None or key.startswith(f"{label} // "):
+                init = init + fun(*args)
+        return init
 
     @property
     def varshape(self) -> tuple[int, ...]:

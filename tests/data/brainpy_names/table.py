@@ -25,21 +25,10 @@ def _w(names: str) -> list[str]:
 
 # (BrainPy names, what to write in eqbrain, note). Not supported: the second column
 # says what to write instead.
-_CHANNELS = (
-    "Calcium CalciumChannel CalciumDetailed CalciumFirstOrder CalciumFixed CondNeuGroup "
-    "CondNeuGroupLTC "
-    "HHTypedNeuron IAHP_De1994 IAHP_De1994v2 ICaHT_HM1992 ICaHT_Re1993 ICaL_IS2008 "
-    "ICaN_IS2008 ICaT_HM1992 ICaT_HP1992 IKA1_HM1992 IKA1_HM1992v2 IKA2_HM1992 "
-    "IKA2_HM1992v2 IKDR_Ba2002 IKDR_Ba2002v2 IKK2A_HM1992 IKK2A_HM1992v2 IKK2B_HM1992 "
-    "IKK2B_HM1992v2 IKL IKNI_Ya1989 IKNI_Ya1989v2 IK_HH1952 IK_HH1952v2 IK_Leak IK_TM1991 "
-    "IK_TM1991v2 IL INa_Ba2002 INa_Ba2002v2 INa_HH1952 INa_HH1952v2 INa_TM1991 INa_TM1991v2 "
-    "Ih_De1996 Ih_HM1992 Ion IonChaDyn IonChannel Leaky LeakyChannel MixIons Potassium "
-    "PotassiumChannel PotassiumFixed Sodium SodiumChannel SodiumFixed mix_ions"
-)
 _LTC = (
     "AdExIFLTC AdExIFRefLTC AdQuaIFLTC AdQuaIFRefLTC ExpIFLTC ExpIFRefLTC GifLTC GifRefLTC "
     "HHLTC IFLTC IzhikevichLTC IzhikevichRefLTC LifLTC LifRefLTC MorrisLecarLTC QuaIFLTC "
-    "QuaIFRefLTC"
+    "QuaIFRefLTC CondNeuGroupLTC WangBuzsakiHHLTC"
 )
 ROWS: list[tuple[list[str], str, str]] = [
     # -- bp ---------------------------------------------------------------------------
@@ -96,9 +85,9 @@ ROWS: list[tuple[list[str], str, str]] = [
     ),
     # -- bp.dyn -----------------------------------------------------------------------
     (
-        ["bp.dyn." + n for n in _CHANNELS.split()],
-        "not built: write the currents in a `eqbrain.dyn.Population`'s derivative",
-        "the channel-based neuron family; `eqbrain.dyn.HH` is the classic model",
+        _w("bp.dyn.HHTypedNeuron"),
+        "`eqbrain.dyn.CondNeuGroup`",
+        "the base of BrainPy's conductance-based neurons",
     ),
     (
         ["bp.dyn." + n for n in _LTC.split()],
@@ -108,7 +97,6 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.dyn.NeuGroup"), "`eqbrain.dyn.NeuDyn`", ""),
     (_w("bp.dyn.GradNeuDyn"), "`eqbrain.dyn.SpikingNeuron`", "`spk_fun=` a surrogate"),
     (_w("bp.dyn.SynConn bp.dyn.SynOut"), "`eqbrain.DynamicalSystem`", ""),
-    (_w("bp.dyn.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (
         _w("bp.dyn.FullProjAlignPreSD"),
         "`eqbrain.dyn.FullProjAlignPre`",
@@ -143,26 +131,16 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: pass the input to `update`",
         "",
     ),
-    (_w("bp.dyn.LSTMCell bp.dyn.GRUCell"), "`eqx.nn.LSTMCell`, `eqx.nn.GRUCell`", ""),
     (
-        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell bp.dyn.NVAR"),
+        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell"),
         "not built",
         "",
     ),
+    (_w("bp.dyn.BioNMDA"), "not built", ""),
     (
-        _w(
-            "bp.dyn.FeedbackFHN bp.dyn.QIF bp.dyn.StuartLandauOscillator "
-            "bp.dyn.ThresholdLinearModel bp.dyn.WilsonCowanModel bp.dyn.AdditiveCoupling "
-            "bp.dyn.DelayCoupling bp.dyn.DiffusiveCoupling"
-        ),
-        "not built: a `eqbrain.dyn.Population` with the model's derivative",
-        "BrainPy's rate models",
-    ),
-    (_w("bp.dyn.BioNMDA bp.dyn.STDP_Song2000"), "not built", ""),
-    (
-        _w("bp.dyn.WangBuzsakiHH bp.dyn.WangBuzsakiHHLTC"),
-        "not built",
-        "BrainPy 2.8.2's `alpha_n` is ten times the paper's",
+        _w("bp.dyn.WangBuzsakiHH"),
+        "`eqbrain.dyn.WangBuzsakiHH`",
+        "the paper's `alpha_n`; BrainPy 2.8.2's is ten times it",
     ),
     # -- bm ---------------------------------------------------------------------------
     (_w("bm.Base"), "`eqbrain.Module`", ""),

@@ -3,17 +3,17 @@
 from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
 from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import SpikingNeuron as SpikingNeuron
+from ._cond_neu_group import CondNeuGroup as CondNeuGroup
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
-from ._fhn import FHN as FHN
 from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
+from ._iaf_psc_exp import IafPscExp as IafPscExp
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
 from ._lif import IF as IF, LIF as LIF, Lif as Lif, LifRef as LifRef
 from ._morris_lecar import MorrisLecar as MorrisLecar
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
-from ._reservoir import Reservoir as Reservoir
-from ._rnncell import RNNCell as RNNCell
+from ._wang_buzsaki import WangBuzsakiHH as WangBuzsakiHH
 
 __all__ = [
     "AdEx",
@@ -21,13 +21,14 @@ __all__ = [
     "AdExIFRef",
     "AdQuaIF",
     "AdQuaIFRef",
+    "CondNeuGroup",
     "ExpIF",
     "ExpIFRef",
-    "FHN",
     "Gif",
     "GifRef",
     "HH",
     "IF",
+    "IafPscExp",
     "Izhikevich",
     "IzhikevichRef",
     "LIF",
@@ -37,7 +38,6 @@ __all__ = [
     "OUProcess",
     "QuaIF",
     "QuaIFRef",
-    "RNNCell",
-    "Reservoir",
     "SpikingNeuron",
+    "WangBuzsakiHH",
 ]

@@ -113,7 +113,8 @@ class IntegrateAndFire(SpikingNeuron):
 
     def update(self, x: Any = None) -> Any:
         """One step with input current `x` (default 0); returns the spikes."""
-        values = self._integrate(0.0 if x is None else x)
+        x = self.sum_current_inputs(self.V.value, init=0.0 if x is None else x)
+        values = self._integrate(x)
         new = dict(zip(self.STATES, values if len(self.STATES) > 1 else (values,)))
         new["V"], record = self._hold(new["V"])
         spike, s = self._spike(new)

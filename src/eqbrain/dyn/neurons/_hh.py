@@ -130,7 +130,7 @@ class HH(Population):
             self.h.value,
             self.n.value,
             share.load("t", 0.0),
-            0.0 if x is None else x,
+            self.sum_current_inputs(self.V.value, init=0.0 if x is None else x),
             self.ENa,
             self.gNa,
             self.EK,

@@ -50,7 +50,7 @@ class IF(SpikingNeuron):
         """One step with input current `x` (default 0); returns `V`."""
         f = integral(lif_derivative, self.method)
         t = share.load("t", 0.0)
-        x = 0.0 if x is None else x
+        x = self.sum_current_inputs(self.V.value, init=0.0 if x is None else x)
         self.V.value = f(self.V.value, t, x, self.V_rest, self.R, self.tau, dt=share.load("dt"))
         return self.V.value
 

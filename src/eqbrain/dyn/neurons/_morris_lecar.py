@@ -85,7 +85,7 @@ class MorrisLecar(Population):
             self.V.value,
             self.W.value,
             share.load("t", 0.0),
-            0.0 if x is None else x,
+            self.sum_current_inputs(self.V.value, init=0.0 if x is None else x),
             self.V_Ca,
             self.g_Ca,
             self.V_K,

@@ -17,9 +17,15 @@ from ._connect import (
     CSRConn as CSRConn,
     FixedPostNum as FixedPostNum,
     FixedPreNum as FixedPreNum,
+    FixedTotalNum as FixedTotalNum,
     IJConn as IJConn,
     One2One as One2One,
     SparseConn as SparseConn,
+)
+from ._delay_conn import DelayConn as DelayConn
+from ._draws import (
+    fixed_indegree_pairs as fixed_indegree_pairs,
+    fixed_total_pairs as fixed_total_pairs,
 )
 from ._fixedprob import FixedProb as FixedProb
 from ._full import (
@@ -27,14 +33,17 @@ from ._full import (
     FullProjAlignPre as FullProjAlignPre,
     FullProjAlignPreDS as FullProjAlignPreDS,
 )
+from ._plasticity import STDP_Song2000 as STDP_Song2000
 
 __all__ = [
     "AlignPostProj",
     "All2All",
     "CSRConn",
+    "DelayConn",
     "FixedPostNum",
     "FixedPreNum",
     "FixedProb",
+    "FixedTotalNum",
     "FullProjAlignPost",
     "FullProjAlignPostMg",
     "FullProjAlignPre",
@@ -49,5 +58,8 @@ __all__ = [
     "ProjAlignPreMg1",
     "ProjAlignPreMg2",
     "Projection",
+    "STDP_Song2000",
     "SparseConn",
+    "fixed_indegree_pairs",
+    "fixed_total_pairs",
 ]

@@ -20,7 +20,9 @@ from jaxtyping import Array, Float
 from ..._core import Parameter
 from .._dynsys import DynamicalSystem
 from .._seeding import connection_rng
+from ._draws import fixed_total_pairs
 from ._event import dense_sum, event_sum
+from ._sharded import sharded_propagate, split_of
 from ._sizes import check_number
 
 
@@ -165,6 +167,12 @@ class SparseConn(DynamicalSystem):
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""
+        found = split_of(self.indices)
+        if found is not None:  # a run on a mesh: this device's synapses only
+            plan, split = found
+            return sharded_propagate(
+                self.name, spike, plan, split, self.weight, self.n_pre, self.n_post
+            )
         weight = self.weights.value if self.weights is not None else self.weight
         return propagate(self.name, spike, self.indices.value, weight, self.n_pre, self.n_post)
 
@@ -340,3 +348,43 @@ class FixedPostNum(SparseConn):
         post = _choose(rng, n_post, k, n_pre, include_self, allow_multi_conn)
         pre = np.repeat(np.arange(n_pre, dtype=np.int32), k)
         super().__init__(pre, post.reshape(-1), n_pre, n_post, weight, **kw)
+
+
+class FixedTotalNum(SparseConn):
+    """`num` synapses between sources and targets drawn uniformly at random (BrainPy's
+    `bp.conn.FixedTotalNum`, NEST's `fixed_total_number`), drawn in time and memory
+    proportional to `num`.
+
+    **Arguments:** `n_pre`, `n_post`, `num` (a count, or a float fraction of
+    `n_pre * n_post`), `weight`, `seed`, `include_self`, `allow_multi_conn` (default
+    `False`, as BrainPy: a pair drawn twice is redrawn; NEST's microcircuit allows them),
+    `weight_var`.
+
+    ```python
+    conn = eqbrain.dyn.FixedTotalNum(1000, 800, num=20_000, weight=0.2, seed=1)
+    ```
+    """
+
+    def __init__(
+        self,
+        n_pre: int,
+        n_post: int,
+        num: Any,
+        weight: Any = 1.0,
+        *,
+        seed: int | None = None,
+        include_self: bool = True,
+        allow_multi_conn: bool = False,
+        **kw: Any,
+    ):
+        n_pre, n_post = _size("n_pre", n_pre), _size("n_post", n_post)
+        k = _fixed_num(num, n_pre * n_post, "n_pre * n_post")
+        pre, post = fixed_total_pairs(
+            n_pre,
+            n_post,
+            k,
+            connection_rng(seed),
+            include_self=include_self,
+            allow_multi_conn=allow_multi_conn,
+        )
+        super().__init__(pre, post, n_pre, n_post, weight, **kw)

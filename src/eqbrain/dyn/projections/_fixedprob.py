@@ -14,6 +14,7 @@ from ..._core import Parameter
 from .._dynsys import DynamicalSystem
 from .._seeding import connection_rng
 from ._connect import ell_synapses, ell_to_dense, propagate
+from ._sharded import sharded_propagate, split_of
 from ._sizes import check_number
 
 _DRAWS = 1 << 20  # gaps drawn at a time: the int64 temporaries stay at 8 MB each
@@ -162,6 +163,12 @@ class FixedProb(DynamicalSystem):
 
     def update(self, spike: Any) -> Float[Array, "*batch n_post"]:
         """The summed weight that `spike` (shape `(..., n_pre)`) sends to each target."""
+        found = split_of(self.indices)
+        if found is not None:  # a run on a mesh: this device's synapses only
+            plan, split = found
+            return sharded_propagate(
+                self.name, spike, plan, split, self.weight, self.n_pre, self.n_post
+            )
         return propagate(
             self.name, spike, self.indices.value, self.weight, self.n_pre, self.n_post
         )

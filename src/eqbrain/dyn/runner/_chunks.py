@@ -7,6 +7,7 @@ host while the next chunk runs, and joined at the end.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -73,17 +74,28 @@ def chunk_length(
     return most
 
 
+def gathered(leaf: Any) -> Any:
+    """A record spread over several processes (a run on a multi-process mesh), gathered
+    into every process (each holds the whole record, as on one host)."""
+    if isinstance(leaf, jax.Array) and not leaf.is_fully_addressable:
+        from jax.experimental import multihost_utils
+
+        return multihost_utils.process_allgather(leaf, tiled=True)
+    return leaf
+
+
 def to_host(offset: int, leaves: list, memory_efficient: bool) -> list:
     """One chunk's record leaves: packed bits listed as spikes (steps from `offset`);
     with `memory_efficient`, every other record moved to host memory too."""
 
     def host(leaf):
         if isinstance(leaf, PackedBits):
-            steps, indices = unpack(np.asarray(leaf.bits), offset)
+            size = math.prod(leaf.shape)
+            steps, indices = unpack(np.asarray(gathered(leaf.bits)), offset, leaf.blocks, size)
             return HostSpikes(steps, indices, leaf.shape)
         if memory_efficient:
-            return np.asarray(leaf)
-        return leaf
+            return np.asarray(gathered(leaf))
+        return gathered(leaf)
 
     return [host(leaf) for leaf in leaves]
 

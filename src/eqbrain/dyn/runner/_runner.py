@@ -12,12 +12,14 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
+from jax.sharding import Mesh
 
 from ..._core import is_eager, is_variable, raw_values, set_raw_values
 from ..._transforms import Bar, ProgressBar, as_progress_bar, for_loop, jit as _jit
 from .._clock import Clock, short_float, step_times, traced_step_times
 from .._dynsys import DynamicalSystem
 from .._share import _check_dt, share
+from ..projections._sharded import MeshPlan, active
 from ._arguments import (
     BOTH_MSG,
     check_batch,
@@ -31,8 +33,9 @@ from ._arguments import (
 from ._chunks import HostSpikes, chunk_length, is_record, join, sync, to_host
 from ._errors import RunningError, add_note
 from ._inputs import Input, apply, call_input, func_value, parse_inputs, window
+from ._mesh import constrain, pack_on, plan_for
 from ._monitors import Monitor, Monitors, parse_monitors
-from ._spikes import SparseSpikes, pack
+from ._spikes import SparseSpikes
 from ._stopping import Kept, attach, interrupts_deferred, stopped_note
 
 _CLOCK_DT_MSG = """\
@@ -133,6 +136,14 @@ class DSRunner:
       or a collection of monitor names.
     - `chunk_bytes`: the device memory one chunk of sparse records may fill (packed at
       one bit per neuron and step) before it is moved to the host.
+    - `mesh`: a `jax.sharding.Mesh` to run the network on, split across its devices:
+      each population's neurons by index ranges along `mesh_axis`, each connectivity
+      by postsynaptic neuron (a device holds the synapses onto its own neurons), the
+      spikes all-gathered once per step inside `jax.shard_map`. The spikes are the
+      same as on one device, to the last one. The model's Variables are placed on the
+      mesh when the runner is built (`docs/scale-out.md`).
+    - `mesh_axis`: the mesh axis the neurons are split along (default: the mesh's
+      only axis).
 
     ```python
     runner = eqbrain.DSRunner(net, monitors=["E.spike", "E.V"],
@@ -140,6 +151,9 @@ class DSRunner:
     runner.run(100.0)                       # stacked outputs of `update`
     runner.mon.ts, runner.mon["E.V"]        # (1000,), (1000, n)
     runner.mon["E.spike"].indices           # sparse: who spiked, and `.times` when
+
+    mesh = jax.make_mesh((8,), ("neurons",))  # the same network on 8 devices
+    eqbrain.DSRunner(net, monitors=["E.spike"], mesh=mesh).run(100.0)
     ```
     """
 
@@ -159,6 +173,8 @@ class DSRunner:
         *,
         dense_monitors: bool | Collection[str] = False,
         chunk_bytes: int = 256 << 10,
+        mesh: Mesh | None = None,
+        mesh_axis: str | None = None,
     ):
         if not isinstance(target, DynamicalSystem):
             raise RunningError(
@@ -218,7 +234,20 @@ class DSRunner:
         self._bar = None if spec is None else Bar(spec)
         self._compiled = _jit(self._chunk, states=dyn_vars, static_argnums=(6,))  # cfg: flags
         self._state = self._state_vars(dyn_vars)
+        self._plan = self._on_mesh(mesh, mesh_axis)
         self.mon = Monitors()
+
+    def _on_mesh(self, mesh: Mesh | None, mesh_axis: str | None) -> MeshPlan | None:
+        """Place the model on `mesh` (checked first: a network that does not fit is left
+        as it is), or nothing without one."""
+        if mesh is None:
+            if mesh_axis is not None:
+                raise RunningError("mesh_axis names an axis of `mesh=`; give the mesh too.")
+            return None
+        plan = plan_for(self.target, mesh, mesh_axis, self._state, type(self).__name__)
+        if self._bar is not None and mesh.devices.size > 1:
+            self._bar.ordered = False  # JAX orders callbacks on one device only
+        return plan
 
     def _default_dt(self) -> float:
         i, dt = self._clock.i.value, self._clock.dt.value
@@ -553,12 +582,13 @@ class DSRunner:
 
     def _step(self, model, i, t, x, fixed, iters, shared):
         dt = self.dt
-        with share.context(**shared, t=t, i=i, dt=dt):
+        with share.context(**shared, t=t, i=i, dt=dt), active(self._plan):
             self._apply_inputs(fixed, iters, {**shared, "t": t, "i": i, "dt": dt})
             out = model.update(*x)
             mon = [m.read(model) for m in self._monitors]
             for node in self._clear:
                 node.clear_input()
+            constrain(self._plan)
         return out, mon
 
     def _apply_inputs(self, fixed: list, iters: list, sh: dict) -> None:
@@ -579,7 +609,7 @@ class DSRunner:
         def one(leaf):
             keep_dense = dense if isinstance(dense, bool) else name in dense
             if jnp.result_type(leaf) == jnp.bool_ and not keep_dense:
-                return pack(leaf)
+                return pack_on(leaf, self._plan)
             return leaf
 
         return jtu.tree_map(one, value)

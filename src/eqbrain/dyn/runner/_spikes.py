@@ -30,19 +30,22 @@ class PackedBits:
 
     `bits[k]` holds, in bit `j`, the flattened value's element `j * len(bits) + k`
     (eight planes ORed together: cheaper for XLA than `jnp.packbits`' neighbouring
-    bits). `shape` is the value's shape, static.
+    bits). `shape` is the value's shape, static. A value split over `blocks` devices
+    (a run on a mesh) is packed block by block: `bits` is the blocks' packed bytes one
+    after the other, each device's packed where it lives.
     """
 
-    def __init__(self, bits: Any, shape: tuple[int, ...]):
+    def __init__(self, bits: Any, shape: tuple[int, ...], blocks: int = 1):
         self.bits = bits
         self.shape = shape
+        self.blocks = blocks
 
     def tree_flatten(self):
-        return (self.bits,), self.shape
+        return (self.bits,), (self.shape, self.blocks)
 
     @classmethod
-    def tree_unflatten(cls, shape, children):
-        return cls(children[0], shape)
+    def tree_unflatten(cls, aux, children):
+        return cls(children[0], *aux)
 
 
 def pack(value: Any) -> PackedBits:
@@ -59,12 +62,24 @@ def pack(value: Any) -> PackedBits:
     return PackedBits(bits, tuple(jnp.shape(value)))
 
 
-def unpack(bits: np.ndarray, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """`(steps, indices)` of the spikes in `(steps, width)` packed rows, in time order.
+def unpack(
+    bits: np.ndarray, offset: int = 0, blocks: int = 1, size: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`(steps, indices)` of the spikes in `(steps, width)` packed rows, in time order;
+    rows packed in `blocks` blocks of `size // blocks` elements each (`pack` on a mesh)
+    are listed block by block and numbered globally.
 
     Only the non-zero bytes are expanded, so the work beyond one pass over the bytes
     grows with the number of spikes.
     """
+    if blocks > 1:
+        per = bits.reshape(bits.shape[0], blocks, -1)
+        parts = [unpack(per[:, s], offset) for s in range(blocks)]
+        steps = np.concatenate([p[0] for p in parts])
+        size_b = size // blocks
+        indices = np.concatenate([p[1] + s * size_b for s, p in enumerate(parts)])
+        order = np.lexsort((indices, steps))
+        return steps[order], indices[order].astype(np.int32)
     rows, cols = np.nonzero(bits)
     if rows.size == 0:
         return np.zeros(0, np.int32), np.zeros(0, np.int32)

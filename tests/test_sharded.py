@@ -1,0 +1,212 @@
+"""One network on 1, 2, 4 and 8 devices and across two processes: identical spikes.
+
+The COBA network (80 neurons) with delays and Poisson input runs on one mesh of 2
+processes x 4 devices (`jax.distributed`, a local coordinator), which saves an orbax
+checkpoint midway; then without a mesh and on meshes of 2, 4 and 8 forced CPU devices
+in one subprocess (the test process has initialised JAX with one device), which also
+resumes that checkpoint on 4 devices.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+
+import jax
+import numpy as np
+import pytest
+
+import eqbrain
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+NET = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "examples")!r})
+import hashlib
+import jax
+import numpy as np
+import eqbrain
+from coba_ei_network import EINet
+
+
+class Net(EINet):
+    P: eqbrain.dyn.PoissonInput
+
+    def __init__(self):
+        super().__init__(0.02, seed=0, delay_E=0.5, delay_I=1.0)
+        self.P = eqbrain.dyn.PoissonInput(self.N.V, 20, freq=20.0, weight=0.5, seed=3)
+
+    def update(self, background=20.0):
+        self.P()
+        return super().update(background)
+
+
+def spikes(net, ms, mesh=None):
+    s = eqbrain.run(net, ms, monitors=["N.spike"], dt=0.1, mesh=mesh)["N.spike"]
+    return [s.steps.tolist(), s.indices.tolist()]
+"""
+
+DEVICES = """
+import json
+folder = sys.argv[1]
+out = {"none": spikes(Net(), 30.0)}
+for n in (2, 4, 8):
+    mesh = jax.make_mesh((n,), ("neurons",), devices=jax.devices()[:n])
+    net = Net()
+    runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=0.1, mesh=mesh)
+    runner.run(30.0)
+    out[n] = [runner.mon["N.spike"].steps.tolist(), runner.mon["N.spike"].indices.tolist()]
+    if n == 8:  # what each device holds: its 10 neurons, the synapses onto them
+        rows = runner._plan.splits[id(net.E.comm.indices)].indices.value
+        out["held"] = {
+            "V": [s.data.shape[0] for s in net.N.V.value.addressable_shards],
+            "tables": [s.data.shape[0] for s in rows.addressable_shards],
+            "synapses": int(sum((np.asarray(s.data) < 10).sum() for s in rows.addressable_shards)),
+            "total": net.E.comm.n_synapses,
+        }
+    if n == 4:  # resume the 2 x 4-device checkpoint here, with the same compiled run
+        eqbrain.load_orbax(folder + "/ck", net, strict=True)
+        runner.run(15.0)
+        after = runner.mon["N.spike"]
+        out["resumed"] = [after.steps.tolist(), after.indices.tolist()]
+errors = {}
+net = Net()
+before = np.asarray(net.N.V.value)
+small = eqbrain.dyn.LifRef(4)
+for key, model, kw in [("small", small, {}), ("axis", net, {"mesh_axis": "x"})]:
+    mesh = jax.make_mesh((8,), ("neurons",))
+    try:
+        eqbrain.DSRunner(model, mesh=mesh, **kw)
+    except eqbrain.RunningError as e:
+        errors[key] = str(e)
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    four = jax.make_mesh((4,), ("neurons",), devices=jax.devices()[:4])
+    eqbrain.DSRunner(eqbrain.dyn.LifRef(10), mesh=four)
+errors["uneven"] = [str(w.message) for w in caught]
+errors["unchanged"] = bool(
+    np.array_equal(np.asarray(net.N.V.value), before)
+    and len(net.N.V.value.sharding.device_set) == 1
+)
+print("RESULT", json.dumps({"spikes": out, "errors": errors}))
+"""
+
+PROCESSES = """
+rank, port, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+jax.config.update("jax_cpu_collectives_implementation", "gloo")
+jax.distributed.initialize(f"127.0.0.1:{port}", num_processes=2, process_id=rank)
+import json
+mesh = jax.make_mesh((8,), ("neurons",))
+net = Net()
+runner = eqbrain.DSRunner(net, monitors=["N.spike"], dt=0.1, mesh=mesh)
+runner.run(15.0)
+a = runner.mon["N.spike"]
+eqbrain.save_orbax(folder + "/ck", net)
+runner.run(15.0)
+b = runner.mon["N.spike"]
+whole = [a.steps.tolist() + (b.steps + 150).tolist(), a.indices.tolist() + b.indices.tolist()]
+if rank == 0:
+    print("RESULT", json.dumps({"spikes": whole, "after": [b.steps.tolist(), b.indices.tolist()]}))
+"""
+
+
+def _run(code: str, *args: str, devices: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    # Unoptimised code compiles a quarter faster; every run compared is compiled alike.
+    flags = f"--xla_force_host_platform_device_count={devices} --xla_backend_optimization_level=0"
+    env["XLA_FLAGS"] = flags
+    env["JAX_PLATFORMS"] = "cpu"
+    env["PYTHONPATH"] = str(ROOT / "src")
+    return subprocess.Popen(
+        [sys.executable, "-c", NET + code, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _result(proc: subprocess.Popen) -> dict:
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out[-3000:]
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line[len("RESULT ") :])
+
+
+@pytest.fixture(scope="module")
+def two_processes(tmp_path_factory) -> tuple[dict, pathlib.Path]:
+    """The network on one mesh of 2 processes x 4 devices, checkpointed midway."""
+    folder = tmp_path_factory.mktemp("two_processes")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    procs = [_run(PROCESSES, str(r), port, str(folder), devices=4) for r in (0, 1)]
+    try:
+        result = _result(procs[0])
+        rest = procs[1].communicate(timeout=300)[0]
+        assert procs[1].returncode == 0, rest[-3000:]
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    return result, folder
+
+
+@pytest.fixture(scope="module")
+def on_devices(two_processes) -> dict:
+    """The network without a mesh and on 2, 4 and 8 devices of one process; on 4, the
+    two processes' checkpoint resumed; the bad meshes' errors."""
+    return _result(_run(DEVICES, str(two_processes[1]), devices=8))
+
+
+def test_spikes_are_identical_on_1_2_4_and_8_devices(on_devices):
+    spikes = on_devices["spikes"]
+    assert len(spikes["none"][0]) > 50  # the network spikes
+    for n in ("2", "4", "8"):
+        assert spikes[n] == spikes["none"], f"{n} devices"
+
+
+def test_each_device_holds_its_neurons_and_the_synapses_onto_them(on_devices):
+    held = on_devices["spikes"]["held"]
+    assert held["V"] == [10] * 8  # 80 neurons on 8 devices
+    assert held["tables"] == [1] * 8  # one table a device
+    assert held["synapses"] == held["total"] > 0  # each synapse on one device
+
+
+def test_two_processes_give_the_same_spikes_and_resume_elsewhere(two_processes, on_devices):
+    result, _ = two_processes
+    assert result["spikes"] == on_devices["spikes"]["none"]
+    # The checkpoint of 2 processes x 4 devices, resumed on 4 devices of one process.
+    assert on_devices["spikes"]["resumed"] == result["after"]
+    assert len(result["after"][0]) > 10
+
+
+def test_bad_meshes_say_what_to_do_and_change_nothing(on_devices):
+    errors = on_devices["errors"]
+    assert "has 4 neurons, fewer than the 8 devices of mesh axis 'neurons'" in errors["small"]
+    assert "jax.make_mesh((4,), ('neurons',)" in errors["small"]
+    assert "the mesh has no axis 'x'; its axes are ('neurons',)" in errors["axis"]
+    assert "mesh_axis=" in errors["axis"]
+    assert errors["unchanged"]
+    (uneven,) = errors["uneven"]
+    assert "has 10 neurons, not a multiple of the 4 devices" in uneven
+    assert "kept whole on every device" in uneven
+
+
+def test_one_device_mesh_and_axis_errors_in_process():
+    mesh = jax.make_mesh((1,), ("neurons",))
+    net = eqbrain.dyn.LifRef(8)
+    with pytest.raises(TypeError, match="mesh must be a jax.sharding.Mesh"):
+        eqbrain.DSRunner(net, mesh="neurons")  # type: ignore[arg-type]
+    with pytest.raises(eqbrain.RunningError, match="give the mesh too"):
+        eqbrain.DSRunner(net, mesh_axis="neurons")
+    two = jax.sharding.Mesh(np.array(jax.devices()[:1]).reshape(1, 1), ("a", "b"))
+    with pytest.raises(eqbrain.RunningError, match=r"several axes \('a', 'b'\).*mesh_axis="):
+        eqbrain.DSRunner(net, mesh=two)
+    eqbrain.DSRunner(net, mesh=mesh, mesh_axis="neurons")  # fits
