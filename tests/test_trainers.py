@@ -172,3 +172,17 @@ def test_the_algorithms_alone_give_brainpys_numbers():
     np.testing.assert_allclose(
         algorithms.LMS(alpha=0.1)(t, x, y), DATA["algorithms/lms_dW"], rtol=1e-6
     )
+
+
+def test_the_fit_flag_reaches_layers_as_a_python_bool():
+    """`shared_args` flags stay Python values in compiled runs: Dropout trains under
+    `fit`, and `predict` (fit off) is deterministic."""
+    with eqbrain.environment(mode=eqbrain.training_mode):
+        net = eqbrain.Sequential(dnn.Dense(3, 4), dnn.Dropout(0.5), dnn.Dense(4, 2))
+    trainer = eqbrain.BPTT(net, loss_fun="mean_squared_error")
+    X, Y = jnp.ones((2, 5, 3)), jnp.ones((2, 5, 2))
+    trainer.fit([(X, Y)], num_epoch=1)
+    first = trainer.predict(X)
+    np.testing.assert_array_equal(first, trainer.predict(X))
+    dropped = trainer.predict(X, shared_args={"fit": True})
+    assert not np.allclose(dropped, first)

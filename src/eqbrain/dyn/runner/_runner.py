@@ -80,6 +80,12 @@ def _dense_setting(dense_monitors: Any, monitors: list[Monitor]) -> bool | froze
     return frozenset(dense_monitors)
 
 
+def _is_flag(value: Any) -> bool:
+    """Whether a `shared_args` value is a setting (a bool, a string or None) rather than
+    a number or an array."""
+    return value is None or isinstance(value, bool | str)
+
+
 class DSRunner:
     """Runs a `DynamicalSystem` step by step and records it: BrainPy's `DSRunner`.
 
@@ -437,7 +443,11 @@ class DSRunner:
         progress = self._bar is not None
         if not self.jit["predict"]:
             return self._eager(n, start, xs, fixed, iters, shared, keep_outputs)
-        cfg = (keep_outputs, True if traced else self._dense, progress)
+        # Flags (`fit=True`, strings) stay Python values in the steps, as a model's `if`
+        # reads them: they are part of the compiled loop's settings, not its inputs.
+        flags = tuple(sorted((k, v) for k, v in shared.items() if _is_flag(v)))
+        shared = {k: v for k, v in shared.items() if not _is_flag(v)}
+        cfg = (keep_outputs, True if traced else self._dense, progress, flags)
         # The first step and the length are inputs, so another length compiles no new loop.
         bar = (jnp.asarray(start.i, jnp.int32), jnp.int32(n))
         args = (fixed, shared, bar if progress else None, cfg)
@@ -618,7 +628,8 @@ class DSRunner:
         # The model is reached through `self`: `eqbrain.jit` finds its Variables once,
         # so a call does not flatten the whole model again (cheap chunks).
         model = self.target
-        keep_outputs, dense, progress = cfg
+        keep_outputs, dense, progress, flags = cfg
+        shared = {**shared, **dict(flags)}
 
         def body(i_t, x, it):
             i, t = i_t
