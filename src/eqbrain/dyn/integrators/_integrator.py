@@ -267,6 +267,10 @@ class ODEIntegrator(Module, OwnerBound):
         """Advance the states from `t` to `t + dt`: `integral(*states, t, *args, dt=dt)`."""
         return self._call(None, args, kwargs, dt)
 
+    def _drift(self, owner: Any) -> Any:
+        """The deterministic part of the equation, bound to `owner`."""
+        return self._derivative(owner)
+
     def _derivative(self, owner: Any) -> Any:
         f = self._f_static
         if self._f_dyn is not None:
@@ -476,7 +480,7 @@ class BoundIntegrator(eqx.Module, OwnerBound):
     @property
     def f(self) -> Callable:
         """The derivative function, bound to the module it was read from."""
-        return self.integrator._derivative(self.owner)
+        return self.integrator._drift(self.owner)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in ("integrator", "owner"):
