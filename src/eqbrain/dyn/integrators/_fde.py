@@ -7,6 +7,7 @@ model, and `reset_state()` (or BrainPy's `reset(inits)`) starts it again.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,12 @@ def _inits(inits: Any, names: tuple[str, ...]) -> dict[str, jnp.ndarray]:
             f"keyed by state name, got {type(inits).__name__}."
         )
     return {n: jnp.asarray(_value(v), dtype=jnp.result_type(float)) for n, v in zip(names, values)}
+
+
+def _fit(x: Any, shape: tuple) -> Any:
+    """`x` as an entry of shape `shape`: reshaped if it has as many elements, else broadcast."""
+    x = jnp.asarray(x)
+    return x.reshape(shape) if x.size == math.prod(shape) else jnp.broadcast_to(x, shape)
 
 
 class FDEIntegrator(DynamicalSystem):
@@ -236,7 +243,7 @@ class CaputoEuler(FDEIntegrator):
         out = []
         for i, (n, d) in enumerate(zip(self.variables, devs)):
             buf = self.f_states[n]
-            buf.value = buf.value.at[self.idx.value].set(jnp.broadcast_to(d, buf.value.shape[1:]))
+            buf.value = buf.value.at[self.idx.value].set(_fit(d, buf.value.shape[1:]))
             memory = jnp.tensordot(self.coef[order, i], buf.value, axes=1)
             a = self.alpha[i]
             out.append(self.inits[n].value + memory * (dt**a / a))
@@ -289,8 +296,9 @@ class CaputoL1Schema(FDEIntegrator):
         for i, (n, y, d) in enumerate(zip(self.variables, ys, devs)):
             buf, prev = self.diff_states[n + "_diff"], self.inits[n]
             shape = buf.value.shape[1:]
-            buf.value = buf.value.at[self.idx.value].set(jnp.broadcast_to(y - prev.value, shape))
-            prev.value = jnp.broadcast_to(y, shape).astype(prev.value.dtype)
+            step = _fit(y, shape) - prev.value if jnp.size(y) == math.prod(shape) else y - prev.value
+            buf.value = buf.value.at[self.idx.value].set(_fit(step, shape))
+            prev.value = _fit(y, shape).astype(prev.value.dtype)
             markov = dt ** self.alpha[i] * self.gamma_alpha[i] * d + y
             out.append(markov - jnp.tensordot(self.coef[order, i], buf.value, axes=1))
         return out
@@ -357,7 +365,7 @@ class GLShortMemory(FDEIntegrator):
             buf = self.delays[n + "_delay"]
             total = jnp.tensordot(self.coef[:, i], buf.value[order], axes=1)
             new = dt ** self.alpha[i] * d - total
-            buf.value = buf.value.at[self.idx.value].set(jnp.broadcast_to(new, buf.value.shape[1:]))
+            buf.value = buf.value.at[self.idx.value].set(_fit(new, buf.value.shape[1:]))
             out.append(new)
         return out
 

@@ -39,12 +39,6 @@ diffrax.PIDController."""
 _DIFFRAX_ONLY_MSG = """\
 `solver` and `stepsize_controller` apply only to method='diffrax', not {method!r}."""
 
-_DELAYS_MSG = """\
-odeint's {what} (BrainPy's delay differential equations) is not supported: eqbrain has \
-no delay variables. Keep the delayed value yourself (a Variable holding a history \
-buffer, read in `update`) and pass it to the derivative as an argument: \
-`def f(x, t, x_delayed): ...`."""
-
 _INT_STATE_MSG = """\
 Exponential Euler ({method!r}) integrates floating-point states, but the state {name!r} \
 has dtype {dtype}: the linear part df/d{name} is taken by autodiff, which has no \
@@ -558,7 +552,9 @@ def odeint(
     - `stepsize_controller`: for `'diffrax'` (default
         `diffrax.PIDController(rtol=1e-6, atol=1e-8)`).
     - `max_steps`: for `'diffrax'`, the most inner steps per call.
-    - `state_delays`, `neutral_delays`: BrainPy's delay equations; not supported.
+    - `state_delays`, `neutral_delays`: BrainPy's delay equations, `{state name:
+      TimeDelay}` (`NeuTimeDelay` for neutral ones): the integrator is then
+      `eqbrain.ddeint`'s `DDEIntegrator`.
 
     ```python
     def f(V, w, t, I):
@@ -572,9 +568,14 @@ def odeint(
         return (-V + I) / 10.0
     ```
     """
-    for what, value in (("state_delays", state_delays), ("neutral_delays", neutral_delays)):
-        if value:
-            raise NotImplementedError(_DELAYS_MSG.format(what=what))
+    if state_delays or neutral_delays:
+        from ._dde import ddeint
+
+        return ddeint(
+            f, method, var_type, dt, name, show_code, adaptive=adaptive, tol=tol, beta=beta,
+            solver=solver, stepsize_controller=stepsize_controller, max_steps=max_steps,
+            state_delays=state_delays, neutral_delays=neutral_delays,
+        )  # fmt: skip
     kw: dict[str, Any] = dict(
         var_type=var_type,
         dt=dt,
