@@ -155,9 +155,16 @@ from .dyn import (
     training_mode as training_mode,
 )
 from .dyn.integrators import (
+    ITO_SDE as ITO_SDE,
+    SCALAR_WIENER as SCALAR_WIENER,
+    STRA_SDE as STRA_SDE,
+    VECTOR_WIENER as VECTOR_WIENER,
     BoundIntegrator as BoundIntegrator,
+    CaputoEuler as CaputoEuler,
+    CaputoL1Schema as CaputoL1Schema,
     DDEIntegrator as DDEIntegrator,
     FDEIntegrator as FDEIntegrator,
+    GLShortMemory as GLShortMemory,
     IntegratorRunner as IntegratorRunner,
     JointEq as JointEq,
     NeuTimeDelay as NeuTimeDelay,
@@ -188,6 +195,7 @@ from .optim import clip_by_norm as clip_by_norm
 
 visualize = plot  # BrainPy's `bp.visualize`
 layers = dnn  # BrainPy's `bp.layers`
+integrators = dyn.integrators  # BrainPy's `bp.integrators` (`eqbrain.integrators.ITO_SDE`)
 
 try:
     __version__ = _version("eqbrain")
@@ -200,6 +208,8 @@ __all__ = [
     "BoundIntegrator",
     "BrainPyFormatError",
     "BrainPyObject",
+    "CaputoEuler",
+    "CaputoL1Schema",
     "CheckpointError",
     "Collector",
     "DDEIntegrator",
@@ -209,6 +219,8 @@ __all__ = [
     "DynamicalSystem",
     "FDEIntegrator",
     "FunAsObject",
+    "GLShortMemory",
+    "ITO_SDE",
     "IntegratorRunner",
     "JointEq",
     "LengthDelay",
@@ -229,7 +241,9 @@ __all__ = [
     "ProgressBar",
     "Runner",
     "RunningError",
+    "SCALAR_WIENER",
     "SDEIntegrator",
+    "STRA_SDE",
     "Sequential",
     "SparseSpikes",
     "StateLoadResult",
@@ -240,6 +254,7 @@ __all__ = [
     "TrainVar",
     "TrainingMode",
     "UniqueNameError",
+    "VECTOR_WIENER",
     "VarDelay",
     "VarDict",
     "VarList",
@@ -280,6 +295,7 @@ __all__ = [
     "ifelse",
     "init",
     "inputs",
+    "integrators",
     "io",
     "is_trainable",
     "is_variable",

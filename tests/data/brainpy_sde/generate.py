@@ -30,24 +30,30 @@ dx = lambda x, t, y: 10.0 * (y - x)  # noqa: E731
 dy = lambda y, t, x, z: x * (28.0 - z) - y  # noqa: E731
 dz = lambda z, t, x, y: x * y - 8.0 / 3.0 * z  # noqa: E731
 joint_f = bp.JointEq(dx, dy, dz)
-joint_g = bp.JointEq(lambda x, t, y: 0.0 * x, lambda y, t, x, z: 0.0 * y,
-                     lambda z, t, x, y: 0.0 * z)
+joint_g = bp.JointEq(
+    lambda x, t, y: 0.0 * x, lambda y, t, x, z: 0.0 * y, lambda z, t, x, y: 0.0 * z
+)
 
 # sdeint with g = 0 is its drift's ODE method, through IntegratorRunner (Milstein and
 # exponential Euler take one equation per state: JointEq)
 for method in ("euler", "milstein", "milstein2", "exp_euler"):
     joint = method in ("milstein", "exp_euler")
-    intg = bp.sdeint(f=joint_f if joint else lorenz, g=joint_g if joint else zero_g,
-                     method=method)
-    runner = bp.IntegratorRunner(intg, monitors=["x", "y", "z"], inits=[1.0, 1.0, 1.0],
-                                 dt=0.01, progress_bar=False)
+    intg = bp.sdeint(f=joint_f if joint else lorenz, g=joint_g if joint else zero_g, method=method)
+    runner = bp.IntegratorRunner(
+        intg, monitors=["x", "y", "z"], inits=[1.0, 1.0, 1.0], dt=0.01, progress_bar=False
+    )
     runner.run(1.0)
     rec[f"sde_{method}"] = np.stack([runner.mon.x[:, 0], runner.mon.y[:, 0], runner.mon.z[:, 0]])
 
 # IntegratorRunner of the Lorenz system (rk4), two trials, run twice
 intg = bp.odeint(lorenz, method="rk4")
-runner = bp.IntegratorRunner(intg, monitors=["x", "y", "z"], inits=[1.0, (1.0, 0.0), (1.0, 0.0)],
-                             dt=0.01, progress_bar=False)
+runner = bp.IntegratorRunner(
+    intg,
+    monitors=["x", "y", "z"],
+    inits=[1.0, (1.0, 0.0), (1.0, 0.0)],
+    dt=0.01,
+    progress_bar=False,
+)
 runner.run(1.0)
 first = runner.mon.x.copy()
 runner.run(0.5)
@@ -57,9 +63,16 @@ rec["runner_lorenz_ts_continued"] = runner.mon.ts
 
 # FitzHugh-Nagumo with args and dyn_args
 a, b, tau = 0.7, 0.8, 12.5
-fhn = bp.odeint(bp.JointEq(lambda V, t, w, Iext: V - V * V * V / 3 - w + Iext,
-                           lambda w, t, V: (V + a - b * w) / tau), method="rk4", dt=0.1)
-runner = bp.IntegratorRunner(fhn, monitors=["V", "w"], inits=[1.0, 1.0], progress_bar=False, dt=0.1)
+fhn = bp.odeint(
+    bp.JointEq(
+        lambda V, t, w, Iext: V - V * V * V / 3 - w + Iext, lambda w, t, V: (V + a - b * w) / tau
+    ),
+    method="rk4",
+    dt=0.1,
+)
+runner = bp.IntegratorRunner(
+    fhn, monitors=["V", "w"], inits=[1.0, 1.0], progress_bar=False, dt=0.1
+)
 runner.run(20.0, args=dict(Iext=1.5))
 rec["runner_fhn_args"] = runner.mon.V
 iext = np.concatenate([np.zeros(100), np.ones(100)])
@@ -73,8 +86,9 @@ for method in ("euler", "l1", "short-memory"):
     runner.run(1.0)
     rec[f"fde_relax_{method}"] = runner.mon.y[:, 0]
     intg = bp.fdeint(alpha=0.97, num_memory=201, inits=[1.0, 0.0, 1.0], f=lorenz, method=method)
-    runner = bp.IntegratorRunner(intg, monitors=["x", "z"], inits=[1.0, 0.0, 1.0], dt=0.005,
-                                 progress_bar=False)
+    runner = bp.IntegratorRunner(
+        intg, monitors=["x", "z"], inits=[1.0, 0.0, 1.0], dt=0.005, progress_bar=False
+    )
     runner.run(1.0)
     rec[f"fde_lorenz_{method}"] = np.stack([runner.mon.x[:, 0], runner.mon.z[:, 0]])
 

@@ -88,7 +88,9 @@ class TimeDelay(DynamicalSystem):
         if not (math.isfinite(delay_len) and delay_len >= 0):
             raise ValueError(f"delay_len must be a finite time >= 0, got {delay_len!r}.")
         if interp_method not in INTERP_METHODS:
-            raise ValueError(f"interp_method must be one of {INTERP_METHODS}, got {interp_method!r}.")
+            raise ValueError(
+                f"interp_method must be one of {INTERP_METHODS}, got {interp_method!r}."
+            )
         if isinstance(t0, bool) or not isinstance(t0, int | float | np.number):
             raise TypeError(f"t0 must be a number (a time), got {t0!r}.")
         dt = get_dt() if dt is None else dt
@@ -209,7 +211,9 @@ def _check_delays(what: str, delays: Any, variables: tuple[str, ...], kind: type
                 f"({', '.join(variables)})."
             )
         if not isinstance(delay, kind):
-            raise TypeError(f"{what}[{key!r}] must be a {kind.__name__}, got {type(delay).__name__}.")
+            raise TypeError(
+                f"{what}[{key!r}] must be a {kind.__name__}, got {type(delay).__name__}."
+            )
     return dict(delays)
 
 

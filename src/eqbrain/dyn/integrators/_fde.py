@@ -296,7 +296,9 @@ class CaputoL1Schema(FDEIntegrator):
         for i, (n, y, d) in enumerate(zip(self.variables, ys, devs)):
             buf, prev = self.diff_states[n + "_diff"], self.inits[n]
             shape = buf.value.shape[1:]
-            step = _fit(y, shape) - prev.value if jnp.size(y) == math.prod(shape) else y - prev.value
+            step = (
+                _fit(y, shape) - prev.value if jnp.size(y) == math.prod(shape) else y - prev.value
+            )
             buf.value = buf.value.at[self.idx.value].set(_fit(step, shape))
             prev.value = _fit(y, shape).astype(prev.value.dtype)
             markov = dt ** self.alpha[i] * self.gamma_alpha[i] * d + y
@@ -308,11 +310,14 @@ class CaputoL1Schema(FDEIntegrator):
         names = self.variables if var is None else (var,)
         for n in names:
             if n not in self.variables:
-                raise ValueError(f"{n!r} is not a state variable of this equation: {self.variables}.")
+                raise ValueError(
+                    f"{n!r} is not a state variable of this equation: {self.variables}."
+                )
         out = {}
         for n in names:
             h = jnp.cumsum(
-                jnp.concatenate([self.inits[n].value[None], self.diff_states[n + "_diff"].value]), 0
+                jnp.concatenate([self.inits[n].value[None], self.diff_states[n + "_diff"].value]),
+                0,
             )
             out[n] = np.asarray(h) if numpy else h
         return out if var is None else out[var]

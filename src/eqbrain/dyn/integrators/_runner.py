@@ -150,7 +150,10 @@ class IntegratorRunner:
                     f"monitors names {name!r}, which is not a state variable of the "
                     f"integrator ({', '.join(names)})."
                 )
-            out[name if key is None else key] = (name, None if index is None else jnp.asarray(index))
+            out[name if key is None else key] = (
+                name,
+                None if index is None else jnp.asarray(index),
+            )
         for key, fn in (fun_monitors or {}).items():
             out[key] = fn
         return out
