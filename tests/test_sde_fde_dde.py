@@ -10,7 +10,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-
 from scipy.special import gamma
 
 import eqbrain
@@ -54,7 +53,7 @@ def _run(intg, monitors, inits, dt, duration, **kw):
     return runner
 
 
-# -- BrainPy's numbers --------------------------------------------------------------------------
+# -- BrainPy's numbers ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("method", ["euler", "milstein", "milstein2", "exp_euler"])
@@ -69,8 +68,9 @@ def test_sde_without_noise_is_brainpys_ode_step(method):
 
 def test_integrator_runner_lorenz_trials_and_continued_run():
     with enable_x64():
-        r = _run(odeint(lorenz, method="rk4"), ["x", "y", "z"], [1.0, (1.0, 0.0), (1.0, 0.0)],
-                 0.01, 1.0)  # fmt: skip
+        r = _run(
+            odeint(lorenz, method="rk4"), ["x", "y", "z"], [1.0, (1.0, 0.0), (1.0, 0.0)], 0.01, 1.0
+        )
         np.testing.assert_allclose(r.mon.x, REF["runner_lorenz_x"], rtol=1e-9, atol=1e-9)
         r.run(0.5)
     np.testing.assert_allclose(r.mon.x, REF["runner_lorenz_x_continued"], rtol=1e-9, atol=1e-9)
@@ -80,8 +80,14 @@ def test_integrator_runner_lorenz_trials_and_continued_run():
 def test_integrator_runner_args_and_dyn_args():
     a, b, tau = 0.7, 0.8, 12.5
     with enable_x64():
-        fhn = odeint(JointEq(lambda V, t, w, Iext: V - V * V * V / 3 - w + Iext,
-                             lambda w, t, V: (V + a - b * w) / tau), method="rk4", dt=0.1)  # fmt: skip
+        fhn = odeint(
+            JointEq(
+                lambda V, t, w, Iext: V - V * V * V / 3 - w + Iext,
+                lambda w, t, V: (V + a - b * w) / tau,
+            ),
+            method="rk4",
+            dt=0.1,
+        )
         r = _run(fhn, ["V", "w"], [1.0, 1.0], 0.1, 20.0, args=dict(Iext=1.5))
         np.testing.assert_allclose(r.mon.V, REF["runner_fhn_args"], rtol=1e-9, atol=1e-9)
         iext = np.concatenate([np.zeros(100), np.ones(100)])
@@ -135,7 +141,7 @@ def test_time_delay_reads_between_steps():
     np.testing.assert_allclose(np.stack(reads), REF["time_delay_reads"], atol=1e-9)
 
 
-# -- convergence orders ---------------------------------------------------------------------------
+# -- convergence orders ---------------------------------------------------------------------
 
 
 def _gbm_errors(method, intg_type, mu, sig, paths, levels, fine):
@@ -161,9 +167,13 @@ def _gbm_errors(method, intg_type, mu, sig, paths, levels, fine):
 
 @pytest.mark.parametrize(
     "method, intg_type, order",
-    [("euler", "Ito", 0.5), ("milstein", "Ito", 1.0), ("milstein2", "Ito", 1.0),
-     ("heun", "Stratonovich", 1.0)],
-)  # fmt: skip
+    [
+        ("euler", "Ito", 0.5),
+        ("milstein", "Ito", 1.0),
+        ("milstein2", "Ito", 1.0),
+        ("heun", "Stratonovich", 1.0),
+    ],
+)
 def test_strong_order_on_geometric_brownian_motion(method, intg_type, order):
     # Heun is of strong order 1 here: one noise, so the noise is commutative
     strong, _ = _gbm_errors(method, intg_type, 0.5, 1.0, 1000, (16, 32, 64, 128), 128)
@@ -198,7 +208,7 @@ def test_fdeint_converges_to_the_analytic_solution(method):
     assert errors[-1] < 2e-3 and np.all(np.abs(orders - 1.0) < 0.2), (errors, orders)
 
 
-# -- noise from the model's key, under transforms ---------------------------------------------------
+# -- noise from the model's key, under transforms -------------------------------------------
 
 
 def test_noise_comes_from_the_integrators_key_in_place_and_functionally():
@@ -260,7 +270,7 @@ def test_vector_wiener_and_diffrax_bridge():
     assert isinstance(strat.solver, diffrax.Heun)
 
 
-# -- bad inputs ---------------------------------------------------------------------------------
+# -- bad inputs -----------------------------------------------------------------------------
 
 
 def test_bad_noise_shape_names_g_the_state_and_the_fix():
@@ -279,11 +289,13 @@ def test_bad_noise_shape_names_g_the_state_and_the_fix():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [(dict(method="srk1w1"), "Unknown SDE method 'srk1w1'.*method='diffrax'"),
-     (dict(wiener_type="matrix"), "wiener_type must be one of"),
-     (dict(intg_type="ito"), "intg_type must be one of"),
-     (dict(method="heun"), "method='heun' integrates Stratonovich SDEs only")],
-)  # fmt: skip
+    [
+        (dict(method="srk1w1"), "Unknown SDE method 'srk1w1'.*method='diffrax'"),
+        (dict(wiener_type="matrix"), "wiener_type must be one of"),
+        (dict(intg_type="ito"), "intg_type must be one of"),
+        (dict(method="heun"), "method='heun' integrates Stratonovich SDEs only"),
+    ],
+)
 def test_bad_sde_options_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sdeint(lambda x, t: -x, lambda x, t: x, **kwargs)

@@ -66,14 +66,14 @@ def test_adaptive_methods_are_refused():
         ddeint(lambda x, t: -delay(t - 1.0), "rkf45", state_delays={"x": delay}, adaptive=True)
 
 
-# -- base_coverage_test.py ---------------------------------------------------------------------
+# -- base_coverage_test.py ------------------------------------------------------------------
 
 
 def test_neutral_delays_default_empty_and_read_only():
     intg = ddeint(lambda x, t: -x)
     assert intg.neutral_delays == {} and intg.state_delays == {}
     with pytest.raises(dataclasses.FrozenInstanceError):
-        intg.neutral_delays = {}  # type: ignore[misc]
+        intg.neutral_delays = {}
 
 
 def test_neutral_delay_of_an_unknown_state_raises():
@@ -104,7 +104,7 @@ def test_time_delay_state_delay_steps():
     assert np.all(np.isfinite(x)) and float(td.current_time.value) == pytest.approx(0.5)
 
 
-# -- delay_vars_test.py, delayvars_coverage_test.py ------------------------------------------------
+# -- delay_vars_test.py, delayvars_coverage_test.py -----------------------------------------
 
 
 @pytest.mark.parametrize("shape", [(10,), (10, 5), (10, 5, 3)])

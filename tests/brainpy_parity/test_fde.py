@@ -62,8 +62,9 @@ def test_grunwald_letnikov_lorenz():
         return 10 * (y - x), x * (28 - z) - y, x * y - 8 / 3 * z
 
     intg = GLShortMemory(lorenz, alpha=0.99, num_memory=500, inits=[1.0, 0.0, 1.0])
-    r = IntegratorRunner(intg, monitors=list("xyz"), inits=[1.0, 0.0, 1.0], dt=0.005,
-                         progress_bar=False)  # fmt: skip
+    r = IntegratorRunner(
+        intg, monitors=list("xyz"), inits=[1.0, 0.0, 1.0], dt=0.005, progress_bar=False
+    )
     r.run(1.0)
     assert r.mon.x.shape == (200, 1) and np.all(np.isfinite(r.mon.z))
     assert eqbrain.fdeint(

@@ -29,12 +29,18 @@ def test_lorenz_one_and_two_trials():
     def lorenz(x, y, z, t):
         return 10 * (y - x), x * (28 - z) - y, x * y - 8 / 3 * z
 
-    runner = IntegratorRunner(lorenz, monitors=["x", "y", "z"], inits=[1.0, 1.0, 1.0],
-                              dt=0.001, progress_bar=False)  # fmt: skip
+    runner = IntegratorRunner(
+        lorenz, monitors=["x", "y", "z"], inits=[1.0, 1.0, 1.0], dt=0.001, progress_bar=False
+    )
     runner.run(1.0)
     assert runner.mon.x.shape == (1000, 1)
-    runner = IntegratorRunner(lorenz, monitors=["x", "y", "z"],
-                              inits=[1.0, (1.0, 0.0), (1.0, 0.0)], dt=0.001, progress_bar=False)  # fmt: skip
+    runner = IntegratorRunner(
+        lorenz,
+        monitors=["x", "y", "z"],
+        inits=[1.0, (1.0, 0.0), (1.0, 0.0)],
+        dt=0.001,
+        progress_bar=False,
+    )
     runner.run(1.0)
     assert runner.mon.x.shape == (1000, 2) and not np.allclose(
         runner.mon.y[:, 0], runner.mon.y[:, 1]
@@ -42,15 +48,17 @@ def test_lorenz_one_and_two_trials():
 
 
 def test_args():
-    runner = IntegratorRunner(_fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1,
-                              progress_bar=False)  # fmt: skip
+    runner = IntegratorRunner(
+        _fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1, progress_bar=False
+    )
     runner.run(10.0, args=dict(Iext=1.5))
     assert runner.mon["V"].shape == (100, 1) and np.all(np.isfinite(runner.mon["w"]))
 
 
 def test_dyn_args_and_continued_run():
-    runner = IntegratorRunner(_fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1,
-                              progress_bar=False)  # fmt: skip
+    runner = IntegratorRunner(
+        _fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1, progress_bar=False
+    )
     current, duration = eqbrain.inputs.section_input(
         [0.0, 1.0, 0.5], [2, 2, 2], return_length=True
     )
@@ -62,9 +70,11 @@ def test_dyn_args_and_continued_run():
 
 
 def test_dyn_args_of_the_wrong_length_raise():
-    runner = IntegratorRunner(_fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1,
-                              progress_bar=False)  # fmt: skip
-    current, duration = eqbrain.inputs.section_input([0.0, 1.0, 0.5], [2, 5, 1.9],
-                                                     return_length=True)  # fmt: skip
+    runner = IntegratorRunner(
+        _fhn(), monitors=["V", "w"], inits=[1.0, 1.0], dt=0.1, progress_bar=False
+    )
+    current, duration = eqbrain.inputs.section_input(
+        [0.0, 1.0, 0.5], [2, 5, 1.9], return_length=True
+    )
     with pytest.raises(ValueError, match=r"dyn_args\['Iext'\] has 89 steps.*the run has 90"):
         runner.run(duration + 0.1, dyn_args=dict(Iext=current))

@@ -9,6 +9,7 @@ class is exported. Out of scope, 2: `f_names`, the name BrainPy gives its genera
 """
 
 import inspect
+
 import numpy as np
 import pytest
 

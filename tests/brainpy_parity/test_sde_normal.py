@@ -20,8 +20,15 @@ import numpy as np
 import pytest
 
 import eqbrain
-from eqbrain import ITO_SDE, SCALAR_WIENER, STRA_SDE, VECTOR_WIENER, IntegratorRunner, JointEq
-from eqbrain import sdeint
+from eqbrain import (
+    ITO_SDE,
+    SCALAR_WIENER,
+    STRA_SDE,
+    VECTOR_WIENER,
+    IntegratorRunner,
+    JointEq,
+    sdeint,
+)
 
 
 def f_scalar(x, t):
@@ -52,15 +59,22 @@ DY = lambda y, t, x: -y + x  # noqa: E731
 GX = lambda x, t, y: 0.1 * x  # noqa: E731
 GY = lambda y, t, x: 0.1 * y  # noqa: E731
 
-# -- normal_test.py --------------------------------------------------------------------------
+# -- normal_test.py -------------------------------------------------------------------------
 
 
 def test_stratonovich_heun_weak_convergence_on_gbm():
     a, b, x0, T, dt, m = 0.0, 0.5, 1.0, 1.0, 0.01, 4000
-    intg = sdeint(lambda x, t: a * x, lambda x, t: b * x, method="heun", intg_type=STRA_SDE,
-                  wiener_type=SCALAR_WIENER, seed=20260708)  # fmt: skip
-    runner = IntegratorRunner(intg, monitors=["x"], dt=dt, inits={"x": x0 * np.ones(m)},
-                              progress_bar=False)  # fmt: skip
+    intg = sdeint(
+        lambda x, t: a * x,
+        lambda x, t: b * x,
+        method="heun",
+        intg_type=STRA_SDE,
+        wiener_type=SCALAR_WIENER,
+        seed=20260708,
+    )
+    runner = IntegratorRunner(
+        intg, monitors=["x"], dt=dt, inits={"x": x0 * np.ones(m)}, progress_bar=False
+    )
     runner.run(T)
     mean = float(runner.mon.x[-1].mean())
     analytical = x0 * np.exp((a + 0.5 * b * b) * T)
@@ -74,10 +88,19 @@ DZL = lambda z, t, x, y, beta=8 / 3: x * y - beta * z  # noqa: E731
 
 
 def _lorenz_run(g, wiener, method="exp_euler", f=None):
-    intg = sdeint(f or JointEq([DXL, DYL, DZL]), g, method=method, intg_type=ITO_SDE,
-                  wiener_type=wiener, var_type="population", show_code=False, seed=0)  # fmt: skip
-    runner = IntegratorRunner(intg, monitors=["x", "y", "z"], dt=0.001, inits=[1.0, 1.0, 0.0],
-                              progress_bar=False)  # fmt: skip
+    intg = sdeint(
+        f or JointEq([DXL, DYL, DZL]),
+        g,
+        method=method,
+        intg_type=ITO_SDE,
+        wiener_type=wiener,
+        var_type="population",
+        show_code=False,
+        seed=0,
+    )
+    runner = IntegratorRunner(
+        intg, monitors=["x", "y", "z"], dt=0.001, inits=[1.0, 1.0, 0.0], progress_bar=False
+    )
     runner.run(0.2)
     return runner
 
@@ -90,8 +113,11 @@ def test_exp_euler_lorenz_scalar_noise():
 def test_exp_euler_lorenz_vector_noise_of_the_wrong_shape_raises():
     # the states are (1,); stacking two channels in front gives (2, 1): refused
     def g(x, y, z, t, **kw):
-        return (jnp.asarray([0.1 * x, 0.02 * x]), jnp.asarray([0.1 * y, 0.02 * y]),
-                jnp.asarray([0.1 * z, 0.02 * z]))  # fmt: skip
+        return (
+            jnp.asarray([0.1 * x, 0.02 * x]),
+            jnp.asarray([0.1 * y, 0.02 * y]),
+            jnp.asarray([0.1 * z, 0.02 * z]),
+        )
 
     with pytest.raises(ValueError, match="last axis of m noise channels"):
         _lorenz_run(g, VECTOR_WIENER)
@@ -99,37 +125,50 @@ def test_exp_euler_lorenz_vector_noise_of_the_wrong_shape_raises():
 
 def test_exp_euler_lorenz_vector_noise():
     def g(x, y, z, t, **kw):
-        return (jnp.asarray([0.1 * x, 0.02 * x]).T, jnp.asarray([0.1 * y, 0.02 * y]).T,
-                jnp.asarray([0.1 * z, 0.02 * z]).T)  # fmt: skip
+        return (
+            jnp.asarray([0.1 * x, 0.02 * x]).T,
+            jnp.asarray([0.1 * y, 0.02 * y]).T,
+            jnp.asarray([0.1 * z, 0.02 * z]).T,
+        )
 
     assert np.all(np.isfinite(_lorenz_run(g, VECTOR_WIENER).mon.x))
 
 
 def test_milstein_lorenz_joint_equations():
     p, sigma, rho, beta = 0.1, 10, 28, 8 / 3
-    f = JointEq(lambda x, t, y: sigma * (y - x), lambda y, t, x, z: x * (rho - z) - y,
-                lambda z, t, x, y: x * y - beta * z)  # fmt: skip
+    f = JointEq(
+        lambda x, t, y: sigma * (y - x),
+        lambda y, t, x, z: x * (rho - z) - y,
+        lambda z, t, x, y: x * y - beta * z,
+    )
     g = JointEq(lambda x, t, y: p * x, lambda y, t, x, z: p * y, lambda z, t, x, y: p * z)
     assert np.all(np.isfinite(_lorenz_run(g, SCALAR_WIENER, "milstein", f).mon.x))
 
 
-# -- normal_coverage_test.py -----------------------------------------------------------------------
+# -- normal_coverage_test.py ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "method, intg, wiener, g",
-    [("euler", ITO_SDE, SCALAR_WIENER, g_scalar), ("euler", STRA_SDE, SCALAR_WIENER, g_scalar),
-     ("euler", ITO_SDE, VECTOR_WIENER, g_vec), ("euler", STRA_SDE, VECTOR_WIENER, g_vec),
-     ("euler", STRA_SDE, SCALAR_WIENER, lambda x, t: None),
-     ("heun", STRA_SDE, SCALAR_WIENER, g_scalar),
-     ("milstein", ITO_SDE, SCALAR_WIENER, g_scalar), ("milstein", STRA_SDE, SCALAR_WIENER, g_scalar),
-     ("milstein", ITO_SDE, VECTOR_WIENER, g_vec),
-     ("milstein2", ITO_SDE, SCALAR_WIENER, g_scalar), ("milstein2", STRA_SDE, SCALAR_WIENER, g_scalar),
-     ("milstein_grad_free", ITO_SDE, SCALAR_WIENER, g_scalar),
-     ("milstein2", ITO_SDE, VECTOR_WIENER, g_vec),
-     ("exp_euler", ITO_SDE, SCALAR_WIENER, g_scalar), ("exp_euler", ITO_SDE, SCALAR_WIENER, lambda x, t: None),
-     ("exp_euler", ITO_SDE, VECTOR_WIENER, g_vec)],
-)  # fmt: skip
+    [
+        ("euler", ITO_SDE, SCALAR_WIENER, g_scalar),
+        ("euler", STRA_SDE, SCALAR_WIENER, g_scalar),
+        ("euler", ITO_SDE, VECTOR_WIENER, g_vec),
+        ("euler", STRA_SDE, VECTOR_WIENER, g_vec),
+        ("euler", STRA_SDE, SCALAR_WIENER, lambda x, t: None),
+        ("heun", STRA_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein", ITO_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein", STRA_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein", ITO_SDE, VECTOR_WIENER, g_vec),
+        ("milstein2", ITO_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein2", STRA_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein_grad_free", ITO_SDE, SCALAR_WIENER, g_scalar),
+        ("milstein2", ITO_SDE, VECTOR_WIENER, g_vec),
+        ("exp_euler", ITO_SDE, SCALAR_WIENER, g_scalar),
+        ("exp_euler", ITO_SDE, SCALAR_WIENER, lambda x, t: None),
+        ("exp_euler", ITO_SDE, VECTOR_WIENER, g_vec),
+    ],
+)
 def test_runs_finite(method, intg, wiener, g):  # 16 cases
     assert np.all(np.isfinite(_run_scalar(_make(method, g=g, intg=intg, wiener=wiener))))
 
@@ -185,8 +224,9 @@ def test_exponential_euler_is_ito_only():
 def test_milstein_of_one_function_of_two_states_matches_joint_equations():
     # BrainPy refuses a plain two-state g for Milstein (DiffEqError); eqbrain takes each
     # state's own derivative dg_i/dx_i, the numbers of the JointEq
-    plain = _make("milstein", f=lambda x, y, t: (-x + y, -y + x),
-                  g=lambda x, y, t: (0.1 * x, 0.1 * y))  # fmt: skip
+    plain = _make(
+        "milstein", f=lambda x, y, t: (-x + y, -y + x), g=lambda x, y, t: (0.1 * x, 0.1 * y)
+    )
     joint = _make("milstein", f=JointEq(DX, DY), g=JointEq(GX, GY))
     dW = (jnp.asarray(0.05), jnp.asarray(-0.02))
     np.testing.assert_allclose(plain(1.0, 0.5, 0.0, dW=dW), joint(1.0, 0.5, 0.0, dW=dW), rtol=1e-6)

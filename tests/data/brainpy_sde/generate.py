@@ -8,10 +8,9 @@ writes `reference.npz` beside this file. Every case runs in float64.
 
 import pathlib
 
-import numpy as np
-
 import brainpy as bp
 import brainpy.math as bm
+import numpy as np
 
 bm.enable_x64()
 OUT = pathlib.Path(__file__).resolve().parent / "reference.npz"

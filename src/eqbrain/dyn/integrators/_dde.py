@@ -127,20 +127,26 @@ class TimeDelay(DynamicalSystem):
         return res if indices is None else res[indices]
 
     def _check(self, time: Any, now: Any) -> Any:
-        info = dict(name=self.name, now=now, time=time)
         too_old = time < now - self.delay_len - self.dt
         future = time > now + 1e-6
         if isinstance(time, Tracer) or isinstance(now, Tracer):
-            time = eqx.error_if(time, too_old, f"{self.name}: a time older than its delay_len "
-                                f"({self.delay_len:g}) was asked for; build it with a larger delay_len.")  # fmt: skip
+            old = (
+                f"{self.name}: a time older than its delay_len ({self.delay_len:g}) was asked "
+                "for; build the TimeDelay with a larger delay_len."
+            )
+            time = eqx.error_if(time, too_old, old)
             return eqx.error_if(time, future, f"{self.name}: a future time was asked for.")
         if bool(too_old):
             raise ValueError(
                 _TOO_OLD_MSG.format(
-                    delay_len=self.delay_len, oldest=float(now) - self.delay_len,
-                    back=float(now - time), **{k: float(v) if k != "name" else v for k, v in info.items()},
+                    name=self.name,
+                    delay_len=self.delay_len,
+                    oldest=float(now) - self.delay_len,
+                    now=float(now),
+                    time=float(time),
+                    back=float(now - time),
                 )
-            )  # fmt: skip
+            )
         if bool(future):
             raise ValueError(_FUTURE_MSG.format(name=self.name, now=float(now), time=float(time)))
         return time
@@ -198,6 +204,18 @@ class NeuTimeDelay(TimeDelay):
     ```
     """
 
+    def __init__(
+        self,
+        delay_target: Any,
+        delay_len: float,
+        before_t0: Any = None,
+        t0: float = 0.0,
+        dt: float | None = None,
+        name: str | None = None,
+        interp_method: str = "linear_interp",
+    ):
+        super().__init__(delay_target, delay_len, before_t0, t0, dt, name, interp_method)
+
 
 def _check_delays(what: str, delays: Any, variables: tuple[str, ...], kind: type) -> dict:
     if delays is None:
@@ -230,8 +248,15 @@ class DDEIntegrator(ODEIntegrator):
     state_delays: dict[str, TimeDelay]
     neutral_delays: dict[str, NeuTimeDelay]
 
-    def __init__(self, f: Callable, method: str | None = "euler", *, state_delays=None,
-                 neutral_delays=None, **kwargs: Any):  # fmt: skip
+    def __init__(
+        self,
+        f: Callable,
+        method: str | None = "euler",
+        *,
+        state_delays=None,
+        neutral_delays=None,
+        **kwargs: Any,
+    ):
         if kwargs.get("adaptive"):
             raise NotImplementedError(
                 "ddeint does not take adaptive=True: its delays are filled once per step "
@@ -297,9 +322,14 @@ def ddeint(
     ```
     """
     kw: dict[str, Any] = dict(
-        var_type=var_type, dt=dt, name=name, show_code=show_code,
-        state_delays=state_delays, neutral_delays=neutral_delays, **kwargs,
-    )  # fmt: skip
+        var_type=var_type,
+        dt=dt,
+        name=name,
+        show_code=show_code,
+        state_delays=state_delays,
+        neutral_delays=neutral_delays,
+        **kwargs,
+    )
     if f is None:
         return lambda fn: DDEIntegrator(fn, method, **kw)
     return DDEIntegrator(f, method, **kw)

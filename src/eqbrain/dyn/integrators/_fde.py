@@ -181,14 +181,20 @@ class FDEIntegrator(DynamicalSystem):
     def _check_memory(self, t: Any, dt: Any) -> None:
         if isinstance(t, Tracer) or isinstance(dt, Tracer):
             return
-        span = self.num_memory * float(np.max(dt))
-        if float(np.max(t)) > span + 1e-9:
+        step, now = float(np.max(dt)), float(np.max(t))
+        span = self.num_memory * step
+        if now > span + 1e-9:
+            need = int(np.ceil(now / step))
             raise ValueError(
                 _MEMORY_MSG.format(
-                    cls=type(self).__name__, m=self.num_memory, dt=float(np.max(dt)),
-                    span=span, t=float(np.max(t)), need=int(np.ceil(float(np.max(t)) / float(np.max(dt)))),
+                    cls=type(self).__name__,
+                    m=self.num_memory,
+                    dt=step,
+                    span=span,
+                    t=now,
+                    need=need,
                 )
-            )  # fmt: skip
+            )
 
     def _step(self, ys: tuple, devs: list, dt: Any) -> list:
         raise NotImplementedError
@@ -218,6 +224,17 @@ class CaputoEuler(FDEIntegrator):
     coef: jnp.ndarray
 
     _closed = False
+
+    def __init__(
+        self,
+        f: Callable,
+        alpha: Any,
+        num_memory: int,
+        inits: Any,
+        dt: float | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(f, alpha, num_memory, inits, dt=dt, name=name)
 
     def _build(self, inits: dict[str, Any]) -> None:
         m = self.num_memory
@@ -268,6 +285,17 @@ class CaputoL1Schema(FDEIntegrator):
     diff_states: dict[str, Variable]
     coef: jnp.ndarray
     gamma_alpha: tuple[float, ...] = eqx.field(static=True)
+
+    def __init__(
+        self,
+        f: Callable,
+        alpha: Any,
+        num_memory: int,
+        inits: Any,
+        dt: float | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(f, alpha, num_memory, inits, dt=dt, name=name)
 
     def _build(self, inits: dict[str, Any]) -> None:
         m = self.num_memory
@@ -337,6 +365,17 @@ class GLShortMemory(FDEIntegrator):
 
     delays: dict[str, Variable]
     coef: jnp.ndarray
+
+    def __init__(
+        self,
+        f: Callable,
+        alpha: Any,
+        inits: Any,
+        num_memory: int,
+        dt: float | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(f, alpha, num_memory, inits, dt=dt, name=name)
 
     def _build(self, inits: dict[str, Any]) -> None:
         m = self.num_memory
@@ -424,6 +463,7 @@ def fdeint(
             " ('l1' and 'euler' for Caputo derivatives, 'short-memory' for Grünwald-Letnikov)."
         )
     cls = FDE_METHODS[method]
+    kw: dict[str, Any] = dict(alpha=alpha, num_memory=num_memory, inits=inits, dt=dt, name=name)
     if f is None:
-        return lambda fn: cls(fn, alpha, num_memory, inits, dt=dt, name=name)
-    return cls(f, alpha, num_memory, inits, dt=dt, name=name)
+        return lambda fn: cls(fn, **kw)
+    return cls(f, **kw)

@@ -142,7 +142,7 @@ class IntegratorRunner:
         items = monitors.items() if isinstance(monitors, dict) else [(None, m) for m in monitors]
         for key, m in items:
             if callable(m):
-                out[key] = m
+                out[str(key)] = m
                 continue
             name, index = (m[0], m[1]) if isinstance(m, tuple | list) else (m, None)
             if name not in names:

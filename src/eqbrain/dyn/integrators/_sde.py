@@ -177,8 +177,14 @@ class SDEIntegrator(ODEIntegrator):
         return self._derivative(owner)[0]
 
     @property
-    def order(self) -> float | None:
-        """The strong order of the method (`None` for `'diffrax'`, set by its solver)."""
+    def order(self) -> int | None:
+        """The weak order of the method (`None` for `'diffrax'`, set by its solver)."""
+        return None if self.sde_method == "diffrax" else 1
+
+    @property
+    def strong_order(self) -> float | None:
+        """The strong order of the method (`None` for `'diffrax'`, set by its solver); 1
+        for Euler-Heun on commutative noise, 0.5 in general."""
         if self.sde_method.startswith("milstein"):
             return 1.0
         return None if self.sde_method == "diffrax" else 0.5
@@ -296,7 +302,10 @@ class SDEIntegrator(ODEIntegrator):
     def _check_g_shape(self, g: Any, name: str, shape: tuple, got: tuple, several: bool):
         if self.wiener_type == SCALAR_WIENER:
             ok = _broadcasts(got, shape)
-            rule = f"with a scalar Wiener process g has the state's shape {shape} (or broadcasts to it)."
+            rule = (
+                f"with a scalar Wiener process g has the state's shape {shape} (or "
+                "broadcasts to it)."
+            )
             other = ", or pass wiener_type='vector' if its last axis holds noise channels"
         else:
             ok = len(got) >= 1 and _broadcasts(got[:-1], shape)
@@ -311,10 +320,15 @@ class SDEIntegrator(ODEIntegrator):
         if not ok:
             raise ValueError(
                 _G_SHAPE_MSG.format(
-                    g=describe(g), got=got, name=name, shape=shape,
-                    wiener=self.wiener_type, rule=rule, other=other,
+                    g=describe(g),
+                    got=got,
+                    name=name,
+                    shape=shape,
+                    wiener=self.wiener_type,
+                    rule=rule,
+                    other=other,
                 )
-            )  # fmt: skip
+            )
 
     def _increments(self, ys: tuple, gs: tuple, dt: Any, key: Any) -> tuple:
         keys = jax.random.split(key, len(ys))
@@ -442,9 +456,17 @@ class SDEIntegrator(ODEIntegrator):
 
     def _diffrax_step(self, drift, noise, ys, gs, t, dt, key) -> tuple:
         return _diffrax.solve_sde(
-            drift, noise, ys, gs, t, dt, key, self._sde(), self.max_steps,
+            drift,
+            noise,
+            ys,
+            gs,
+            t,
+            dt,
+            key,
+            self._sde(),
+            self.max_steps,
             vector=self.wiener_type == VECTOR_WIENER,
-        )  # fmt: skip
+        )
 
 
 def _broadcasts(got: tuple, shape: tuple) -> bool:
