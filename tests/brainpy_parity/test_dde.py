@@ -2,20 +2,21 @@
 the delay cases of `ode/base_coverage_test.py`, and the `TimeDelay` cases of
 `math/delay_vars_test.py` and `math/delayvars_coverage_test.py`.
 
-`delay_ode_test.py`: 2 cases per ODE method (y' = -y(t - tau) with a constant history,
-round and linear interpolation; y' = -y(t - 2) with the history exp(-t) - 1), all
-passing for every method but the adaptive ones, which `ddeint` refuses (BrainPy runs
-them as fixed-step methods; a listed difference). BrainPy's numbers for euler and rk4
-are compared in `tests/test_sde_fde_dde.py`. `base_coverage_test.py`: 7 delay cases,
-in scope 6, passing 5: a neutral delay of an unknown state raises (`ValueError`; BrainPy's
-`DiffEqError` is one); `neutral_delays` defaults to empty and cannot be set; a
-`TimeDelay` state delay steps; a `NeuTimeDelay` steps (BrainPy raises `TypeError` there,
-its defect: a listed difference, checked to work); a `NeuLenDelay` is refused. Out of
-scope 1: `LengthDelay` as a state delay (eqbrain's `LengthDelay` counts steps, not time;
-refused with `TypeError`). The `TimeDelay` files: 11 cases in scope, all passing (1, 2 and
-3 dimensions, linear and round reads, a history function, reads at the current time, the
-out-of-range checks, a wrapped ring buffer, `reset` with a bad `before_t0`); 1 out of
-scope (`batch_axis` of a batched target).
+`delay_ode_test.py`: 46 cases (2 equations for each of BrainPy's 23 ODE methods: y' =
+-y(t - tau) with a constant history, read by rounding and by linear interpolation; y' =
+-y(t - 2) with the history exp(-t) - 1), all in scope and passing; the runs are
+shortened, and BrainPy's numbers for euler and rk4 are compared in
+`tests/test_sde_fde_dde.py`. `base_coverage_test.py`: 7 delay cases, 6 in scope, 5
+passing: a neutral delay of an unknown state raises; `neutral_delays` defaults to empty
+and cannot be set; a `NeuLenDelay` is refused; a `TimeDelay` state delay steps. The
+listed difference: a `NeuTimeDelay` steps and holds the derivative (BrainPy raises
+`TypeError` there, its own defect). Out of scope, 1: a `LengthDelay` as a state delay
+(eqbrain's `LengthDelay` counts steps, not time; refused with `TypeError`). The
+`TimeDelay` files: 11 cases, 10 in scope, all passing (1, 2 and 3 dimensions, linear and
+round reads, a history function, reads at the current time, reads outside the history,
+round reads after updates, a wrapped ring buffer, `reset` with a bad `before_t0`, a
+batched target); out of scope, 1: an unknown `interp_method` set on a built delay
+(eqbrain refuses it when the delay is built, tested here).
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ import numpy as np
 import pytest
 
 from eqbrain import LengthDelay, NeuTimeDelay, TimeDelay, ddeint, odeint
-from eqbrain.dyn.integrators._integrator import EMBEDDED, FIXED
+from eqbrain import Variable
 
-FIXED_STEP = sorted(set(FIXED) | set(EMBEDDED)) + ["exp_auto"]
+# BrainPy's `brainpy.integrators.ode.get_supported_methods()`
+METHODS = (
+    "rkf12 rkf45 rkdp ck bs heun_euler BoSh3 euler midpoint heun2 ralston2 rk2 rk3 heun3 "
+    "ralston3 ssprk3 rk4 ralston4 rk4_38rule exponential_euler exp_euler exp_euler_auto exp_auto"
+).split()
 
 
 def _steps(intg, x, n, dt):
@@ -40,7 +45,7 @@ def _steps(intg, x, n, dt):
 
 @pytest.mark.parametrize("interp", ["round", "linear_interp"])
 def test_constant_history_every_method(interp):
-    for method in FIXED_STEP:
+    for method in METHODS:
         delay = TimeDelay(jnp.zeros(1), 0.2, before_t0=-1.0, interp_method=interp, dt=0.1)
         intg = odeint(
             lambda x, t: -delay(t - 0.2), state_delays={"x": delay}, method=method, dt=0.1
@@ -50,7 +55,7 @@ def test_constant_history_every_method(interp):
 
 
 def test_history_function_every_method():
-    for method in FIXED_STEP:
+    for method in METHODS:
         delay = TimeDelay(jnp.zeros(1), 2.0, before_t0=lambda t: jnp.exp(-t) - 1, dt=0.01)
         intg = odeint(
             lambda x, t: -delay(t - 2.0), state_delays={"x": delay}, method=method, dt=0.01
@@ -152,5 +157,13 @@ def test_round_reads_after_updates_and_the_ring_buffer_wraps():
 def test_bad_interp_method_and_before_t0_raise():
     with pytest.raises(ValueError, match="interp_method must be one of"):
         TimeDelay(jnp.zeros(1), delay_len=1.0, dt=0.1, interp_method="bogus")
-    with pytest.raises(TypeError, match="before_t0 must be None, a number, an array"):
+    with pytest.raises(ValueError, match="before_t0 must be None, a number, an array"):
         TimeDelay(jnp.zeros(1), delay_len=1.0, dt=0.1, before_t0="bad")
+    d = TimeDelay(jnp.zeros(1), delay_len=1.0, dt=0.1)
+    with pytest.raises(ValueError, match="before_t0 must be None"):
+        d.reset(jnp.zeros(1), delay_len=1.0, before_t0="bad")
+
+
+def test_a_batched_target_gives_a_batched_history():
+    d = TimeDelay(Variable(jnp.zeros((4, 3)), batch_axis=0), delay_len=1.0, dt=0.1)
+    assert d.data.batch_axis == 1 and d.data.value.shape == (11, 4, 3)

@@ -23,7 +23,7 @@ def test_reset_keeps_the_memory_in_variables():
     cell = intg.f_states["y"]
     assert isinstance(cell, Variable)
     intg.reset([2.0])
-    assert intg.f_states["y"] is cell and float(intg.inits["y"].value) == 2.0
+    assert intg.f_states["y"] is cell and float(intg.inits["y"].value[0]) == 2.0
 
 
 def test_reset_then_run_matches_a_fresh_run():
@@ -49,11 +49,11 @@ def test_l1_memory_trace_is_the_weighted_sum_of_increments():
             ((n - i) ** (1 - alpha) - (n - i - 1) ** (1 - alpha)) * diff[i] for i in range(n - 1)
         )
         intg.idx.value = jnp.asarray(n - 1, jnp.int32)
-        buf = np.zeros(m)
-        buf[: n - 1] = diff
+        buf = np.zeros((m, 1))
+        buf[: n - 1, 0] = diff
         intg.diff_states["a_diff"].value = jnp.asarray(buf, jnp.float32)
         order = ((m - int(intg.idx.value)) + np.arange(m)) % m
-        got = float(jnp.dot(intg.coef[order, 0], intg.diff_states["a_diff"].value))
+        got = float(jnp.dot(intg.coef[order, 0], intg.diff_states["a_diff"].value)[0])
         np.testing.assert_allclose(got, trace, rtol=1e-5)
 
 

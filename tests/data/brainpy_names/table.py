@@ -58,17 +58,14 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: fit the readout yourself (e.g. `jnp.linalg.lstsq` on recorded states)",
         "",
     ),
+    (_w("bp.sde"), "`eqbrain.sdeint`", "the methods by name: `method='milstein'`, ..."),
     (
-        _w("bp.IntegratorRunner"),
-        "`eqbrain.run` on a `DynamicalSystem` that calls the integrator",
+        _w("bp.fde"),
+        "`eqbrain.fdeint`, `eqbrain.CaputoEuler`, `eqbrain.CaputoL1Schema`, "
+        "`eqbrain.GLShortMemory`",
         "",
     ),
-    (
-        _w("bp.sdeint bp.sde bp.fdeint bp.fde"),
-        "not built: `eqbrain.odeint` and `eqbrain.diffrax_term` (diffrax for SDEs)",
-        "",
-    ),
-    (_w("bp.integrators bp.ode"), "`eqbrain.odeint`, `eqbrain.JointEq`", ""),
+    (_w("bp.ode"), "`eqbrain.odeint`, `eqbrain.JointEq`", ""),
     (
         _w("bp.conn bp.connect"),
         "`eqbrain.dyn.FixedProb`, `eqbrain.dyn.All2All`, ...",
@@ -194,10 +191,10 @@ ROWS: list[tuple[list[str], str, str]] = [
     ),
     (
         _w(
-            "bm.AbstractDelay bm.TimeDelay bm.NeuTimeDelay bm.NeuLenDelay bm.ROTATE_UPDATE "
-            "bm.CONCAT_UPDATE"
+            "bm.AbstractDelay bm.NeuLenDelay bm.ROTATE_UPDATE bm.CONCAT_UPDATE"
         ),
-        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`",
+        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`; `eqbrain.NeuTimeDelay` for neutral "
+        "delays",
         "",
     ),
     (

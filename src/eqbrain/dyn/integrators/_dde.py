@@ -36,6 +36,16 @@ for: a delay reads the past (time <= current time). Update the delay (`delay.upd
 done by ddeint after each step) before reading a later time."""
 
 
+def _check_before(before_t0: Any) -> None:
+    if before_t0 is None or callable(before_t0):
+        return
+    if not isinstance(before_t0, int | float | np.number | np.ndarray | jax.Array):
+        raise ValueError(
+            f"before_t0 must be None, a number, an array or a function of time, got "
+            f"{type(before_t0).__name__}."
+        )
+
+
 class TimeDelay(DynamicalSystem):
     """A variable's history over the last `delay_len` (BrainPy's `bm.TimeDelay`): called
     with a time `t` it returns the value at `t`, interpolated between steps.
@@ -96,12 +106,7 @@ class TimeDelay(DynamicalSystem):
         dt = get_dt() if dt is None else dt
         if isinstance(dt, bool) or not isinstance(dt, int | float | np.number) or not dt > 0:
             raise ValueError(f"dt must be a positive number, got {dt!r}.")
-        if before_t0 is not None and not callable(before_t0):
-            if not isinstance(before_t0, int | float | np.number | np.ndarray | jax.Array):
-                raise TypeError(
-                    f"before_t0 must be None, a number, an array or a function of time, got "
-                    f"{type(before_t0).__name__}."
-                )
+        _check_before(before_t0)
         super().__init__(name=name)
         self.t0, self.dt, self.delay_len = float(t0), float(dt), float(delay_len)
         self.num_delay_step = int(math.ceil(self.delay_len / self.dt)) + 1
@@ -110,7 +115,9 @@ class TimeDelay(DynamicalSystem):
         data = jnp.zeros((self.num_delay_step, *target.shape), target.dtype)
         if before_t0 is not None and not callable(before_t0):
             data = data.at[:-1].set(jnp.asarray(_value(before_t0), target.dtype))
-        self.data = Variable(data.at[-1].set(target))
+        batch = getattr(delay_target, "batch_axis", None)
+        data = data.at[-1].set(target)
+        self.data = Variable(data) if batch is None else Variable(data, batch_axis=batch + 1)
         self.idx = Variable(jnp.asarray(0, jnp.int32))
         self.current_time = Variable(jnp.asarray(self.t0, jnp.result_type(float)))
 
@@ -184,6 +191,7 @@ class TimeDelay(DynamicalSystem):
             )
         if float(t0) != self.t0:
             raise ValueError(f"reset keeps t0={self.t0:g}; build a new TimeDelay for another t0.")
+        _check_before(before_t0)
         data = jnp.zeros_like(self.data.value)
         if before_t0 is not None and not callable(before_t0):
             data = data.at[:-1].set(jnp.asarray(before_t0, data.dtype))

@@ -18,6 +18,7 @@ from jax.core import Tracer
 from scipy.special import gamma
 
 from ..._core import Variable
+from ..._errors import DiffEqError
 from .._dynsys import DynamicalSystem
 from ._integrator import _partition, _resolve_dt, _value
 from ._joint_eq import JointEq
@@ -71,7 +72,9 @@ def _inits(inits: Any, names: tuple[str, ...]) -> dict[str, jnp.ndarray]:
             f"inits must be a list/tuple (one value per state: {', '.join(names)}) or a dict "
             f"keyed by state name, got {type(inits).__name__}."
         )
-    return {n: jnp.asarray(_value(v), dtype=jnp.result_type(float)) for n, v in zip(names, values)}
+    # a number is a 1-element array, as BrainPy's Variables make it
+    float_ = jnp.result_type(float)
+    return {n: jnp.atleast_1d(jnp.asarray(_value(v), float_)) for n, v in zip(names, values)}
 
 
 def _fit(x: Any, shape: tuple) -> Any:
@@ -169,7 +172,7 @@ class FDEIntegrator(DynamicalSystem):
         if n == 1 and not isinstance(self.f, JointEq):
             out = (out,)
         if not (isinstance(out, tuple | list) and len(out) == n):
-            raise TypeError(
+            raise DiffEqError(
                 f"{self._spec.fname} must return {n} derivatives, one per state variable "
                 f"({', '.join(self.variables)}); got {type(out).__name__}."
             )

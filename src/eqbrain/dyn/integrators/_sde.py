@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 
+from ..._errors import DiffEqError
 from ...random import RandomState, split_key
 from . import _diffrax
 from ._integrator import ODEIntegrator, _partition, _resolve_dt, _value
@@ -25,9 +26,13 @@ from ._methods import detach
 from ._signature import bind_call, describe
 
 ITO_SDE = "Ito"
+"""`intg_type=ITO_SDE` (the default): the Ito integral."""
 STRA_SDE = "Stratonovich"
+"""`intg_type=STRA_SDE`: the Stratonovich integral."""
 SCALAR_WIENER = "scalar"
+"""`wiener_type=SCALAR_WIENER` (the default): one Wiener process per state element."""
 VECTOR_WIENER = "vector"
+"""`wiener_type=VECTOR_WIENER`: `m` Wiener processes per element, `g`'s last axis."""
 INTG_TYPES = (ITO_SDE, STRA_SDE)
 WIENER_TYPES = (SCALAR_WIENER, VECTOR_WIENER)
 
@@ -262,7 +267,10 @@ class SDEIntegrator(ODEIntegrator):
         g_kw = named if self._g_varkw else {k: v for k, v in named.items() if k in self._g_names}
 
         def drift(ys_: tuple, t_: Any = t) -> tuple:
-            return self._derivs(f, ys_, t_, rest, kw, check=True)
+            try:
+                return self._derivs(f, ys_, t_, rest, kw, check=True)
+            except TypeError as e:  # BrainPy's SDE integrators raise a ValueError here
+                raise DiffEqError(str(e)) from None
 
         def noise(ys_: tuple, t_: Any = t) -> tuple:
             return self._diffusions(g, g(*ys_, t_, **g_kw), ys_)
