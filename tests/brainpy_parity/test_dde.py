@@ -27,8 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from eqbrain import LengthDelay, NeuTimeDelay, TimeDelay, ddeint, odeint
-from eqbrain import Variable
+from eqbrain import LengthDelay, NeuTimeDelay, TimeDelay, Variable, ddeint, odeint
 
 # BrainPy's `brainpy.integrators.ode.get_supported_methods()`
 METHODS = (

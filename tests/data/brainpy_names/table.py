@@ -190,11 +190,8 @@ ROWS: list[tuple[list[str], str, str]] = [
         "JAX's default dtypes",
     ),
     (
-        _w(
-            "bm.AbstractDelay bm.NeuLenDelay bm.ROTATE_UPDATE bm.CONCAT_UPDATE"
-        ),
-        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`; `eqbrain.NeuTimeDelay` for neutral "
-        "delays",
+        _w("bm.AbstractDelay bm.NeuLenDelay bm.ROTATE_UPDATE bm.CONCAT_UPDATE"),
+        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`; `eqbrain.NeuTimeDelay` for neutral delays",
         "",
     ),
     (

@@ -19,9 +19,9 @@ from ._fde import (
 from ._integrator import (
     BoundIntegrator as BoundIntegrator,
     ODEIntegrator as ODEIntegrator,
-    odeint as odeint,
 )
 from ._joint_eq import JointEq as JointEq
+from ._odeint import odeint as odeint
 from ._runner import IntegratorRunner as IntegratorRunner
 from ._sde import (
     ITO_SDE as ITO_SDE,

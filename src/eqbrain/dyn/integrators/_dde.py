@@ -125,7 +125,7 @@ class TimeDelay(DynamicalSystem):
         """The value at `time` (a past time within `delay_len` of the current time)."""
         time = jnp.asarray(_value(time), self.current_time.value.dtype)
         now = self.current_time.value
-        time = self._check(time, now)
+        time = self._check_time(time, now)
         res = self._after_t0(time, now)
         if self.before_t0 is not None:
             shape, dtype = self.data.value.shape[1:], self.data.value.dtype
@@ -133,7 +133,7 @@ class TimeDelay(DynamicalSystem):
             res = jnp.where(time < self.t0, before, res)
         return res if indices is None else res[indices]
 
-    def _check(self, time: Any, now: Any) -> Any:
+    def _check_time(self, time: Any, now: Any) -> Any:
         too_old = time < now - self.delay_len - self.dt
         future = time > now + 1e-6
         if isinstance(time, Tracer) or isinstance(now, Tracer):
