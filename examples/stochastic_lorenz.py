@@ -71,6 +71,6 @@ def main(duration: float = 50.0, png: str | None = "stochastic_lorenz.png", seed
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="The stochastic Lorenz system.")
     parser.add_argument("--duration", type=float, default=50.0)
     main(parser.parse_args().duration)
