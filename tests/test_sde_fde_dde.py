@@ -357,3 +357,42 @@ def test_the_stochastic_lorenz_example_runs(tmp_path, capsys):
     assert runner.mon.x.shape == (2000, 1) and np.all(np.isfinite(runner.mon.z))
     assert float(runner.mon.z.max()) > 10.0  # it leaves the origin for the attractor
     assert "2000 steps" in capsys.readouterr().out and png.read_bytes()[:4] == b"\x89PNG"
+
+
+class _Noisy(eqbrain.DynamicalSystem):
+    V: eqbrain.Variable
+    tau: eqbrain.TrainVar
+    integral: eqbrain.SDEIntegrator
+
+    def __init__(self, n):
+        super().__init__()
+        self.V = eqbrain.Variable(jnp.zeros(n))
+        self.tau = eqbrain.TrainVar(jnp.array(10.0))
+        self.integral = sdeint(self.df, self.dg, method="milstein", seed=0)
+
+    def df(self, V, t, I):
+        return (-V + I) / self.tau.value
+
+    def dg(self, V, t):
+        return 0.5 + 0.0 * V
+
+    def update(self, I):
+        self.V.value = self.integral(self.V.value, eqbrain.share.load("t"), I, dt=0.1)
+        return self.V.value
+
+
+def test_methods_of_a_module_key_in_the_model_and_gradients():
+    import equinox as eqx
+
+    model = _Noisy(3)
+    key = model.integral.rng.key
+    assert any(v is key for v in model.vars().values())  # the noise key is the model's
+    runner = eqbrain.DSRunner(model, monitors=["V"], dt=0.1)
+    runner.run(inputs=jnp.ones(5))
+    assert runner.mon["V"].shape == (5, 3) and float(jnp.std(model.V.value)) > 0.0
+
+    def loss(m):
+        return jnp.sum(m.integral(jnp.ones(3), 0.0, 2.0, dt=0.1, key=jax.random.key(0)))
+
+    grad = eqx.filter_grad(loss)(model)  # d/dtau of 3 * (1 + 0.1 * (2 - 1) / tau)
+    np.testing.assert_allclose(grad.tau.value, -3 * 0.1 / 100.0, rtol=1e-5)
