@@ -1,6 +1,6 @@
 """Project tasks: `nox -s tests`, `lint`, `typecheck`, `docs`, `bench` and `examples`.
 
-CI runs `tests`, `lint` and `typecheck` in one environment: `.ci/run`.
+CI runs `tests`, `properties`, `lint`, `typecheck` and `docs` in one environment: `.ci/run`.
 """
 
 import nox
@@ -16,6 +16,16 @@ def tests(session: nox.Session) -> None:
     """The whole test suite (as the README's test command)."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def properties(session: nox.Session) -> None:
+    """The round-trip property under the `slow` hypothesis profile, x64 off and on."""
+    session.install("-e", ".[test]")
+    test = ("pytest", "tests/test_properties.py", "-k", "round_trip_of_a_generated_model")
+    for x64 in ("0", "1"):
+        env = {"HYPOTHESIS_PROFILE": "slow", "JAX_ENABLE_X64": x64}
+        session.run(*test, *session.posargs, env=env)
 
 
 @nox.session

@@ -77,10 +77,23 @@ def test_random_keys_come_from_names_so_a_new_parameter_changes_nothing_else():
     np.testing.assert_array_equal(a.x.value, jax.random.uniform(name_key(key, "x"), (4,)))
     np.testing.assert_array_equal(a.tau, 5.0 + jax.random.uniform(name_key(key, "tau"), (4,)))
     assert not np.array_equal(a.x.value, a.tau - 5.0)  # each name its own key
-    # no key: the default key(0), still one key per name, and reproducible
+
+
+def test_without_a_key_initializers_follow_the_default_generator():
+    eqbrain.random.seed(3)
     c, d = Decay(4, x_initializer=_uniform), Decay(4, x_initializer=_uniform)
-    np.testing.assert_array_equal(c.x.value, d.x.value)
-    np.testing.assert_array_equal(c.x.value, jax.random.uniform(name_key(None, "x"), (4,)))
+    assert not np.array_equal(c.x.value, d.x.value)  # two populations differ
+    eqbrain.random.seed(3)
+    key = eqbrain.random.split_key()
+    np.testing.assert_array_equal(c.x.value, jax.random.uniform(name_key(key, "x"), (4,)))
+    eqbrain.random.seed(3)
+    np.testing.assert_array_equal(Decay(4, x_initializer=_uniform).x.value, c.x.value)
+    # no JAX-style initializer: nothing drawn from the default generator
+    before = eqbrain.random.get_key()
+    Decay(4, x_initializer=1.0, tau=2.0)
+    np.testing.assert_array_equal(
+        jax.random.key_data(eqbrain.random.get_key()), jax.random.key_data(before)
+    )
 
 
 def test_signature_help_and_repr_follow_from_the_declarations():

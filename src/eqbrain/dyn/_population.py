@@ -38,6 +38,7 @@ from jax.core import Tracer
 from typing_extensions import dataclass_transform
 
 from .._core import Variable
+from ..random import split_key
 from ._dynsys import DynamicalSystem, state_shape
 from ._mode import Mode, apply_mode
 from .integrators import ODEIntegrator, odeint
@@ -68,6 +69,16 @@ def _takes_key(init: Callable) -> bool:
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     required = [p for p in params if p.kind in positional and p.default is p.empty]
     return len(required) != 1
+
+
+def _draws_with_a_key(cls: type, values: Mapping[str, Any]) -> bool:
+    """Whether a declared value of `cls` is a JAX-style initializer (`f(key, shape)`)."""
+    return any(
+        p.kind in ("param", "initial")
+        and callable(values[p.keyword])
+        and _takes_key(values[p.keyword])
+        for p in declared(cls)
+    )
 
 
 def name_key(key: Any, name: str) -> jax.Array:
@@ -429,7 +440,8 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     - `size`: the number of neurons (or a shape).
     - `batch_size`: give every state Variable a leading batch axis of this size.
     - `method`: the `eqbrain.odeint` method of the model's derivatives.
-    - `key`: the random key of the initializers (default `jax.random.key(0)`).
+    - `key`: the random key of the initializers (default: a key split from
+      `eqbrain.random`'s default generator, so `eqbrain.random.seed` fixes it).
     - `mode`: a computing mode (`eqbrain.training_mode`, `eqbrain.BatchingMode(n)`, ...),
       else the one chosen by `eqbrain.environment`/`set_mode`: it sets `batch_size`
       and, for spiking neurons, `spk_fun` (see `SpikingNeuron`).
@@ -463,6 +475,8 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
         shape = state_shape(size, values.get("batch_size"), self)
         self.size = shape[1:] if values.get("batch_size") is not None else shape
         key = values.get("key")
+        if key is None and _draws_with_a_key(cls, values):
+            key = split_key()  # two such models differ; `eqbrain.random.seed` fixes them
         for p in declared(cls):
             value = values[p.keyword]
             if p.kind == "option":

@@ -36,7 +36,7 @@ class FHN(Population):
 
     with optional Ornstein-Uhlenbeck noise added to the inputs (`x_ou_*`, `y_ou_*`;
     off by default). BrainPy's defaults and initial values: `x` and `y` uniform in
-    [0, 0.05) (drawn from `key`, default `jax.random.key(0)`).
+    [0, 0.05) (drawn from `key`, default: split from `eqbrain.random`'s generator).
 
     The inputs of a step are what was added to the `input` and `input_y` Variables
     since the last step (by other modules, `fhn.input.value += ...`), plus the

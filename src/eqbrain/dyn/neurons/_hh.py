@@ -74,7 +74,7 @@ class HH(Population):
     part (exact for the gates at fixed `V`), as BrainPy's `exp_auto`.
 
     BrainPy's defaults and initial values: `V` uniform in [-70, -60) mV (drawn from
-    `key`, default `jax.random.key(0)`; BrainPy draws from its global generator), and
+    `key`, default: split from `eqbrain.random`'s generator, as BrainPy draws from its own), and
     each gate at its steady state for the initial `V`.
 
     **Arguments:**
