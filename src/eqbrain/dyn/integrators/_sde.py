@@ -522,8 +522,7 @@ def sdeint(
 
     - `f`, `g`: the drift and the diffusion.
     - `method`: the integration method (default `'euler'`).
-    - `dt`: a fixed step size; default `eqbrain.share.load('dt')` at each call.
-    - `name`, `show_code`, `var_type`: as `odeint`.
+    - `dt`, `name`, `show_code`, `var_type`: as `odeint`.
     - `intg_type`: `'Ito'` (default, `ITO_SDE`) or `'Stratonovich'` (`STRA_SDE`).
     - `wiener_type`: `'scalar'` (default: `g` has the state's shape, one Wiener process
       per element) or `'vector'` (`g` has the state's shape plus a last axis of `m`
@@ -532,15 +531,10 @@ def sdeint(
       `eqbrain.random`'s default generator).
     - `solver`, `stepsize_controller`, `max_steps`: for `'diffrax'` (default
       `diffrax.Euler()` for Ito, `diffrax.Heun()` for Stratonovich, one step of `dt`).
-    - `state_delays`: BrainPy's delay equations: use `eqbrain.ddeint` with an ODE.
+    - `state_delays`: refused: read a `TimeDelay` in `f` or `g` and update it yourself.
 
     ```python
-    def lorenz_f(x, y, z, t):
-        return 10 * (y - x), x * (28 - z) - y, x * y - 8 / 3 * z
-
-    def lorenz_g(x, y, z, t):
-        return 0.1 * x, 0.1 * y, 0.1 * z
-
+    lorenz_g = lambda x, y, z, t: (0.1 * x, 0.1 * y, 0.1 * z)
     integral = eqbrain.sdeint(lorenz_f, lorenz_g, method="milstein")
     x, y, z = integral(x, y, z, t, dt=0.001)
     ```
