@@ -92,12 +92,6 @@ def odeint(
         return (-V + I) / 10.0
     ```
     """
-    if state_delays or neutral_delays:
-        return ddeint(
-            f, method, var_type, dt, name, show_code, adaptive=adaptive, tol=tol, beta=beta,
-            solver=solver, stepsize_controller=stepsize_controller, max_steps=max_steps,
-            state_delays=state_delays, neutral_delays=neutral_delays,
-        )  # fmt: skip
     kw: dict[str, Any] = dict(
         var_type=var_type,
         dt=dt,
@@ -110,6 +104,8 @@ def odeint(
         max_steps=max_steps,
         name=name,
     )
+    if state_delays or neutral_delays:
+        return ddeint(f, method, state_delays=state_delays, neutral_delays=neutral_delays, **kw)
     if f is None:
         method = _check_method(method)
         return lambda fn: ODEIntegrator(fn, method, **kw)
