@@ -87,4 +87,6 @@ def examples(session: nox.Session) -> None:
     session.run("python", "examples/coba_hh_network.py")
     session.run("python", "examples/decision_making.py")
     session.run("python", "examples/train_rate_rnn.py")
+    session.run("python", "examples/train_snn_digits.py")
+    session.run("python", "examples/esn_mackey_glass.py")
     session.run("python", "examples/phase_plane_fhn.py")

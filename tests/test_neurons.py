@@ -502,13 +502,15 @@ def test_reservoir_connectivity_spectral_radius_and_noise():
     assert abs(np.max(np.abs(np.linalg.eigvals(W))) - 0.9) < 1e-4
     assert set(res.vars(method="relative")) == {"Win", "Wrec", "bias", "state", "key"}
     assert not res.train_vars()
-    noisy = eqbrain.dyn.Reservoir(4, 20, noise_rec=0.1, noise_type="uniform", seed=1)
+    noisy = eqbrain.dyn.Reservoir(
+        4, 20, noise_rec=0.1, noise_type="uniform", seed=1, key=jax.random.key(0)
+    )
     xs = jnp.ones((30, 4))
     a = eqbrain.run(noisy, inputs=xs, monitors=["state"], dt=DT)["state"]
     noisy.reset_state()
     b = eqbrain.run(noisy, inputs=xs, monitors=["state"], dt=DT)["state"]
     np.testing.assert_array_equal(a, b)
-    quiet = eqbrain.dyn.Reservoir(4, 20, seed=1)
+    quiet = eqbrain.dyn.Reservoir(4, 20, seed=1, key=jax.random.key(0))  # the same weights
     c = eqbrain.run(quiet, inputs=xs, monitors=["state"], dt=DT)["state"]
     assert 0 < np.abs(np.asarray(a) - np.asarray(c)).max() < 0.2
 

@@ -23,6 +23,7 @@ import eqbrain
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAMESPACES = [
     "eqbrain",
+    "eqbrain.algorithms",
     "eqbrain.analysis",
     "eqbrain.dnn",
     "eqbrain.dyn",
@@ -36,6 +37,7 @@ NAMESPACES = [
     "eqbrain.random",
     "eqbrain.surrogate",
     "eqbrain.testing",
+    "eqbrain.train",
 ]
 UNSTABLE = ["eqbrain.internal"]
 # Folders that lay out `eqbrain.dyn` as bp.dyn; each name they declare is `eqbrain.dyn`'s
@@ -46,6 +48,7 @@ LAYOUT = {
     "eqbrain.dyn.outs": "eqbrain.dyn",
     "eqbrain.dyn.projections": "eqbrain.dyn",
     "eqbrain.dyn.others": "eqbrain.dyn",
+    "eqbrain.dyn.rates": "eqbrain.dyn",
     "eqbrain.dyn.runner": "eqbrain.dyn",
     "eqbrain.dyn.integrators": "eqbrain",
 }
@@ -160,7 +163,6 @@ def test_every_api_page_entry_is_declared():
         ("eqbrain.raster_plot", "eqbrain.plot.raster_plot"),
         ("eqbrain.Integrator", "eqbrain.ODEIntegrator"),
         ("eqbrain.RandomState", "eqbrain.random.RandomState"),
-        ("eqbrain.dyn.Integrator", "eqbrain.ODEIntegrator"),
         ("eqbrain.dyn.odeint", "eqbrain.odeint"),
         ("eqbrain.inputs.PoissonInput", "eqbrain.dyn.PoissonInput"),
         ("eqbrain.core.Variable", "eqbrain.Variable"),

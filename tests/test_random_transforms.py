@@ -267,3 +267,24 @@ def test_eqbrain_jit_advances_a_generator_passed_as_an_argument():
     np.testing.assert_allclose(a, twin.noisy(), rtol=1e-6)
     np.testing.assert_allclose(b, twin.noisy(), rtol=1e-6)
     assert same(model.rng.value, twin.rng.value)
+
+
+def test_python_number_parameters_draw_under_jit():
+    """A sampler's parameters may be Python numbers inside a jitted function, beside
+    traced ones (the run-time checks thread through an array made from them)."""
+
+    @eqbrain.jit
+    def draws(ngood, high):
+        return (
+            br.bernoulli(0.5, (4,)),
+            br.hypergeometric(ngood, 5, 3, (4,)),
+            br.randint(0, high, (4,)),
+        )
+
+    keep, good, ints = draws(jnp.asarray(4), jnp.asarray(3))
+    assert keep.dtype == jnp.bool_ and keep.shape == (4,)
+    assert bool(jnp.all((good >= 0) & (good <= 3)))
+    assert bool(jnp.all((ints >= 0) & (ints < 3)))
+    drop = eqbrain.dnn.Dropout(0.5, seed=0)
+    y = eqbrain.jit(lambda x: drop(x, fit=True))(jnp.ones(8))
+    assert set(np.unique(np.asarray(y)).tolist()) <= {0.0, 2.0}

@@ -7,7 +7,9 @@ activation functions BrainPy's `bm` has (`eqbrain.relu`, `eqbrain.one_hot`, ...;
 home is `eqbrain.dnn`). Models and tools live in BrainPy's namespaces: `eqbrain.dyn`
 (`bp.dyn`), `eqbrain.dnn` (`bp.dnn`, also `eqbrain.layers`), `eqbrain.analysis`,
 `eqbrain.inputs`, `eqbrain.init`, `eqbrain.losses`, `eqbrain.measure`, `eqbrain.optim`,
-`eqbrain.plot` (`eqbrain.visualize`), `eqbrain.random` and `eqbrain.surrogate`.
+`eqbrain.plot` (`eqbrain.visualize`), `eqbrain.random`, `eqbrain.surrogate`, and
+BrainPy's trainers in `eqbrain.train` (`BPTT`, `RidgeTrainer`, ...: also at the top
+level) with their solvers in `eqbrain.algorithms`.
 `eqbrain.internal` is the unstable extension API; `eqbrain.testing` (hypothesis
 strategies and assertions for your own tests, with the `testing` extra) is imported by
 no other part of eqbrain.
@@ -16,6 +18,7 @@ no other part of eqbrain.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 
 from . import (
+    algorithms as algorithms,
     analysis as analysis,
     dnn as dnn,
     dyn as dyn,
@@ -28,6 +31,7 @@ from . import (
     plot as plot,
     random as random,
     surrogate as surrogate,
+    train as train,
 )
 from ._core import (
     ArrayCollector as ArrayCollector,
@@ -192,6 +196,15 @@ from .io import (
     summary as summary,
 )
 from .optim import clip_by_norm as clip_by_norm
+from .train import (  # BrainPy's trainers, at the top level as `bp.BPTT` is
+    BPFF as BPFF,
+    BPTT as BPTT,
+    DSTrainer as DSTrainer,
+    ForceTrainer as ForceTrainer,
+    OfflineTrainer as OfflineTrainer,
+    OnlineTrainer as OnlineTrainer,
+    RidgeTrainer as RidgeTrainer,
+)
 
 visualize = plot  # BrainPy's `bp.visualize`
 layers = dnn  # BrainPy's `bp.layers`
@@ -204,6 +217,8 @@ except _PackageNotFoundError:  # pragma: no cover - run from a source tree, not 
 
 __all__ = [
     "ArrayCollector",
+    "BPFF",
+    "BPTT",
     "BatchingMode",
     "BoundIntegrator",
     "BrainPyFormatError",
@@ -214,10 +229,12 @@ __all__ = [
     "Collector",
     "DDEIntegrator",
     "DSRunner",
+    "DSTrainer",
     "DiffEqError",
     "DynSysGroup",
     "DynamicalSystem",
     "FDEIntegrator",
+    "ForceTrainer",
     "FunAsObject",
     "GLShortMemory",
     "ITO_SDE",
@@ -236,9 +253,12 @@ __all__ = [
     "NonBatchingMode",
     "ODEIntegrator",
     "ObjectTransform",
+    "OfflineTrainer",
+    "OnlineTrainer",
     "Parameter",
     "Partial",
     "ProgressBar",
+    "RidgeTrainer",
     "Runner",
     "RunningError",
     "SCALAR_WIENER",
@@ -260,6 +280,7 @@ __all__ = [
     "VarList",
     "Variable",
     "VariableView",
+    "algorithms",
     "analysis",
     "batching_environment",
     "batching_mode",
@@ -355,6 +376,7 @@ __all__ = [
     "tanh",
     "tanh_shrink",
     "to_object",
+    "train",
     "trainable_filter",
     "training_environment",
     "training_mode",

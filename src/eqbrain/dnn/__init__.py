@@ -50,6 +50,7 @@ from ._activations import (
 from ._base import (
     Layer as Layer,
     is_fitting as is_fitting,
+    recording_fits as _recording_fits,  # noqa: F401 - the offline and online trainers' hook
 )
 from ._conv import (
     Conv1d as Conv1d,

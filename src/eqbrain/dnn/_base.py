@@ -3,7 +3,9 @@ parameters from initializers, the training flag, input checks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import equinox as eqx
@@ -134,3 +136,32 @@ def check_last_axis(x: Any, size: int, what: str, owner: str) -> jax.Array:
 def value(var: Any) -> Any:
     """The value of a Variable (`None` stays `None`)."""
     return None if var is None else var.value
+
+
+class _FitRecords(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[dict[int, Any]] = []
+
+
+_FIT_RECORDS = _FitRecords()
+
+
+@contextlib.contextmanager
+def recording_fits(layers: Iterable[Any]) -> Iterator[dict[int, Any]]:
+    """While open (in this thread), each of `layers` that calls `record_fit` leaves its
+    last `(input, output)` in the dict it yields, under `id(layer)`: what the offline
+    and online trainers fit a layer's weights to."""
+    record: dict[int, Any] = {id(layer): None for layer in layers}
+    _FIT_RECORDS.stack.append(record)
+    try:
+        yield record
+    finally:
+        _FIT_RECORDS.stack.remove(record)
+
+
+def record_fit(layer: Any, x: Any, y: Any) -> None:
+    """Note `layer`'s input `x` and output `y` for a trainer recording it (else nothing)."""
+    if _FIT_RECORDS.stack:
+        record = _FIT_RECORDS.stack[-1]
+        if id(layer) in record:
+            record[id(layer)] = (x, y)

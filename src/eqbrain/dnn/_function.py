@@ -69,8 +69,7 @@ class Dropout(Layer):
         if not is_fitting(self.name, fit) or self.prob == 1.0:
             return x
         x = jnp.asarray(x)
-        prob = jnp.asarray(self.prob, jnp.result_type(float))  # an array: checked under jit
-        keep = self.rng.bernoulli(prob, x.shape, key=key)
+        keep = self.rng.bernoulli(self.prob, x.shape, key=key)
         return jnp.where(keep, x / self.prob, jnp.zeros((), x.dtype))
 
 

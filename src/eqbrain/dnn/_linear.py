@@ -13,7 +13,15 @@ import numpy as np
 from .._core import Parameter, TrainVar
 from ..dyn import Mode, SparseConn
 from ..init import XavierNormal, ZeroInit
-from ._base import Layer, check_last_axis, positive_int, scalar_or_param, train_param, value
+from ._base import (
+    Layer,
+    check_last_axis,
+    positive_int,
+    record_fit,
+    scalar_or_param,
+    train_param,
+    value,
+)
 
 
 class Dense(Layer):
@@ -64,7 +72,9 @@ class Dense(Layer):
         """`x @ W + b` for `x` of shape `(..., num_in)`."""
         x = check_last_axis(x, self.num_in, "num_in", self.name)
         y = x @ self.W.value
-        return y if self.b is None else y + self.b.value
+        y = y if self.b is None else y + self.b.value
+        record_fit(self, x, y)  # for an offline or online trainer fitting this layer
+        return y
 
 
 Linear = Dense

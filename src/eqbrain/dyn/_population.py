@@ -60,7 +60,7 @@ def float_dtype() -> Any:
     return jnp.result_type(float)
 
 
-def _takes_key(init: Callable) -> bool:
+def takes_key(init: Callable) -> bool:
     """Whether `init` is called `init(key, shape)` (JAX style) or `init(shape)` (BrainPy)."""
     try:
         params = inspect.signature(init).parameters.values()
@@ -76,7 +76,7 @@ def _draws_with_a_key(cls: type, values: Mapping[str, Any]) -> bool:
     return any(
         p.kind in ("param", "initial")
         and callable(values[p.keyword])
-        and _takes_key(values[p.keyword])
+        and takes_key(values[p.keyword])
         for p in declared(cls)
     )
 
@@ -106,7 +106,7 @@ def init_array(init: Init, shape: tuple[int, ...], key: Any, what: str) -> jax.A
     ```
     """
     if callable(init):
-        if _takes_key(init):
+        if takes_key(init):
             value = init(name_key(None, what) if key is None else key, shape)
         else:
             value = init(shape)

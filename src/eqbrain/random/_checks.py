@@ -95,7 +95,9 @@ def check_relation(
     if is_traced(*arrays):
         if not at_run_time:
             return arrays[0]
-        return eqx.error_if(arrays[0], bad(*map(jnp.asarray, arrays)), f"{sampler} needs {text}.")
+        # `error_if` threads its check through an array: a Python number becomes one
+        first = jnp.asarray(arrays[0])
+        return eqx.error_if(first, bad(*map(jnp.asarray, arrays)), f"{sampler} needs {text}.")
     if bool(np.any(bad(*map(np.asarray, arrays)))):
         got = ", ".join(f"{n}={_show(a)}" for n, a in zip(names, arrays))
         raise ValueError(f"{sampler} needs {text}, got {got}.")

@@ -33,7 +33,7 @@ _CHANNELS = (
     "IKA2_HM1992v2 IKDR_Ba2002 IKDR_Ba2002v2 IKK2A_HM1992 IKK2A_HM1992v2 IKK2B_HM1992 "
     "IKK2B_HM1992v2 IKL IKNI_Ya1989 IKNI_Ya1989v2 IK_HH1952 IK_HH1952v2 IK_Leak IK_TM1991 "
     "IK_TM1991v2 IL INa_Ba2002 INa_Ba2002v2 INa_HH1952 INa_HH1952v2 INa_TM1991 INa_TM1991v2 "
-    "Ih_De1996 Ih_HM1992 Ion IonChaDyn IonChannel Leaky LeakyChannel MixIons Potassium "
+    "Ih_De1996 Ih_HM1992 Ion IonChaDyn IonChannel LeakyChannel MixIons Potassium "
     "PotassiumChannel PotassiumFixed Sodium SodiumChannel SodiumFixed mix_ions"
 )
 _LTC = (
@@ -49,13 +49,8 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (_w("bp.Projection"), "`eqbrain.dyn.Projection`", ""),
     (
-        _w("bp.DSTrainer bp.BPTT bp.BPFF bp.LoopOverTime"),
-        "`eqbrain.grad` over an `eqbrain.for_loop` of `model.update`, stepped by `eqbrain.optim`",
-        "no trainer classes; see [training](training.md)",
-    ),
-    (
-        _w("bp.OnlineTrainer bp.ForceTrainer bp.OfflineTrainer bp.RidgeTrainer bp.algorithms"),
-        "not built: fit the readout yourself (e.g. `jnp.linalg.lstsq` on recorded states)",
+        _w("bp.LoopOverTime"),
+        "`eqbrain.for_loop` over `model.update` (or `eqbrain.BPTT`, which loops for you)",
         "",
     ),
     (_w("bp.sde"), "`eqbrain.sdeint`", "the methods by name: `method='milstein'`, ..."),
@@ -80,7 +75,7 @@ ROWS: list[tuple[list[str], str, str]] = [
         "`eqbrain.dyn`",
         "BrainPy's deprecated model namespaces",
     ),
-    (_w("bp.train bp.running bp.encoding"), "not built", "see the trainer rows"),
+    (_w("bp.running bp.encoding"), "not built", "encode inputs yourself (arrays in, arrays out)"),
     (_w("bp.check bp.tools bp.mixin bp.errors bp.state"), "not built", "BrainPy's internals"),
     (
         _w("bp.reset_state bp.reset_level"),
@@ -110,7 +105,6 @@ ROWS: list[tuple[list[str], str, str]] = [
     (_w("bp.dyn.NeuGroup"), "`eqbrain.dyn.NeuDyn`", ""),
     (_w("bp.dyn.GradNeuDyn"), "`eqbrain.dyn.SpikingNeuron`", "`spk_fun=` a surrogate"),
     (_w("bp.dyn.SynConn bp.dyn.SynOut"), "`eqbrain.DynamicalSystem`", ""),
-    (_w("bp.dyn.Integrator"), "`eqbrain.ODEIntegrator`", ""),
     (
         _w("bp.dyn.FullProjAlignPreSD"),
         "`eqbrain.dyn.FullProjAlignPre`",
@@ -145,20 +139,10 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: pass the input to `update`",
         "",
     ),
-    (_w("bp.dyn.LSTMCell bp.dyn.GRUCell"), "`eqx.nn.LSTMCell`, `eqx.nn.GRUCell`", ""),
     (
-        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell bp.dyn.NVAR"),
+        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell"),
         "not built",
         "",
-    ),
-    (
-        _w(
-            "bp.dyn.FeedbackFHN bp.dyn.QIF bp.dyn.StuartLandauOscillator "
-            "bp.dyn.ThresholdLinearModel bp.dyn.WilsonCowanModel bp.dyn.AdditiveCoupling "
-            "bp.dyn.DelayCoupling bp.dyn.DiffusiveCoupling"
-        ),
-        "not built: a `eqbrain.dyn.Population` with the model's derivative",
-        "BrainPy's rate models",
     ),
     (_w("bp.dyn.BioNMDA bp.dyn.STDP_Song2000"), "not built", ""),
     (

@@ -4,7 +4,6 @@ from ._adex import AdEx as AdEx, AdExIF as AdExIF, AdExIFRef as AdExIFRef
 from ._adquaif import AdQuaIF as AdQuaIF, AdQuaIFRef as AdQuaIFRef
 from ._base import SpikingNeuron as SpikingNeuron
 from ._expif import ExpIF as ExpIF, ExpIFRef as ExpIFRef
-from ._fhn import FHN as FHN
 from ._gif import Gif as Gif, GifRef as GifRef
 from ._hh import HH as HH
 from ._izhikevich import Izhikevich as Izhikevich, IzhikevichRef as IzhikevichRef
@@ -12,8 +11,6 @@ from ._lif import IF as IF, LIF as LIF, Lif as Lif, LifRef as LifRef
 from ._morris_lecar import MorrisLecar as MorrisLecar
 from ._ou_process import OUProcess as OUProcess
 from ._quaif import QuaIF as QuaIF, QuaIFRef as QuaIFRef
-from ._reservoir import Reservoir as Reservoir
-from ._rnncell import RNNCell as RNNCell
 
 __all__ = [
     "AdEx",
@@ -23,7 +20,6 @@ __all__ = [
     "AdQuaIFRef",
     "ExpIF",
     "ExpIFRef",
-    "FHN",
     "Gif",
     "GifRef",
     "HH",
@@ -37,7 +33,5 @@ __all__ = [
     "OUProcess",
     "QuaIF",
     "QuaIFRef",
-    "RNNCell",
-    "Reservoir",
     "SpikingNeuron",
 ]

@@ -24,10 +24,31 @@ the inputs to `update` already set the number of steps ({n}); `duration` is igno
 (BrainPy's rule). Give one or the other."""
 
 
+def short(x: Any) -> str:
+    """`x` for an error message: an array by its type, shape and dtype (never its
+    values), anything else by a `repr` cut to 80 characters."""
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return f"a {type(x).__name__} of shape {tuple(x.shape)} and dtype {x.dtype}"
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def is_data(x: Any) -> bool:
+    """Whether `x` looks like inputs to `update` (an array with an axis, or a tuple,
+    list or dict of such) rather than a duration."""
+    if isinstance(x, tuple | list | dict):
+        leaves = jtu.tree_leaves(x)
+        return bool(leaves) and all(np.ndim(leaf) >= 1 for leaf in leaves)
+    return hasattr(x, "shape") and len(x.shape) >= 1
+
+
 def steps_in(duration: Any, dt: float) -> int:
     """`int(duration / dt)`, BrainPy's count, without losing a step to rounding error."""
     if isinstance(duration, bool) or not isinstance(duration, int | float | np.number):
-        raise RunningError(f"duration must be a number of ms, got {duration!r}.")
+        raise RunningError(
+            f"duration must be a number of ms, got {short(duration)}. Inputs to `update` "
+            "go in `inputs=` (or alone, as the first argument: `runner.predict(xs)`)."
+        )
     if not (duration > 0 and math.isfinite(duration)):
         raise RunningError(f"duration must be a positive number of ms, got {duration!r}.")
     q = duration / dt

@@ -24,6 +24,7 @@ from ._arguments import (
     check_shared,
     check_xs,
     format_xs,
+    is_data,
     length_of,
     steps_in,
 )
@@ -266,7 +267,7 @@ class DSRunner:
 
     def predict(
         self,
-        duration: float | None = None,
+        duration: Any = None,
         inputs: Any = None,
         reset_state: bool = False,
         eval_time: bool = False,
@@ -282,7 +283,9 @@ class DSRunner:
 
         **Arguments:**
 
-        - `duration`: the simulated time (ms); `int(duration / dt)` steps.
+        - `duration`: the simulated time (ms); `int(duration / dt)` steps. An array (or
+          a tuple, list or dict of arrays) here, with no `inputs`, is the inputs
+          (`runner.predict(xs)`, as a trainer's `predict` takes them).
         - `inputs`: the arguments of `update`, one slice per step: an array (or
           pytree) with a time axis (`(time, ...)`, or `(batch, time, ...)` with
           `data_first_axis='B'`), or a tuple/list of them, one per argument. Given
@@ -295,6 +298,8 @@ class DSRunner:
         - `outputs`: `False` does not keep `update`'s outputs (returns `None`), saving
           the memory and time of stacking them when only the monitors matter.
         """
+        if inputs is None and is_data(duration):
+            duration, inputs = None, duration
         return self._predict(
             duration, inputs, reset_state, eval_time, shared_args, n_steps, keep_outputs=outputs
         )
