@@ -939,9 +939,9 @@ def test_reserved_and_unsupported_brainpy_options():
     # BrainPy's code-generation names are refused too, as BrainPy refuses them
     with pytest.raises(eqbrain.DiffEqError, match="named 'v_new'.*Rename the parameter"):
         odeint(lambda v, t, v_new, dv_k1, k2_t_arg: -v)
-    with pytest.raises(NotImplementedError, match="state_delays.*no delay variables"):
+    with pytest.raises(TypeError, match=r"state_delays\['y'\] must be a TimeDelay"):
         odeint(logistic, state_delays={"y": object()})
-    with pytest.raises(NotImplementedError, match="neutral_delays"):
+    with pytest.raises(TypeError, match=r"neutral_delays\['y'\] must be a NeuTimeDelay"):
         odeint(logistic, neutral_delays={"y": object()})
 
 

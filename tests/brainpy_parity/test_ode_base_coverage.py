@@ -1,18 +1,15 @@
 """Parity with BrainPy 2.8's `brainpy/integrators/ode/base_coverage_test.py`.
 
-12 cases. In scope, 3, all passing: a parameter named `dt` is refused; a `JointEq` of
-two coupled equations integrates with rk4 and returns both states; the integrator class
-is exported. Out of scope, 9: two check `f_names`, the name BrainPy gives its generated
-code (eqbrain generates none), and seven check BrainPy's delay variables
-(`state_delays`, `neutral_delays`, `bm.TimeDelay`, `bm.NeuTimeDelay`, ...), which eqbrain
-does not have: `odeint` refuses those arguments with a `NotImplementedError` that says
-what to do instead (tested below).
+12 cases. In scope, 3 here, all passing: a parameter named `dt` is refused; a `JointEq`
+of two coupled equations integrates with rk4 and returns both states; the integrator
+class is exported. Out of scope, 2: `f_names`, the name BrainPy gives its generated code
+(eqbrain generates none). The other 7 check BrainPy's delay variables (`state_delays`,
+`neutral_delays`, `bm.TimeDelay`, `bm.NeuTimeDelay`): they are ported in
+`test_dde.py` with the other delay cases.
 """
 
 import inspect
-from typing import Any
 
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -45,10 +42,3 @@ def test_exports():
         and eqbrain.ODEIntegrator.__name__ == "ODEIntegrator"
     )
     assert isinstance(odeint(lambda x, t: -x), eqbrain.ODEIntegrator)
-
-
-def test_delay_arguments_are_refused_with_advice():  # eqbrain's side of the 7 delay cases
-    for arg in ("state_delays", "neutral_delays"):
-        with pytest.raises(NotImplementedError, match=f"{arg}.*pass it to the derivative"):
-            delays: dict[str, Any] = {arg: {"x": jnp.zeros(1)}}
-            odeint(lambda x, t: -x, method="euler", **delays)

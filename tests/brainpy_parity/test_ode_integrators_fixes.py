@@ -1,9 +1,9 @@
 """Parity with BrainPy 2.8's `brainpy/integrators/integrators_fixes_test.py`, ODE part.
 
 That file has 68 cases. In scope here, 29 -- those of ODE integrators, exponential
-Euler and JointEq -- all passing. Out of scope, 39: SDE integrators (`bp.sdeint`),
-fractional equations (`bp.fde`, `bp.fdeint`) and `bp.IntegratorRunner`, none of which
-eqbrain has.
+Euler and JointEq -- all passing. The other 39, of SDE integrators (`bp.sdeint`),
+fractional equations (`bp.fde`, `bp.fdeint`) and `bp.IntegratorRunner`, are in
+`test_sde_fde_fixes.py`.
 """
 
 import contextlib

@@ -184,6 +184,7 @@ from .rates import (
 )
 from .runner import (
     DSRunner as DSRunner,
+    IntegratorRunner as IntegratorRunner,
     MonitorError as MonitorError,
     Monitors as Monitors,
     Runner as Runner,
@@ -296,6 +297,7 @@ __all__ = [
     "Ih_HM1992",
     "Init",
     "Integrator",
+    "IntegratorRunner",
     "Ion",
     "IonChaDyn",
     "IonChannel",

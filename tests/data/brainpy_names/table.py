@@ -42,17 +42,14 @@ ROWS: list[tuple[list[str], str, str]] = [
         "`eqbrain.for_loop` over `model.update` (or `eqbrain.BPTT`, which loops for you)",
         "",
     ),
+    (_w("bp.sde"), "`eqbrain.sdeint`", "the methods by name: `method='milstein'`, ..."),
     (
-        _w("bp.IntegratorRunner"),
-        "`eqbrain.run` on a `DynamicalSystem` that calls the integrator",
+        _w("bp.fde"),
+        "`eqbrain.fdeint`, `eqbrain.CaputoEuler`, `eqbrain.CaputoL1Schema`, "
+        "`eqbrain.GLShortMemory`",
         "",
     ),
-    (
-        _w("bp.sdeint bp.sde bp.fdeint bp.fde"),
-        "not built: `eqbrain.odeint` and `eqbrain.diffrax_term` (diffrax for SDEs)",
-        "",
-    ),
-    (_w("bp.integrators bp.ode"), "`eqbrain.odeint`, `eqbrain.JointEq`", ""),
+    (_w("bp.ode"), "`eqbrain.odeint`, `eqbrain.JointEq`", ""),
     (
         _w("bp.conn bp.connect"),
         "`eqbrain.dyn.FixedProb`, `eqbrain.dyn.All2All`, ...",
@@ -166,11 +163,8 @@ ROWS: list[tuple[list[str], str, str]] = [
         "JAX's default dtypes",
     ),
     (
-        _w(
-            "bm.AbstractDelay bm.TimeDelay bm.NeuTimeDelay bm.NeuLenDelay bm.ROTATE_UPDATE "
-            "bm.CONCAT_UPDATE"
-        ),
-        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`",
+        _w("bm.AbstractDelay bm.NeuLenDelay bm.ROTATE_UPDATE bm.CONCAT_UPDATE"),
+        "`eqbrain.LengthDelay`, `eqbrain.VarDelay`; `eqbrain.NeuTimeDelay` for neutral delays",
         "",
     ),
     (

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 
@@ -107,3 +108,72 @@ def solve(
     )
     y1 = jtu.tree_map(lambda x: x[0], sol.ys)
     return (y1,) if n == 1 else tuple(y1)
+
+
+def solve_sde(
+    drift: Callable,
+    noise: Callable,
+    ys: tuple,
+    gs: tuple,
+    t: Any,
+    dt: Any,
+    key: Any,
+    solver_controller: tuple,
+    max_steps: int,
+    vector: bool,
+) -> tuple:
+    """One `diffrax.diffeqsolve` of an SDE from `t` to `t + dt`, the Wiener process a
+    `diffrax.VirtualBrownianTree` drawn from `key`: the states at `t + dt`.
+
+    The states are raveled into one vector; each element has its own Wiener process (or
+    `m` of them with `vector=True`), as BrainPy's noise model.
+    """
+    import lineax as lx
+    from jax.flatten_util import ravel_pytree
+
+    diffrax = import_diffrax()
+    solver, controller = solver_controller
+    y0, unravel = ravel_pytree(ys)
+    m = next((g.shape[-1] for g in gs if g is not None), 1) if vector else None
+
+    def g_flat(t_, y):
+        states = unravel(y)
+        parts = []
+        for s, g in zip(states, noise(states, t_)):
+            shape = jnp.shape(s) + ((m,) if vector else ())
+            g = jnp.zeros(shape, y.dtype) if g is None else jnp.broadcast_to(g, shape)
+            parts.append(g.reshape((-1, m) if vector else (-1,)))
+        return jnp.concatenate(parts).astype(y.dtype)
+
+    shape = (y0.size, m) if vector else (y0.size,)
+    t0 = jnp.asarray(t, y0.dtype)
+    dt = jnp.asarray(dt, y0.dtype)
+    brownian = diffrax.VirtualBrownianTree(
+        t0, t0 + dt, tol=dt / 256, shape=jax.ShapeDtypeStruct(shape, y0.dtype), key=key
+    )
+
+    def diffusion(t_, y, args):
+        g = g_flat(t_, y)
+        if not vector:
+            return lx.DiagonalLinearOperator(g)
+        return lx.FunctionLinearOperator(
+            lambda c: jnp.sum(g * c, axis=-1), jax.ShapeDtypeStruct(shape, y0.dtype)
+        )
+
+    terms = diffrax.MultiTerm(
+        diffrax.ODETerm(lambda t_, y, args: ravel_pytree(drift(unravel(y), t_))[0]),
+        diffrax.ControlTerm(diffusion, brownian),
+    )
+    sol = diffrax.diffeqsolve(
+        terms,
+        solver,
+        t0=t0,
+        t1=t0 + dt,
+        dt0=dt,
+        y0=y0,
+        saveat=diffrax.SaveAt(t1=True),
+        stepsize_controller=controller,
+        max_steps=max_steps,
+    )
+    assert sol.ys is not None
+    return tuple(unravel(sol.ys[0]))
