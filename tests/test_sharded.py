@@ -4,7 +4,9 @@ The COBA network (80 neurons) with delays and Poisson input runs on one mesh of 
 processes x 4 devices (`jax.distributed`, a local coordinator), which saves an orbax
 checkpoint midway; then without a mesh and on meshes of 2, 4 and 8 forced CPU devices
 in one subprocess (the test process has initialised JAX with one device), which also
-resumes that checkpoint on 4 devices.
+resumes that checkpoint on 4 devices, and then runs a tiny Potjans-Diesmann
+microcircuit (232 neurons, `DelayConn` with per-synapse delays, Poisson background)
+without a mesh and on 2, 4 and 8 devices.
 """
 
 from __future__ import annotations
@@ -94,7 +96,25 @@ errors["unchanged"] = bool(
     np.array_equal(np.asarray(net.N.V.value), before)
     and len(net.N.V.value.sharding.device_set) == 1
 )
-print("RESULT", json.dumps({"spikes": out, "errors": errors}))
+from microcircuit import Microcircuit
+
+circuit = {}
+for n in (None, 2, 4, 8):
+    mesh = n and jax.make_mesh((n,), ("neurons",), devices=jax.devices()[:n])
+    net = Microcircuit(0.003, seed=3)  # 232 neurons (8 x 29), delays of 1 to 39 steps
+    # started near threshold, so that recurrent spikes arrive within the 80 steps
+    V0 = np.random.default_rng(0).uniform(-55.0, -50.0, net.bounds[-1])
+    net.neurons.V.value = jax.numpy.asarray(V0, jax.numpy.float32)
+    s = eqbrain.run(net, 8.0, monitors=["neurons.spike"], dt=0.1, mesh=mesh)["neurons.spike"]
+    circuit[str(n)] = [s.steps.tolist(), s.indices.tolist()]
+    if n == 8:  # what each device holds: its 29 neurons, but every synapse
+        circuit["held"] = {
+            "V": [x.data.shape[0] for x in net.neurons.V.value.addressable_shards],
+            "codes": [x.data.shape[0] for x in net.conn.codes.value.addressable_shards],
+            "total": net.conn.codes.value.shape[0],
+            "pending": float(np.abs(np.asarray(net.conn.buffer.value)).sum()),
+        }
+print("RESULT", json.dumps({"spikes": out, "errors": errors, "circuit": circuit}))
 """
 
 PROCESSES = """
@@ -161,7 +181,7 @@ def two_processes(tmp_path_factory) -> tuple[dict, pathlib.Path]:
 @pytest.fixture(scope="module")
 def on_devices(two_processes) -> dict:
     """The network without a mesh and on 2, 4 and 8 devices of one process; on 4, the
-    two processes' checkpoint resumed; the bad meshes' errors."""
+    two processes' checkpoint resumed; the bad meshes' errors; the microcircuit."""
     return _result(_run(DEVICES, str(two_processes[1]), devices=8))
 
 
@@ -177,6 +197,17 @@ def test_each_device_holds_its_neurons_and_the_synapses_onto_them(on_devices):
     assert held["V"] == [10] * 8  # 80 neurons on 8 devices
     assert held["tables"] == [1] * 8  # one table a device
     assert held["synapses"] == held["total"] > 0  # each synapse on one device
+
+
+def test_microcircuit_spikes_are_identical_on_1_2_4_and_8_devices(on_devices):
+    circuit = on_devices["circuit"]
+    assert len(circuit["None"][0]) > 20  # the circuit spikes
+    for n in ("2", "4", "8"):
+        assert circuit[n] == circuit["None"], f"{n} devices"
+    held = circuit["held"]
+    assert held["V"] == [29] * 8  # the neurons are split
+    assert held["codes"] == [held["total"]] * 8  # DelayConn is not: all synapses everywhere
+    assert held["pending"] > 0  # spikes still travelling through the delays at the end
 
 
 def test_two_processes_give_the_same_spikes_and_resume_elsewhere(two_processes, on_devices):
