@@ -11,6 +11,11 @@ round-trip property that way with x64 off and on (`nox -s properties`).
 import os
 import zlib
 
+# The tests build tiny models, where XLA's compile time dominates the run: LLVM at -O0
+# compiles about a third faster. Set XLA_FLAGS yourself to test at XLA's default level.
+os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
