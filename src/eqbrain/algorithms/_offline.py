@@ -115,6 +115,38 @@ class RegressionAlgorithm(OfflineAlgorithm):
         return jnp.dot(X, W)
 
 
+class _OnPolynomialFeatures(RegressionAlgorithm):
+    """The regression after this class in the MRO, fitted on polynomial features of the
+    inputs (`degree`, `add_bias`)."""
+
+    degree: int
+    add_bias: bool
+
+    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
+        X = polynomial_features(as_rows(inputs, "inputs"), self.degree, self.add_bias)
+        return super().call(targets, X)
+
+    def predict(self, W: Any, X: Any) -> Any:
+        return polynomial_features(as_rows(X, "X"), self.degree, self.add_bias) @ W
+
+
+class _NormalizedPolynomialDescent(RegressionAlgorithm):
+    """Gradient descent on normalized polynomial features of the inputs (`degree`,
+    `add_bias`), under the regularizer the subclass gives."""
+
+    degree: int
+    add_bias: bool
+
+    def _features(self, X: Any) -> Any:
+        return normalize(polynomial_features(as_rows(X, "inputs"), self.degree, self.add_bias))
+
+    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
+        return self.gradient_descent_solve(as_rows(targets, "targets"), self._features(inputs))
+
+    def predict(self, W: Any, X: Any) -> Any:
+        return self._features(X) @ W
+
+
 class LinearRegression(RegressionAlgorithm):
     """Least squares, `jnp.linalg.lstsq` (or gradient descent with
     `gradient_descent=True`).
@@ -194,7 +226,7 @@ class RidgeRegression(RegressionAlgorithm):
         return f"{type(self).__name__}(beta={self.alpha})"
 
 
-class LassoRegression(RegressionAlgorithm):
+class LassoRegression(_NormalizedPolynomialDescent):
     """L1-penalized regression on normalized polynomial features, by gradient descent.
 
     ```python
@@ -216,15 +248,6 @@ class LassoRegression(RegressionAlgorithm):
         if not gradient_descent:
             raise ValueError("LassoRegression solves by gradient descent: gradient_descent=True.")
         self.gradient_descent, self.add_bias, self.degree = True, add_bias, degree
-
-    def _features(self, X: Any) -> Any:
-        return normalize(polynomial_features(as_rows(X, "inputs"), self.degree, self.add_bias))
-
-    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
-        return self.gradient_descent_solve(as_rows(targets, "targets"), self._features(inputs))
-
-    def predict(self, W: Any, X: Any) -> Any:
-        return self._features(X) @ W
 
 
 class LogisticRegression(RegressionAlgorithm):
@@ -277,7 +300,7 @@ class LogisticRegression(RegressionAlgorithm):
         return self.sigmoid(X @ W)
 
 
-class PolynomialRegression(LinearRegression):
+class PolynomialRegression(_OnPolynomialFeatures, LinearRegression):
     """Least squares on polynomial features of degree `degree`.
 
     ```python
@@ -297,15 +320,8 @@ class PolynomialRegression(LinearRegression):
         super().__init__(name, max_iter, learning_rate, gradient_descent)
         self.degree, self.add_bias = degree, add_bias
 
-    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
-        X = polynomial_features(as_rows(inputs, "inputs"), self.degree, self.add_bias)
-        return super().call(targets, X)
 
-    def predict(self, W: Any, X: Any) -> Any:
-        return polynomial_features(as_rows(X, "X"), self.degree, self.add_bias) @ W
-
-
-class PolynomialRidgeRegression(RidgeRegression):
+class PolynomialRidgeRegression(_OnPolynomialFeatures, RidgeRegression):
     """Ridge regression on polynomial features (the intercept column is not penalized).
 
     ```python
@@ -326,15 +342,8 @@ class PolynomialRidgeRegression(RidgeRegression):
         super().__init__(alpha, None, name, max_iter, learning_rate, gradient_descent)
         self.degree, self.add_bias = degree, add_bias
 
-    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
-        X = polynomial_features(as_rows(inputs, "inputs"), self.degree, self.add_bias)
-        return super().call(targets, X)
 
-    def predict(self, W: Any, X: Any) -> Any:
-        return polynomial_features(as_rows(X, "X"), self.degree, self.add_bias) @ W
-
-
-class ElasticNetRegression(RegressionAlgorithm):
+class ElasticNetRegression(_NormalizedPolynomialDescent):
     """Elastic-net regression (L1 and L2 penalties) on normalized polynomial features,
     by gradient descent.
 
@@ -361,15 +370,6 @@ class ElasticNetRegression(RegressionAlgorithm):
                 "ElasticNetRegression solves by gradient descent: gradient_descent=True."
             )
         self.gradient_descent, self.degree, self.add_bias = True, degree, add_bias
-
-    def _features(self, X: Any) -> Any:
-        return normalize(polynomial_features(as_rows(X, "inputs"), self.degree, self.add_bias))
-
-    def call(self, targets: Any, inputs: Any, outputs: Any = None) -> Any:
-        return self.gradient_descent_solve(as_rows(targets, "targets"), self._features(inputs))
-
-    def predict(self, W: Any, X: Any) -> Any:
-        return self._features(X) @ W
 
 
 linear_regression = LinearRegression()
