@@ -24,6 +24,7 @@ from ._base import (
 )
 from ._plasticity import (
     Event,
+    Plastic,
     dense_update,
     one_to_one_update,
     scalar_weight_error,
@@ -31,7 +32,7 @@ from ._plasticity import (
 )
 
 
-class Dense(Layer):
+class Dense(Layer, Plastic):
     r"""A fully connected layer, $y = x W + b$ (BrainPy's `bp.dnn.Dense`, alias `Linear`).
 
     **Arguments:**
@@ -87,14 +88,7 @@ class Dense(Layer):
         """`(num_pre, num_post)` of the weight that `stdp_update` changes."""
         return self.num_in, self.num_out
 
-    def stdp_update(
-        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
-    ) -> None:
-        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
-        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
-        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
-        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
-        each result is clipped to `[w_min, w_max]`."""
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
         self.W.value = dense_update(self.W.value, on_pre, on_post, w_min, w_max, self.name)
 
 
@@ -116,7 +110,7 @@ class Identity(Layer):
         return x
 
 
-class AllToAll(Layer):
+class AllToAll(Layer, Plastic):
     """Every input onto every output with one weight or a weight matrix (BrainPy's
     `bp.dnn.AllToAll`).
 
@@ -177,20 +171,12 @@ class AllToAll(Layer):
             raise scalar_weight_error(type(self).__name__, self.name)
         return self.num_pre, self.num_post
 
-    def stdp_update(
-        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
-    ) -> None:
-        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
-        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
-        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
-        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
-        each result is clipped to `[w_min, w_max]`."""
-        self.stdp_shape()
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
         w = dense_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
         self.weight.value = w
 
 
-class OneToOne(Layer):
+class OneToOne(Layer, Plastic):
     """Input `i` onto output `i`, times a weight (BrainPy's `bp.dnn.OneToOne`).
 
     **Arguments:**
@@ -222,15 +208,7 @@ class OneToOne(Layer):
             raise scalar_weight_error(type(self).__name__, self.name)
         return self.num, self.num
 
-    def stdp_update(
-        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
-    ) -> None:
-        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
-        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
-        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
-        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
-        each result is clipped to `[w_min, w_max]`."""
-        self.stdp_shape()
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
         w = one_to_one_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
         self.weight.value = w
 
@@ -258,7 +236,7 @@ def _pairs(conn: Any, owner: str) -> tuple[np.ndarray, np.ndarray, int, int]:
     return pre.astype(np.int32), ell[pre, col].astype(np.int32), n_pre, n_post
 
 
-class MaskedLinear(Layer):
+class MaskedLinear(Layer, Plastic):
     """A dense layer whose weight matrix is masked by a connectivity: `x @ mask_fun(W *
     mask)` (BrainPy's `bp.dnn.MaskedLinear`).
 
@@ -313,20 +291,12 @@ class MaskedLinear(Layer):
             raise scalar_weight_error(type(self).__name__, self.name)
         return self.num_pre, self.num_post
 
-    def stdp_update(
-        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
-    ) -> None:
-        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
-        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
-        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
-        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
-        each result is clipped to `[w_min, w_max]`."""
-        self.stdp_shape()
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
         w = dense_update(self.weight.value, on_pre, on_post, w_min, w_max, self.name)
         self.weight.value = w
 
 
-class CSRLinear(Layer):
+class CSRLinear(Layer, Plastic):
     """A sparse linear layer over a connectivity (BrainPy's `bp.dnn.CSRLinear`):
     output `j` sums `x[i] * w` over the synapses `i -> j`.
 
@@ -403,15 +373,7 @@ class CSRLinear(Layer):
             )
         return self.num_pre, self.num_post
 
-    def stdp_update(
-        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
-    ) -> None:
-        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
-        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
-        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
-        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
-        each result is clipped to `[w_min, w_max]`."""
-        self.stdp_shape()
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
         conn = self.conn
         assert conn.weights is not None
         conn.weights.value = sparse_update(

@@ -92,6 +92,30 @@ def sparse_update(
     return w
 
 
+class Plastic:
+    """A connection layer whose weights `eqbrain.dyn.STDP_Song2000` changes: a subclass
+    gives `stdp_shape()` (which refuses a weight it cannot learn) and `_stdp_learn`,
+    which writes the new weights."""
+
+    def stdp_shape(self) -> tuple[int, int]:
+        """`(num_pre, num_post)` of the weight that `stdp_update` changes."""
+        raise NotImplementedError
+
+    def _stdp_learn(self, on_pre: Event, on_post: Event, w_min: Any, w_max: Any) -> None:
+        raise NotImplementedError
+
+    def stdp_update(
+        self, on_pre: Event = None, on_post: Event = None, w_min: Any = None, w_max: Any = None
+    ) -> None:
+        """Spike-timing-dependent plasticity (BrainPy's `stdp_update`, called by
+        `eqbrain.dyn.STDP_Song2000`): `on_pre={"spike": pre_spikes, "trace":
+        post_trace}` adds the trace to the weights of the spiking inputs, `on_post=
+        {"spike": post_spikes, "trace": pre_trace}` to those of the spiking outputs;
+        each result is clipped to `[w_min, w_max]`."""
+        self.stdp_shape()
+        self._stdp_learn(on_pre, on_post, w_min, w_max)
+
+
 def scalar_weight_error(owner: str, name: str) -> ValueError:
     """The error for a layer whose weight is one number: nothing per synapse to learn."""
     return ValueError(
