@@ -72,7 +72,11 @@ def test_per_synapse_weights_are_trainable_through_eqbrain_grad():
     [
         (
             lambda: eqbrain.dyn.IJConn([0, 3], [0, 0], 3, 3),
-            r"pre indices must be integers in \[0, 3\)",
+            r"pre indices must be integers in \[0, 3\), got int\d+ values from 0 to 3\.$",
+        ),
+        (  # a large table is described, not printed
+            lambda: eqbrain.dyn.IJConn(np.arange(10_000), np.zeros(10_000, int), 9_999, 1),
+            r"^pre indices must be integers in \[0, 9999\), got int\d+ values from 0 to 9999\.$",
         ),
         (lambda: eqbrain.dyn.IJConn([0], [0, 1], 3, 3), "1-D index arrays of one length"),
         (lambda: eqbrain.dyn.IJConn([0, 1], [0, 1], 3, 3, weight=[1.0]), "one value per synapse"),

@@ -66,17 +66,10 @@ def ell_to_dense(indices: Any, weight: Any, n_pre: int, n_post: int) -> np.ndarr
     return dense[:, :-1]
 
 
-def ell_from_pairs(
-    pre: Any, post: Any, n_pre: int, n_post: int, weights: Any = None
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Synapses `pre[k] -> post[k]` as padded target rows (and weights in the same layout).
-
-    **Returns:** `(indices, w)`: `indices` is int32 `(n_pre + 1, width)`, row `i` the
-    targets of `i` in the order given, padded with `n_post` (the last row all padding);
-    `w` the per-synapse weights in that layout (0 in the padding), or `None`.
-    """
-    pre = np.asarray(pre)
-    post = np.asarray(post)
+def check_pairs(pre: Any, post: Any, n_pre: int, n_post: int) -> tuple[np.ndarray, np.ndarray]:
+    """`(pre, post)` as NumPy arrays, or a `ValueError` unless they are 1-D integer index
+    arrays of one length, within `[0, n_pre)` and `[0, n_post)`."""
+    pre, post = np.asarray(pre), np.asarray(post)
     if pre.shape != post.shape or pre.ndim != 1:
         raise ValueError(
             f"pre and post must be 1-D index arrays of one length, got shapes {pre.shape} "
@@ -86,7 +79,23 @@ def ell_from_pairs(
         if ids.size and (
             not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= n
         ):
-            raise ValueError(f"{what} indices must be integers in [0, {n}), got {ids!r}.")
+            raise ValueError(
+                f"{what} indices must be integers in [0, {n}), got {ids.dtype} values from "
+                f"{ids.min()} to {ids.max()}."
+            )
+    return pre, post
+
+
+def ell_from_pairs(
+    pre: Any, post: Any, n_pre: int, n_post: int, weights: Any = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Synapses `pre[k] -> post[k]` as padded target rows (and weights in the same layout).
+
+    **Returns:** `(indices, w)`: `indices` is int32 `(n_pre + 1, width)`, row `i` the
+    targets of `i` in the order given, padded with `n_post` (the last row all padding);
+    `w` the per-synapse weights in that layout (0 in the padding), or `None`.
+    """
+    pre, post = check_pairs(pre, post, n_pre, n_post)
     if weights is not None:
         weights = np.asarray(weights, np.float32)
         if weights.shape != pre.shape:

@@ -34,6 +34,7 @@ from jaxtyping import Array, Float
 from ..._core import Parameter, Variable
 from .._dynsys import DynamicalSystem
 from .._share import get_dt, share
+from ._connect import check_pairs
 from ._event import spike_lister
 
 Block = tuple[Any, Any, Any, Any]
@@ -66,18 +67,7 @@ def delays_to_steps(delay: Any, dt: float, what: str = "delay") -> np.ndarray:
 
 def _check_block(block: Block, n_pre: int, n_post: int) -> tuple[np.ndarray, np.ndarray]:
     """The block's `(pre, post)`, checked (its weights and delays are read later)."""
-    pre, post = np.asarray(block[0]), np.asarray(block[1])
-    if pre.shape != post.shape or pre.ndim != 1:
-        raise ValueError(
-            f"pre and post must be 1-D index arrays of one length, got shapes {pre.shape} "
-            f"and {post.shape}."
-        )
-    for what, ids, n in (("pre", pre, n_pre), ("post", post, n_post)):
-        if ids.size and (
-            not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= n
-        ):
-            raise ValueError(f"{what} indices must be integers in [0, {n}).")
-    return pre, post
+    return check_pairs(block[0], block[1], n_pre, n_post)
 
 
 def _values(x: Any, n: int) -> np.ndarray:
