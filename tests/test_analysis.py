@@ -347,8 +347,8 @@ def test_stability_analysis_names(J, kind):
 
 
 def test_stability_analysis_refuses_what_it_cannot_classify():
-    with pytest.raises(AnalyzerError, match="1D and 2D.*decompose_eigenvalues"):
-        eqbrain.analysis.stability_analysis(np.eye(3))
+    with pytest.raises(AnalyzerError, match="1D, 2D and 3D.*decompose_eigenvalues"):
+        eqbrain.analysis.stability_analysis(np.eye(4))
     with pytest.raises(AnalyzerError, match="finite"):
         eqbrain.analysis.stability_analysis([[np.nan, 0], [0, 1]])
 
