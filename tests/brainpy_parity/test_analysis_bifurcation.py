@@ -53,9 +53,7 @@ def fhn_bifurcation(model=None, pars=None, resolutions=None):
 def check_fhn_points(points, pars):
     """Every fixed point is a root of the cubic at its parameter, and each root in the
     box is found."""
-    expected = [
-        (I, p) for I in np.unique(pars[:, 0]) for p in fhn_roots(I) if -1 <= p[1] <= 3
-    ]
+    expected = [(I, p) for I in np.unique(pars[:, 0]) for p in fhn_roots(I) if -1 <= p[1] <= 3]
     assert len(points) == len(expected)
     np.testing.assert_allclose(pars[:, 0], [I for I, _ in expected], atol=1e-6)
     np.testing.assert_allclose(points, [p for _, p in expected], atol=1e-4)
@@ -67,9 +65,7 @@ def assert_holds(points, pars, bp_points, bp_pars, atol=1e-4):
     bp_points = np.asarray(bp_points, dtype=float).reshape(len(bp_pars), -1)
     points = points.reshape(len(points), -1)
     for p, q in zip(bp_points, bp_pars):
-        near = np.all(np.abs(pars - q) < 1e-6, axis=1) & np.all(
-            np.abs(points - p) < atol, axis=1
-        )
+        near = np.all(np.abs(pars - q) < 1e-6, axis=1) & np.all(np.abs(points - p) < atol, axis=1)
         assert near.any(), f"BrainPy's fixed point {p} at {q} is missing"
 
 
@@ -105,7 +101,10 @@ def test_bifurcation_2d():
 
 def test_bifurcation1d_codim1():
     bf = Bifurcation1D(
-        sin_cos, target_vars={"x": [-PI, PI]}, target_pars={"a": [0.5, 1.0]}, resolutions={"a": 0.2}
+        sin_cos,
+        target_vars={"x": [-PI, PI]},
+        target_pars={"a": [0.5, 1.0]},
+        resolutions={"a": 0.2},
     )
     fps, pars, dfxdx = bf.plot_bifurcation(show=False, with_return=True)
     assert len(fps) == len(dfxdx) == len(pars)
@@ -167,7 +166,9 @@ def test_bifurcation2d_codim1_limit_cycle_detected():
 
 
 def test_bifurcation2d_codim2():
-    bif = fhn_bifurcation(pars={"I": [0.0, 0.5], "g": [0.0, 0.5]}, resolutions={"I": 0.5, "g": 0.5})
+    bif = fhn_bifurcation(
+        pars={"I": [0.0, 0.5], "g": [0.0, 0.5]}, resolutions={"I": 0.5, "g": 0.5}
+    )
     fps, pars, _ = bif.plot_bifurcation(show=False, with_return=True)
     for g in (0.0, 0.5):  # g does not change the field
         check_fhn_points(fps[pars[:, 1] == g], pars[pars[:, 1] == g])
@@ -198,7 +199,9 @@ def test_bifurcation2d_unknown_selector_raises():
 
 
 def test_bifurcation2d_codim2_limit_cycle():
-    bif = fhn_bifurcation(pars={"I": [0.4, 0.6], "g": [0.0, 0.2]}, resolutions={"I": 0.1, "g": 0.1})
+    bif = fhn_bifurcation(
+        pars={"I": [0.4, 0.6], "g": [0.0, 0.2]}, resolutions={"I": 0.1, "g": 0.1}
+    )
     bif.plot_bifurcation(show=False)
     vs, ps = bif.plot_limit_cycle_by_sim(duration=300.0, offset=1.0, with_return=True)
     assert any(len(p) > 0 for p in ps)
