@@ -191,6 +191,12 @@ def test_unknown_derivative_shape_raises():
 # -- plotstyle_test.py ----------------------------------------------------------------------------
 
 
+def cubic_plane():
+    return ea.PhasePlane1D(
+        cubic, target_vars={"x": [-2, 2]}, pars_update={"Iext": 0.0}, resolutions=0.05
+    )
+
+
 @pytest.fixture
 def saved_schema():
     saved = copy.deepcopy(ea.plot_schema)
@@ -203,12 +209,9 @@ def test_set_markersize_updates_global(saved_schema):
     ea.set_markersize(33)
     assert ea.plot_schema["saddle node"]["markersize"] == 33
     assert {s["markersize"] for s in ea.plot_schema.values()} == {33}
-    pp = ea.PhasePlane1D(
-        cubic, target_vars={"x": [-2, 2]}, pars_update={"Iext": 0.0}, resolutions=0.05
-    )
     fig, ax = plt.subplots()
     try:
-        pp.plot_fixed_point(ax=ax)
+        cubic_plane().plot_fixed_point(ax=ax)
         assert [line.get_markersize() for line in ax.lines] == [33] * 3  # the drawing uses it
     finally:
         plt.close(fig)
@@ -231,3 +234,12 @@ def test_set_plot_schema_validations(saved_schema):
     ea.set_plot_schema("saddle node", color="black")
     assert ea.plot_schema["saddle node"]["color"] == "black"
     assert set(ea.get_2d_stability_types()) <= set(ea.plot_schema)
+    ea.set_plot_schema("stable point", color="black", marker="s")
+    fig, ax = plt.subplots()
+    try:
+        cubic_plane().plot_fixed_point(ax=ax)  # x = -1, 1 unstable, x = 0 stable
+        stable = ax.lines[1]
+        assert stable.get_color() == stable.get_markerfacecolor() == "black"
+        assert stable.get_marker() == "s" and ax.lines[0].get_markerfacecolor() == "white"
+    finally:
+        plt.close(fig)

@@ -37,21 +37,21 @@ _COLORS = {
 _MARKERSIZE = 8
 
 
-def _style(kind: str, color: str) -> dict[str, Any]:
+def _style(color: str) -> dict[str, Any]:
     return dict(
         color=color,
         marker="o",
         markersize=_MARKERSIZE,
         linestyle="None",
-        markerfacecolor=color if kind in S.STABLE_TYPES else "white",
         markeredgewidth=1.5,
     )
 
 
-plot_schema: dict[str, dict[str, Any]] = {k: _style(k, c) for k, c in _COLORS.items()}
+plot_schema: dict[str, dict[str, Any]] = {k: _style(c) for k, c in _COLORS.items()}
 """How each kind of fixed point is drawn: `ax.plot` keywords by kind (BrainPy's
-`bp.analysis.plotstyle.plot_schema`). Change it with `set_plot_schema` and
-`set_markersize`.
+`bp.analysis.plotstyle.plot_schema`). Stable kinds are drawn filled with their
+`color`, unstable ones hollow, unless an entry sets `markerfacecolor`. Change it with
+`set_plot_schema` and `set_markersize`.
 
 ```python
 eqbrain.analysis.plot_schema["stable focus"]["color"]     # 'tab:purple'
@@ -83,7 +83,8 @@ def set_plot_schema(fixed_point: str, **schema: Any) -> None:
 
 def set_markersize(markersize: int) -> None:
     """Draw every kind of fixed point with markers of this size in points (BrainPy's
-    `bp.analysis.plotstyle.set_markersize`; bifurcation diagrams use half of it).
+    `bp.analysis.plotstyle.set_markersize`; codimension-1 bifurcation diagrams use half
+    of it).
 
     ```python
     eqbrain.analysis.set_markersize(12)
@@ -113,9 +114,11 @@ def axes(ax: Any = None) -> Any:
 
 
 def point_style(kind: str, scale: float = 1.0) -> dict[str, Any]:
-    """How a fixed point of this kind is drawn: its `plot_schema` entry, the marker
-    `scale` times its size."""
+    """How a fixed point of this kind is drawn: its `plot_schema` entry, filled if the
+    kind is stable, the marker `scale` times its size."""
     style = dict(plot_schema[kind])
+    stable = kind in S.STABLE_TYPES
+    style.setdefault("markerfacecolor", style.get("color") if stable else "white")
     if "markersize" in style:
         style["markersize"] = style["markersize"] * scale
     return style
