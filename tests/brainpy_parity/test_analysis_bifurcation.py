@@ -93,7 +93,12 @@ def test_bifurcation_2d():
     points, pars, _ = bif.plot_bifurcation(with_return=True)
     check_fhn_points(points, pars)
     extremes, (Is,) = bif.plot_limit_cycle_by_sim(with_return=True)
-    assert len(Is) == len(extremes[0]["max"]) and np.all((Is > 0.3) & (Is < 1.5))
+    # between the Hopf points (I = 0.33 and 1.42); 100 time units show a cycle from 0.7
+    assert 0 < len(Is) == len(extremes[0]["max"]) and np.all((Is > 0.33) & (Is < 1.42))
+    rec = RECORDED["cycles_fhn"]
+    i = rec["Iext"].index(0.7)
+    (top,) = extremes[0]["max"][np.isclose(Is, 0.7)]
+    assert top == pytest.approx(rec["V_max"][i], abs=0.02)
 
 
 # -- lowdim_bifurcation_coverage_test.py: Bifurcation1D -------------------------------------
