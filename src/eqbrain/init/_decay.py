@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -55,6 +56,49 @@ def squared_distances(
     return total
 
 
+# The (N, N) weights as one compiled program per grid and options: run op by op, a
+# large grid would materialise every intermediate (N, N) array.
+_STATIC = ("dims", "encoding_values", "periodic", "dtype", "normalize", "include_self")
+_one_program = functools.partial(jax.jit, static_argnames=_STATIC)
+
+
+def _static(encoding_values: Any) -> Any:
+    """`encoding_values` as a hashable static argument (nested tuples)."""
+    if isinstance(encoding_values, Sequence) and not isinstance(encoding_values, str):
+        return tuple(_static(v) for v in encoding_values)
+    return encoding_values
+
+
+@_one_program
+def _gaussian(
+    two_sigma2, max_w, min_w, *, dims, encoding_values, periodic, dtype, normalize, include_self
+):
+    """GaussianDecay's weights (`two_sigma2 = 2 sigma^2`)."""
+    d2 = squared_distances(dims, encoding_values, periodic, dtype)
+    w = jnp.exp(-d2 / two_sigma2)
+    if normalize:
+        w = w / jnp.max(w)
+    if not include_self:
+        w = jnp.fill_diagonal(w, 0.0, inplace=False)
+    w = w * max_w
+    return jnp.where(w < min_w, 0.0, w).astype(dtype)
+
+
+@_one_program
+def _dog(
+    two_sigma2s, max_ws, min_w, *, dims, encoding_values, periodic, dtype, normalize, include_self
+):
+    """DOGDecay's weights (`two_sigma2s = 2 sigma^2` of both Gaussians)."""
+    d2 = squared_distances(dims, encoding_values, periodic, dtype)
+    w = max_ws[0] * jnp.exp(-d2 / two_sigma2s[0]) - max_ws[1] * jnp.exp(-d2 / two_sigma2s[1])
+    if normalize:
+        peak = jnp.max(jnp.abs(w))
+        w = jnp.where(peak > 0, w / jnp.where(peak > 0, peak, 1.0), w)
+    if not include_self:
+        w = jnp.fill_diagonal(w, 0.0, inplace=False)
+    return jnp.where(jnp.abs(w) < min_w, 0.0, w).astype(dtype)
+
+
 class GaussianDecay(Initializer):
     """Weights that decay as a Gaussian of the distance between neurons on a grid:
     `w(i, j) = max_w exp(-|v_i - v_j|^2 / (2 sigma^2))`, set to 0 below `min_w`.
@@ -99,14 +143,18 @@ class GaussianDecay(Initializer):
     def __call__(self, shape: Shape, dtype: Any = None) -> jax.Array:
         dtype = float_dtype(dtype)
         dims = as_shape(shape)
-        d2 = squared_distances(dims, self.encoding_values, self.periodic_boundary, dtype)
-        w = jnp.exp(-d2 / (2.0 * self.sigma**2))
-        if self.normalize:
-            w = w / jnp.max(w)
-        if not self.include_self:
-            w = jnp.fill_diagonal(w, 0.0, inplace=False)
-        w = w * self.max_w
-        return jnp.where(w < self.min_w, 0.0, w).astype(dtype)
+        _ranges(self.encoding_values, dims)  # a bad value is reported before tracing
+        return _gaussian(
+            jnp.asarray(2.0 * self.sigma**2, dtype),
+            jnp.asarray(self.max_w, dtype),
+            jnp.asarray(self.min_w, dtype),
+            dims=dims,
+            encoding_values=_static(self.encoding_values),
+            periodic=bool(self.periodic_boundary),
+            dtype=dtype,
+            normalize=bool(self.normalize),
+            include_self=bool(self.include_self),
+        )
 
 
 class DOGDecay(Initializer):
@@ -147,13 +195,15 @@ class DOGDecay(Initializer):
     def __call__(self, shape: Shape, dtype: Any = None) -> jax.Array:
         dtype = float_dtype(dtype)
         dims = as_shape(shape)
-        d2 = squared_distances(dims, self.encoding_values, self.periodic_boundary, dtype)
-        w = self.max_w_p * jnp.exp(-d2 / (2.0 * self.sigma_p**2)) - self.max_w_n * jnp.exp(
-            -d2 / (2.0 * self.sigma_n**2)
+        _ranges(self.encoding_values, dims)  # a bad value is reported before tracing
+        return _dog(
+            jnp.asarray([2.0 * self.sigma_p**2, 2.0 * self.sigma_n**2], dtype),
+            jnp.asarray([self.max_w_p, self.max_w_n], dtype),
+            jnp.asarray(self.min_w, dtype),
+            dims=dims,
+            encoding_values=_static(self.encoding_values),
+            periodic=bool(self.periodic_boundary),
+            dtype=dtype,
+            normalize=bool(self.normalize),
+            include_self=bool(self.include_self),
         )
-        if self.normalize:
-            peak = jnp.max(jnp.abs(w))
-            w = jnp.where(peak > 0, w / jnp.where(peak > 0, peak, 1.0), w)
-        if not self.include_self:
-            w = jnp.fill_diagonal(w, 0.0, inplace=False)
-        return jnp.where(jnp.abs(w) < self.min_w, 0.0, w).astype(dtype)
