@@ -157,6 +157,7 @@ def main() -> None:
     parser.add_argument("--t-sim", type=float, default=1000.0)
     parser.add_argument("--nest-python", default=os.environ.get("NEST_PYTHON"))
     parser.add_argument("--nest-example", default=os.environ.get("NEST_EXAMPLE"))
+    parser.add_argument("--verbose", action="store_true", help="print each run's numbers")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -175,6 +176,8 @@ def main() -> None:
                         f"{res['s_per_simulated_s']:.2f} s per simulated s",
                         flush=True,
                     )
+                    if args.verbose:  # every number of the run, as it finishes
+                        print(json.dumps(res), flush=True)
     table(results, args)
 
 
