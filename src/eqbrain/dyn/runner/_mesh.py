@@ -7,9 +7,11 @@ whose Variables end with the population's size; a population whose size is not a
 multiple of the number of devices stays whole on every device (with a warning). Its
 spikes (a boolean Variable) are computed block by block and then made whole on every
 device at the end of each step (`exchange`), so the projections and the delay buffers
-(which hold whole spike vectors) need no other communication. The global connectivity
-tables stay in the model, replicated, for checkpoints; a step reads only each device's
-own part.
+(which hold whole spike vectors) need no other communication. A `DelayConn` whose
+targets split evenly is split by target block (its rows per device, and its ring
+buffer by column). The global connectivity tables stay in the model for checkpoints
+(replicated; `DelayConn`'s split evenly along their length); a step reads only each
+device's own part.
 
 Random draws need nothing: a draw of the whole network's shape placed on a mesh is the
 same array on 1 or N devices (JAX's counter-based, partitionable threefry), so spikes
