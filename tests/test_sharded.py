@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import eqbrain
+from eqbrain.dyn.projections._sharded import split_delay_rows
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -257,3 +258,36 @@ def test_one_device_mesh_and_axis_errors_in_process():
     with pytest.raises(eqbrain.RunningError, match=r"several axes \('a', 'b'\).*mesh_axis="):
         eqbrain.DSRunner(net, mesh=two)
     eqbrain.DSRunner(net, mesh=mesh, mesh_axis="neurons")  # fits
+
+
+def test_delay_rows_split_by_target_block_keep_each_synapse_once_in_order():
+    rng = np.random.default_rng(0)
+    n = 40
+    conn = eqbrain.dyn.DelayConn(
+        rng.integers(0, 6, n),
+        rng.integers(0, 8, n),
+        n_pre=6,
+        n_post=8,
+        weight=rng.normal(size=n),
+        delay=rng.uniform(0.1, 0.5, n),
+        dt=0.1,
+    )
+    assert conn.weights is not None
+    syn = conn.synapses()
+    rows, codes, weights, width = split_delay_rows(
+        np.asarray(conn.indptr.value),
+        np.asarray(conn.codes.value),
+        np.asarray(conn.weights.value),
+        8,
+        4,
+    )
+    assert weights is not None and rows.shape == (4, 7)
+    for s in range(4):  # device s: targets 2s and 2s + 1, renumbered 0 and 1
+        mine = syn["post"] // 2 == s
+        k = int(rows[s, -1])
+        assert codes.shape[1] >= k + width >= k + np.diff(rows[s]).max()
+        assert np.array_equal(np.repeat(np.arange(6), np.diff(rows[s])), syn["pre"][mine])
+        assert np.array_equal(codes[s, :k] % 2 + 2 * s, syn["post"][mine])
+        assert np.array_equal(codes[s, :k] // 2 + 1, syn["delay_steps"][mine])
+        assert np.array_equal(weights[s, :k], syn["weight"][mine])
+    assert int(rows[:, -1].sum()) == conn.n_synapses == n
