@@ -1,5 +1,6 @@
 """Record BrainPy 2.x's activation layers (`bp.dnn.ReLU`, ...) on fixed inputs, with
-the arguments BrainPy's `brainpy/dnn/activation_test.py` builds them with.
+the arguments BrainPy's `brainpy/dnn/activation_test.py` builds them with, and the
+connectivities `brainpy/dnn/linear_test.py` builds its sparse layers over.
 
 Run once, in a virtual environment with BrainPy (never a dependency of eqbrain):
 
@@ -11,6 +12,11 @@ name -> nested list) and, for each case, `{"input": name, "output": nested list}
 under `cases`, in float32 (BrainPy's default). The inputs are deterministic (evenly
 spaced values), so the file is the same on every run.
 `tests/brainpy_parity/test_dnn_activations.py` rebuilds each layer in eqbrain.
+
+It also writes `connectivity.json`: for `GridFour` and `GaussianProb` (eqbrain has
+neither) of 100 by 100 neurons, as `linear_test.py` builds them (`GaussianProb` with
+`seed=123`), the synapses as `{"pre": [...], "post": [...]}`, which
+`tests/brainpy_parity/test_dnn_linear.py` builds its layers over as boolean matrices.
 """
 
 from __future__ import annotations
@@ -81,6 +87,16 @@ def main() -> None:
         "cases": cases,
     }
     (HERE / "activations.json").write_text(json.dumps(out, indent=1) + "\n")
+    conns = {
+        "GridFour": bp.conn.GridFour(pre=100, post=100),
+        "GaussianProb": bp.conn.GaussianProb(0.1, pre=100, post=100, seed=123),
+    }
+    pairs = {}
+    for name, conn in conns.items():
+        pre, post = np.nonzero(np.asarray(conn.require("conn_mat")))
+        pairs[name] = {"pre": pre.tolist(), "post": post.tolist()}
+    out = {"brainpy_version": bp.__version__, "n_pre": 100, "n_post": 100, **pairs}
+    (HERE / "connectivity.json").write_text(json.dumps(out) + "\n")
 
 
 if __name__ == "__main__":
