@@ -2,11 +2,15 @@
 (40 cases) and `brainpy/dnn/boost_linear_test.py` (38 cases; its 7 `stdp_update` cases
 are ported in `test_dyn_plasticity.py` and counted there, leaving 31).
 
-- Out of scope (2): `test_csc_bcsr_bcsc_constructors` and
+- Out of scope (8): `test_csc_bcsr_bcsc_constructors` and
   `test_jitlinear_base_get_conn_matrix` build `CSCLinear`, `BcsrMM`, `BcscMM` and
   `JitLinear`, classes of BrainPy's module outside `bp.dnn` (constructor-only stubs and
-  a base class).
-- In scope (69): 67 pass; 2 are listed differences (`xfail`, `docs/migrating.md`):
+  a base class). Six cases call `Dense`'s trainer hooks (`online_init`, `online_fit`,
+  `offline_fit` on a `fit_record`, with and without a bias, and their checks of the
+  target's shape): the protocol between BrainPy's layers and its trainers. eqbrain's
+  `Dense` has none; `eqbrain.OnlineTrainer`/`OfflineTrainer` record the layer's input
+  while they run and fit it themselves (`test_train.py`, `docs/migrating.md`).
+- In scope (63): 61 pass; 2 are listed differences (`xfail`, `docs/migrating.md`):
   `AllToAll` with one weight and `include_self=True` gives each of its `num_post`
   outputs the weighted sum, where BrainPy gives the sum once (shape `()` unbatched,
   `(batch, 1)` batched) for broadcasting.
@@ -20,12 +24,6 @@ eqbrain's: `bp.conn.FixedProb(p, pre=m, post=n)` is `eqbrain.dyn.FixedProb(m, n,
 synapses BrainPy draws, recorded by `tests/data/brainpy_dnn/generate.py`. BrainPy's
 layers hold plain arrays outside training mode; eqbrain's weights are `TrainVar`s in
 every mode, and `CSRLinear`'s per-synapse weights are `layer.conn.weights`.
-
-`boost_linear_test.py`'s six cases of `Dense`'s trainer hooks (`online_init`,
-`online_fit`, `offline_fit` with a `fit_record`) are ported through the trainers that
-call them here (`eqbrain.OnlineTrainer`, `eqbrain.OfflineTrainer`): eqbrain's `Dense`
-has no hooks of its own; a trainer records its input while it runs
-(`docs/migrating.md`).
 """
 
 from __future__ import annotations
