@@ -10,7 +10,7 @@
 
 `activation_test.py`'s cases only build each layer (with and without `inplace`) and call
 it on a random input. Each port also compares the output with BrainPy's, recorded for
-fixed inputs by `tests/data/brainpy_dnn/generate.py` (`RReLU` draws its slopes: checked
+fixed inputs by `tests/data/brainpy_layers/generate.py` (`RReLU` draws its slopes: checked
 against its bounds instead). BrainPy's `inplace=True` writes into the input array;
 eqbrain's writes into an input `Variable`, which the ports pass and read back.
 `GELU`'s case is parametrized by `approximate` but builds `GELU()` both times: the port
@@ -37,9 +37,8 @@ import pytest
 import eqbrain
 from eqbrain import dnn
 
-RECORD = json.loads(
-    (pathlib.Path(__file__).parents[1] / "data" / "brainpy_dnn" / "activations.json").read_text()
-)
+DATA = pathlib.Path(__file__).parents[1] / "data" / "brainpy_layers"
+RECORD = json.loads((DATA / "activations.json").read_text())
 INPUTS = {k: np.asarray(v, np.float32) for k, v in RECORD["inputs"].items()}
 
 

@@ -21,7 +21,7 @@ against the product with its weights (`x @ W + b`, the masked matrix, the matrix
 weight matrix), and the errors name the argument. BrainPy's connectivities map to
 eqbrain's: `bp.conn.FixedProb(p, pre=m, post=n)` is `eqbrain.dyn.FixedProb(m, n, p)`;
 `GridFour` and `GaussianProb` (not in eqbrain) are passed as boolean matrices of the
-synapses BrainPy draws, recorded by `tests/data/brainpy_dnn/generate.py`. BrainPy's
+synapses BrainPy draws, recorded by `tests/data/brainpy_layers/generate.py`. BrainPy's
 layers hold plain arrays outside training mode; eqbrain's weights are `TrainVar`s in
 every mode, and `CSRLinear`'s per-synapse weights are `layer.conn.weights`.
 """
@@ -41,9 +41,8 @@ from eqbrain import dnn
 from eqbrain.init import Normal, XavierNormal
 
 RNG = np.random.default_rng(0)
-CONNS = json.loads(
-    (pathlib.Path(__file__).parents[1] / "data" / "brainpy_dnn" / "connectivity.json").read_text()
-)
+DATA = pathlib.Path(__file__).parents[1] / "data" / "brainpy_layers"
+CONNS = json.loads((DATA / "connectivity.json").read_text())
 
 
 def rand(*shape: int) -> jnp.ndarray:

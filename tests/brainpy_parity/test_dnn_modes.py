@@ -8,7 +8,7 @@ Each BrainPy case builds one layer in one mode (`TrainingMode()`, `TrainingMode(
 once: convolutions (30 cases), pooling (75), `Dropout` (5), `Flatten` (5), linear and
 connection layers (60), normalization (39). The ports do the same and compare with
 BrainPy's output, recorded for the same inputs by
-`tests/data/brainpy_dnn/generate_modes.py`: the values where the layer is
+`tests/data/brainpy_layers/generate_modes.py`: the values where the layer is
 deterministic, the shape where it draws random weights (convolutions and linear
 layers). The inputs are small (a batch of 2, a few positions, 20 neurons for the
 connection layers) where BrainPy's are up to 10 x 50 x 50 x 50 x 3: the sizes only
@@ -34,7 +34,7 @@ import pytest
 import eqbrain
 from eqbrain import dnn
 
-RECORD = np.load(pathlib.Path(__file__).parents[1] / "data" / "brainpy_dnn" / "modes.npz")
+RECORD = np.load(pathlib.Path(__file__).parents[1] / "data" / "brainpy_layers" / "modes.npz")
 B = 2  # the batch of every batched input
 MODES: dict[str, Callable[[], eqbrain.Mode]] = {
     "T": lambda: eqbrain.TrainingMode(),

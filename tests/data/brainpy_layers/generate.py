@@ -5,7 +5,7 @@ connectivities `brainpy/dnn/linear_test.py` builds its sparse layers over.
 Run once, in a virtual environment with BrainPy (never a dependency of eqbrain):
 
     python -m venv /tmp/bp && /tmp/bp/bin/pip install 'brainpy[cpu]>=2.8,<3'
-    /tmp/bp/bin/python tests/data/brainpy_dnn/generate.py
+    /tmp/bp/bin/python tests/data/brainpy_layers/generate.py
 
 It writes `activations.json` beside itself: `brainpy_version`, the inputs (`inputs`:
 name -> nested list) and, for each case, `{"input": name, "output": nested list}`

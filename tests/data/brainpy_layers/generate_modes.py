@@ -4,7 +4,7 @@ builds them, on small fixed inputs.
 Run once, in a virtual environment with BrainPy (never a dependency of eqbrain):
 
     python -m venv /tmp/bp && /tmp/bp/bin/pip install 'brainpy[cpu]>=2.8,<3'
-    /tmp/bp/bin/python tests/data/brainpy_dnn/generate_modes.py
+    /tmp/bp/bin/python tests/data/brainpy_layers/generate_modes.py
 
 It writes `modes.npz` beside itself: for each case `<case>` and mode `<mode>` (`T`,
 `T10`, `B`, `B10`, `N`: `TrainingMode()`, `TrainingMode(10)`, `BatchingMode()`,
