@@ -289,19 +289,21 @@ BOOST_JIT = {
 @pytest.mark.parametrize("kind", sorted(BOOST_JIT))
 def test_jit_fp_forward_and_conn_matrix(kind: str, event: bool) -> None:
     """6 cases: unbatched, batched and 3-D input; the matrix is `(num_out, num_in)`,
-    connected with probability `prob`, weighted as asked."""
-    f = getattr(dnn, ("Event" if event else "") + kind)(8, 6, 0.3, **BOOST_JIT[kind], seed=123)
+    connected with probability `prob`, weighted as asked. BrainPy's layers map 8 inputs
+    to 6; the port uses `test_jit_fp_linear`'s 100 to 200, whose matrix is compiled."""
+    f = getattr(dnn, ("Event" if event else "") + kind)(100, 200, 0.3, **BOOST_JIT[kind], seed=123)
     cm = f.get_conn_matrix()
-    assert cm.shape == (6, 8)
+    assert cm.shape == (200, 100)
+    assert 0.2 < float(jnp.mean(cm != 0)) < 0.4  # prob = 0.3
     close(f.get_conn_matrix(), cm)  # the same matrix on every call
     if kind == "JitFPHomoLinear":
         assert set(np.unique(np.asarray(cm))) <= {0.0, np.float32(0.1)}
     if kind == "JitFPUniformLinear":
         assert np.all(np.abs(np.asarray(cm)) <= 0.1)
-    for shape in ((8,), (4, 8), (2, 3, 8)):
+    for shape in ((100,), (10, 100), (10, 20, 100)):
         x = rand(*shape) < 0.3 if event else rand(*shape)
         y = f(x)
-        assert y.shape == shape[:-1] + (6,)
+        assert y.shape == shape[:-1] + (200,)
         close(y, jnp.asarray(x, jnp.float32) @ cm.T)
 
 

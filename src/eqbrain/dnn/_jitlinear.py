@@ -18,11 +18,11 @@ from ..random import split_key
 from ._base import Layer, check_last_axis, positive_int, probability
 
 
-@functools.partial(jax.jit, static_argnames=("shape", "prob", "dist"))
-def _matrix(seed: Any, a: Any, b: Any, *, shape: tuple[int, int], prob: float, dist: str) -> Any:
+@functools.partial(jax.jit, static_argnames=("shape", "dist"))
+def _matrix(seed: Any, prob: Any, a: Any, b: Any, *, shape: tuple[int, int], dist: str) -> Any:
     """The `(num_out, num_in)` matrix of seed `seed`: each entry connected with
     probability `prob`, weighted `a` (`"homo"`), `U(a, b)` (`"uniform"`) or
-    `N(a, b**2)` (`"normal"`). Compiled once per shape when called eagerly."""
+    `N(a, b**2)` (`"normal"`). Compiled once per shape and kind when called eagerly."""
     k_conn, k_weight = jax.random.split(jax.random.key(seed))
     mask = jax.random.bernoulli(k_conn, prob, shape)
     if dist == "homo":
@@ -97,7 +97,7 @@ class _JitFPLinear(Layer):
         """
         a, b, dist = self._parts()
         shape = (self.num_out, self.num_in)
-        return _matrix(self.seed, a, b, shape=shape, prob=self.prob, dist=dist)
+        return _matrix(self.seed, self.prob, a, b, shape=shape, dist=dist)
 
     def update(self, x: Any) -> Any:
         """`x @ M.T` for `x` of shape `(..., num_in)` (`x @ M`, `(..., num_out)`, with
