@@ -158,7 +158,8 @@ class _Pool(_Window):
         for what, v in (("kernel_size", kernel_size), ("stride", stride)):
             values: Any = [v] if isinstance(v, int | np.integer) else v
             if not _ints(values) or not values or min(values) <= 0:
-                raise ValueError(f"{owner}: {what} must be a positive int or ints, got {v!r}.")
+                error = ValueError if _ints(values) else TypeError
+                raise error(f"{owner}: {what} must be a positive int or ints, got {v!r}.")
         self.kernel_size = _int_or_tuple(kernel_size)
         self.stride = _int_or_tuple(stride)
         if isinstance(padding, str):
