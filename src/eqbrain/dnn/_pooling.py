@@ -5,7 +5,7 @@ axes), and the adaptive `AdaptiveAvgPool1d/2d/3d`, `AdaptiveMaxPool1d/2d/3d`."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar, TypeGuard
 
 import equinox as eqx
@@ -366,22 +366,25 @@ class AvgPool3d(_PoolNd):
     REDUCE = "mean"
 
 
-def _adaptive(x: Any, axis: int, target: int, how: Callable) -> Any:
+def _adaptive(x: Any, axis: int, target: int, how: str) -> Any:
     """`x` reduced along `axis` to `target` bins: bin `i` covers
-    `[floor(i n / target), ceil((i + 1) n / target))` (PyTorch's bins)."""
+    `[floor(i n / target), ceil((i + 1) n / target))` (PyTorch's bins; a bin repeats
+    elements when `target > n`). One gather of `(target, width)` indices: the bins'
+    elements, the last repeated to the widest bin's width."""
     n = x.shape[axis]
     if n % target == 0:
         shape = (*x.shape[:axis], target, n // target, *x.shape[axis + 1 :])
-        return how(x.reshape(shape), axis=axis + 1)
-    bins = [
-        how(
-            lax.slice_in_dim(x, (i * n) // target, -(-((i + 1) * n) // target), axis=axis),
-            axis=axis,
-            keepdims=True,
-        )
-        for i in range(target)
-    ]
-    return jnp.concatenate(bins, axis=axis)
+        blocks = x.reshape(shape)
+        return jnp.max(blocks, axis + 1) if how == "max" else jnp.mean(blocks, axis + 1)
+    start = (np.arange(target) * n) // target
+    size = -((-np.arange(1, target + 1) * n) // target) - start
+    offset = np.arange(size.max())
+    bins = jnp.take(x, start[:, None] + np.minimum(offset, size[:, None] - 1), axis=axis)
+    if how == "max":
+        return jnp.max(bins, axis + 1)
+    weight = (offset < size[:, None]) / size[:, None]  # the mean of the real elements
+    weight = weight.reshape(weight.shape + (1,) * (x.ndim - axis - 1))
+    return jnp.sum(bins * weight.astype(jnp.result_type(x.dtype, float)), axis + 1)
 
 
 class _AdaptivePool(_Window):
@@ -403,9 +406,8 @@ class _AdaptivePool(_Window):
     def update(self, x: Any) -> Any:
         x = jnp.asarray(x)
         axes = self._spatial(x.ndim, self.NUM_SPATIAL_DIMS)
-        how = jnp.max if self.REDUCE == "max" else jnp.mean
         for axis, target in zip(axes, self.target_shape):
-            x = _adaptive(x, axis, target, how)
+            x = _adaptive(x, axis, target, self.REDUCE)
         return x
 
 
