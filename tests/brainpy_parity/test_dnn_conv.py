@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -95,7 +96,9 @@ def test_conv_transpose_valid(n):
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_conv_transpose_masked(n):
     mask = jnp.tril(jnp.ones((3,) * n + (3, 4)))
-    kwargs = dict(b_initializer=ONE, mode=eqbrain.batching_mode) if n == 1 else {}
+    kwargs: dict[str, Any] = dict(mode=eqbrain.training_mode)  # BrainPy's 2-D and 3-D cases
+    if n == 1:
+        kwargs = dict(b_initializer=ONE, mode=eqbrain.batching_mode)
     net = getattr(dnn, f"ConvTranspose{n}d")(
         3, 4, (3,) * n, padding="VALID", mask=mask, w_initializer=ONE, **kwargs
     )
@@ -198,7 +201,7 @@ def test_stride_and_strides_both_raises(n):
 @pytest.mark.parametrize("cls", ["Conv1d", "ConvTranspose1d"])
 @pytest.mark.parametrize("bias", [True, False])
 def test_forward_nonbatching(cls, bias):
-    kwargs = {} if bias else {"b_initializer": None}
+    kwargs: dict[str, Any] = {} if bias else {"b_initializer": None}
     if cls == "ConvTranspose1d" and bias:
         kwargs["padding"] = 1  # BrainPy's case: one step of padding on each side
     net = getattr(dnn, cls)(2, 3, kernel_size=3, w_initializer=ONE, mode=NB, **kwargs)
