@@ -65,10 +65,12 @@ def test_conv2d_img():
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_conv_nd_training(n):
     with eqbrain.training_environment():
-        model = getattr(dnn, f"Conv{n}d")(3, 32, kernel_size=(3,) * n)
+        model = getattr(dnn, f"Conv{n}d")(3, 32, kernel_size=(3,) * n, w_initializer=ONE)
     assert model.mode.is_batch_mode()
     out = model(jnp.ones((2,) + (5,) * n + (3,)))
     assert out.shape == (2,) + (5,) * n + (32,)
+    # 'SAME': the centre sees the whole kernel of ones, 3 ** n taps of 3 channels
+    np.testing.assert_allclose(out[(slice(None),) + (2,) * n], 3.0 ** (n + 1))
 
 
 # -- conv_layers_test.py: TestConvTranspose1d/2d/3d ---------------------------------------
@@ -136,7 +138,7 @@ def test_conv_transpose_padding_same(n):
 
 @pytest.fixture(scope="module")
 def conv1d() -> dnn.Conv1d:
-    return dnn.Conv1d(2, 3, kernel_size=3, mode=NB)
+    return dnn.Conv1d(2, 3, kernel_size=3, w_initializer=ONE, mode=NB)
 
 
 def test_base_forward_nonbatching(conv1d):
@@ -232,7 +234,7 @@ def test_with_mask(cls):
 @pytest.mark.parametrize("cls", ["Conv1d", "ConvTranspose1d"])
 def test_mask_shape_mismatch_raises(cls):
     with pytest.raises(ValueError, match=rf"{cls}: mask of shape \(9, 9, 9, 9\)"):
-        net = getattr(dnn, cls)(2, 3, kernel_size=3, mask=jnp.ones((9, 9, 9, 9)), mode=NB)
+        net = getattr(dnn, cls)(2, 3, 3, mask=jnp.ones((9, 9, 9, 9)), w_initializer=ONE, mode=NB)
         net(jnp.ones((5, 2)))
 
 

@@ -5,12 +5,17 @@ BrainPy's cases mostly only run the layer; each port compares the output (and, f
 batch normalizations, the running statistics after the call) with BrainPy's, recorded by
 `tests/data/brainpy_dnn/generate.py` on deterministic inputs of BrainPy's shapes (the
 group normalizations on a `(3, 4, 4, 6)` input where BrainPy's is `(20, 10, 10, 6)`).
-BrainPy's `bp.share.save(fit=fit)` is `eqbrain.share.context(fit=fit)`.
+BrainPy's `bp.share.save(fit=fit)` is `eqbrain.share.context(fit=fit)` (eager, in
+`test_batch_norm_running_var_is_unbiased`), or the `fit=` of `update`, which that context
+sets: each layer otherwise runs compiled, `step(layer, x, fit)`, one small program per
+case, cheaper to compile than each operation of an eager call on its own.
 """
 
 from __future__ import annotations
 
+import functools
 import pathlib
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,6 +28,12 @@ DATA = np.load(pathlib.Path(__file__).parents[1] / "data" / "brainpy_dnn" / "dnn
 TRAINING = eqbrain.training_mode
 
 
+@functools.partial(eqbrain.jit, static_argnames="fit")
+def step(layer: Any, x: Any, fit: bool | None = None) -> Any:
+    """`layer(x)`, compiled; `fit` (static) for the batch normalizations."""
+    return layer.update(x) if fit is None else layer.update(x, fit=fit)
+
+
 def close(actual, case: str, what: str = "y") -> None:
     np.testing.assert_allclose(actual, DATA[f"{case}/{what}"], rtol=1e-5, atol=1e-5)
 
@@ -32,9 +43,7 @@ def close(actual, case: str, what: str = "y") -> None:
 def test_batch_norm(n, fit):
     case = f"bn{n}d_fit{int(fit)}"
     net = getattr(dnn, f"BatchNorm{n}d")(num_features=10, mode=TRAINING)
-    with eqbrain.share.context(fit=fit):
-        y = net(DATA[f"{case}/x"])
-    close(y, case)
+    close(step(net, DATA[f"{case}/x"], fit), case)
     close(net.running_mean.value, case, "running_mean")
     close(net.running_var.value, case, "running_var")
 
@@ -42,18 +51,19 @@ def test_batch_norm(n, fit):
 @pytest.mark.parametrize("normalized_shape", [10, [5, 10]])
 def test_layer_norm(normalized_shape):
     case = "layernorm_1" if normalized_shape == 10 else "layernorm_2"
-    close(dnn.LayerNorm(normalized_shape, mode=TRAINING)(DATA[f"{case}/x"]), case)
+    close(step(dnn.LayerNorm(normalized_shape, mode=TRAINING), DATA[f"{case}/x"]), case)
 
 
 @pytest.mark.parametrize("num_groups", [1, 2, 3, 6])
 def test_group_norm(num_groups):
     case = f"groupnorm_{num_groups}"
     net = dnn.GroupNorm(num_groups=num_groups, num_channels=6, mode=TRAINING)
-    close(net(DATA[f"{case}/x"]), case)
+    close(step(net, DATA[f"{case}/x"]), case)
 
 
 def test_instance_norm():
-    close(dnn.InstanceNorm(num_channels=6, mode=TRAINING)(DATA["instancenorm/x"]), "instancenorm")
+    net = dnn.InstanceNorm(num_channels=6, mode=TRAINING)
+    close(step(net, DATA["instancenorm/x"]), "instancenorm")
 
 
 def test_layer_norm_shape_mismatch_raises_value_error():
@@ -76,15 +86,14 @@ def test_batch_norm_running_var_is_unbiased():
 def test_batch_norm_batch_is_biased_normalized():
     x = np.random.standard_normal((8, 6, 3)).astype(np.float32) * 2.0 - 1.0
     net = dnn.BatchNorm1d(num_features=3, affine=False, mode=TRAINING)
-    with eqbrain.share.context(fit=True):
-        out = np.asarray(net(x))
+    out = np.asarray(step(net, x, True))
     np.testing.assert_allclose(out.mean(axis=(0, 1)), 0.0, atol=1e-5)
     np.testing.assert_allclose(out.var(axis=(0, 1)), 1.0, atol=1e-4)
 
 
 def test_layer_norm_normalizes_over_trailing_axes():
     x = np.random.standard_normal((4, 3, 5, 10)).astype(np.float32) * 3.0 + 2.0
-    out = dnn.LayerNorm((5, 10), elementwise_affine=False, mode=TRAINING)(x)
+    out = step(dnn.LayerNorm((5, 10), elementwise_affine=False, mode=TRAINING), x)
     axes = (-2, -1)
     mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
     np.testing.assert_allclose(out, (x - mean) / np.sqrt(var + 1e-5), atol=1e-4)

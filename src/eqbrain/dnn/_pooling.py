@@ -4,11 +4,13 @@ axes), and the adaptive `AdaptiveAvgPool1d/2d/3d`, `AdaptiveMaxPool1d/2d/3d`."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeGuard
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -366,11 +368,13 @@ class AvgPool3d(_PoolNd):
     REDUCE = "mean"
 
 
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
 def _adaptive(x: Any, axis: int, target: int, how: str) -> Any:
     """`x` reduced along `axis` to `target` bins: bin `i` covers
     `[floor(i n / target), ceil((i + 1) n / target))` (PyTorch's bins; a bin repeats
     elements when `target > n`). One gather of `(target, width)` indices: the bins'
-    elements, the last repeated to the widest bin's width."""
+    elements, the last repeated to the widest bin's width. Compiled once per shape, so
+    an eager call is one program, not one per operation."""
     n = x.shape[axis]
     if n % target == 0:
         shape = (*x.shape[:axis], target, n // target, *x.shape[axis + 1 :])
