@@ -8,15 +8,14 @@
 
 BrainPy's `_adaptive_pool1d(x, target, op)` (23 cases call this private helper) is
 `AdaptiveAvgPool1d(target, channel_axis=None)(x)` (or `AdaptiveMaxPool1d`) here: the
-public layers pool with it, and the ports compare their outputs with BrainPy's, recorded
-by `tests/data/brainpy_dnn/generate.py` (with the 2 targets of BrainPy's
-`test_adaptive_pool1d` not in its other cases). BrainPy's `net(shared, x)` with
-`shared = {'fit': False}` is `net(x)` inside `eqbrain.share.context(fit=False)`. Where
-BrainPy refuses an argument with `AssertionError` (2 cases), eqbrain raises a
-`ValueError` naming it. The adaptive cases on large inputs (BrainPy's 128 x 64 x 32 x 16
-and the like) use inputs a few elements wide that keep what the case is about (which
-axes are pooled, a spatial axis smaller than its target); the others keep BrainPy's
-sizes. Where BrainPy's case only runs the layer, the port checks the output's shape and
+public layers pool with it, and the ports compare their outputs with BrainPy's layers'
+outputs recorded by `tests/data/brainpy_dnn/generate.py`. BrainPy's `net(shared, x)`
+with `shared = {'fit': False}` is `net(x)` inside `eqbrain.share.context(fit=False)`.
+Where BrainPy's `MaxPool` refuses a padding with `AssertionError`
+(`test_sequence_padding_bad_pair_length`), eqbrain raises a `ValueError` naming it.
+The adaptive cases on large inputs (BrainPy's 128 x 64 x 32 x 16 and the like) use
+inputs a few elements wide that keep what the case is about (which axes are pooled, a
+spatial axis smaller than its target); the others keep BrainPy's sizes. Where BrainPy's case only runs the layer, the port checks the output's shape and
 values (against NumPy, or BrainPy's recording).
 """
 
