@@ -5,15 +5,14 @@ BrainPy's cases mostly only run the layer; each port compares the output (and, f
 batch normalizations, the running statistics after the call) with BrainPy's, recorded by
 `tests/data/brainpy_dnn/generate.py` on deterministic inputs of BrainPy's shapes (the
 group normalizations on a `(3, 4, 4, 6)` input where BrainPy's is `(20, 10, 10, 6)`).
-BrainPy's `bp.share.save(fit=fit)` is `eqbrain.share.context(fit=fit)` (eager, in
-`test_batch_norm_running_var_is_unbiased`), or the `fit=` of `update`, which that context
-sets: each layer otherwise runs compiled, `step(layer, x, fit)`, one small program per
-case, cheaper to compile than each operation of an eager call on its own.
+BrainPy's `bp.share.save(fit=fit)` is `eqbrain.share.context(fit=fit)`. The layers run
+compiled, `step(layer, x)` (one small program per case, cheaper to compile than each
+operation of an eager call on its own; a compiled step follows the context's `fit`),
+but for `test_batch_norm_running_var_is_unbiased`, eager.
 """
 
 from __future__ import annotations
 
-import functools
 import pathlib
 from typing import Any
 
@@ -28,10 +27,10 @@ DATA = np.load(pathlib.Path(__file__).parents[1] / "data" / "brainpy_dnn" / "dnn
 TRAINING = eqbrain.training_mode
 
 
-@functools.partial(eqbrain.jit, static_argnames="fit")
-def step(layer: Any, x: Any, fit: bool | None = None) -> Any:
-    """`layer(x)`, compiled; `fit` (static) for the batch normalizations."""
-    return layer.update(x) if fit is None else layer.update(x, fit=fit)
+@eqbrain.jit
+def step(layer: Any, x: Any) -> Any:
+    """`layer(x)`, compiled."""
+    return layer(x)
 
 
 def close(actual, case: str, what: str = "y") -> None:
@@ -43,7 +42,8 @@ def close(actual, case: str, what: str = "y") -> None:
 def test_batch_norm(n, fit):
     case = f"bn{n}d_fit{int(fit)}"
     net = getattr(dnn, f"BatchNorm{n}d")(num_features=10, mode=TRAINING)
-    close(step(net, DATA[f"{case}/x"], fit), case)
+    with eqbrain.share.context(fit=fit):
+        close(step(net, DATA[f"{case}/x"]), case)
     close(net.running_mean.value, case, "running_mean")
     close(net.running_var.value, case, "running_var")
 
@@ -86,7 +86,8 @@ def test_batch_norm_running_var_is_unbiased():
 def test_batch_norm_batch_is_biased_normalized():
     x = np.random.standard_normal((8, 6, 3)).astype(np.float32) * 2.0 - 1.0
     net = dnn.BatchNorm1d(num_features=3, affine=False, mode=TRAINING)
-    out = np.asarray(step(net, x, True))
+    with eqbrain.share.context(fit=True):
+        out = np.asarray(step(net, x))
     np.testing.assert_allclose(out.mean(axis=(0, 1)), 0.0, atol=1e-5)
     np.testing.assert_allclose(out.var(axis=(0, 1)), 1.0, atol=1e-4)
 
