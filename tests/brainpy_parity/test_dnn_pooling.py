@@ -15,8 +15,9 @@ Where BrainPy's `MaxPool` refuses a padding with `AssertionError`
 (`test_sequence_padding_bad_pair_length`), eqbrain raises a `ValueError` naming it.
 The adaptive cases on large inputs (BrainPy's 128 x 64 x 32 x 16 and the like) use
 inputs a few elements wide that keep what the case is about (which axes are pooled, a
-spatial axis smaller than its target); the others keep BrainPy's sizes. Where BrainPy's case only runs the layer, the port checks the output's shape and
-values (against NumPy, or BrainPy's recording).
+spatial axis smaller than its target); the others keep BrainPy's sizes. Where BrainPy's
+case only runs the layer, the port checks the output's shape and values (against NumPy,
+or BrainPy's recording).
 """
 
 from __future__ import annotations
