@@ -47,18 +47,34 @@ def conv_transposes() -> None:
         for bias in (True, False):
             b = one if bias else None
             for pad in ("VALID", "SAME"):
-                net = cls(3, 4, k, padding=pad, w_initializer=one, b_initializer=b,
-                          mode=bm.training_mode)
+                net = cls(
+                    3, 4, k, padding=pad, w_initializer=one, b_initializer=b, mode=bm.training_mode
+                )
                 keep(f"ct{n}d_{pad}_bias{int(bias)}", x, net(x))
         mask = np.tril(np.ones(k + (3, 4), np.float32))
-        net = cls(3, 4, k, padding="VALID", mask=mask, w_initializer=one,
-                  b_initializer=one, mode=bm.batching_mode)
+        net = cls(
+            3,
+            4,
+            k,
+            padding="VALID",
+            mask=mask,
+            w_initializer=one,
+            b_initializer=one,
+            mode=bm.batching_mode,
+        )
         keep(f"ct{n}d_masked", x, net(x), mask=mask)
     x = np.ones((1, 3, 1), np.float32)
     for bias in (True, False):
-        net = bp.layers.ConvTranspose1d(1, 1, 3, stride=1, padding="SAME", w_initializer=one,
-                                        b_initializer=one if bias else None,
-                                        mode=bm.batching_mode)
+        net = bp.layers.ConvTranspose1d(
+            1,
+            1,
+            3,
+            stride=1,
+            padding="SAME",
+            w_initializer=one,
+            b_initializer=one if bias else None,
+            mode=bm.batching_mode,
+        )
         keep(f"ct1d_same_1ch_bias{int(bias)}", x, net(x))
 
 
@@ -70,8 +86,18 @@ def pools() -> None:
     x = np.ones((1, 3, 3, 1), np.float32)
     with bm.training_environment():
         keep("avgpool_same", x, bp.dnn.AvgPool((2, 2), 1, padding="SAME", channel_axis=-1)(x))
-    for size, target in ((100, 6), (100, 7), (100, 10), (32, 4), (5, 5), (2, 6), (1, 4),
-                         (3, 8), (100, 9), (100, 8)):
+    for size, target in (
+        (100, 6),
+        (100, 7),
+        (100, 10),
+        (32, 4),
+        (5, 5),
+        (2, 6),
+        (1, 4),
+        (3, 8),
+        (100, 9),
+        (100, 8),
+    ):
         x = ramp(size)
         for op in ("Avg", "Max"):
             net = getattr(bp.dnn, f"Adaptive{op}Pool1d")(target, channel_axis=None)
@@ -88,13 +114,23 @@ def norms() -> None:
             x = ramp(*shape)
             net = getattr(bp.dnn, f"BatchNorm{n}d")(10, mode=bm.training_mode)
             bp.share.save(fit=fit)
-            keep(f"bn{n}d_fit{int(fit)}", x, net(x), running_mean=net.running_mean.value,
-                 running_var=net.running_var.value)
+            keep(
+                f"bn{n}d_fit{int(fit)}",
+                x,
+                net(x),
+                running_mean=net.running_mean.value,
+                running_var=net.running_var.value,
+            )
     x = ramp(4, 5, 3, scale=3.0, shift=7.0)
     net = bp.dnn.BatchNorm1d(3, affine=False, mode=bm.training_mode)
     bp.share.save(fit=True)
-    keep("bn_unbiased", x, net(x), running_mean=net.running_mean.value,
-         running_var=net.running_var.value)
+    keep(
+        "bn_unbiased",
+        x,
+        net(x),
+        running_mean=net.running_mean.value,
+        running_var=net.running_var.value,
+    )
     for shape in ((10,), (5, 10)):
         x = ramp(4, 5, 10, scale=2.0, shift=1.0)
         net = bp.dnn.LayerNorm(shape, mode=bm.training_mode)
