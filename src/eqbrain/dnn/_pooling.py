@@ -74,7 +74,16 @@ def reduce_window(
     padding: Any,
     how: str,
 ) -> Any:
-    """`x` pooled with `how` (`'max'`, `'min'`, `'mean'`) over windows on `axes`."""
+    """`x` pooled with `how` (`'max'`, `'min'`, `'mean'`) over windows on `axes`; one
+    compiled program per shape and window, so an eager call compiles once."""
+    if not isinstance(padding, str):
+        padding = tuple((int(lo), int(hi)) for lo, hi in padding)
+    axes, kernel, stride = (tuple(int(i) for i in v) for v in (axes, kernel, stride))
+    return _reduce_window(jnp.asarray(x), axes, kernel, stride, padding, how)
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3, 4, 5))
+def _reduce_window(x: Any, axes: tuple, kernel: tuple, stride: tuple, padding: Any, how: str):
     window, strides = [1] * x.ndim, [1] * x.ndim
     for a, k, s in zip(axes, kernel, stride):
         window[a], strides[a] = k, s
@@ -91,7 +100,8 @@ def reduce_window(
     total = lax.reduce_window(x, 0.0, lax.add, window, strides, padding)
     if padding == "VALID":
         return total / math.prod(window)
-    ones = jnp.ones(x.shape, x.dtype)  # count only the real elements of each window
+    # the number of real elements in each window: ones over the pooled axes only
+    ones = jnp.ones([n if a in axes else 1 for a, n in enumerate(x.shape)], x.dtype)
     return total / lax.reduce_window(ones, 0.0, lax.add, window, strides, padding)
 
 
