@@ -56,7 +56,8 @@ class JansenRitModel(Population):
       `0.8 C`, `0.25 C`, `0.25 C`.
     - `e0` (1/ms; 0.0025), `v0` (mV; 6), `r` (1/mV; 0.56): the sigmoid.
     - `p`: the input rate to the pyramidal cells' excitatory synapses (1/ms; 0.22).
-    - `y0_initializer` ... `y5_initializer`: the initial states (default 0).
+    - `y0_initializer`, `y1_initializer`, `y2_initializer`, `y3_initializer`,
+      `y4_initializer`, `y5_initializer`: the initial states (default 0).
     - `method`: the `eqbrain.odeint` method (default `'rk4'`); `key`, `batch_size`,
       `mode`: as for every population.
 
