@@ -83,7 +83,8 @@ def test_ctrl_c_in_the_report_callback_keeps_the_last_step_and_fit_goes_on(refer
         t.fit(BATCHES, num_epoch=2, num_report=1, fun_after_report=after)
     assert_same(state(t), seen[-1])
     assert_same(state(t), reference[0][5])
-    assert len(t.get_hist_metric("fit", which="detailed")) == 6
+    detailed = t.get_hist_metric("fit", which="detailed")
+    assert detailed is not None and len(detailed) == 6  # the losses of those 6 steps
     t.fit(BATCHES[2:], num_epoch=1)  # the rest of the second epoch
     assert_same(state(t), reference[1][1])
 
@@ -119,6 +120,6 @@ def test_ctrl_c_right_after_a_step_is_written_back_keeps_that_step_whole(referen
     with pytest.raises(KeyboardInterrupt):
         t.fit(BATCHES, num_epoch=1)
     assert_same(state(t), reference[0][2])  # both of step 3, none of step 2 left
-    t._f_fit = real  # type: ignore[method-assign]
+    t._f_fit = real
     t.fit(BATCHES[3:], num_epoch=1)
     assert_same(state(t), reference[1][0])
