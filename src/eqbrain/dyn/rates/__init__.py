@@ -9,6 +9,7 @@ from ._couplings import (
     DiffusiveCoupling as DiffusiveCoupling,
 )
 from ._fhn import FHN as FHN, FeedbackFHN as FeedbackFHN
+from ._jansen_rit import JansenRitModel as JansenRitModel
 from ._nvar import NVAR as NVAR
 from ._qif import QIF as QIF
 from ._reservoir import Reservoir as Reservoir
@@ -28,6 +29,7 @@ __all__ = [
     "FHN",
     "FeedbackFHN",
     "GRUCell",
+    "JansenRitModel",
     "LSTMCell",
     "NVAR",
     "QIF",
