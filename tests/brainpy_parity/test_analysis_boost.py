@@ -29,6 +29,8 @@ come back as an array `(n, n_pars)` (BrainPy: one array per parameter), hence
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -108,11 +110,12 @@ def test_phase_plane_1d_no_plot_paths():
     assert plt.get_fignums() == []  # nothing drawn
 
 
+VARY_A: dict[str, Any] = {"target_pars": {"a": [0.5, 1.5]}}
+
+
 def test_phase_plane_1d_rejects_target_pars():
     with pytest.raises((TypeError, AnalyzerError), match="target_pars"):
-        PhasePlane1D(
-            lin, target_vars={"x": [-1.0, 1.0]}, target_pars={"a": [0.5, 1.5]}, resolutions=0.1
-        )  # pyright: ignore[reportCallIssue]
+        PhasePlane1D(lin, target_vars={"x": [-1.0, 1.0]}, resolutions=0.1, **VARY_A)
 
 
 # -- PhasePlane2D: FitzHugh-Nagumo at I = 0.5 -------------------------------------------
@@ -213,7 +216,8 @@ def test_phase_plane_2d_convert_x_by_y_in_fx():
 @pytest.mark.xfail(strict=True, raises=TypeError, reason="no tol_opt_screen: tol_aux keeps")
 def test_phase_plane_2d_fx_nullcline_alternate_coords_and_tol_opt_screen(fhn):
     fhn.plot_nullcline(coords={"V": "w-V"})
-    fps = fhn.plot_fixed_point(with_return=True, tol_opt_screen=1e-2)  # pyright: ignore[reportCallIssue]
+    screen: dict[str, Any] = {"tol_opt_screen": 1e-2}
+    fps = fhn.plot_fixed_point(with_return=True, **screen)
     assert fps.shape[1] == 2 and len(fps) >= 1
 
 
@@ -262,10 +266,10 @@ def fhn_bifurcation(step: float) -> Bifurcation2D:
 
 @pytest.mark.xfail(strict=True, raises=TypeError, reason="no num_fp_segment: cut as needed")
 def test_bifurcation_2d_segmented():
+    segments: dict[str, Any] = {"num_fp_segment": 2, "nullcline_aux_filter": 1.0}
     fps, pars, jac = fhn_bifurcation(0.3).plot_bifurcation(
-        with_return=True, select_candidates="fx-nullcline", num_par_segments=2,
-        num_fp_segment=2, nullcline_aux_filter=1.0,
-    )  # fmt: skip  # pyright: ignore[reportCallIssue]
+        with_return=True, select_candidates="fx-nullcline", num_par_segments=2, **segments
+    )
     assert fps.shape[1] == 2
 
 
@@ -281,10 +285,11 @@ def test_bifurcation_2d_codim1_and_limit_cycle():
 
 @pytest.mark.xfail(strict=True, raises=TypeError, reason="no nullcline_aux_filter: tol_aux")
 def test_bifurcation_2d_nullcline_candidate_selection():
+    aux: dict[str, Any] = {"nullcline_aux_filter": 1.0}
     for select in ("fx-nullcline", "fy-nullcline", "nullclines"):
         fps, pars, jac = fhn_bifurcation(0.3).plot_bifurcation(
-            with_return=True, select_candidates=select, nullcline_aux_filter=1.0
-        )  # pyright: ignore[reportCallIssue]
+            with_return=True, select_candidates=select, **aux
+        )
         assert fps.shape[1] == 2 and len(fps) >= 1
 
 

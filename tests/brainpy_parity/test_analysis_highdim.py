@@ -232,7 +232,7 @@ class Lin(eqbrain.DynamicalSystem):
 
 def test_init_args_must_be_tuple():
     with pytest.raises(TypeError, match="args must be a tuple"):
-        quiet(args=[1])  # pyright: ignore[reportArgumentType]
+        quiet(args=[1])
 
 
 def test_init_target_vars_must_be_dict():

@@ -203,7 +203,7 @@ def drawn_lengths(plane, plot_durations) -> list[int]:
     ax = plt.figure().gca()
     start = {"x": [0.5, -0.5], "y": [0.0, 0.0]}
     plane.plot_trajectory(start, duration=10.0, dt=0.1, plot_durations=plot_durations, ax=ax)
-    return [len(line.get_xdata()) for line in ax.lines]
+    return [np.size(line.get_xdata()) for line in ax.lines]
 
 
 def test_check_plot_durations_none(plane):

@@ -35,7 +35,7 @@ def euclidean_distance(points: Any, num_point: int | None = None) -> np.ndarray:
             "points must be an array (n_points, ...) or a dict of such arrays with the same "
             f"number of points each; got a {kind} with leading sizes {sorted(map(str, sizes))}."
         )
-    (n,) = sizes
+    n = int(leaves[0].shape[0])
     if num_point is not None and num_point != n:
         raise AnalyzerError(f"num_point is {num_point!r}, but the points hold {n} points.")
     flat = np.concatenate([a.reshape(n, -1) for a in leaves], axis=1).astype(float)

@@ -1,8 +1,8 @@
 """What an analyser analyses: the model's state variables, parameters and equations.
 
 BrainPy's `model=`: an integrator made by `eqbrain.odeint`, a derivative function
-`f(x, t, *args)`, a list of them (or a dict, by variable), or a `DynamicalSystem` whose fields hold integrators.
-Each equation integrates the state variables before its `t`; the names after `t` are the
+`f(x, t, *args)`, a list of them (or a dict, by variable), or a `DynamicalSystem` whose
+fields hold integrators. Each equation integrates the state variables before its `t`; the names after `t` are the
 other variables it reads and its parameters.
 """
 
