@@ -2,8 +2,8 @@
 
 BrainPy's `model=`: an integrator made by `eqbrain.odeint`, a derivative function
 `f(x, t, *args)`, a list of them (or a dict, by variable), or a `DynamicalSystem` whose
-fields hold integrators. Each equation integrates the state variables before its `t`; the names after `t` are the
-other variables it reads and its parameters.
+fields hold integrators. Each equation integrates the state variables before its `t`;
+the names after `t` are the other variables it reads and its parameters.
 """
 
 from __future__ import annotations
