@@ -13,10 +13,11 @@ It writes `reference.json` beside itself, in float32 (BrainPy's default):
   `decision/bfgs_points`: the points `find_fps_with_opt_solver` (BFGS) finds, made
   unique (`keep_unique(1e-3)`) and sorted by the first coordinate, with their
   `bfgs_losses`; `decision/jacobians` and `decision/eig_values_*` (by magnitude) there;
-  `decision/gd_opt_losses`: the mean loss after each of the 100 Adam steps of
-  `find_fps_with_gd_method(candidates, num_opt=100)`;
+  `decision/gd_opt_losses`: the mean loss at each of the 100 Adam steps of
+  `find_fps_with_gd_method(candidates, num_opt=100)` (before the step's update: the
+  first is the candidates' own loss);
 - `hh/candidates`: the 100 starting points of the Hodgkin-Huxley neuron's `V`, `m`,
-  `h`, `n` (same generator); `hh/gd_opt_losses`: the mean loss after each of 100 Adam
+  `h`, `n` (same generator); `hh/gd_opt_losses`: the mean loss at each of 100 Adam
   steps from them (`dt = 0.1` ms; the first is the candidates' own loss);
   `hh/jacobian`: the Jacobian of one step at `hh/point`, rows and columns in the order
   of `hh/jacobian_order` (the finder's `target_vars`).
