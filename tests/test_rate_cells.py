@@ -329,7 +329,9 @@ def _snapshot(unit):
             r"in_channels=2, channels last\), got shape \(3, 4, 2\)",
         ),
         (
-            lambda: eqbrain.dyn.Conv1dLSTMCell(5, 2, 2, 3, w_initializer=0.1, mode=eqbrain.BatchingMode(2)),
+            lambda: eqbrain.dyn.Conv1dLSTMCell(
+                5, 2, 2, 3, w_initializer=0.1, mode=eqbrain.BatchingMode(2)
+            ),
             jnp.ones((5, 2)),
             r"expects input of shape \(batch, 5, 2\)",
         ),
@@ -455,8 +457,8 @@ def _conv_cell(case: str):
     cell.input_to_hidden.w.value = jnp.asarray(weights["wi"])
     cell.hidden_to_hidden.w.value = jnp.asarray(weights["wh"])
     if biases is not None:
-        cell.input_to_hidden.b.value = jnp.asarray(biases[0])  # pyright: ignore[reportOptionalMemberAccess]
-        cell.hidden_to_hidden.b.value = jnp.asarray(biases[1])  # pyright: ignore[reportOptionalMemberAccess]
+        cell.input_to_hidden.b.value = jnp.asarray(biases[0])
+        cell.hidden_to_hidden.b.value = jnp.asarray(biases[1])
     cell.h.value, cell.c.value = jnp.asarray(got["h0"]), jnp.asarray(got["c0"])
     return cell
 

@@ -10,8 +10,8 @@ It writes `convlstm.npz` beside itself. For each case `<case>` the file holds
 - `<case>/x`: the input of each step, `(steps, [batch,] *input_shape, in_channels)`;
 - `<case>/h`, `<case>/c`: the states after each step (`h` is what `update` returned);
 - `<case>/arg/<name>`: what BrainPy drew: the kernels and biases `wi`, `bi` (of
-  `input_to_hidden`), `wh`, `bh` (of `hidden_to_hidden`), and the initial `h0`, `c0` (with the batch axis:
-  BrainPy draws each trial's);
+  `input_to_hidden`), `wh`, `bh` (of `hidden_to_hidden`), and the initial `h0`, `c0`
+  (with the batch axis: BrainPy draws each trial's);
 
 and `brainpy_version`. Each cell is stepped by calling `update` in a Python loop.
 `tests/test_rate_cells.py` rebuilds every case in eqbrain from the same numbers. The
