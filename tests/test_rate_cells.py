@@ -488,3 +488,19 @@ def test_conv_lstm_matches_brainpy(conv_runs, case):
     np.testing.assert_allclose(c, CONV[f"{case}/c"], **TOL)
     assert (cell.input_to_hidden.b is None) == (case == "Conv1d_pad_nobias")
     np.testing.assert_allclose(cell.h.value, CONV[f"{case}/h"][-1], **TOL)
+
+
+def test_conv_lstm_train_state_is_what_reset_state_starts_from():
+    cell = eqbrain.dyn.Conv1dLSTMCell(
+        4, 2, 3, 3, w_initializer=0.1, mode=eqbrain.TrainingMode(2), train_state=True
+    )
+    assert {"h_to_train", "c_to_train"} <= set(cell.train_vars(method="relative"))
+    assert cell.h_to_train is not None and cell.c_to_train is not None
+    cell.h_to_train.value = jnp.full((4, 3), 0.5)
+    cell.c_to_train.value = jnp.full((4, 3), -0.5)
+    cell.reset_state(3)
+    assert cell.h.shape == cell.c.shape == (3, 4, 3)
+    np.testing.assert_array_equal(cell.h.value, 0.5)
+    np.testing.assert_array_equal(cell.c.value, -0.5)
+    with pytest.raises(TypeError, match=r"reset_state takes batch_size="):
+        cell.reset_state(size=2)
