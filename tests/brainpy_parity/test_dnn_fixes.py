@@ -39,6 +39,7 @@ import math
 import pathlib
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -292,10 +293,15 @@ def test_ctc_loss_runs_and_agrees_with_forward_probs():
     logits = x_of("ctc_logits")
     labels = jnp.array([[1, 2, 1], [2, 1, 2]])
     lp, lbp = jnp.zeros((B, T)), jnp.zeros((B, 3))
-    loss = np.asarray(losses.ctc_loss(logits, lp, labels, lbp))
+
+    @jax.jit  # one compilation for both scans (eager, each compiles its own)
+    def both(*args):
+        return losses.ctc_loss(*args), losses.ctc_loss_with_forward_probs(*args)[0]
+
+    loss, per_seq = both(logits, lp, labels, lbp)
+    loss = np.asarray(loss)
     assert loss.shape == (B,) and np.all(np.isfinite(loss)) and np.all(loss >= 0)
     np.testing.assert_allclose(loss, DATA["losses/ctc"], **TOL)
-    per_seq, _, _ = losses.ctc_loss_with_forward_probs(logits, lp, labels, lbp)
     np.testing.assert_allclose(np.asarray(per_seq), loss, rtol=1e-6)
 
 
@@ -551,8 +557,9 @@ SCHEDULES = {
 def test_schedules_match_brainpy():
     """The learning rates of the schedulers above over 30 steps, against BrainPy's."""
     steps = jnp.asarray(DATA["schedules/steps"])
-    for key, make in SCHEDULES.items():
-        np.testing.assert_allclose(make()(steps), DATA[f"schedules/{key}"], err_msg=key, **TOL)
+    rates = jax.jit(lambda s: {key: make()(s) for key, make in SCHEDULES.items()})(steps)
+    for key, rate in rates.items():
+        np.testing.assert_allclose(rate, DATA[f"schedules/{key}"], err_msg=key, **TOL)
 
 
 def test_scheduler_step_epoch_and_set_value():
