@@ -1,8 +1,14 @@
 """Rate and recurrent units with BrainPy 2.x's equations, parameters and initial values
 (`bp.dyn`'s rates): the rate populations and their delayed couplings, the recurrent
-cells `RNNCell`, `GRUCell`, `LSTMCell`, the feature map `NVAR` and the echo-state
+cells `RNNCell`, `GRUCell`, `LSTMCell` and the convolutional `Conv1dLSTMCell`,
+`Conv2dLSTMCell`, `Conv3dLSTMCell`, the feature map `NVAR` and the echo-state
 `Reservoir`."""
 
+from ._convlstm import (
+    Conv1dLSTMCell as Conv1dLSTMCell,
+    Conv2dLSTMCell as Conv2dLSTMCell,
+    Conv3dLSTMCell as Conv3dLSTMCell,
+)
 from ._couplings import (
     AdditiveCoupling as AdditiveCoupling,
     DelayCoupling as DelayCoupling,
@@ -24,6 +30,9 @@ from ._wilson_cowan import WilsonCowanModel as WilsonCowanModel
 
 __all__ = [
     "AdditiveCoupling",
+    "Conv1dLSTMCell",
+    "Conv2dLSTMCell",
+    "Conv3dLSTMCell",
     "DelayCoupling",
     "DiffusiveCoupling",
     "FHN",
