@@ -87,6 +87,19 @@ _NO_LABEL = _Label(None)
 _SCALARS = (bool, int, float, complex)
 
 
+class _Described:
+    """How a message names a Variable (`Variable 'Net0.E.V' (f32[4000])`), made only
+    when a message is: writes that pass their checks never format it."""
+
+    __slots__ = ("_var",)
+
+    def __init__(self, var: Variable) -> None:
+        self._var = var
+
+    def __str__(self) -> str:
+        return self._var.describe()
+
+
 def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     """Why casting `source` to `cast`'s dtype loses values, or None if it does not."""
     if np.issubdtype(cast.dtype, np.inexact) and np.issubdtype(source.dtype, np.inexact):
@@ -109,7 +122,7 @@ def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     return None
 
 
-def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: str, shown: str) -> np.ndarray:
+def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: object, shown: str) -> np.ndarray:
     """`src` cast to `dtype`, or `MathError` (naming `what`) if a value is lost."""
     with np.errstate(over="ignore", invalid="ignore"):
         cast = src.astype(dtype)
@@ -134,7 +147,7 @@ def _narrowing_error(
     )
 
 
-def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
+def to_array(new: object, dtype: DTypeLike, what: object) -> jax.Array:
     """`new` as a JAX array (or tracer) of `dtype`, or `MathError` if values would be lost.
 
     The one rule for every write into a Variable (construction, `.value =`, `update`,
@@ -173,7 +186,7 @@ def to_array(new: object, dtype: DTypeLike, what: str) -> jax.Array:
     return jnp.asarray(_host_cast(new, dtype, what), dtype=dtype)
 
 
-def to_numpy(new: Any, dtype: Any, what: str) -> np.ndarray:
+def to_numpy(new: Any, dtype: Any, what: object) -> np.ndarray:
     """`new` as a new NumPy array of `dtype` (for a NumPy field), by the rule of
     `to_array` for host values (JAX arrays are read back to the host first), or
     `MathError`. The dtype is kept as it is, 64-bit types included whether JAX has them
@@ -197,7 +210,7 @@ def _numeric(dtype: np.dtype) -> bool:
     )
 
 
-def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
+def _host_cast(new: Any, dtype: np.dtype, what: object) -> np.ndarray:
     """`new` (not a JAX value) as a NumPy array of `dtype`, by `to_array`'s rule."""
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
     try:
@@ -224,7 +237,7 @@ def _host_cast(new: Any, dtype: np.dtype, what: str) -> np.ndarray:
 
 
 def check_shape_dtype(
-    new: jax.Array, shape: tuple[int, ...], dtype: DTypeLike, batch_axis: int | None, what: str
+    new: jax.Array, shape: tuple[int, ...], dtype: DTypeLike, batch_axis: int | None, what: object
 ) -> jax.Array:
     """`new` (an array from `to_array`) if it has `shape` (up to `batch_axis`) and
     `dtype`, else `MathError` with BrainPy's message; a weakly typed value is made strong
@@ -498,7 +511,7 @@ class Variable:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
         if isinstance(new, Variable):
             new = new._value
-        what = self._describe()
+        what = _Described(self)
         new = to_array(new, self.dtype, what)
         return check_shape_dtype(new, self.shape, self.dtype, self._batch_axis, what)
 
@@ -601,7 +614,7 @@ class Variable:
         if isinstance(new, Variable):
             new = new.value
         # The same lossless rule as any write: `v[0] = 2**40` must not wrap in int32.
-        new = to_array(new, self.dtype, self._describe())
+        new = to_array(new, self.dtype, _Described(self))
         self.value = self.value.at[index].set(new)
 
     def __neg__(self) -> jax.Array:
