@@ -26,7 +26,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._variable import check_shape_dtype, to_array, to_numpy
+from ._variable import Described, check_shape_dtype, to_array, to_numpy
 
 _PLAIN_ARRAYS = (jax.Array, np.ndarray)
 
@@ -92,11 +92,12 @@ class ArraySlot:
         """`new` as an array of this slot's shape and dtype, or `MathError`: a JAX array
         where the slot holds one, a new NumPy array (or scalar) where it holds NumPy."""
         old = self.raw_value
+        what = Described(self.describe)
         if not is_host_array(old):
-            new = to_array(new, old.dtype, self.describe())
-            return check_shape_dtype(new, self.shape, old.dtype, None, self.describe())
-        new = to_numpy(new, old.dtype, self.describe())
-        new = check_shape_dtype(new, self.shape, old.dtype, None, self.describe())
+            new = to_array(new, old.dtype, what)
+            return check_shape_dtype(new, self.shape, old.dtype, None, what)
+        new = to_numpy(new, old.dtype, what)
+        new = check_shape_dtype(new, self.shape, old.dtype, None, what)
         return new[()] if isinstance(old, np.generic) else new
 
     def write_value(self, new: jax.Array) -> None:

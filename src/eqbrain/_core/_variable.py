@@ -87,17 +87,23 @@ _NO_LABEL = _Label(None)
 _SCALARS = (bool, int, float, complex)
 
 
-class _Described:
-    """How a message names a Variable (`Variable 'Net0.E.V' (f32[4000])`), made only
-    when a message is: writes that pass their checks never format it."""
+class Described:
+    """The name of a write's target, made only when an error message shows it (a write
+    that succeeds never formats the Variable it goes into)."""
 
-    __slots__ = ("_var",)
+    __slots__ = ("_make",)
 
-    def __init__(self, var: Variable) -> None:
-        self._var = var
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
 
     def __str__(self) -> str:
-        return self._var.describe()
+        return self._make()
+
+    def __format__(self, spec: str) -> str:
+        return format(self._make(), spec)
+
+
+What: TypeAlias = "str | Described"
 
 
 def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
@@ -122,7 +128,7 @@ def _lost(source: np.ndarray, cast: np.ndarray) -> str | None:
     return None
 
 
-def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: object, shown: str) -> np.ndarray:
+def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: What, shown: str) -> np.ndarray:
     """`src` cast to `dtype`, or `MathError` (naming `what`) if a value is lost."""
     with np.errstate(over="ignore", invalid="ignore"):
         cast = src.astype(dtype)
@@ -133,7 +139,7 @@ def _cast_keeping_values(src: np.ndarray, dtype: np.dtype, what: object, shown: 
 
 
 def _narrowing_error(
-    src: np.ndarray, shown: str, dtype: np.dtype, what: str, why: str
+    src: np.ndarray, shown: str, dtype: np.dtype, what: What, why: str
 ) -> MathError:
     wider = ""
     if src.dtype.itemsize > dtype.itemsize and not jax.config.read("jax_enable_x64"):
@@ -147,7 +153,7 @@ def _narrowing_error(
     )
 
 
-def to_array(new: object, dtype: DTypeLike, what: object) -> jax.Array:
+def to_array(new: object, dtype: DTypeLike, what: What) -> jax.Array:
     """`new` as a JAX array (or tracer) of `dtype`, or `MathError` if values would be lost.
 
     The one rule for every write into a Variable (construction, `.value =`, `update`,
@@ -186,7 +192,7 @@ def to_array(new: object, dtype: DTypeLike, what: object) -> jax.Array:
     return jnp.asarray(_host_cast(new, dtype, what), dtype=dtype)
 
 
-def to_numpy(new: Any, dtype: Any, what: object) -> np.ndarray:
+def to_numpy(new: Any, dtype: Any, what: What) -> np.ndarray:
     """`new` as a new NumPy array of `dtype` (for a NumPy field), by the rule of
     `to_array` for host values (JAX arrays are read back to the host first), or
     `MathError`. The dtype is kept as it is, 64-bit types included whether JAX has them
@@ -210,7 +216,7 @@ def _numeric(dtype: np.dtype) -> bool:
     )
 
 
-def _host_cast(new: Any, dtype: np.dtype, what: object) -> np.ndarray:
+def _host_cast(new: Any, dtype: np.dtype, what: What) -> np.ndarray:
     """`new` (not a JAX value) as a NumPy array of `dtype`, by `to_array`'s rule."""
     scalar = isinstance(new, _SCALARS) or (isinstance(new, np.generic) and np.ndim(new) == 0)
     try:
@@ -237,7 +243,7 @@ def _host_cast(new: Any, dtype: np.dtype, what: object) -> np.ndarray:
 
 
 def check_shape_dtype(
-    new: jax.Array, shape: tuple[int, ...], dtype: DTypeLike, batch_axis: int | None, what: object
+    new: jax.Array, shape: tuple[int, ...], dtype: DTypeLike, batch_axis: int | None, what: What
 ) -> jax.Array:
     """`new` (an array from `to_array`) if it has `shape` (up to `batch_axis`) and
     `dtype`, else `MathError` with BrainPy's message; a weakly typed value is made strong
@@ -511,7 +517,7 @@ class Variable:
         """Return `new` as an array fit for this Variable, or raise `MathError`."""
         if isinstance(new, Variable):
             new = new._value
-        what = _Described(self)
+        what = Described(self._describe)
         new = to_array(new, self.dtype, what)
         return check_shape_dtype(new, self.shape, self.dtype, self._batch_axis, what)
 
@@ -614,7 +620,7 @@ class Variable:
         if isinstance(new, Variable):
             new = new.value
         # The same lossless rule as any write: `v[0] = 2**40` must not wrap in int32.
-        new = to_array(new, self.dtype, _Described(self))
+        new = to_array(new, self.dtype, Described(self._describe))
         self.value = self.value.at[index].set(new)
 
     def __neg__(self) -> jax.Array:

@@ -34,10 +34,16 @@ from ._bifurcation import (
     FastSlow2D as FastSlow2D,
 )
 from ._phase_plane import PhasePlane1D as PhasePlane1D, PhasePlane2D as PhasePlane2D
+from ._pyplot import (
+    plot_schema as plot_schema,
+    set_markersize as set_markersize,
+    set_plot_schema as set_plot_schema,
+)
 from ._slow_points import SlowPointFinder as SlowPointFinder
 from ._stability import (
     get_1d_stability_types as get_1d_stability_types,
     get_2d_stability_types as get_2d_stability_types,
+    get_3d_stability_types as get_3d_stability_types,
     stability_analysis as stability_analysis,
 )
 
@@ -53,5 +59,9 @@ __all__ = [
     "SlowPointFinder",
     "get_1d_stability_types",
     "get_2d_stability_types",
+    "get_3d_stability_types",
+    "plot_schema",
+    "set_markersize",
+    "set_plot_schema",
     "stability_analysis",
 ]
