@@ -2,6 +2,7 @@
 
 import math
 
+import jax.numpy as jnp
 import pytest
 
 import eqbrain
@@ -56,3 +57,73 @@ def test_bad_dt_is_refused_and_nothing_changes(bad):
 def test_non_number_dt_is_a_type_error():
     with pytest.raises(TypeError, match="dt must be a positive number, got 'fast'"):
         eqbrain.set_dt("fast")  # pyright: ignore[reportArgumentType]
+
+
+# -- compiled functions and the context ---------------------------------------------------
+
+
+class _Acc(eqbrain.Module):
+    """Adds the context's `dt` to `total`; counts its traces."""
+
+    total: eqbrain.Variable
+    traces: list
+
+    def __init__(self):
+        self.total = eqbrain.Variable(jnp.zeros(()))
+        self.traces = []
+
+    def update(self):
+        self.traces.append(eqbrain.share.dt)
+        self.total.value = self.total.value + eqbrain.share.dt
+
+
+def test_a_compiled_function_follows_the_contexts_dt_and_reuses_each_compilation():
+    acc = _Acc()
+    step = eqbrain.jit(acc.update)
+    with eqbrain.share.context(dt=0.5):
+        step()
+    with eqbrain.share.context(dt=2.0):
+        step()  # compiled again: dt is a constant of the first compilation
+    with eqbrain.share.context(dt=0.5):
+        step()  # the first compilation again
+    assert float(acc.total.value) == pytest.approx(3.0)
+    # discovery + compile per dt value, nothing for the third call
+    assert acc.traces == [0.5, 0.5, 2.0, 2.0]
+
+
+def test_set_dt_reaches_a_function_compiled_before():
+    acc = _Acc()
+    step = eqbrain.jit(acc.update)
+    step()
+    try:
+        eqbrain.set_dt(0.25)
+        step()
+    finally:
+        eqbrain.set_dt(0.1)
+    assert float(acc.total.value) == pytest.approx(0.35)
+
+
+def test_a_context_entered_inside_the_function_compiles_once():
+    acc = _Acc()
+
+    @eqbrain.jit
+    def run():
+        with eqbrain.share.context(dt=0.3):
+            acc.update()
+
+    with eqbrain.share.context(dt=1.0):
+        run()
+    run()
+    assert float(acc.total.value) == pytest.approx(0.6)
+    assert acc.traces == [0.3, 0.3]
+
+
+def test_dropout_compiled_while_fitting_is_off_when_fit_is_false():
+    drop = eqbrain.dnn.Dropout(0.5)
+    f = eqbrain.jit(lambda x: drop(x))
+    x = jnp.ones(64)
+    with eqbrain.share.context(fit=True):
+        assert int((f(x) == 0).sum()) > 0
+    with eqbrain.share.context(fit=False):
+        assert jnp.array_equal(f(x), x)
+    assert jnp.array_equal(f(x), x)  # `fit` unset: evaluation

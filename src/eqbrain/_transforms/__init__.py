@@ -1,7 +1,9 @@
 """In-place transforms: `jit`, `grad` and the Jacobian family, loops and control flow.
 
-Beside the public transforms, domains (the runner) use `Bar` and `as_progress_bar`: the
-one progress bar, fed from inside compiled loops.
+Beside the public transforms, domains use `Bar` and `as_progress_bar` (the runner: the
+one progress bar, fed from inside compiled loops) and `note_read` with
+`open_recordings` (a context such as `eqbrain.share`: values a compiled function reads
+from it and compiles in).
 """
 
 from ._control import cond as cond, ifelse as ifelse, while_loop as while_loop
@@ -26,4 +28,5 @@ from ._progress import (
     ProgressBar as ProgressBar,
     as_progress_bar as as_progress_bar,
 )
+from ._reads import note_read as note_read, open_recordings as open_recordings
 from ._scan import for_loop as for_loop, scan as scan

@@ -31,8 +31,10 @@ from ._engine import (
     touch_outer,
     write_back,
 )
+from ._reads import recording, still_hold
 
 _STATIC, _DYNAMIC = 0, 1
+_VARIANTS = 8  # entries kept per signature, for as many sets of context values
 
 P = ParamSpec("P")
 Q = ParamSpec("Q")
@@ -80,6 +82,9 @@ class _Entry(NamedTuple):
     out_static: tuple
     out_simple: bool
     version: int  # `structure_version()` when the Variables were found
+    # Context values the trace compiled in (`_reads.py`): the entry serves a call only
+    # while they hold.
+    reads: tuple[tuple[Callable[[], object], object], ...] = ()
 
 
 class _Calling(threading.local):
@@ -136,7 +141,9 @@ class _Jitted(Generic[P, R]):
         self._static_nums, self._static_names, self._donate_nums, self._donate_names = spec
         self._marks = bool(self._static_nums or self._static_names)
         self._donates = bool(self._donate_nums or self._donate_names)
-        self._cache: dict[Hashable, _Entry] = {}
+        # Per signature, the entries compiled for it, newest first: one per set of
+        # context values read (most functions read none and have one).
+        self._cache: dict[Hashable, tuple[_Entry, ...]] = {}
         self._lock = threading.Lock()
         self.__wrapped__ = fn
         self.__doc__ = getattr(fn, "__doc__", None)
@@ -231,7 +238,7 @@ class _Jitted(Generic[P, R]):
         # and tracing swap tracers into shared cells (the default random generator's
         # key), and a call reads then writes them.
         with top_level_lock():
-            entry = self._cache.get(key)
+            entry = self._lookup(key)
             if entry is None or entry.version != structure_version():
                 entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
             states = arg_vars + entry.closure if arg_vars else entry.closure
@@ -259,6 +266,13 @@ class _Jitted(Generic[P, R]):
 
     # -- per signature ----------------------------------------------------------------
 
+    def _lookup(self, key: Hashable) -> _Entry | None:
+        """The entry for `key` whose compiled-in context values hold now, if any."""
+        for entry in self._cache.get(key, ()):
+            if not entry.reads or still_hold(entry.reads):
+                return entry
+        return None
+
     def _entry(
         self, key, stale: _Entry | None, dyn: list, arg_vars: list[Variable], treedef, args, kwargs
     ) -> _Entry:
@@ -280,9 +294,8 @@ class _Jitted(Generic[P, R]):
             mask = self._donation_mask(args, kwargs) if self._donates else ()
             entry = self._compile(call, arg_vars, closure, dyn, mask, version)
         with self._lock:
-            if stale is None:
-                return self._cache.setdefault(key, entry)
-            self._cache[key] = entry
+            others = tuple(e for e in self._cache.get(key, ()) if e is not stale)
+            self._cache[key] = (entry, *others[: _VARIANTS - 1])
             return entry
 
     def _compile(
@@ -334,11 +347,14 @@ class _Jitted(Generic[P, R]):
         try:
             # Trace now (JAX keeps the trace for the call that follows), so the entry is
             # complete before any call can see it.
-            jitted.trace(raw_values(states), *_donation_split(dyn, mask))
+            with recording() as reads:
+                jitted.trace(raw_values(states), *_donation_split(dyn, mask))
         finally:
             _calling.states = outer
         info = learned[0]
-        return _Entry(closure, jitted, flat, mask, *info, version=version)
+        return _Entry(
+            closure, jitted, flat, mask, *info, version=version, reads=tuple(reads.values())
+        )
 
     def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:
@@ -346,7 +362,7 @@ class _Jitted(Generic[P, R]):
         else:
             key, dyn, arg_vars, treedef = None, [], [], None
         with top_level_lock():  # discovery and tracing swap tracers into shared cells
-            entry = self._cache.get(key)
+            entry = self._lookup(key)
             if entry is None or entry.version != structure_version():
                 entry = self._entry(key, entry, dyn, arg_vars, treedef, args, kwargs)
             states = arg_vars + entry.closure

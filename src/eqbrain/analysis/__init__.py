@@ -33,11 +33,21 @@ from ._bifurcation import (
     FastSlow1D as FastSlow1D,
     FastSlow2D as FastSlow2D,
 )
+from ._measurement import (
+    euclidean_distance as euclidean_distance,
+    find_indexes_of_limit_cycle_max as find_indexes_of_limit_cycle_max,
+)
 from ._phase_plane import PhasePlane1D as PhasePlane1D, PhasePlane2D as PhasePlane2D
+from ._pyplot import (
+    plot_schema as plot_schema,
+    set_markersize as set_markersize,
+    set_plot_schema as set_plot_schema,
+)
 from ._slow_points import SlowPointFinder as SlowPointFinder
 from ._stability import (
     get_1d_stability_types as get_1d_stability_types,
     get_2d_stability_types as get_2d_stability_types,
+    get_3d_stability_types as get_3d_stability_types,
     stability_analysis as stability_analysis,
 )
 
@@ -51,7 +61,13 @@ __all__ = [
     "PhasePlane1D",
     "PhasePlane2D",
     "SlowPointFinder",
+    "euclidean_distance",
+    "find_indexes_of_limit_cycle_max",
     "get_1d_stability_types",
     "get_2d_stability_types",
+    "get_3d_stability_types",
+    "plot_schema",
+    "set_markersize",
+    "set_plot_schema",
     "stability_analysis",
 ]

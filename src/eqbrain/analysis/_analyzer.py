@@ -177,10 +177,10 @@ class LowDimAnalyzer:
                     f"{key!r} is in both {where} and fixed_vars: a variable is either "
                     "analysed or held fixed."
                 )
-        allowed = set(m.variables) if tp == "slow_vars" else set(m.parameters)
+        allowed = set(m.parameters) | (set(m.variables) if tp == "slow_vars" else set())
         for key in self.target_pars:
             if key not in allowed or key in self.target_vars:
-                what = "a state variable" if tp == "slow_vars" else "a parameter"
+                what = "a state variable or parameter" if tp == "slow_vars" else "a parameter"
                 raise AnalyzerError(
                     _UNKNOWN_MSG.format(arg=tp, key=key, what=what, described=m.describe())
                 )

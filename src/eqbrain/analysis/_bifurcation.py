@@ -69,13 +69,13 @@ class _Bifurcation(LowDimAnalyzer):
             ax = _figure_axes(var, three_d)
             for kind in dict.fromkeys(kinds):
                 sel = np.asarray([k == kind for k in kinds])
-                style = P.point_style(kind, size=4.0)
+                style = P.point_style(kind, scale=0.5)
                 if three_d:
                     ax.scatter(
                         pars[sel, 0],
                         pars[sel, 1],
                         points[sel, i],
-                        color=style["color"],
+                        color=style.get("color"),
                         s=8,
                         label=kind,
                     )
@@ -105,12 +105,24 @@ class _Bifurcation(LowDimAnalyzer):
     ) -> Any:
         starts = check_initials(initials, names)
         steps, dt = check_duration(duration, dt)
-        if pars is None:  # the whole system: the slow variables run too
-            eqs = self.model.as_pytree(names, (), self._check_complete(names))
-            pars = np.zeros((len(starts), 0))
-        else:
-            eqs = self._eqs
-        return run(eqs, starts, pars, steps, dt)
+        if pars is not None:
+            return run(self._eqs, starts, pars, steps, dt)
+        # The whole system: slow state variables run too; slow parameters (no equation)
+        # stay at their initial values.
+        running = tuple(n for n in names if n in self.model.variables)
+        held = tuple(n for n in names if n not in running)
+        eqs = self.model.as_pytree(running, held, self._check_complete(running))
+        col = {n: i for i, n in enumerate(names)}
+        mon = run(
+            eqs,
+            starts[:, [col[n] for n in running]],
+            starts[:, [col[n] for n in held]],
+            steps,
+            dt,
+        )
+        for n in held:
+            mon[n] = np.tile(starts[:, col[n]], (steps + 1, 1))
+        return mon
 
 
 class Bifurcation1D(_Bifurcation):
@@ -320,7 +332,9 @@ class FastSlow1D(_FastSlow, Bifurcation1D):
     trajectories of the whole system on top.
 
     **Arguments:** `model`; `fast_vars` (the fast variable and its range); `slow_vars`
-    (one or two slow variables and their ranges); `fixed_vars`, `pars_update`,
+    (one or two slow variables and their ranges: state variables of the model, or
+    parameters of the fast equation, which trajectories hold at their initial value);
+    `fixed_vars`, `pars_update`,
     `resolutions`, `lim_scale`, `options` as `LowDimAnalyzer`.
 
     ```python

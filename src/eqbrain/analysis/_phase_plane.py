@@ -32,11 +32,22 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
+def _no_target_pars(cls: str, target_pars: Any) -> None:
+    if target_pars:
+        bif = cls.replace("PhasePlane", "Bifurcation")
+        raise AnalyzerError(
+            f"{cls} analyses the model at one set of parameters, so it takes no "
+            f"target_pars (got {dict(target_pars)!r}): set them with pars_update="
+            f"{{name: value}}, or vary them with {bif}."
+        )
+
+
 class PhasePlane1D(LowDimAnalyzer):
     """The phase line of a 1D system `dx/dt = f(x)`: its fixed points and their stability.
 
     **Arguments:** as `LowDimAnalyzer` (`model`, `target_vars`, `fixed_vars`,
-    `pars_update`, `resolutions`, `lim_scale`, `options`), with one target variable.
+    `pars_update`, `resolutions`, `lim_scale`, `options`), with one target variable;
+    `target_pars` must be empty (vary parameters with `Bifurcation1D`).
 
     ```python
     def qif(V, t, c=0.07, R=1.0, tau=10.0, Iext=0.0, V_rest=-65.0, V_c=-50.0):
@@ -57,11 +68,13 @@ class PhasePlane1D(LowDimAnalyzer):
         model: Any,
         target_vars: Mapping[str, Any],
         fixed_vars: Mapping[str, Any] | None = None,
+        target_pars: Mapping[str, Any] | None = None,
         pars_update: Mapping[str, Any] | None = None,
         resolutions: Any = None,
         lim_scale: float = 1.05,
         options: Any = None,
     ):
+        _no_target_pars(type(self).__name__, target_pars)
         super().__init__(
             model,
             target_vars,
@@ -122,7 +135,8 @@ class PhasePlane2D(LowDimAnalyzer):
     stability, trajectories and limit cycles.
 
     **Arguments:** as `LowDimAnalyzer` (`model`, `target_vars`, `fixed_vars`,
-    `pars_update`, `resolutions`, `lim_scale`, `options`), with two target variables.
+    `pars_update`, `resolutions`, `lim_scale`, `options`), with two target variables;
+    `target_pars` must be empty (vary parameters with `Bifurcation2D`).
 
     ```python
     def dV(V, t, w, Iext=0.0):
@@ -152,11 +166,13 @@ class PhasePlane2D(LowDimAnalyzer):
         model: Any,
         target_vars: Mapping[str, Any],
         fixed_vars: Mapping[str, Any] | None = None,
+        target_pars: Mapping[str, Any] | None = None,
         pars_update: Mapping[str, Any] | None = None,
         resolutions: Any = None,
         lim_scale: float = 1.05,
         options: Any = None,
     ):
+        _no_target_pars(type(self).__name__, target_pars)
         super().__init__(
             model,
             target_vars,

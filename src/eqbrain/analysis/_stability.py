@@ -27,6 +27,14 @@ UNSTABLE_FOCUS_2D = "unstable focus"
 UNSTABLE_STAR_2D = "unstable star"
 UNSTABLE_DEGENERATE_2D = "unstable degenerate"
 UNSTABLE_LINE_2D = "unstable line"
+STABLE_NODE_3D = STABLE_NODE_2D
+UNSTABLE_NODE_3D = UNSTABLE_NODE_2D
+UNSTABLE_SADDLE_3D = "unstable saddle"
+STABLE_FOCUS_3D = STABLE_FOCUS_2D
+UNSTABLE_FOCUS_3D = UNSTABLE_FOCUS_2D
+UNSTABLE_CENTER_3D = "unstable center"
+UNSTABLE_POINT_3D = "unclassified unstable point"
+UNKNOWN_3D = "unknown 3d"
 
 STABLE_TYPES = frozenset(
     {STABLE_POINT_1D, STABLE_NODE_2D, STABLE_FOCUS_2D, STABLE_STAR_2D, STABLE_DEGENERATE_2D}
@@ -62,6 +70,27 @@ def get_2d_stability_types() -> list[str]:
     ]
 
 
+def get_3d_stability_types() -> list[str]:
+    """The kinds of fixed point of a 3D system (BrainPy's names; `'saddle node'` is one
+    unstable direction, `'unstable saddle'` two).
+
+    ```python
+    "unstable saddle" in eqbrain.analysis.get_3d_stability_types()    # True
+    ```
+    """
+    return [
+        UNSTABLE_POINT_3D,
+        STABLE_NODE_3D,
+        UNSTABLE_SADDLE_3D,
+        UNSTABLE_NODE_3D,
+        SADDLE_NODE,
+        STABLE_FOCUS_3D,
+        UNSTABLE_FOCUS_3D,
+        UNSTABLE_CENTER_3D,
+        UNKNOWN_3D,
+    ]
+
+
 def _classify_1d(d: float, tol: float) -> str:
     if abs(d) <= tol:
         return SADDLE_NODE
@@ -91,8 +120,31 @@ def _classify_2d(J: np.ndarray, tol: float) -> str:
     return UNSTABLE_STAR_2D if scalar else UNSTABLE_DEGENERATE_2D
 
 
+def _sign(x: float, tol: float) -> int:
+    return 0 if abs(x) <= tol else (1 if x > 0 else -1)
+
+
+def _classify_3d(J: np.ndarray, tol: float) -> str:
+    lam = np.linalg.eigvals(J)
+    complex_ = np.abs(np.imag(lam)) > tol
+    if not np.any(complex_):  # three real eigenvalues: count the unstable directions
+        signs = [_sign(x, tol) for x in np.real(lam)]
+        if 0 in signs:
+            return UNKNOWN_3D
+        kinds = [STABLE_NODE_3D, SADDLE_NODE, UNSTABLE_SADDLE_3D, UNSTABLE_NODE_3D]
+        return kinds[signs.count(1)]
+    real = _sign(float(np.real(lam[~complex_][0])), tol)  # one real, a complex pair
+    pair = _sign(float(np.real(lam[complex_][0])), tol)
+    if real < 0:
+        return {-1: STABLE_FOCUS_3D, 0: UNKNOWN_3D, 1: UNSTABLE_FOCUS_3D}[pair]
+    if real == 0:
+        return UNSTABLE_POINT_3D if pair > 0 else UNKNOWN_3D
+    return {-1: UNSTABLE_FOCUS_3D, 0: UNSTABLE_CENTER_3D, 1: UNSTABLE_POINT_3D}[pair]
+
+
 def stability_analysis(derivatives: Any, rtol: float = 1e-6) -> str:
-    """The kind of a fixed point of a 1D or 2D system, from its Jacobian's eigenvalues.
+    """The kind of a fixed point of a 1D, 2D or 3D system, from its Jacobian's
+    eigenvalues.
 
     A 1D system's fixed point is `'stable point'` (`df/dx < 0`), `'unstable point'` or
     `'saddle node'` (`df/dx = 0`). In 2D, eigenvalues `λ1, λ2`: a complex pair is a
@@ -100,12 +152,18 @@ def stability_analysis(derivatives: Any, rtol: float = 1e-6) -> str:
     signs a `'saddle node'` (BrainPy's name for a saddle); both negative a stable node,
     star (`J = λI`) or degenerate node (one eigenvector), both positive the unstable
     ones; a zero eigenvalue a `'center manifold'`, or an `'unstable line'` if the other
-    is positive. Values within `rtol * max|J|` of zero count as zero.
+    is positive. In 3D, three real eigenvalues make a `'stable node'`, a `'saddle node'`
+    (one positive), an `'unstable saddle'` (two) or an `'unstable node'` (three); one
+    real `λ0` and a complex pair a `'stable focus'` (both parts negative), an
+    `'unstable focus'` (of opposite signs), an `'unstable center'` (`λ0 > 0`, the pair
+    imaginary) or an `'unclassified unstable point'` (`λ0 >= 0`, the pair's real part
+    positive); a zero elsewhere, `'unknown 3d'`. Values within `rtol * max|J|` of zero
+    count as zero.
 
     **Arguments:**
 
-    - `derivatives`: `df/dx` (1D), or the 2x2 Jacobian `[[dfx/dx, dfx/dy], [dfy/dx,
-      dfy/dy]]`.
+    - `derivatives`: `df/dx` (1D), the 2x2 Jacobian `[[dfx/dx, dfx/dy], [dfy/dx,
+      dfy/dy]]`, or a 3x3 one.
     - `rtol`: the relative tolerance of a zero.
 
     ```python
@@ -121,8 +179,10 @@ def stability_analysis(derivatives: Any, rtol: float = 1e-6) -> str:
         return _classify_1d(float(J.reshape(())), tol)
     if J.size == 4:
         return _classify_2d(J.reshape(2, 2), tol)
+    if J.size == 9:
+        return _classify_3d(J.reshape(3, 3), tol)
     raise AnalyzerError(
-        f"stability_analysis classifies 1D and 2D fixed points (a number or a 2x2 "
-        f"Jacobian); got an array of shape {J.shape}. For higher dimensions, look at the "
-        "eigenvalues: SlowPointFinder.decompose_eigenvalues(jacobians)."
+        f"stability_analysis classifies 1D, 2D and 3D fixed points (derivatives: a "
+        f"number, a 2x2 or a 3x3 Jacobian); got an array of shape {J.shape}. For higher "
+        "dimensions, look at the eigenvalues: SlowPointFinder.decompose_eigenvalues()."
     )
