@@ -7,16 +7,19 @@
   bisection and optimistix, and the roots they find are checked here through the
   analysers), the compiled derivatives of BrainPy's analyser (`F_jacobian`, `F_dfxdy`,
   ...: 1 case), and `Num3DAnalyzer` (2 cases), a class BrainPy does not export.
-- In scope (27): 17 pass; 10 are differences on purpose (`xfail(strict=True)`, listed in
-  `docs/migrating.md`): `options=` (4 cases: eqbrain finds every nullcline
-  numerically and refuses `options`), the arguments `num_fp_segment`,
-  `nullcline_aux_filter` and `tol_opt_screen` (3: eqbrain cuts the search up as needed
-  and keeps a point by `tol_aux` alone), the warning BrainPy gives for one float
-  resolution over parameters (1: eqbrain's grids keep both ends, there is nothing to
-  warn about), `select_candidates='fy-nullcline'` before `plot_nullcline` (1: eqbrain
-  finds the nullcline points itself) and `Bifurcation2D.plot_limit_cycle_by_sim` before
-  `plot_bifurcation` (1: an `AnalyzerError` saying what to call, where BrainPy returns
-  `None`).
+- In scope (27): 25 pass; 2 are differences on purpose (`xfail(strict=True)`, listed in
+  `docs/migrating.md`): `select_candidates='fy-nullcline'` before `plot_nullcline` (1:
+  eqbrain finds the nullcline points itself) and `Bifurcation2D.plot_limit_cycle_by_sim`
+  before `plot_bifurcation` (1: an `AnalyzerError` saying what to call, where BrainPy
+  returns `None`).
+- The `options=` cases (4) check, beyond BrainPy's shapes, that the helper's nullcline
+  is the helper at the grid and that the fixed points are the analytic ones; the cases
+  of `num_fp_segment`, `nullcline_aux_filter` and `tol_opt_screen` (3) that the points
+  are the analytic ones, that more segments give the same points, that a tiny screen
+  drops every candidate and that a bad value raises; the float-resolution case (1) the
+  warning's text. Added here: a helper reading a target parameter (`Bifurcation2D`),
+  bad `options` (unknown key, not a function, an argument it cannot get) and `options`
+  on a 1D analyser.
 
 The systems are BrainPy's (linear and cubic 1D fields, FitzHugh-Nagumo, fast-slow
 systems); their fixed points are compared with the analytic ones. The derivative
@@ -238,6 +241,7 @@ BAD_OPTIONS = [
     ({"w_by_V": lambda V: V}, r"options names 'w_by_V'.*'x_by_y_in_fx'.*'fy::y=f\(x\)'"),
     ({"y_by_x_in_fy": 1.0}, r"options\['y_by_x_in_fy'\] must be a function"),
     ({"y_by_x_in_fy": lambda V, c: V}, r"options\['y_by_x_in_fy'\] takes 'c'"),
+    ({"y_by_x_in_fy": abs, "fy::y=f(x)": abs}, "gives the helper 'y_by_x_in_fy' twice"),
 ]
 
 

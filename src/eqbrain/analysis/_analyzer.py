@@ -46,6 +46,7 @@ _MISSING_PAR_MSG = """\
 The equations of {targets} need the parameter{s} {missing}, which {have} no default: \
 give {them} in pars_update={example}."""
 
+
 def _is_number(x: Any) -> bool:
     try:
         a = np.asarray(x, dtype=float)
@@ -280,7 +281,8 @@ class LowDimAnalyzer:
             resolutions = {}
         elif _is_number(resolutions):
             if self.target_pars:
-                warnings.warn(_ONE_STEP_MSG.format(step=resolutions, names=list(lims)), UserWarning, stacklevel=4)
+                text = _ONE_STEP_MSG.format(step=resolutions, names=list(lims))
+                warnings.warn(text, UserWarning, stacklevel=4)
             resolutions = {k: resolutions for k in lims}
         elif not isinstance(resolutions, Mapping):
             raise TypeError(

@@ -62,7 +62,8 @@ def _bind(an: Any, key: str, fn: Any) -> tuple[tuple, tuple]:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
         raise AnalyzerError(f"options[{key!r}] must be a function, got {fn!r}.") from None
-    if not params or params[0].kind not in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD):
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if not params or params[0].kind not in positional:
         raise AnalyzerError(
             f"options[{key!r}] must take the other variable as its first argument."
         )
@@ -103,6 +104,10 @@ def read_options(an: Any, options: Any) -> dict[str, Curve]:
             raise AnalyzerError(
                 f"options names {key!r}, which is not a nullcline helper; the known keys "
                 f"are {list(KEYS)} (or BrainPy's {list(BRAINPY_KEYS)})."
+            )
+        if name in curves:
+            raise AnalyzerError(
+                f"options gives the helper {name!r} twice (as {key!r} too); keep one."
             )
         if not callable(fn):
             raise AnalyzerError(f"options[{key!r}] must be a function, got {fn!r}.")
