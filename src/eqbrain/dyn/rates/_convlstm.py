@@ -18,7 +18,7 @@ from ...init import XavierNormal, ZeroInit
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode
 from .._population import Init
-from ._base import check_count, draw, unit_key, unit_mode
+from ._base import check_count, draw, reset_batch_size, unit_key, unit_mode
 
 _SPATIAL = "DHW"
 
@@ -174,15 +174,7 @@ class ConvLSTMCell(DynamicalSystem):
     def reset_state(self, batch_size: int | None = None, **kwargs: Any) -> None:
         """Reset `h`, `c` (to `h_to_train`, `c_to_train` when trained); see
         `DynamicalSystem`. BrainPy's keyword `batch_or_mode=` is `batch_size`."""
-        batch_or_mode = kwargs.pop("batch_or_mode", None)
-        if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.reset_state takes batch_size= (or BrainPy's "
-                f"batch_or_mode=), got {sorted(kwargs)}."
-            )
-        if batch_size is None:
-            batch_size = getattr(batch_or_mode, "batch_size", batch_or_mode) or None
-        super().reset_state(batch_size)
+        super().reset_state(reset_batch_size(type(self).__name__, batch_size, kwargs))
         for var, trained in ((self.h, self.h_to_train), (self.c, self.c_to_train)):
             if trained is not None:
                 var.value = jnp.broadcast_to(trained.value, var.shape)
