@@ -7,16 +7,19 @@
   bisection and optimistix, and the roots they find are checked here through the
   analysers), the compiled derivatives of BrainPy's analyser (`F_jacobian`, `F_dfxdy`,
   ...: 1 case), and `Num3DAnalyzer` (2 cases), a class BrainPy does not export.
-- In scope (27): 17 pass; 10 are differences on purpose (`xfail(strict=True)`, listed in
-  `docs/migrating.md`): `options=` (4 cases: eqbrain finds every nullcline
-  numerically and refuses `options`), the arguments `num_fp_segment`,
-  `nullcline_aux_filter` and `tol_opt_screen` (3: eqbrain cuts the search up as needed
-  and keeps a point by `tol_aux` alone), the warning BrainPy gives for one float
-  resolution over parameters (1: eqbrain's grids keep both ends, there is nothing to
-  warn about), `select_candidates='fy-nullcline'` before `plot_nullcline` (1: eqbrain
-  finds the nullcline points itself) and `Bifurcation2D.plot_limit_cycle_by_sim` before
-  `plot_bifurcation` (1: an `AnalyzerError` saying what to call, where BrainPy returns
-  `None`).
+- In scope (27): 25 pass; 2 are differences on purpose (`xfail(strict=True)`, listed in
+  `docs/migrating.md`): `select_candidates='fy-nullcline'` before `plot_nullcline` (1:
+  eqbrain finds the nullcline points itself) and `Bifurcation2D.plot_limit_cycle_by_sim`
+  before `plot_bifurcation` (1: an `AnalyzerError` saying what to call, where BrainPy
+  returns `None`).
+- The `options=` cases (4) check, beyond BrainPy's shapes, that the helper's nullcline
+  is the helper at the grid and that the fixed points are the analytic ones; the cases
+  of `num_fp_segment`, `nullcline_aux_filter` and `tol_opt_screen` (3) that the points
+  are the analytic ones, that more segments give the same points, that a tiny screen
+  drops every candidate and that a bad value raises; the float-resolution case (1) the
+  warning's text. Added here: a helper reading a target parameter (`Bifurcation2D`),
+  bad `options` (unknown key, not a function, an argument it cannot get) and `options`
+  on a 1D analyser.
 
 The systems are BrainPy's (linear and cubic 1D fields, FitzHugh-Nagumo, fast-slow
 systems); their fixed points are compared with the analytic ones. The derivative
@@ -175,28 +178,37 @@ def test_phase_plane_2d_fixed_point_requires_nullcline():
         pp.plot_fixed_point(select_candidates="fy-nullcline")
 
 
-OPTIONS = "eqbrain finds every nullcline numerically: options= is refused"
-
-
-def with_options(model, targets, name, fn):
+def with_options(model, targets, name, fn, points):
+    """BrainPy's check (a nullcline for each variable, at least one fixed point) and the
+    analytic fixed points; the helper's nullcline comes from the helper itself."""
     pp = PhasePlane2D(model, target_vars=targets, resolutions=0.1, options={name: fn})
+    nc = pp.plot_nullcline(with_return=True)
+    assert set(nc) == set(targets)
+    k = 0 if "_in_fx" in name or name.startswith("fx") else 1
+    x, y = nc[list(targets)[k]]
+    free = y if "x_by_y" in name or "x=f(y)" in name else x
+    grid = pp.resolutions[list(targets)[1 if free is y else 0]]
+    assert 0 < len(free) <= len(grid)
+    assert np.abs(free[:, None] - grid[None]).min(axis=1).max() < 1e-6  # at the grid
+    np.testing.assert_allclose(x if free is y else y, fn(free), rtol=1e-6)
     fps = pp.plot_fixed_point(with_return=True)
-    assert fps.shape[1] == 2 and len(fps) >= 1
+    np.testing.assert_allclose(fps, points, atol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, raises=AnalyzerError, reason=OPTIONS)
+FHN = ([dV, dw], FHN_BOX)
+
+
 def test_phase_plane_2d_convert_to_one_equation():
-    with_options([dV, dw], FHN_BOX, "y_by_x_in_fy", lambda V: (V + A) / B)
+    with_options(*FHN, "y_by_x_in_fy", lambda V: (V + A) / B, fhn_points(0.5))
 
 
-@pytest.mark.xfail(strict=True, raises=AnalyzerError, reason=OPTIONS)
 def test_phase_plane_2d_convert_x_by_y_in_fy():
-    with_options([dV, dw], FHN_BOX, "x_by_y_in_fy", lambda w: B * w - A)
+    with_options(*FHN, "x_by_y_in_fy", lambda w: B * w - A, fhn_points(0.5))
 
 
-@pytest.mark.xfail(strict=True, raises=AnalyzerError, reason=OPTIONS)
 def test_phase_plane_2d_convert_y_by_x_in_fx():
-    with_options([dV, dw], FHN_BOX, "y_by_x_in_fx", lambda V: V - V**3 / 3.0 + 0.5)
+    # BrainPy's own spelling of the key ('fx::y=f(x)' is `C.y_by_x_in_fx`)
+    with_options(*FHN, "fx::y=f(x)", lambda V: V - V**3 / 3.0 + 0.5, fhn_points(0.5))
 
 
 def dx2(x, t, y):
@@ -207,18 +219,53 @@ def dy2(y, t, x):
     return x - 2.0 * y
 
 
-@pytest.mark.xfail(strict=True, raises=AnalyzerError, reason=OPTIONS)
 def test_phase_plane_2d_convert_x_by_y_in_fx():
     box = {"x": [-2.0, 2.0], "y": [-2.0, 2.0]}
-    with_options([dx2, dy2], box, "x_by_y_in_fx", lambda y: 0.5 * y)
+    with_options([dx2, dy2], box, "x_by_y_in_fx", lambda y: 0.5 * y, [[0.0, 0.0]])
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="no tol_opt_screen: tol_aux keeps")
+def test_bifurcation_2d_options_with_a_parameter():
+    """A helper reading a target parameter: the fixed points at every I."""
+    bif = Bifurcation2D(
+        [dV, dw], target_vars=FHN_BOX, target_pars={"I": [0.0, 1.0]}, resolutions={"I": 0.5},
+        options={"y_by_x_in_fx": lambda V, I: V - V**3 / 3 + I},  # noqa: E741
+    )  # fmt: skip
+    fps, pars, jac = bif.plot_bifurcation(with_return=True)
+    np.testing.assert_array_equal(pars[:, 0], [0.0, 0.5, 1.0])
+    for i, I in enumerate(pars[:, 0]):  # noqa: E741
+        np.testing.assert_allclose(fps[i : i + 1], fhn_points(I), atol=1e-5)
+    assert jac.shape == (3, 2, 2)
+
+
+BAD_OPTIONS = [
+    ({"w_by_V": lambda V: V}, r"options names 'w_by_V'.*'x_by_y_in_fx'.*'fy::y=f\(x\)'"),
+    ({"y_by_x_in_fy": 1.0}, r"options\['y_by_x_in_fy'\] must be a function"),
+    ({"y_by_x_in_fy": lambda V, c: V}, r"options\['y_by_x_in_fy'\] takes 'c'"),
+    ({"y_by_x_in_fy": abs, "fy::y=f(x)": abs}, "gives the helper 'y_by_x_in_fy' twice"),
+]
+
+
+@pytest.mark.parametrize("options, match", BAD_OPTIONS)
+def test_options_bad_key_or_helper(options, match):
+    given = dict(options)
+    with pytest.raises(AnalyzerError, match=match):
+        PhasePlane2D([dV, dw], target_vars=FHN_BOX, options=options)
+    assert options == given
+
+
+def test_options_need_two_variables():
+    with pytest.raises(AnalyzerError, match="options gives nullclines of 2D systems"):
+        PhasePlane1D(lin, target_vars={"x": [-1.0, 1.0]}, options={"y_by_x_in_fy": abs})
+
+
 def test_phase_plane_2d_fx_nullcline_alternate_coords_and_tol_opt_screen(fhn):
     fhn.plot_nullcline(coords={"V": "w-V"})
-    screen: dict[str, Any] = {"tol_opt_screen": 1e-2}
-    fps = fhn.plot_fixed_point(with_return=True, **screen)
-    assert fps.shape[1] == 2 and len(fps) >= 1
+    fps = fhn.plot_fixed_point(with_return=True, tol_opt_screen=1e-2)
+    np.testing.assert_allclose(fps, fhn_points(0.5), atol=1e-4)
+    # the screen drops every candidate with |f|^2 above it: a tiny one drops all
+    assert len(fhn.plot_fixed_point(with_return=True, tol_opt_screen=1e-30)) == 0
+    with pytest.raises(AnalyzerError, match="tol_opt_screen must be None or a positive"):
+        fhn.plot_fixed_point(tol_opt_screen=-1.0)
 
 
 # -- Bifurcation1D ---------------------------------------------------------------------
@@ -246,13 +293,13 @@ def test_bifurcation_1d_codim2():
     np.testing.assert_allclose(dfdx, -pars[:, 0], atol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="eqbrain's grids keep both ends: no warning")
 def test_bifurcation_1d_float_resolution_warns():
-    with pytest.warns(UserWarning):
-        Bifurcation1D(
+    with pytest.warns(UserWarning, match=r"resolutions=0.2 is one step for every target"):
+        bf = Bifurcation1D(
             lin, target_vars={"x": [-2.0, 2.0]}, target_pars={"I": [-1.0, 1.0]},
             resolutions=0.2,
         )  # fmt: skip
+    assert len(bf.resolutions["x"]) == 21 and len(bf.resolutions["I"]) == 11  # still used
 
 
 # -- Bifurcation2D: FitzHugh-Nagumo over I ----------------------------------------------
@@ -264,13 +311,27 @@ def fhn_bifurcation(step: float) -> Bifurcation2D:
     )
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="no num_fp_segment: cut as needed")
+def check_fhn(fps, pars):
+    assert fps.shape[1] == 2 and len(fps) >= 1
+    for I in np.unique(pars[:, 0]):  # noqa: E741
+        np.testing.assert_allclose(fps[pars[:, 0] == I], fhn_points(I), atol=1e-4)
+
+
 def test_bifurcation_2d_segmented():
-    segments: dict[str, Any] = {"num_fp_segment": 2, "nullcline_aux_filter": 1.0}
-    fps, pars, jac = fhn_bifurcation(0.3).plot_bifurcation(
-        with_return=True, select_candidates="fx-nullcline", num_par_segments=2, **segments
-    )
-    assert fps.shape[1] == 2
+    bif = fhn_bifurcation(0.3)
+    fps, pars, jac = bif.plot_bifurcation(
+        with_return=True, select_candidates="fx-nullcline", num_par_segments=2,
+        num_fp_segment=2, nullcline_aux_filter=1.0,
+    )  # fmt: skip
+    check_fhn(fps, pars)
+    # the candidates in 2 or 3 pieces: the same points
+    again = bif.plot_bifurcation(
+        with_return=True, with_plot=False, select_candidates="fx-nullcline",
+        num_par_segments=2, num_fp_segment=3, nullcline_aux_filter=1.0,
+    )  # fmt: skip
+    np.testing.assert_array_equal(again[0], fps)
+    with pytest.raises(AnalyzerError, match="num_fp_segment must be a positive int, got 0"):
+        bif.plot_bifurcation(num_fp_segment=0)
 
 
 def test_bifurcation_2d_codim1_and_limit_cycle():
@@ -283,14 +344,20 @@ def test_bifurcation_2d_codim1_and_limit_cycle():
     assert lc is not None
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="no nullcline_aux_filter: tol_aux")
 def test_bifurcation_2d_nullcline_candidate_selection():
-    aux: dict[str, Any] = {"nullcline_aux_filter": 1.0}
+    bif = fhn_bifurcation(0.3)
     for select in ("fx-nullcline", "fy-nullcline", "nullclines"):
-        fps, pars, jac = fhn_bifurcation(0.3).plot_bifurcation(
-            with_return=True, select_candidates=select, **aux
+        fps, pars, jac = bif.plot_bifurcation(
+            with_return=True, select_candidates=select, nullcline_aux_filter=1.0
         )
-        assert fps.shape[1] == 2 and len(fps) >= 1
+        check_fhn(fps, pars)
+    # the filter drops nullcline points where |f|^2 is above it: a tiny one drops all
+    fps, _, _ = bif.plot_bifurcation(
+        with_return=True, select_candidates="nullclines", nullcline_aux_filter=1e-30
+    )
+    assert len(fps) == 0
+    with pytest.raises(AnalyzerError, match="nullcline_aux_filter must be a number >= 0"):
+        bif.plot_bifurcation(nullcline_aux_filter=-1.0)
 
 
 @pytest.mark.xfail(strict=True, raises=AnalyzerError, reason="says to call plot_bifurcation")
