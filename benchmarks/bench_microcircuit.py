@@ -12,6 +12,10 @@ simulated second of the measured run, the ratio eqbrain / NEST at the same threa
 count, the bytes per synapse of eqbrain's connectivity, the peak memory of the worker
 (resident set) and the rate of each population.
 
+At a scale where NEST's threads would hold more than its limit of 2**27 - 2 connections
+per thread and synapse model (the full scale at 1 or 2 threads), NEST's run gives each
+projection a copy of `static_synapse` (record.py's `--model-per-projection`).
+
 NEST is GPL-licensed and never a dependency: give its Python (a venv with
 `pip install nest-simulator`) and the folder of its example (see record.py's
 docstring), or it is reported as not available.
@@ -39,6 +43,8 @@ import numpy as np
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = ROOT / "tests/data/nest_microcircuit/record.py"
+FULL_SYNAPSES = 298_880_968  # at scale 1; the synapses grow with scale squared
+NEST_LIMIT = 2**27 - 2  # NEST's connections per thread and synapse model
 
 
 def eqbrain_worker(scale: float, threads: int, t_presim: float, t_sim: float) -> dict:
@@ -97,6 +103,8 @@ def spawn(kind: str, args: argparse.Namespace, threads: int) -> dict | None:
         cmd = [args.nest_python, str(RECORD), args.nest_example, "--out", out_file]
         cmd += ["--threads", str(threads), "--scale", str(args.scale)]
         cmd += ["--t-sim", str(args.t_sim), "--t-presim", str(args.t_presim)]
+        if args.scale**2 * FULL_SYNAPSES / threads > NEST_LIMIT:
+            cmd += ["--model-per-projection"]  # NEST's table size per thread and model
     else:
         cmd = [sys.executable, __file__, "--worker", "--scale", str(args.scale)]
         cmd += ["--threads", str(threads), "--t-presim", str(args.t_presim)]
@@ -157,6 +165,7 @@ def main() -> None:
     parser.add_argument("--t-sim", type=float, default=1000.0)
     parser.add_argument("--nest-python", default=os.environ.get("NEST_PYTHON"))
     parser.add_argument("--nest-example", default=os.environ.get("NEST_EXAMPLE"))
+    parser.add_argument("--verbose", action="store_true", help="print each run's numbers")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -175,6 +184,8 @@ def main() -> None:
                         f"{res['s_per_simulated_s']:.2f} s per simulated s",
                         flush=True,
                     )
+                    if args.verbose:  # every number of the run, as it finishes
+                        print(json.dumps(res), flush=True)
     table(results, args)
 
 

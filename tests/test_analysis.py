@@ -281,7 +281,10 @@ def test_fast_slow_1d_bifurcation_and_trajectory():
     fast = eqbrain.odeint(lambda x, t, y: x - x**3 / 3 - y, method="rk4")
     slow = eqbrain.odeint(lambda y, t, x: 0.05 * (x + 0.7 - 0.8 * y), method="rk4")
     fs = eqbrain.analysis.FastSlow1D(
-        [fast, slow], fast_vars={"x": [-3, 3]}, slow_vars={"y": [-1, 1]}, resolutions=0.1
+        [fast, slow],
+        fast_vars={"x": [-3, 3]},
+        slow_vars={"y": [-1, 1]},
+        resolutions={"x": 0.1, "y": 0.1},
     )
     xs, ys, _ = fs.plot_bifurcation(with_return=True)
     for y in np.unique(ys):

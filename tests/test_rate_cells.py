@@ -322,6 +322,19 @@ def _snapshot(unit):
             jnp.ones(2),
             r"\(input_shape\[-1\]=3\)",
         ),
+        (
+            lambda: eqbrain.dyn.Conv2dLSTMCell((4, 3), 2, 2, 3, w_initializer=0.1),
+            jnp.ones((3, 4, 2)),
+            r"Conv2dLSTMCell\d* expects input of shape \(4, 3, 2\) \(input_shape=\(4, 3\), "
+            r"in_channels=2, channels last\), got shape \(3, 4, 2\)",
+        ),
+        (
+            lambda: eqbrain.dyn.Conv1dLSTMCell(
+                5, 2, 2, 3, w_initializer=0.1, mode=eqbrain.BatchingMode(2)
+            ),
+            jnp.ones((5, 2)),
+            r"expects input of shape \(batch, 5, 2\)",
+        ),
     ],
 )
 def test_wrong_input_raises_and_changes_nothing(build, bad, message):
@@ -374,6 +387,28 @@ def test_wrong_input_raises_and_changes_nothing(build, bad, message):
             r"LSTMCell: num_out must be a positive int",
         ),
         (lambda: eqbrain.dyn.Leaky(3, tau=0.0), ValueError, r"tau must be positive"),
+        (
+            lambda: eqbrain.dyn.Conv1dLSTMCell(8, 2, 3, 3, stride=2),
+            ValueError,
+            r"Conv1dLSTMCell: the convolution must keep the spatial shape input_shape=\(8,\).*"
+            r"gives \(4,\)\. Use stride=1 and padding='SAME'",
+        ),
+        (
+            lambda: eqbrain.dyn.Conv2dLSTMCell((4, 4), 2, 3, 3, groups=2),
+            ValueError,
+            r"Conv2dLSTMCell: in_channels \(2\) and out_channels \(3\) must be multiples "
+            r"of groups \(2\)",
+        ),
+        (
+            lambda: eqbrain.dyn.Conv3dLSTMCell((4, 4), 2, 3, 3),
+            ValueError,
+            r"Conv3dLSTMCell: input_shape must be an int or 3 ints, got \(4, 4\)",
+        ),
+        (
+            lambda: eqbrain.dyn.Conv2dLSTMCell((4, 4), 2, 3, 3, padding="FULL"),
+            ValueError,
+            r"Conv2dLSTMCell: padding must be 'SAME', 'VALID', an int",
+        ),
     ],
 )
 def test_bad_arguments_raise_before_drawing(build, error, message):
@@ -381,3 +416,91 @@ def test_bad_arguments_raise_before_drawing(build, error, message):
     with pytest.raises(error, match=message):
         build()
     np.testing.assert_array_equal(np.asarray(jax.random.key_data(eqbrain.random.get_key())), key)
+
+
+# -- the convolutional LSTM cells: BrainPy's numbers ---------------------------------------
+
+CONV = np.load(pathlib.Path(__file__).parent / "data" / "brainpy_cells" / "convlstm.npz")
+# case: (class, batch or None, input_shape, in_channels, out_channels, keyword arguments),
+# as in generate_convlstm.py
+CONV_CASES: dict[str, tuple] = {
+    "Conv1d": ("Conv1dLSTMCell", None, (6,), 2, 3, dict(kernel_size=3)),
+    "Conv1d_pad_nobias": ("Conv1dLSTMCell", None, (6,), 2, 2, dict(kernel_size=3, padding=(1, 1))),
+    "Conv2d_batched": ("Conv2dLSTMCell", 2, (4, 3), 2, 2, dict(kernel_size=(3, 2))),
+    "Conv2d_groups_dilation": (
+        "Conv2dLSTMCell",
+        None,
+        (4, 4),
+        2,
+        4,
+        dict(kernel_size=3, groups=2, rhs_dilation=2),
+    ),
+    "Conv3d": ("Conv3dLSTMCell", None, (3, 3, 3), 1, 2, dict(kernel_size=2)),
+}
+
+
+def _conv_cell(case: str):
+    """The recorded cell rebuilt from BrainPy's kernels, biases and initial states."""
+    cls, batch, shape, cin, cout, kw = CONV_CASES[case]
+    got = {k.split("/")[-1]: CONV[k] for k in CONV.files if k.startswith(f"{case}/arg/")}
+    weights = {"wi": got["wi"], "wh": got["wh"]}
+    biases = (got["bi"], got["bh"]) if "bi" in got else None
+    cell = getattr(eqbrain.dyn, cls)(
+        shape,
+        cin,
+        cout,
+        w_initializer=0.0,
+        b_initializer=None if biases is None else 0.0,
+        mode=eqbrain.nonbatching_mode if batch is None else eqbrain.BatchingMode(batch),
+        **kw,
+    )
+    cell.input_to_hidden.w.value = jnp.asarray(weights["wi"])
+    cell.hidden_to_hidden.w.value = jnp.asarray(weights["wh"])
+    if biases is not None:
+        cell.input_to_hidden.b.value = jnp.asarray(biases[0])
+        cell.hidden_to_hidden.b.value = jnp.asarray(biases[1])
+    cell.h.value, cell.c.value = jnp.asarray(got["h0"]), jnp.asarray(got["c0"])
+    return cell
+
+
+@pytest.fixture(scope="module")
+def conv_runs():
+    """Every conv-LSTM case stepped over its recorded inputs, in one compiled function:
+    `{case: (cell, h, c)}`."""
+    cells = {case: _conv_cell(case) for case in CONV_CASES}
+
+    def run_all():
+        return {
+            case: eqbrain.for_loop(
+                lambda x, cell=cell: (cell(x), cell.c.value), jnp.asarray(CONV[f"{case}/x"])
+            )
+            for case, cell in cells.items()
+        }
+
+    out = eqbrain.jit(run_all)()
+    return {case: (cells[case], *map(np.asarray, out[case])) for case in cells}
+
+
+@pytest.mark.parametrize("case", list(CONV_CASES))
+def test_conv_lstm_matches_brainpy(conv_runs, case):
+    cell, h, c = conv_runs[case]
+    np.testing.assert_allclose(h, CONV[f"{case}/h"], **TOL)
+    np.testing.assert_allclose(c, CONV[f"{case}/c"], **TOL)
+    assert (cell.input_to_hidden.b is None) == (case == "Conv1d_pad_nobias")
+    np.testing.assert_allclose(cell.h.value, CONV[f"{case}/h"][-1], **TOL)
+
+
+def test_conv_lstm_train_state_is_what_reset_state_starts_from():
+    cell = eqbrain.dyn.Conv1dLSTMCell(
+        4, 2, 3, 3, w_initializer=0.1, mode=eqbrain.TrainingMode(2), train_state=True
+    )
+    assert {"h_to_train", "c_to_train"} <= set(cell.train_vars(method="relative"))
+    assert cell.h_to_train is not None and cell.c_to_train is not None
+    cell.h_to_train.value = jnp.full((4, 3), 0.5)
+    cell.c_to_train.value = jnp.full((4, 3), -0.5)
+    cell.reset_state(3)
+    assert cell.h.shape == cell.c.shape == (3, 4, 3)
+    np.testing.assert_array_equal(cell.h.value, 0.5)
+    np.testing.assert_array_equal(cell.c.value, -0.5)
+    with pytest.raises(TypeError, match=r"reset_state takes batch_size="):
+        cell.reset_state(size=2)

@@ -5,8 +5,8 @@ processes x 4 devices (`jax.distributed`, a local coordinator), which saves an o
 checkpoint midway; then without a mesh and on meshes of 2, 4 and 8 forced CPU devices
 in one subprocess (the test process has initialised JAX with one device), which also
 resumes that checkpoint on 4 devices, and then runs a tiny Potjans-Diesmann
-microcircuit (232 neurons, `DelayConn` with per-synapse delays, Poisson background)
-without a mesh and on 2, 4 and 8 devices.
+microcircuit (232 neurons, `DelayConn` with per-synapse delays split by target block,
+Poisson background) without a mesh and on 2, 4 and 8 devices.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import eqbrain
+from eqbrain.dyn.projections._sharded import split_delay_rows
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -105,15 +106,27 @@ for n in (None, 2, 4, 8):
     # started near threshold, so that recurrent spikes arrive within the 80 steps
     V0 = np.random.default_rng(0).uniform(-55.0, -50.0, net.bounds[-1])
     net.neurons.V.value = jax.numpy.asarray(V0, jax.numpy.float32)
-    s = eqbrain.run(net, 8.0, monitors=["neurons.spike"], dt=0.1, mesh=mesh)["neurons.spike"]
+    runner = eqbrain.DSRunner(net, monitors=["neurons.spike"], dt=0.1, mesh=mesh)
+    runner.run(8.0)
+    s = runner.mon["neurons.spike"]
     circuit[str(n)] = [s.steps.tolist(), s.indices.tolist()]
-    if n == 8:  # what each device holds: its 29 neurons, but every synapse
+    if n == 8:  # what each device holds: its 29 neurons, the synapses onto them
+        split = runner._plan.delays[id(net.conn.codes)]
+        rows = [np.asarray(x.data)[0] for x in split.indptr.value.addressable_shards]
         circuit["held"] = {
             "V": [x.data.shape[0] for x in net.neurons.V.value.addressable_shards],
-            "codes": [x.data.shape[0] for x in net.conn.codes.value.addressable_shards],
-            "total": net.conn.codes.value.shape[0],
+            "buffer": [list(x.data.shape) for x in net.conn.buffer.value.addressable_shards],
+            "max_delay": net.conn.max_delay,
+            "synapses": [int(r[-1]) for r in rows],
+            "codes": [x.data.shape[1] for x in split.codes.value.addressable_shards],
+            "global": [x.data.shape[0] for x in net.conn.codes.value.addressable_shards],
+            "total": net.conn.n_synapses,
+            "length": net.conn.codes.value.shape[0],
             "pending": float(np.abs(np.asarray(net.conn.buffer.value)).sum()),
         }
+ten = eqbrain.dyn.DelayConn([0, 1], [9, 3], n_pre=2, n_post=10, delay=0.3)
+four = jax.make_mesh((4,), ("neurons",), devices=jax.devices()[:4])
+circuit["whole"] = len(eqbrain.DSRunner(ten, mesh=four)._plan.delays)  # 10 targets: not split
 print("RESULT", json.dumps({"spikes": out, "errors": errors, "circuit": circuit}))
 """
 
@@ -205,9 +218,13 @@ def test_microcircuit_spikes_are_identical_on_1_2_4_and_8_devices(on_devices):
     for n in ("2", "4", "8"):
         assert circuit[n] == circuit["None"], f"{n} devices"
     held = circuit["held"]
-    assert held["V"] == [29] * 8  # the neurons are split
-    assert held["codes"] == [held["total"]] * 8  # DelayConn is not: all synapses everywhere
+    assert held["V"] == [29] * 8  # the neurons are split, and so is DelayConn:
+    assert held["buffer"] == [[held["max_delay"], 29]] * 8  # its columns of the buffer
+    assert sum(held["synapses"]) == held["total"]  # each synapse on one device
+    assert max(held["codes"]) < held["total"] / 4  # each device's rows: about an eighth
+    assert held["global"] == [held["length"] // 8] * 8  # the checkpoint rows, split too
     assert held["pending"] > 0  # spikes still travelling through the delays at the end
+    assert circuit["whole"] == 0  # 10 targets on 4 devices: left whole
 
 
 def test_two_processes_give_the_same_spikes_and_resume_elsewhere(two_processes, on_devices):
@@ -241,3 +258,36 @@ def test_one_device_mesh_and_axis_errors_in_process():
     with pytest.raises(eqbrain.RunningError, match=r"several axes \('a', 'b'\).*mesh_axis="):
         eqbrain.DSRunner(net, mesh=two)
     eqbrain.DSRunner(net, mesh=mesh, mesh_axis="neurons")  # fits
+
+
+def test_delay_rows_split_by_target_block_keep_each_synapse_once_in_order():
+    rng = np.random.default_rng(0)
+    n = 40
+    conn = eqbrain.dyn.DelayConn(
+        rng.integers(0, 6, n),
+        rng.integers(0, 8, n),
+        n_pre=6,
+        n_post=8,
+        weight=rng.normal(size=n),
+        delay=rng.uniform(0.1, 0.5, n),
+        dt=0.1,
+    )
+    assert conn.weights is not None
+    syn = conn.synapses()
+    rows, codes, weights, width = split_delay_rows(
+        np.asarray(conn.indptr.value),
+        np.asarray(conn.codes.value),
+        np.asarray(conn.weights.value),
+        8,
+        4,
+    )
+    assert weights is not None and rows.shape == (4, 7)
+    for s in range(4):  # device s: targets 2s and 2s + 1, renumbered 0 and 1
+        mine = syn["post"] // 2 == s
+        k = int(rows[s, -1])
+        assert codes.shape[1] >= k + width >= k + np.diff(rows[s]).max()
+        assert np.array_equal(np.repeat(np.arange(6), np.diff(rows[s])), syn["pre"][mine])
+        assert np.array_equal(codes[s, :k] % 2 + 2 * s, syn["post"][mine])
+        assert np.array_equal(codes[s, :k] // 2 + 1, syn["delay_steps"][mine])
+        assert np.array_equal(weights[s, :k], syn["weight"][mine])
+    assert int(rows[:, -1].sum()) == conn.n_synapses == n

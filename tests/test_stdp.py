@@ -5,6 +5,8 @@ BrainPy are in `tests/brainpy_parity/test_dyn_plasticity.py`."""
 
 from __future__ import annotations
 
+import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -179,3 +181,24 @@ def test_add_inp_fun_refuses_a_function_and_a_key_twice():
     with pytest.raises(ValueError, match="the key 'out' is already registered"):
         post.add_inp_fun("out", eqbrain.dyn.CUBA())
     assert list(post.current_inputs or {}) == ["out"]
+
+
+def test_a_copy_made_before_add_inp_fun_refuses_to_run_without_the_source():
+    post = eqbrain.dyn.LifRef(2)
+    early = eqx.tree_at(lambda p: p.tau, post, 5.0)  # a functional copy, made first
+    jitted = eqx.filter_jit(lambda p: p)(post)  # a module returned by filter_jit
+    post.add_inp_fun("drive", eqbrain.dyn.CUBA())
+    V = jnp.zeros(2)
+    for copy in (early, jitted):
+        assert copy.current_inputs is None  # the copy does not hold the source ...
+        with pytest.raises(RuntimeError, match=r"made before \['drive'\] was registered"):
+            copy.sum_current_inputs(V)  # ... so it refuses to run without it
+        with eqbrain.share.context(dt=0.1), pytest.raises(RuntimeError, match="Build the"):
+            copy.update(1.0)
+        np.testing.assert_array_equal(copy.V.value, 0.0)  # nothing stepped
+    # the live module and a copy made after the registration hold it and run
+    late = eqx.tree_at(lambda p: p.tau, post, 5.0)
+    for pop in (post, late):
+        np.testing.assert_array_equal(pop.sum_current_inputs(V, init=1.0), 1.0)
+    # equal populations keep one pytree structure
+    assert jax.tree.structure(eqbrain.dyn.LifRef(2)) == jax.tree.structure(early)

@@ -193,3 +193,63 @@ def test_tracer_from_another_thread_trace_is_refused():
 
     _run_threads(work, n=2)
     np.testing.assert_array_equal(m.x.value, np.zeros(3))
+
+
+class Tanh(eqbrain.DynamicalSystem):
+    w: eqbrain.TrainVar
+    h: eqbrain.Variable
+
+    def __init__(self):
+        super().__init__()
+        self.w = eqbrain.TrainVar(jnp.linspace(-0.5, 0.5, 6).reshape(3, 2))
+        self.h = eqbrain.Variable(jnp.zeros((1, 2)), batch_axis=0)
+
+    def update(self, x):
+        self.h.value = jnp.tanh(x @ self.w.value + 0.5 * self.h.value)
+        return self.h.value
+
+
+def test_fit_in_two_threads_matches_one_at_a_time():
+    rng = np.random.default_rng(0)
+    data = [
+        (jnp.asarray(rng.normal(size=(2, 4, 3)), jnp.float32),
+         jnp.asarray(rng.normal(size=(2, 4, 2)), jnp.float32))
+        for _ in range(3)
+    ]  # fmt: skip
+
+    def train() -> tuple[np.ndarray, np.ndarray]:
+        opt = eqbrain.optim.Adam(lr=0.05)
+        trainer = eqbrain.BPTT(Tanh(), loss_fun="mean_squared_error", optimizer=opt)
+        trainer.fit(data, num_epoch=2)
+        model = trainer.target
+        assert isinstance(model, Tanh)
+        _no_tracers(model)
+        return np.asarray(model.w.value), np.asarray(trainer.train_losses)
+
+    expected = train()
+    results: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    _run_threads(lambda k: results.__setitem__(k, train()), n=2)
+    for w, losses in results.values():
+        np.testing.assert_array_equal(w, expected[0])
+        np.testing.assert_array_equal(losses, expected[1])
+
+
+def test_integrator_runners_in_two_threads_match_one_at_a_time():
+    def lorenz(x, y, z, t, sigma=10.0, beta=8 / 3, rho=28.0):
+        return sigma * (y - x), x * (rho - z) - y, x * y - beta * z
+
+    integral = eqbrain.odeint(lorenz, method="rk4")
+
+    def solve(k: int) -> np.ndarray:
+        runner = eqbrain.IntegratorRunner(
+            integral, monitors=["x", "z"], inits=[1.0 + k, 1.0, 1.0], dt=0.01, progress_bar=False
+        )
+        runner.run(2.0)
+        return np.concatenate([np.asarray(runner.mon["x"]), np.asarray(runner.mon["z"])], 1)
+
+    expected = {k: solve(k) for k in range(2)}
+    assert not np.allclose(expected[0], expected[1])  # two different runs
+    results: dict[int, np.ndarray] = {}
+    _run_threads(lambda k: results.__setitem__(k, solve(k)), n=2)
+    for k in range(2):
+        np.testing.assert_array_equal(results[k], expected[k])

@@ -225,7 +225,10 @@ def test_bifurcation2d_empty_target_pars_raises():
 
 def test_fastslow1d():
     fs = FastSlow1D(
-        fast_x, fast_vars={"x": [-2.0, 2.0]}, slow_vars={"y": [-0.5, 0.5]}, resolutions=0.1
+        fast_x,
+        fast_vars={"x": [-2.0, 2.0]},
+        slow_vars={"y": [-0.5, 0.5]},
+        resolutions={"x": 0.1, "y": 0.1},
     )
     xs, ys, _ = fs.plot_bifurcation(show=False, with_return=True)
     np.testing.assert_allclose(xs - xs**3 / 3 - ys[:, 0], 0, atol=1e-5)

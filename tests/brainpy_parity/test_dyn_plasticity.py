@@ -2,16 +2,24 @@
 the STDP cases of `brainpy/dyn/dyn_neurons_synapses_fixes_test.py` and the
 `stdp_update` cases of `brainpy/dnn/boost_linear_test.py`.
 
-In scope: 146 cases. Run here: 17, all passing.
+In scope: 146 cases. Run here: 152 tests covering all 146, all passing.
 
 - `Test_STDP.test_STDP` (135): BrainPy's product of 5 connection layers x 3 delays x 3
   synapses x 3 outputs; each builds a 1-to-1 network, runs 300 ms and checks only that it
-  runs. The port runs 6 combinations (every layer, every synapse and output kind, with
-  and without a delay) and compares them with BrainPy's numbers, recorded for the same
-  spike trains, inputs and initial weights by `tests/data/brainpy_stdp/generate.py`: the
-  weights, the presynaptic trace and the postsynaptic spikes and potentials equal
-  BrainPy's at every step. The other 129 are not run: every combination compiles a
-  network of its own (about 0.6 s of CPU here), so the product would cost 80 s.
+  runs. All 135 run here (`test_STDP_product`), as 135 `STDP_Song2000` projections
+  between the same two one-neuron `LifRef` populations, so that one compiled step runs
+  them all (a network each would compile 135 programs, about 80 s). The drive sets the
+  spikes (the summed currents stay far below threshold), so each projection learns as
+  it would alone. Over 16 steps of 0.5 ms, each case checks that its traces and weight
+  follow Song et al.'s rule step by step (the presynaptic spikes arriving `delay`
+  later), that the weight both rose and fell, stayed in `[W_min, W_max]` and moved only
+  at a spike, that no conductance flows before the first spike arrives, and the current
+  of its output: `g` (CUBA), `g (E - V)` (COBA), of that sign and no larger (MgBlock).
+  Six of the combinations (every layer, every synapse and output kind, with and
+  without a delay) are also compared with BrainPy's numbers (`test_STDP`), recorded
+  for the same spike trains, inputs and initial weights by
+  `tests/data/brainpy_stdp/generate.py`: the weights, the presynaptic trace and the
+  postsynaptic spikes and potentials equal BrainPy's at every step.
 - The fixes file (4): STDP over `AllToAll` runs and changes the weights; `W_min` and
   `W_max` of `None` run; the bounds clamp the weights; `Dense.stdp_update` changes `W`.
   The first three read the recorded runs above (BrainPy's build a network of their own
@@ -170,6 +178,171 @@ def test_STDP(runs, k):
     np.testing.assert_array_equal(spike, DATA[f"{name}/post_spike"])
     np.testing.assert_allclose(V, DATA[f"{name}/post_V"], atol=1e-4)
     assert np.abs(W[-1] - W[0]).max() > 0.05  # the weights did learn
+
+
+# -- STDP_test.py: the whole product ----------------------------------------------------
+
+PRODUCT = [
+    (comm, delay, syn, out)
+    for comm in ("csr", "dense", "masked_linear", "all2all", "one2one")
+    for delay in (None, 0.0, 2.0)
+    for syn in ("exp", "dual_exp", "ampa")
+    for out in ("cuba", "coba", "mg")
+]
+P_DT, P_STEPS = 0.5, 16  # the 2 ms delay is 4 steps
+PRE_AT, POST_AT = (0, 8), (3, 11)  # the steps whose drive makes each population spike
+TAU_S, TAU_T, A1, A2 = 16.8, 33.7, 0.96, 0.53  # BrainPy's case
+E_OUT = 0.0
+
+
+def product_comm(kind: str, syn: str):
+    """BrainPy's layer of each kind for one pre- and one postsynaptic neuron (an
+    all-to-one `FixedProb(1)` mask), every weight 0.1; BrainPy's `'csr'` is the event
+    layer under `Expon`."""
+    mask = np.ones((1, 1), bool)
+    w = np.full((1, 1), 0.1, np.float32)
+    if kind == "csr":
+        layer = eqbrain.dnn.EventCSRLinear if syn == "exp" else eqbrain.dnn.CSRLinear
+        return layer(mask, weight=w[0])
+    return {
+        "dense": lambda: eqbrain.dnn.Dense(1, 1, W_initializer=w, b_initializer=None),
+        "masked_linear": lambda: eqbrain.dnn.MaskedLinear(mask, weight=w),
+        "all2all": lambda: eqbrain.dnn.AllToAll(1, 1, weight=w),
+        "one2one": lambda: eqbrain.dnn.OneToOne(1, weight=w[0]),
+    }[kind]()
+
+
+PRODUCT_SYNS = {
+    "exp": lambda: eqbrain.dyn.Expon.desc(1, tau=5.0),
+    "dual_exp": lambda: eqbrain.dyn.DualExpon.desc(1),
+    "ampa": lambda: eqbrain.dyn.AMPA.desc(1),
+}
+PRODUCT_OUTS = {
+    "cuba": lambda: eqbrain.dyn.CUBA.desc(),
+    "coba": lambda: eqbrain.dyn.COBA.desc(E=E_OUT),
+    "mg": lambda: eqbrain.dyn.MgBlock.desc(E=E_OUT),
+}
+
+
+def one_weight(comm) -> jnp.ndarray:
+    """The single learnt weight of a one-synapse layer."""
+    if isinstance(comm, eqbrain.dnn.Dense):
+        return comm.W.value.reshape(())
+    if isinstance(comm, eqbrain.dnn.CSRLinear):
+        assert comm.conn.weights is not None
+        valid = comm.conn.indices.value < comm.num_post
+        return jnp.sum(jnp.where(valid, comm.conn.weights.value, 0.0))
+    return comm.weight.value.reshape(())
+
+
+class Product(eqbrain.DynamicalSystem):
+    """All 135 projections of BrainPy's product, each between the same one-neuron `LifRef`
+    populations, so that one compiled step runs them all.
+
+    The spikes are set by the drive (`R = 0.01` with a drive of 1e5 at the steps in
+    `PRE_AT`, `POST_AT`): the 135 currents summed on `post` stay far below threshold, so
+    each projection learns as it would alone.
+    """
+
+    pre: eqbrain.dyn.LifRef
+    post: eqbrain.dyn.LifRef
+    projs: eqbrain.NodeList
+
+    def __init__(self):
+        super().__init__()
+        self.pre = eqbrain.dyn.LifRef(1)
+        self.post = eqbrain.dyn.LifRef(1, R=0.01)
+        self.projs = eqbrain.NodeList(
+            [
+                eqbrain.dyn.STDP_Song2000(
+                    self.pre,
+                    delay,
+                    PRODUCT_SYNS[syn](),
+                    product_comm(comm, syn),
+                    PRODUCT_OUTS[out](),
+                    self.post,
+                    tau_s=TAU_S,
+                    tau_t=TAU_T,
+                    A1=A1,
+                    A2=A2,
+                    W_min=0.0,
+                    W_max=1.0,
+                )  # fmt: skip
+                for comm, delay, syn, out in PRODUCT
+            ]
+        )
+
+    def update(self, I_pre, I_post):
+        V = self.post.V.value  # the potential the currents below act on
+        rec = []
+        for proj in self.projs:
+            proj()
+            g = proj.current.g.value
+            rec.append((one_weight(proj.comm), proj.pre_trace.g.value[0],
+                        proj.post_trace.g.value[0], g[0], proj.current(V)[0]))  # fmt: skip
+        self.pre(I_pre)
+        self.post(I_post)
+        return self.pre.spike.value[0], self.post.spike.value[0], V[0], rec
+
+
+@pytest.fixture(scope="module")
+def product_runs():
+    """`(pre_spike, post_spike, V, per-projection records (steps, 5))`, stepped by one
+    compiled step."""
+    drive_pre = [1e5 if n in PRE_AT else 0.0 for n in range(P_STEPS)]
+    drive_post = [1e5 if n in POST_AT else 0.0 for n in range(P_STEPS)]
+    with eqbrain.share.context(dt=P_DT):
+        model = Product()
+        step = eqbrain.jit(model.step_run)
+        outs = [step(n, drive_pre[n], drive_post[n]) for n in range(P_STEPS)]
+    pre = np.array([o[0] for o in outs])
+    post = np.array([o[1] for o in outs])
+    V = np.array([o[2] for o in outs])
+    rec = np.array([[np.asarray(r) for r in o[3]] for o in outs])  # (steps, 135, 5)
+    return pre, post, V, rec.transpose(1, 0, 2)
+
+
+@pytest.mark.parametrize("k", range(len(PRODUCT)), ids=["-".join(map(str, c)) for c in PRODUCT])
+def test_STDP_product(product_runs, k):
+    comm, delay, syn, out = PRODUCT[k]
+    pre, post, V, rec = product_runs
+    np.testing.assert_array_equal(np.flatnonzero(pre), PRE_AT)
+    np.testing.assert_array_equal(np.flatnonzero(post), POST_AT)
+    W, A_pre, A_post, g, current = rec[k].T
+    assert np.all(np.isfinite(rec[k]))
+    # the projection runs before the populations: it sees the spikes of the step before,
+    # the presynaptic ones `delay` later
+    lag = 1 + (0 if delay is None else round(delay / P_DT))
+    arrive = np.zeros(P_STEPS)
+    arrive[lag:] = pre[:-lag]
+    seen = np.zeros(P_STEPS)
+    seen[1:] = post[:-1]
+    # the traces and the weight, step by step, from Song et al.'s rule
+    want_pre = want_post = 0.0
+    w = 0.1
+    for n in range(P_STEPS):
+        want_pre = want_pre * np.exp(-P_DT / TAU_S) + arrive[n]
+        want_post = want_post * np.exp(-P_DT / TAU_T) + seen[n]
+        w = np.clip(np.clip(w - A2 * want_post * arrive[n], 0, 1) + A1 * want_pre * seen[n], 0, 1)
+        assert A_pre[n] == pytest.approx(want_pre, abs=1e-5)
+        assert A_post[n] == pytest.approx(want_post, abs=1e-5)
+        assert W[n] == pytest.approx(w, abs=1e-5), f"weight at step {n}"
+    dW = np.diff(W, prepend=np.float32(0.1))
+    assert np.any(dW > 0) and np.any(dW < 0)  # learnt both ways, within [0, 1]
+    assert np.all(dW[(arrive == 0) & (seen == 0)] == 0)
+    # no conductance before the first spike arrives, then some if a weight carries it:
+    # `Expon` after `comm` takes the weight at the arrival, the others filter the spike
+    # and `comm` weighs the result at every step
+    first = int(np.argmax(arrive))
+    carried = np.any(W[arrive > 0] > 0) if syn == "exp" else np.any(W[first:] > 0)
+    assert np.all(g[:first] == 0) and np.any(g[first:] > 0) == carried
+    # the current each output gives for the conductance and potential
+    drive = {"cuba": g, "coba": g * (E_OUT - V), "mg": g * (E_OUT - V)}[out]
+    if out == "mg":  # the magnesium block scales the COBA current by a factor in (0, 1]
+        assert np.all(np.sign(current) == np.sign(drive))
+        assert np.all(np.abs(current) <= np.abs(drive) + 1e-7)
+    else:
+        np.testing.assert_allclose(current, drive, rtol=1e-5, atol=1e-7)
 
 
 # -- dyn/dyn_neurons_synapses_fixes_test.py ---------------------------------------------

@@ -4,21 +4,24 @@
 `brainpy/dyn/others/common_coverage_test.py` (7) and the rate-unit cases of
 `brainpy/dyn/rates/dyn_rates_dynold_fixes_test.py` (9 of its cases touch these units).
 
-- Out of scope (17): the convolutional LSTM cells (`Conv1dLSTMCell`, `Conv2dLSTMCell`,
-  `Conv3dLSTMCell`: 15 cases of `rnncells_test.py` and 1 of the fixes file; not built,
-  `docs/models.md`), and `TestComb` (1): it tests `_comb`, a private helper of BrainPy's
-  module that NVAR does not use.
-- In scope (61): all pass.
+- Out of scope (1): `TestComb`: it tests `_comb`, a private helper of BrainPy's module
+  that NVAR does not use.
+- In scope (77): all pass, the convolutional LSTM cells (`Conv1dLSTMCell`,
+  `Conv2dLSTMCell`, `Conv3dLSTMCell`: 15 cases of `rnncells_test.py` and 1 of the fixes
+  file) among them.
 
 BrainPy's cases mostly check that a call runs; each port also checks the shape of what
 came back (BrainPy 2.8.2 gives the same shapes), stepping the unit compiled
 (`eqbrain.jit(unit.update)`: the computation of an eager `update`, which
-`tests/test_rate_cells.py` checks). The ports use one set of small sizes (3 inputs and
-4 units for the cells, 4 inputs and 8 units for the reservoir, batches of 2) where
-BrainPy's cases use 10 to 100 inputs and 5 to 64 units: the sizes only change the time
-taken, and shared shapes let the compiled initializers and steps be reused from case to
-case. BrainPy's `cell.reset(batch_size=n)` is `cell.reset_state(batch_size=n)` here,
-`bp.reset_state(cell)` is `cell.reset_state()`, and `share.save(t=0., dt=0.1)` is
+`tests/test_rate_cells.py` checks), and the convolutional cells eagerly (their kernels
+differ in shape from case to case, so one compilation each would cost more than the
+eager operations, which are shared). The ports use one set of small sizes (3 inputs
+and 4 units or channels for the cells, spatial shapes of 4 to 6 per axis, 4 inputs and
+8 units for the reservoir, batches of 2) where BrainPy's cases use 10 to 100 inputs,
+5 to 64 units and spatial shapes up to 100 x 100 x 100: the sizes only change the time
+taken, and shared shapes let the compiled initializers and steps be reused from case
+to case. BrainPy's `cell.reset(batch_size=n)` is `cell.reset_state(batch_size=n)`
+here, `bp.reset_state(cell)` is `cell.reset_state()`, and `share.save(t=0., dt=0.1)` is
 `eqbrain.share.context(t=0.0, dt=0.1)`. The numbers themselves are checked in
 `tests/test_rate_cells.py` against BrainPy-recorded runs.
 """
@@ -106,6 +109,44 @@ def test_reset_state_batches(cls, how):
     else:
         cell.reset_state(batch_or_mode=n)
     assert cell.state.shape == (n, _width(cls))
+
+
+# the convolutional LSTM cells: one small spatial shape and kernel per dimension
+CONV_SHAPES = {1: (6,), 2: (5, 5), 3: (4, 4, 4)}
+CONV_KERNELS = {1: 4, 2: (4, 4), 3: (4, 4, 4)}
+
+
+def conv_cell(dims: int, mode: eqbrain.Mode) -> Any:
+    return getattr(eqbrain.dyn, f"Conv{dims}dLSTMCell")(
+        input_shape=CONV_SHAPES[dims],
+        in_channels=IN,
+        out_channels=OUT,
+        kernel_size=CONV_KERNELS[dims],
+        mode=mode,
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_conv_lstm_cell_in_batching_and_training_modes(dims, mode):
+    shape = CONV_SHAPES[dims]
+    layer = conv_cell(dims, mode_of(mode))
+    out = layer(randn(BATCH, *shape, IN))
+    assert out.shape == (BATCH, *shape, OUT)
+    assert layer.h.shape == layer.c.shape == out.shape
+    assert set(layer.train_vars(method="relative")) == {
+        f"{conv}.{p}" for conv in ("input_to_hidden", "hidden_to_hidden") for p in "wb"
+    }
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_conv_lstm_cell_non_batching(dims):
+    shape = CONV_SHAPES[dims]
+    layer = conv_cell(dims, eqbrain.NonBatchingMode())
+    assert layer.input_to_hidden.w.shape == (*(4,) * dims, IN, 4 * OUT)
+    out = layer(randn(*shape, IN))
+    assert out.shape == (*shape, OUT) and layer.c.shape == (*shape, OUT)
+    assert float(jnp.abs(out).max()) > 0  # a zero state and random input move h
 
 
 # -- nvar_test.py and nvar_coverage_test.py -----------------------------------------------
@@ -325,3 +366,12 @@ def test_rnn_cells_no_bias_branch():
     for cls in CELLS:
         c = getattr(eqbrain.dyn, cls)(3, 4, b_initializer=None)
         assert step(c, jnp.ones(3)).shape == (4,)
+
+
+def test_conv_lstm_cells_forward_batched():
+    for dims in (1, 2):
+        shape = CONV_SHAPES[dims]
+        cell = conv_cell(dims, eqbrain.batching_mode)
+        cell.reset_state(1)
+        assert cell.h.shape == (1, *shape, OUT)
+        assert cell(jnp.ones((1, *shape, IN))).shape == (1, *shape, OUT)

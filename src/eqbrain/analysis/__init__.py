@@ -33,6 +33,10 @@ from ._bifurcation import (
     FastSlow1D as FastSlow1D,
     FastSlow2D as FastSlow2D,
 )
+from ._measurement import (
+    euclidean_distance as euclidean_distance,
+    find_indexes_of_limit_cycle_max as find_indexes_of_limit_cycle_max,
+)
 from ._phase_plane import PhasePlane1D as PhasePlane1D, PhasePlane2D as PhasePlane2D
 from ._pyplot import (
     plot_schema as plot_schema,
@@ -57,6 +61,8 @@ __all__ = [
     "PhasePlane1D",
     "PhasePlane2D",
     "SlowPointFinder",
+    "euclidean_distance",
+    "find_indexes_of_limit_cycle_max",
     "get_1d_stability_types",
     "get_2d_stability_types",
     "get_3d_stability_types",

@@ -3,6 +3,7 @@ the vector field they analyse as a JAX function of the target variables and para
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import numpy as np
 from .._errors import AnalyzerError
 from . import _roots
 from ._model import REQUIRED, System
+from ._options import read_options
 from ._pyplot import pyplot
 
 _MAX_GRID = 10_000_000
@@ -21,6 +23,12 @@ got {value!r}."""
 
 _DIM_MSG = """\
 {cls} analyses {dim} variable{s}, but target_vars names {n}: {names}. {hint}"""
+
+_ONE_STEP_MSG = """\
+resolutions={step!r} is one step for every target variable and parameter {names}: \
+the variables' step sets how finely roots are searched, the parameters' how many \
+points the diagram has, and the grid is their product. Give a step per name, \
+e.g. resolutions={{'V': 0.01, 'Iext': 0.05}}."""
 
 _UNKNOWN_MSG = """\
 {arg} names {key!r}, which is not {what} of the model; the model has {described}."""
@@ -37,10 +45,6 @@ The equations of {targets} read {missing}, state variable{s} given neither in \
 _MISSING_PAR_MSG = """\
 The equations of {targets} need the parameter{s} {missing}, which {have} no default: \
 give {them} in pars_update={example}."""
-
-_OPTIONS_MSG = """\
-options (BrainPy's analytic nullcline helpers such as 'y_by_x_in_fy') are not \
-supported: eqbrain finds nullclines and fixed points numerically. Remove options."""
 
 
 def _is_number(x: Any) -> bool:
@@ -98,10 +102,18 @@ class LowDimAnalyzer:
     - `target_pars`: parameters varied over a range (bifurcations), `{'Iext': [0, 1]}`.
     - `pars_update`: parameters set to a value, `{'Iext': 0.5}` (others keep the
       defaults of the derivative functions).
-    - `resolutions`: the grid: a step for every variable and parameter (`0.01`), or a
-      dict of steps or 1D arrays of points by name; default 20 points over each range.
+    - `resolutions`: the grid: a step for every variable and parameter (`0.01`; with
+      `target_pars`, a `UserWarning` asks for a step per name), or a dict of steps or
+      1D arrays of points by name; default 20 points over each range.
     - `lim_scale`: the axes show each range widened by `(lim_scale - 1) / 2` on each side.
-    - `options`: BrainPy's analytic helpers; not supported (must be `None`).
+    - `options`: BrainPy's analytic nullcline helpers (2D systems), by name:
+      `'x_by_y_in_fx'`, `'y_by_x_in_fx'`, `'x_by_y_in_fy'`, `'y_by_x_in_fy'` (or
+      BrainPy's `'fx::x=f(y)'`, ...), e.g. `{'y_by_x_in_fy': lambda V: (V + 0.7) / 0.8}`:
+      `w = g(V)` on the nullcline `dw/dt = 0`. The helper's first argument is the
+      other variable, the rest target parameters or values of `pars_update` /
+      `fixed_vars` by name. That nullcline is then drawn from the helper, and the fixed
+      points are searched along the first helper's nullcline (bisection on the other
+      component of the field), not from `select_candidates`.
 
     ```python
     def dV(V, t, w, Iext=0.0):                  # V is a state variable; w, Iext are not
@@ -134,8 +146,6 @@ class LowDimAnalyzer:
     ):
         cls = type(self).__name__
         tv, tp = self._arg_names["target_vars"], self._arg_names["target_pars"]
-        if options:
-            raise AnalyzerError(_OPTIONS_MSG)
         if not (_is_number(lim_scale) and float(lim_scale) >= 1.0):
             raise AnalyzerError(f"lim_scale must be a number >= 1, got {lim_scale!r}.")
         self.model = System(model)
@@ -152,6 +162,8 @@ class LowDimAnalyzer:
         self._eqs = self.model.as_pytree(
             self.target_var_names, self.target_par_names, self._constants
         )
+        self._curves = read_options(self, options)
+        self.options = dict(options or {})
 
     # -- checks -----------------------------------------------------------------------
 
@@ -268,6 +280,9 @@ class LowDimAnalyzer:
         if resolutions is None:
             resolutions = {}
         elif _is_number(resolutions):
+            if self.target_pars:
+                text = _ONE_STEP_MSG.format(step=resolutions, names=list(lims))
+                warnings.warn(text, UserWarning, stacklevel=4)
             resolutions = {k: resolutions for k in lims}
         elif not isinstance(resolutions, Mapping):
             raise TypeError(

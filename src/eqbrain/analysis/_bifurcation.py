@@ -195,6 +195,9 @@ class Bifurcation2D(_Bifurcation):
         select_candidates: str = "grid",
         num_rank: int = 100,
         num_par_segments: int = 1,
+        tol_opt_candidate: float | None = None,
+        num_fp_segment: int = 1,
+        nullcline_aux_filter: float = 0.0,
     ) -> Any:
         """Find the fixed points at every parameter value on the grid and draw each
         variable against the parameters by kind; with `with_return`, return `(points
@@ -206,6 +209,16 @@ class Bifurcation2D(_Bifurcation):
           `PhasePlane2D.find_fixed_points`.
         - `num_par_segments`: the least number of pieces the parameter grid is searched
           in (more pieces, less memory; it is cut up as needed anyway).
+        - `tol_opt_candidate`: as `tol_opt_screen` of `PhasePlane2D.find_fixed_points`.
+        - `num_fp_segment`: the number of pieces the candidates go through Newton's
+          method in (less memory; the same points).
+        - `nullcline_aux_filter`: with nullcline candidates (`'fx-nullcline'`,
+          `'fy-nullcline'`, `'nullclines'`), only those where `|f|^2` is below it start
+          Newton's method; `0` (the default; BrainPy's is `1.0`): all of them. No
+          effect with `'grid'` or `'aux_rank'`, which make no nullcline points.
+
+        With a nullcline helper in `options`, the fixed points are searched along its
+        nullcline instead, as in `PhasePlane2D.find_fixed_points`.
         """
         if not (isinstance(num_par_segments, int) and num_par_segments > 0):
             raise AnalyzerError(
@@ -213,7 +226,16 @@ class Bifurcation2D(_Bifurcation):
             )
         pars = self._par_grid()
         points, rows = _search.fixed_points_2d(
-            self, pars, select_candidates, num_rank, tol_aux, tol_unique, num_par_segments
+            self,
+            pars,
+            select_candidates,
+            num_rank,
+            tol_aux,
+            tol_unique,
+            num_par_segments,
+            screen=tol_opt_candidate,
+            fp_segments=num_fp_segment,
+            aux_filter=nullcline_aux_filter,
         )
         pars = pars[rows]
         jacobians = self._jacobians(points, pars)
@@ -340,7 +362,8 @@ class FastSlow1D(_FastSlow, Bifurcation1D):
     ```python
     fs = eqbrain.analysis.FastSlow1D(
         [eqbrain.odeint(dx), eqbrain.odeint(dy)],
-        fast_vars={"x": [-2, 2]}, slow_vars={"y": [-1, 1]}, resolutions=0.01,
+        fast_vars={"x": [-2, 2]}, slow_vars={"y": [-1, 1]},
+        resolutions={"x": 0.01, "y": 0.01},
     )
     fs.plot_bifurcation()
     fs.plot_trajectory(initials={"x": [1.0], "y": [0.5]}, duration=100.0, dt=0.05)

@@ -1,9 +1,9 @@
 """What an analyser analyses: the model's state variables, parameters and equations.
 
 BrainPy's `model=`: an integrator made by `eqbrain.odeint`, a derivative function
-`f(x, t, *args)`, a list of them, or a `DynamicalSystem` whose fields hold integrators.
-Each equation integrates the state variables before its `t`; the names after `t` are the
-other variables it reads and its parameters.
+`f(x, t, *args)`, a list of them (or a dict, by variable), or a `DynamicalSystem` whose
+fields hold integrators. Each equation integrates the state variables before its `t`;
+the names after `t` are the other variables it reads and its parameters.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ REQUIRED: Any = inspect.Parameter.empty
 
 _MODEL_MSG = """\
 model must be an integrator made by eqbrain.odeint, a derivative function \
-f(x, t, *args), a JointEq, a list of these, or a DynamicalSystem whose fields hold \
-integrators; got {got}."""
+f(x, t, *args), a JointEq, a list of these (or a dict of them by variable), or a \
+DynamicalSystem whose fields hold integrators; got {got}."""
 
 _NO_INTEGRATOR_MSG = """\
 model {model} holds no integrator in its fields. Pass its integrators \
@@ -139,10 +139,11 @@ class System:
     def __init__(self, model: Any):
         if isinstance(model, DynamicalSystem):
             integrals = _integrals_of(model)
-        elif isinstance(model, list | tuple):
+        elif isinstance(model, list | tuple | Mapping):
             if not model:
-                raise TypeError(_MODEL_MSG.format(got="an empty list"))
-            integrals = [_as_integral(m) for m in model]
+                raise TypeError(_MODEL_MSG.format(got=f"an empty {type(model).__name__}"))
+            items = model.values() if isinstance(model, Mapping) else model
+            integrals = [_as_integral(m) for m in items]
         else:
             integrals = [_as_integral(model)]
         self.model = model

@@ -197,6 +197,7 @@ class PhasePlane2D(LowDimAnalyzer):
         num_rank: int = 100,
         tol_aux: float = 1e-8,
         tol_unique: float = 1e-2,
+        tol_opt_screen: float | None = None,
     ) -> tuple[np.ndarray, list[str]]:
         """`(points, kinds)`: the fixed points in the target box, `(n, 2)` in the order
         of `target_vars`, and the kind of each (see `stability_analysis`).
@@ -210,10 +211,16 @@ class PhasePlane2D(LowDimAnalyzer):
         - `num_rank`: how many points `'aux_rank'` starts from.
         - `tol_aux`: a point is fixed when `|f|^2` there is below this.
         - `tol_unique`: points closer than this are one.
+        - `tol_opt_screen`: if given, only candidates where `|f|^2` is below it start
+          Newton's method (fewer starts; a fixed point whose candidates are all screened
+          out is missed).
+
+        With a nullcline helper in `options`, the fixed points are searched along its
+        nullcline instead (`select_candidates`, `num_rank`, `tol_opt_screen` unused).
         """
         pars = self._par_grid()
         points, rows = _search.fixed_points_2d(
-            self, pars, select_candidates, num_rank, tol_aux, tol_unique
+            self, pars, select_candidates, num_rank, tol_aux, tol_unique, screen=tol_opt_screen
         )
         if len(points) == 0:
             return points, []
@@ -295,22 +302,27 @@ class PhasePlane2D(LowDimAnalyzer):
         ax=None,
     ) -> Any:
         """Draw the nullclines (`dx/dt = 0` and `dy/dt = 0`) as points found by bisection
-        along the grid lines; with `with_return`, return `{x_var: (xs, ys), y_var: (xs,
-        ys)}`.
+        along the grid lines (or, for a nullcline with a helper in `options`, its points
+        at the grid of its free variable); with `with_return`, return `{x_var: (xs,
+        ys), y_var: (xs, ys)}`.
 
         **Arguments:**
 
         - `x_style`, `y_style`: `ax.plot` keywords for each nullcline (`fmt` too).
         - `coords`: for a variable's nullcline, which variable to solve for along the
           grid lines of the other, e.g. `{'V': 'w-V'}` (solve for `w` at each `V`);
-          default both ways.
+          default both ways (unused for a nullcline given by a helper in `options`).
         """
         ways = self._coords(coords)
         pars = self._par_grid()
         F = self._field_on_grid(pars)
         found = {}
         for k, var in enumerate(self.target_var_names):
-            parts = [_search.nullcline_points(self, F, pars, k, j)[0] for j in ways[var]]
+            helpers = [c for c in self._curves.values() if c.k == k]
+            if helpers:
+                parts = [_search.curve_nullcline(self, c, pars)[0] for c in helpers]
+            else:
+                parts = [_search.nullcline_points(self, F, pars, k, j)[0] for j in ways[var]]
             pts = np.concatenate(parts)
             found[var] = (pts[:, 0], pts[:, 1])
         if with_plot:
@@ -334,10 +346,14 @@ class PhasePlane2D(LowDimAnalyzer):
         select_candidates: str = "grid",
         num_rank: int = 100,
         ax=None,
+        tol_opt_screen: float | None = None,
     ) -> Any:
-        """Find the fixed points (`find_fixed_points`), print each with its kind, and
-        mark them; with `with_return`, return them, `(n, 2)`."""
-        points, kinds = self.find_fixed_points(select_candidates, num_rank, tol_aux, tol_unique)
+        """Find the fixed points (`find_fixed_points`, which takes the same arguments),
+        print each with its kind, and mark them; with `with_return`, return them,
+        `(n, 2)`."""
+        points, kinds = self.find_fixed_points(
+            select_candidates, num_rank, tol_aux, tol_unique, tol_opt_screen
+        )
         if not len(points):
             print("No fixed point found in the target box.")
         for i, (p, kind) in enumerate(zip(points, kinds)):

@@ -87,6 +87,21 @@ def _along(eqs: Any, s: Any, args: Any) -> Any:
 BISECTIONS = 60  # halvings: a bracket of width w shrinks to w / 2^60, below float64's eps
 
 
+def _halve(g: Callable[[Any], Any], lo: Any, hi: Any, sign: Any) -> Any:
+    """`(root, g(root))` of a scalar `g` in `[lo, hi]`, `sign` the sign of `g(hi)`:
+    `BISECTIONS` halvings."""
+
+    def halve(_: Any, bracket: Any) -> Any:
+        a, b = bracket
+        m = (a + b) / 2
+        right = sign * g(m) > 0  # the sign of g(hi): the root is left
+        return jnp.where(right, a, m), jnp.where(right, m, b)
+
+    a, b = jax.lax.fori_loop(0, BISECTIONS, halve, (lo, hi))
+    root = (a + b) / 2
+    return root, g(root)
+
+
 @eqx.filter_jit
 def bisection(eqs: Any, lo: Any, hi: Any, sign: Any, args: Any) -> Any:
     """`(root, f(root))` of `f = _along(eqs, ., args)` in each bracket `[lo, hi]`, `sign`
@@ -96,17 +111,26 @@ def bisection(eqs: Any, lo: Any, hi: Any, sign: Any, args: Any) -> Any:
     roots for four times the compilation."""
 
     def one(lo: Any, hi: Any, sign: Any, args: Any) -> Any:
-        def halve(_: Any, bracket: Any) -> Any:
-            a, b = bracket
-            m = (a + b) / 2
-            right = sign * _along(eqs, m, args) > 0  # the sign of f(hi): the root is left
-            return jnp.where(right, a, m), jnp.where(right, m, b)
-
-        a, b = jax.lax.fori_loop(0, BISECTIONS, halve, (lo, hi))
-        root = (a + b) / 2
-        return root, _along(eqs, root, args)
+        return _halve(lambda s: _along(eqs, s, args), lo, hi, sign)
 
     return jax.vmap(one)(lo, hi, sign, args)
+
+
+@eqx.filter_jit
+def curve_points(curve: Any, S: Any, P: Any) -> Any:
+    """`(points, residuals)` of a nullcline helper (`_options.Curve`) at each `S`, the
+    parameters the rows of `P`."""
+    return jax.vmap(curve.point)(S, P), jax.vmap(curve.residual)(S, P)
+
+
+@eqx.filter_jit
+def curve_bisection(curve: Any, lo: Any, hi: Any, sign: Any, P: Any) -> Any:
+    """`(root, residual(root))` along a nullcline helper in each bracket `[lo, hi]`."""
+
+    def one(lo: Any, hi: Any, sign: Any, p: Any) -> Any:
+        return _halve(lambda s: curve.residual(s, p), lo, hi, sign)
+
+    return jax.vmap(one)(lo, hi, sign, P)
 
 
 @eqx.filter_jit

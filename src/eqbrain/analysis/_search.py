@@ -14,7 +14,16 @@ from typing import Any
 import numpy as np
 
 from .._errors import AnalyzerError
-from ._roots import batched, bisection, keep_unique, newton, sign_changes
+from ._roots import (
+    batched,
+    bisection,
+    curve_bisection,
+    curve_points,
+    field,
+    keep_unique,
+    newton,
+    sign_changes,
+)
 
 ONE_SIZE = dict(small=1024, large=1024)  # one compilation of Newton and bisection
 CANDIDATES = ("grid", "aux_rank", "fx-nullcline", "fy-nullcline", "nullclines")
@@ -108,6 +117,67 @@ def candidates_2d(an: Any, F: np.ndarray, pars: np.ndarray, how: str, num_rank: 
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
+def _loss(an: Any, points: np.ndarray, pars: np.ndarray) -> np.ndarray:
+    """`sum(f^2)` at each point (infinite where not finite)."""
+    f = batched(field, an._eqs, points, pars, **ONE_SIZE)
+    loss = np.sum(np.asarray(f) ** 2, axis=-1)
+    return np.where(np.isfinite(loss), loss, np.inf)
+
+
+def _screen(an: Any, cands: np.ndarray, crow: np.ndarray, p: np.ndarray, limit: Any) -> tuple:
+    """The candidates where `sum(f^2) < limit` (all of them when `limit` is None)."""
+    if limit is None or len(cands) == 0:
+        return cands, crow
+    ok = _loss(an, cands, p[crow]) < limit
+    return cands[ok], crow[ok]
+
+
+def _newton_in_segments(an: Any, cands: np.ndarray, P: np.ndarray, segments: int) -> tuple:
+    """Newton's method from each start, the starts taken in `segments` chunks."""
+    size = max(1, -(-len(cands) // segments))
+    parts = [
+        batched(newton, an._eqs, cands[i : i + size], P[i : i + size], **ONE_SIZE)
+        for i in range(0, max(len(cands), 1), size)
+    ]
+    return np.concatenate([r for r, _ in parts]), np.concatenate([f for _, f in parts])
+
+
+def _unique_per_row(roots: np.ndarray, residual: np.ndarray, rows: np.ndarray, tol: float):
+    points, out_rows = [], []
+    for row in np.unique(rows):
+        sel = np.nonzero(rows == row)[0]
+        kept, ids = keep_unique(roots[sel], tol, order=np.argsort(residual[sel]))
+        points.append(kept)
+        out_rows.append(np.full(len(ids), row))
+    return points, out_rows
+
+
+def _sorted(points: list, rows: list, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    if not points:
+        return np.zeros((0, 2), dtype=dtype), np.zeros(0, dtype=int)
+    points_, rows_ = np.concatenate(points), np.concatenate(rows)
+    order = np.lexsort((points_[:, 1], points_[:, 0], rows_))
+    return points_[order], rows_[order]
+
+
+def check_knobs(num_rank: Any, fp_segments: Any, screen: Any, aux_filter: Any) -> None:
+    """Errors naming a bad `num_rank`, `num_fp_segment`, `tol_opt_screen` or
+    `nullcline_aux_filter`."""
+    for name, v in (("num_rank", num_rank), ("num_fp_segment", fp_segments)):
+        if not (isinstance(v, int) and not isinstance(v, bool) and v > 0):
+            raise AnalyzerError(f"{name} must be a positive int, got {v!r}.")
+    if not (screen is None or (_number(screen) and screen > 0)):
+        raise AnalyzerError(f"tol_opt_screen must be None or a positive number, got {screen!r}.")
+    if not (_number(aux_filter) and aux_filter >= 0):
+        raise AnalyzerError(
+            f"nullcline_aux_filter must be a number >= 0 (0: no filter), got {aux_filter!r}."
+        )
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.floating, np.integer)) and bool(np.isfinite(x))
+
+
 def fixed_points_2d(
     an: Any,
     pars: np.ndarray,
@@ -116,30 +186,72 @@ def fixed_points_2d(
     tol_aux: float = 1e-8,
     tol_unique: float = 1e-2,
     pieces: int = 1,
+    screen: float | None = None,
+    fp_segments: int = 1,
+    aux_filter: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The fixed points of a 2D field in the target box, for each row of `pars`:
     `(points (K, 2), their rows (K,))`, unique within `tol_unique` per row; the rows are
-    searched in at least `pieces` chunks."""
+    searched in at least `pieces` chunks. Candidates where `sum(f^2) >= screen` (and
+    nullcline points where it is `>= aux_filter`, when that is positive) are dropped
+    before Newton's method, which takes the rest in `fp_segments` chunks. With a
+    nullcline helper (`an._curves`), the fixed points are searched along it instead."""
     if select_candidates not in CANDIDATES:
         raise AnalyzerError(
             f"select_candidates must be one of {CANDIDATES}, got {select_candidates!r}."
         )
-    if not (isinstance(num_rank, int) and num_rank > 0):
-        raise AnalyzerError(f"num_rank must be a positive int, got {num_rank!r}.")
+    check_knobs(num_rank, fp_segments, screen, aux_filter)
+    if an._curves:
+        return curve_fixed_points(an, pars, tol_aux, tol_unique)
+    nullcline = select_candidates not in ("grid", "aux_rank")
     points, rows = [], []
     for chunk in _chunks(an, pars, pieces):
         F = an._field_on_grid(pars[chunk])
-        cands, crow = candidates_2d(an, F, pars[chunk], select_candidates, num_rank)
-        roots, residual = batched(newton, an._eqs, cands, pars[chunk][crow], **ONE_SIZE)
+        p = pars[chunk]
+        cands, crow = candidates_2d(an, F, p, select_candidates, num_rank)
+        if nullcline and aux_filter > 0:
+            cands, crow = _screen(an, cands, crow, p, aux_filter)
+        cands, crow = _screen(an, cands, crow, p, screen)
+        roots, residual = _newton_in_segments(an, cands, p[crow], fp_segments)
         ok = (residual <= tol_aux) & an._in_box(roots)
-        roots, residual, crow = roots[ok], residual[ok], chunk[crow[ok]]
-        for row in np.unique(crow):
-            sel = np.nonzero(crow == row)[0]
-            kept, ids = keep_unique(roots[sel], tol_unique, order=np.argsort(residual[sel]))
-            points.append(kept)
-            rows.append(np.full(len(ids), row))
-    if not points:
-        return np.zeros((0, 2), dtype=pars.dtype), np.zeros(0, dtype=int)
-    points_, rows_ = np.concatenate(points), np.concatenate(rows)
-    order = np.lexsort((points_[:, 1], points_[:, 0], rows_))
-    return points_[order], rows_[order]
+        found = _unique_per_row(roots[ok], residual[ok], chunk[crow[ok]], tol_unique)
+        points += found[0]
+        rows += found[1]
+    return _sorted(points, rows, pars.dtype)
+
+
+def curve_nullcline(an: Any, curve: Any, pars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of a helper's nullcline in the target box at the grid of its free
+    variable, for each row of `pars`: `(points (K, 2), their rows (K,))`."""
+    s = an.resolutions[an.target_var_names[1 - curve.j]]
+    S, P = np.tile(s, len(pars)), np.repeat(pars, len(s), axis=0)
+    pts, _ = batched(curve_points, curve, S, P, **ONE_SIZE)
+    ok = np.all(np.isfinite(pts), axis=1) & an._in_box(pts)
+    return pts[ok], np.repeat(np.arange(len(pars)), len(s))[ok]
+
+
+def curve_fixed_points(
+    an: Any, pars: np.ndarray, tol_aux: float, tol_unique: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed points along the first helper's nullcline: where the other component of
+    the field changes sign between grid points of the free variable, refined by
+    bisection; kept where `sum(f^2) <= tol_aux`, in the box, unique per row."""
+    curve = an._curves[min(an._curves, key=list(_CURVE_ORDER).index)]
+    s = an.resolutions[an.target_var_names[1 - curve.j]]
+    S, P = np.tile(s, len(pars)), np.repeat(pars, len(s), axis=0)
+    _, h = batched(curve_points, curve, S, P, **ONE_SIZE)
+    H = np.asarray(h).reshape(len(pars), len(s))
+    (rows, cols), (zrows, zcols) = sign_changes(H, axis=1)
+    sign = np.sign(H[rows, cols + 1])
+    r, f = batched(curve_bisection, curve, s[cols], s[cols + 1], sign, pars[rows], **ONE_SIZE)
+    ok = _kept(f, H[rows, cols], H[rows, cols + 1], r)
+    roots = np.concatenate([r[ok], s[zcols]])
+    rows = np.concatenate([rows[ok], zrows])
+    pts, _ = batched(curve_points, curve, roots, pars[rows], **ONE_SIZE)
+    loss = _loss(an, pts, pars[rows]) if len(pts) else np.zeros(0)
+    ok = (loss <= tol_aux) & an._in_box(pts)
+    return _sorted(*_unique_per_row(pts[ok], loss[ok], rows[ok], tol_unique), pars.dtype)
+
+
+# BrainPy's order of preference when several helpers are given
+_CURVE_ORDER = ("x_by_y_in_fx", "x_by_y_in_fy", "y_by_x_in_fx", "y_by_x_in_fy")

@@ -20,6 +20,7 @@ from .._errors import AnalyzerError
 from ..dyn import Clock, DynamicalSystem, get_dt, share
 from ..losses import mean_square, mean_squared_error
 from . import _roots
+from ._measurement import euclidean_distance
 from ._pyplot import pyplot
 
 _F_TYPES = ("continuous", "discrete")
@@ -87,7 +88,8 @@ class SlowPointFinder:
 
     For a derivative `f` (`f_type='continuous'`) the loss of a point `h` is the mean of
     `f(h)^2`; for an update (`'discrete'`, and every `DynamicalSystem`, whose one step
-    `update` is the update) the mean of `(f(h) - h)^2`. Candidates are optimised with
+    `update` is the update) the mean of `(f(h) - h)^2`; for a dict of variables, the sum
+    over the variables of these means (as BrainPy). Candidates are optimised with
     optax (`find_fps_with_gd_method`) or an optimistix minimiser
     (`find_fps_with_opt_solver`), then filtered (`filter_loss`, `keep_unique`,
     `exclude_outliers`); `compute_jacobians` and `decompose_eigenvalues` tell their
@@ -99,16 +101,19 @@ class SlowPointFinder:
       `DynamicalSystem`.
     - `f_type`: `'continuous'` or `'discrete'`; a `DynamicalSystem` is `'discrete'`.
     - `f_loss`: the loss of one point, `f_loss(h, f(h))` (discrete) or `f_loss(f(h))`
-      (continuous), from the flattened vectors; default the mean squared difference.
+      (continuous), each an array or a dict of arrays as the point; default
+      `eqbrain.losses.mean_squared_error` (discrete) or `mean_square` (continuous),
+      which sum over a dict's variables.
     - `verbose`: print the progress.
     - `args`: more arguments, `f_cell(h, *args)`, or `update(*args)` of a system.
     - For a `DynamicalSystem`: `target_vars` (`{'V': model.V, ...}`, default every
       floating-point Variable of the model but `excluded_vars` and a network's
       clock), `excluded_vars`,
-      `inputs` (`(model.input, value[, op])` or a list of them, applied before each
-      step; op `'+'` by default), `t` (default 0) and `dt` (default
-      `eqbrain.dyn.get_dt()`). The other Variables keep the values they had when the
-      finder was made, and the model is never written.
+      `inputs` (`(model.input, value[, op])`, BrainPy's `(model.input, value, 'fix',
+      op)`, or a list of them, applied before each step; op `'+'` by default), `t`
+      (default 0) and `dt` (default `eqbrain.dyn.get_dt()`). The other Variables
+      (`excluded_vars`, by path) keep the values they had when the finder was made, and
+      the model is never written.
 
     ```python
     finder = eqbrain.analysis.SlowPointFinder(lambda h: -h + jnp.tanh(W @ h),
@@ -146,6 +151,12 @@ class SlowPointFinder:
                 )
             f_type = "discrete"
             self.target_vars = self._target_vars(f_cell, target_vars, excluded_vars)
+            targets = {id(v) for v in self.target_vars.values()}
+            self.excluded_vars: dict[str, Variable] = {
+                k: v
+                for k, v in f_cell.vars(method="relative").unique().items()
+                if id(v) not in targets
+            }
             paths = _model_paths(f_cell)
             self._cell: Callable = _Cell(
                 f_cell,
@@ -167,6 +178,7 @@ class SlowPointFinder:
             if f_type not in _F_TYPES:
                 raise AnalyzerError(_F_TYPE_MSG.format(got=f_type))
             self.target_vars = {}
+            self.excluded_vars = {}
             self._cell = (lambda h: f_cell(h, *args)) if args else f_cell
         else:
             raise TypeError(
@@ -201,8 +213,13 @@ class SlowPointFinder:
             excluded = excluded_vars or ()
             if isinstance(excluded, Mapping):
                 excluded = tuple(excluded.values())
-            if not isinstance(excluded, Sequence):
-                raise TypeError(f"excluded_vars must be a list of Variables, got {excluded!r}.")
+            if not isinstance(excluded, Sequence) or not all(
+                isinstance(v, Variable) for v in excluded
+            ):
+                raise TypeError(
+                    "excluded_vars must be a list of the model's Variables "
+                    f"([model.input, ...]), got {excluded!r}."
+                )
             ids = {id(v) for v in excluded}
             # a network's clock is the runner's bookkeeping, not a state to analyse
             ids |= {
@@ -238,13 +255,16 @@ class SlowPointFinder:
         paths = _model_paths(model)
         out = []
         for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, tuple) and len(item) == 4 and item[2] == "fix":
+                item = (item[0], item[1], item[3])  # BrainPy's (target, value, type, op)
             ok = isinstance(item, tuple) and len(item) in (2, 3)
             var, value, op = (*item, "+")[:3] if ok else (None, None, None)
             if not ok or id(var) not in paths or op not in _OPS:
                 raise AnalyzerError(
-                    "inputs must be (variable, value) or (variable, value, op) with a "
-                    f"Variable of the model and op in {list(_OPS)}, or a list of them; got "
-                    f"{item!r}."
+                    "inputs must be (variable, value), (variable, value, op) or (variable, "
+                    f"value, 'fix', op) with a Variable of the model and op in {list(_OPS)}, "
+                    f"or a list of them; got {item!r}. (A function as input: pass the "
+                    "values in args instead.)"
                 )
             out.append((paths[id(var)], jnp.asarray(value), op))
         return out
@@ -309,19 +329,20 @@ class SlowPointFinder:
         return ravel_pytree(self._cell(unravel(h)))[0]
 
     def _loss(self, h: Any, unravel: Callable) -> Any:
-        out = self._step(h, unravel)
+        point = unravel(h)
+        out = self._cell(point)
         if self.f_type == "discrete":
-            return jnp.asarray(self.f_loss(h, out)).reshape(())
+            return jnp.asarray(self.f_loss(point, out)).reshape(())
         return jnp.asarray(self.f_loss(out)).reshape(())
 
-    def _losses_of(self, H: Any) -> Any:
-        unravel = self._unravel
-        assert unravel is not None
-        return jax.jit(jax.vmap(lambda h: self._loss(h, unravel)))(H)
+    def _point_loss(self, unravel: Callable) -> Callable:
+        """The loss of one flattened point, jitted: the cell is traced once, however
+        often the optimiser calls it."""
+        return jax.jit(lambda h: self._loss(h, unravel))
 
-    def _store(self, H: Any, ids: Any) -> None:
+    def _store(self, H: Any, ids: Any, losses: Any) -> None:
         self._fixed_points = np.asarray(H)
-        self._losses = np.asarray(self._losses_of(H))
+        self._losses = np.asarray(losses)
         self._selected_ids = np.asarray(ids)
 
     def _say(self, text: str) -> None:
@@ -361,9 +382,8 @@ class SlowPointFinder:
                 raise AnalyzerError(f"{name} must be a positive int, got {n!r}.")
         H, unravel = self._flatten(candidates)
         self._unravel = unravel
-        loss_and_grad = jax.value_and_grad(
-            lambda H: jnp.mean(jax.vmap(lambda h: self._loss(h, unravel))(H))
-        )
+        point_loss = self._point_loss(unravel)
+        loss_and_grad = jax.value_and_grad(lambda H: jnp.mean(jax.vmap(point_loss)(H)))
 
         @jax.jit
         def batch(H: Any, state: Any) -> Any:
@@ -374,14 +394,14 @@ class SlowPointFinder:
                 return (optax.apply_updates(H, updates), state), loss
 
             (H, state), losses = jax.lax.scan(step, (H, state), None, length=num_batch)
-            return H, state, losses
+            return H, state, losses, jax.vmap(point_loss)(H)
 
         state = optimizer.init(H)
         self._say(f"Optimizing with {type(optimizer).__name__} to find fixed points:")
-        opt_losses = []
+        opt_losses, point_losses = [], None
         for i in range(max(1, math.ceil(num_opt / num_batch))):
             start = time.time()
-            H, state, losses = batch(H, state)
+            H, state, losses, point_losses = batch(H, state)
             opt_losses.append(losses)
             last = float(losses[-1])
             self._say(
@@ -395,7 +415,7 @@ class SlowPointFinder:
                 )
                 break
         self._opt_losses = np.concatenate([np.asarray(x) for x in opt_losses])
-        self._store(H, jnp.arange(len(H)))
+        self._store(H, np.arange(len(H)), point_losses)
 
     def find_fps_with_opt_solver(self, candidates: Any, opt_solver: str = "BFGS") -> None:
         """Minimise each candidate's loss with an optimistix minimiser (`'BFGS'`,
@@ -411,14 +431,17 @@ class SlowPointFinder:
         else:
             solver = getattr(optx, opt_solver)(rtol=tol, atol=tol)
 
+        point_loss = self._point_loss(unravel)
+
         def one(h: Any) -> Any:
-            loss = lambda y, _: self._loss(y, unravel)  # noqa: E731
-            return optx.minimise(loss, solver, h, max_steps=1000, throw=False).value
+            loss = lambda y, _: point_loss(y)  # noqa: E731
+            found = optx.minimise(loss, solver, h, max_steps=1000, throw=False).value
+            return found, point_loss(found)
 
         self._say(f"Optimizing with {opt_solver} to find fixed points:")
-        out = np.asarray(jax.jit(jax.vmap(one))(H))
+        out, losses = map(np.asarray, jax.jit(jax.vmap(one))(H))
         ok = np.nonzero(np.all(np.isfinite(out), axis=1))[0]
-        self._store(out[ok], ok)
+        self._store(out[ok], ok, losses[ok])
 
     # -- filters ----------------------------------------------------------------------
 
@@ -442,10 +465,14 @@ class SlowPointFinder:
         self._say(f"    Kept {len(self._losses)}/{n} fixed points with loss under {tolerance}.")
 
     def keep_unique(self, tolerance: float = 2.5e-2) -> None:
-        """Keep one point of each group closer than `tolerance` (the one of least loss)."""
+        """Keep one point of each group closer than `tolerance` (the one of least loss,
+        the first of equal ones); a `tolerance` of 0 or less keeps every point."""
         self._need_points("keep_unique")
         n = len(self._losses)
-        _, ids = _roots.keep_unique(self._fixed_points, tolerance, order=np.argsort(self._losses))
+        if tolerance <= 0:
+            return
+        order = np.argsort(self._losses, kind="stable")
+        _, ids = _roots.keep_unique(self._fixed_points, tolerance, order=order)
         self._keep(np.sort(ids))
         self._say(f"    Kept {len(ids)}/{n} unique fixed points with tolerance {tolerance}.")
 
@@ -455,8 +482,7 @@ class SlowPointFinder:
         n = len(self._losses)
         if n <= 1 or np.isinf(tolerance):
             return
-        P = self._fixed_points
-        d = np.linalg.norm(P[:, None, :] - P[None, :, :], axis=-1)
+        d = euclidean_distance(self._fixed_points)
         np.fill_diagonal(d, np.inf)
         self._keep(np.nonzero(d.min(axis=1) < tolerance)[0])
         self._say(f"    Kept {len(self._losses)}/{n} fixed points within {tolerance} of another.")
@@ -526,9 +552,15 @@ class SlowPointFinder:
             self._plot_eigenvalues(J, num_col, len_col, len_row)
         if stack_dict_var or not isinstance(points, Mapping):
             return J
-        dtype = jnp.zeros(()).dtype
-        batch = jtu.tree_map(lambda a: jnp.asarray(a, dtype), batch)
-        return jtu.tree_map(np.asarray, jax.vmap(jax.jacfwd(self._cell))(batch))
+        # the blocks of J: the variables lie in the flattened point in sorted order
+        n = len(J)
+        shapes = {k: tuple(np.shape(batch[k])[1:]) for k in sorted(batch)}
+        ends = np.cumsum([math.prod(s) for s in shapes.values()])
+        spans = {k: slice(e - math.prod(s), e) for (k, s), e in zip(shapes.items(), ends)}
+        return {
+            r: {c: J[:, spans[r], spans[c]].reshape(n, *shapes[r], *shapes[c]) for c in shapes}
+            for r in shapes
+        }
 
     def _plot_eigenvalues(self, J: np.ndarray, num_col: int, len_col: int, len_row: int) -> None:
         plt = pyplot()
@@ -547,6 +579,8 @@ class SlowPointFinder:
             ax.set_xlabel("Real")
             ax.set_ylabel("Imaginary")
             ax.set_title(f"Point {i}")
+        for ax in axes.flat[n:]:  # the grid's unused panels
+            ax.remove()
         fig.tight_layout()
 
     @staticmethod

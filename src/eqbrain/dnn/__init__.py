@@ -100,6 +100,14 @@ from ._functional import (
     tanh as tanh,
     tanh_shrink as tanh_shrink,
 )
+from ._jitlinear import (
+    EventJitFPHomoLinear as EventJitFPHomoLinear,
+    EventJitFPNormalLinear as EventJitFPNormalLinear,
+    EventJitFPUniformLinear as EventJitFPUniformLinear,
+    JitFPHomoLinear as JitFPHomoLinear,
+    JitFPNormalLinear as JitFPNormalLinear,
+    JitFPUniformLinear as JitFPUniformLinear,
+)
 from ._linear import (
     AllToAll as AllToAll,
     CSRLinear as CSRLinear,
@@ -166,6 +174,9 @@ __all__ = [
     "Dropout",
     "ELU",
     "EventCSRLinear",
+    "EventJitFPHomoLinear",
+    "EventJitFPNormalLinear",
+    "EventJitFPUniformLinear",
     "Flatten",
     "FunAsLayer",
     "GELU",
@@ -177,6 +188,9 @@ __all__ = [
     "Hardtanh",
     "Identity",
     "InstanceNorm",
+    "JitFPHomoLinear",
+    "JitFPNormalLinear",
+    "JitFPUniformLinear",
     "Layer",
     "LayerNorm",
     "LeakyReLU",

@@ -67,22 +67,24 @@ def is_fitting(owner: str, fit: bool | None = None) -> bool:
 
 
 def positive_int(value: Any, what: str, owner: str, *, zero: bool = False) -> int:
-    """`value` as an int > 0 (or >= 0 with `zero`); `ValueError` naming `what` otherwise."""
-    low = 0 if zero else 1
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        kind = "a non-negative int" if zero else "a positive int"
+    """`value` as an int > 0 (or >= 0 with `zero`), naming `what` otherwise: `TypeError`
+    for a value that is not an int (`2.5`, `True`), `ValueError` for one out of range."""
+    kind = "a non-negative int" if zero else "a positive int"
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{owner}: {what} must be {kind}, got {value!r}.")
+    if value < (0 if zero else 1):
         raise ValueError(f"{owner}: {what} must be {kind}, got {value!r}.")
     return int(value)
 
 
 def int_tuple(value: Any, n: int, what: str, owner: str, *, zero: bool = False) -> tuple:
-    """An int, or a sequence of `n` ints, as a tuple of `n` positive (non-negative) ints."""
+    """An int, or a sequence of `n` ints, as a tuple of `n` positive (non-negative) ints:
+    `TypeError` for neither an int nor a sequence, `ValueError` for a wrong length."""
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         value = (value,) * n
     if not isinstance(value, Sequence) or len(value) != n:
-        raise ValueError(
-            f"{owner}: {what} must be an int or a sequence of {n} ints, got {value!r}."
-        )
+        error = ValueError if isinstance(value, Sequence) else TypeError
+        raise error(f"{owner}: {what} must be an int or a sequence of {n} ints, got {value!r}.")
     return tuple(positive_int(v, what, owner, zero=zero) for v in value)
 
 

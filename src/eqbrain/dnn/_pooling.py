@@ -4,11 +4,13 @@ axes), and the adaptive `AdaptiveAvgPool1d/2d/3d`, `AdaptiveMaxPool1d/2d/3d`."""
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar, TypeGuard
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -72,7 +74,16 @@ def reduce_window(
     padding: Any,
     how: str,
 ) -> Any:
-    """`x` pooled with `how` (`'max'`, `'min'`, `'mean'`) over windows on `axes`."""
+    """`x` pooled with `how` (`'max'`, `'min'`, `'mean'`) over windows on `axes`; one
+    compiled program per shape and window, so an eager call compiles once."""
+    if not isinstance(padding, str):
+        padding = tuple((int(lo), int(hi)) for lo, hi in padding)
+    axes, kernel, stride = (tuple(int(i) for i in v) for v in (axes, kernel, stride))
+    return _reduce_window(jnp.asarray(x), axes, kernel, stride, padding, how)
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3, 4, 5))
+def _reduce_window(x: Any, axes: tuple, kernel: tuple, stride: tuple, padding: Any, how: str):
     window, strides = [1] * x.ndim, [1] * x.ndim
     for a, k, s in zip(axes, kernel, stride):
         window[a], strides[a] = k, s
@@ -89,7 +100,8 @@ def reduce_window(
     total = lax.reduce_window(x, 0.0, lax.add, window, strides, padding)
     if padding == "VALID":
         return total / math.prod(window)
-    ones = jnp.ones(x.shape, x.dtype)  # count only the real elements of each window
+    # the number of real elements in each window: ones over the pooled axes only
+    ones = jnp.ones([n if a in axes else 1 for a, n in enumerate(x.shape)], x.dtype)
     return total / lax.reduce_window(ones, 0.0, lax.add, window, strides, padding)
 
 
@@ -158,7 +170,8 @@ class _Pool(_Window):
         for what, v in (("kernel_size", kernel_size), ("stride", stride)):
             values: Any = [v] if isinstance(v, int | np.integer) else v
             if not _ints(values) or not values or min(values) <= 0:
-                raise ValueError(f"{owner}: {what} must be a positive int or ints, got {v!r}.")
+                error = ValueError if _ints(values) else TypeError
+                raise error(f"{owner}: {what} must be a positive int or ints, got {v!r}.")
         self.kernel_size = _int_or_tuple(kernel_size)
         self.stride = _int_or_tuple(stride)
         if isinstance(padding, str):
@@ -365,22 +378,27 @@ class AvgPool3d(_PoolNd):
     REDUCE = "mean"
 
 
-def _adaptive(x: Any, axis: int, target: int, how: Callable) -> Any:
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _adaptive(x: Any, axis: int, target: int, how: str) -> Any:
     """`x` reduced along `axis` to `target` bins: bin `i` covers
-    `[floor(i n / target), ceil((i + 1) n / target))` (PyTorch's bins)."""
+    `[floor(i n / target), ceil((i + 1) n / target))` (PyTorch's bins; a bin repeats
+    elements when `target > n`). One gather of `(target, width)` indices: the bins'
+    elements, the last repeated to the widest bin's width. Compiled once per shape, so
+    an eager call is one program, not one per operation."""
     n = x.shape[axis]
     if n % target == 0:
         shape = (*x.shape[:axis], target, n // target, *x.shape[axis + 1 :])
-        return how(x.reshape(shape), axis=axis + 1)
-    bins = [
-        how(
-            lax.slice_in_dim(x, (i * n) // target, -(-((i + 1) * n) // target), axis=axis),
-            axis=axis,
-            keepdims=True,
-        )
-        for i in range(target)
-    ]
-    return jnp.concatenate(bins, axis=axis)
+        blocks = x.reshape(shape)
+        return jnp.max(blocks, axis + 1) if how == "max" else jnp.mean(blocks, axis + 1)
+    start = (np.arange(target) * n) // target
+    size = -((-np.arange(1, target + 1) * n) // target) - start
+    offset = np.arange(size.max())
+    bins = jnp.take(x, start[:, None] + np.minimum(offset, size[:, None] - 1), axis=axis)
+    if how == "max":
+        return jnp.max(bins, axis + 1)
+    weight = (offset < size[:, None]) / size[:, None]  # the mean of the real elements
+    weight = weight.reshape(weight.shape + (1,) * (x.ndim - axis - 1))
+    return jnp.sum(bins * weight.astype(jnp.result_type(x.dtype, float)), axis + 1)
 
 
 class _AdaptivePool(_Window):
@@ -402,9 +420,8 @@ class _AdaptivePool(_Window):
     def update(self, x: Any) -> Any:
         x = jnp.asarray(x)
         axes = self._spatial(x.ndim, self.NUM_SPATIAL_DIMS)
-        how = jnp.max if self.REDUCE == "max" else jnp.mean
         for axis, target in zip(axes, self.target_shape):
-            x = _adaptive(x, axis, target, how)
+            x = _adaptive(x, axis, target, self.REDUCE)
         return x
 
 

@@ -472,12 +472,18 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
     current_inputs: dict[str, Any] | None = eqx.field(
         default=None, init=False, repr=False, metadata={"internal": True}
     )
+    # The keys registered on this population and on every copy of it (a static field:
+    # `eqx.tree_at` and `eqx.filter_jit` copies share it), to refuse a stale copy.
+    registered: _Registered | None = eqx.field(
+        default=None, init=False, repr=False, static=True, metadata={"internal": True}
+    )
 
     def __init__(self, size: Size, *args: Any, name: str | None = None, **kwargs: Any):
         cls = type(self)
         values = _bind(cls, args, kwargs)
         _apply_mode(cls, values)
         super().__init__(name=name)
+        object.__setattr__(self, "registered", _Registered())
         shape = state_shape(size, values.get("batch_size"), self)
         self.size = shape[1:] if values.get("batch_size") is not None else shape
         key = values.get("key")
@@ -549,10 +555,26 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
             raise ValueError(f"{self.name}.add_inp_fun: the key {key!r} is already registered.")
         inputs[key] = fun
         object.__setattr__(self, "current_inputs", inputs)
+        if self.registered is not None:
+            self.registered.keys.add(key)
 
     def sum_current_inputs(self, *args: Any, init: Any = 0.0, label: str | None = None) -> Any:
         """`init` plus the currents of the registered sources, each called with `args`
-        (the potential `V`); only those of `label` if given (BrainPy's)."""
+        (the potential `V`); only those of `label` if given (BrainPy's).
+
+        Raises `RuntimeError` on a copy of the population (`eqx.tree_at`, a module
+        returned by `eqx.filter_jit`) made before a source was registered on it or on
+        another copy: the copy would run without that current.
+        """
+        missing = _stale_keys(self)
+        if missing:
+            raise RuntimeError(
+                f"{self.name}.sum_current_inputs: this copy of {self.name} was made before "
+                f"{missing} was registered with `add_inp_fun` (on it or on another copy), "
+                "so it does not hold that current source and would run without it. Build "
+                "the projections before copying the population (eqx.tree_at, "
+                "eqx.filter_jit), or use the model they were registered on."
+            )
         for key, fun in (self.current_inputs or {}).items():
             if label is None or key.startswith(f"{label} // "):
                 init = init + fun(*args)
@@ -572,6 +594,28 @@ class Population(DynamicalSystem, metaclass=_PopulationMeta):
         """A state Variable of the population's shape (batched if the population is)."""
         value = jnp.broadcast_to(jnp.asarray(value, dtype), self.state_shape)
         return Variable(value, batch_axis=None if self.batch_size is None else 0)
+
+
+class _Registered:
+    """The keys `add_inp_fun` registered on a population or any copy of it (copies share
+    this object). Every instance compares equal, so that it does not split the pytree
+    structures of equal populations (nor the caches keyed on them)."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Registered)
+
+    def __hash__(self) -> int:
+        return hash(_Registered)
+
+
+def _stale_keys(pop: Population) -> list[str]:
+    """The keys registered on a copy of `pop` that `pop` does not hold, sorted."""
+    if pop.registered is None or not pop.registered.keys:
+        return []
+    return sorted(pop.registered.keys - set(pop.current_inputs or {}))
 
 
 NeuDyn = Population

@@ -90,7 +90,7 @@ class _History:
         for k, values in self.pending.items():
             if not values:
                 continue
-            host = [np.asarray(v) for v in values]
+            host = [np.asarray(v) for v in jax.device_get(values)]  # one transfer
             means[k] = float(np.mean(host))
             self.report.setdefault(k, []).append(means[k])
             self.detail.setdefault(k, []).extend(host)

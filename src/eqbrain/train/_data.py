@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
@@ -33,7 +34,7 @@ def is_array(x: Any) -> bool:
 def as_inputs(inputs: Any) -> tuple:
     """The inputs to `update` as a tuple of arrays (one per argument)."""
     xs = tuple(inputs) if isinstance(inputs, tuple | list) else (inputs,)
-    return jtu.tree_map(jnp.asarray, xs)
+    return jtu.tree_map(lambda x: x if isinstance(x, jax.Array) else jnp.asarray(x), xs)
 
 
 def check_timed(xs: tuple, first_axis: str, what: str, owner: str) -> tuple[int, int]:

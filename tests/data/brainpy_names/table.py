@@ -128,11 +128,6 @@ ROWS: list[tuple[list[str], str, str]] = [
         "not built: pass the input to `update`",
         "",
     ),
-    (
-        _w("bp.dyn.Conv1dLSTMCell bp.dyn.Conv2dLSTMCell bp.dyn.Conv3dLSTMCell"),
-        "not built",
-        "",
-    ),
     (_w("bp.dyn.BioNMDA"), "not built", ""),
     (
         _w("bp.dyn.WangBuzsakiHH"),

@@ -15,12 +15,16 @@ The example runs unchanged (NumPy 2 gets back its `np.Inf`) except for the setti
 below (scale 0.1, Poisson background, a 500 ms warm-up, seed 55, spikes counted in
 memory instead of files).
 `--threads`, `--t-presim`, `--t-sim`, `--scale` and `--dc` change the run; `--out ''`
-prints without writing.
+prints without writing. NEST holds at most 2**27 - 2 connections per thread and synapse
+model, fewer than the full-scale model's 0.3 billion at 1 or 2 threads:
+`--model-per-projection` gives each of the example's `Connect` calls a copy of
+`static_synapse` of its own (the same synapses, in as many tables as projections).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pathlib
@@ -30,8 +34,33 @@ import tempfile
 import time
 
 
+class ModelPerProjection:
+    """`nest` for the example's module, except that each `Connect(...,
+    syn_spec={"synapse_model": "static_synapse", ...})` uses a fresh copy of
+    `static_synapse` (NEST's module refuses a patched attribute)."""
+
+    def __init__(self, nest):
+        self._nest, self._count = nest, itertools.count()
+
+    def __getattr__(self, name):
+        return getattr(self._nest, name)
+
+    def Connect(self, pre, post, conn_spec=None, syn_spec=None, **kw):  # noqa: N802
+        if isinstance(syn_spec, dict) and syn_spec.get("synapse_model") == "static_synapse":
+            name = f"static_synapse_{next(self._count)}"
+            self._nest.CopyModel("static_synapse", name)
+            syn_spec = {**syn_spec, "synapse_model": name}
+        return self._nest.Connect(pre, post, conn_spec=conn_spec, syn_spec=syn_spec, **kw)
+
+
 def run(
-    example_dir: str, threads: int, t_sim: float, scale: float, poisson: bool, t_presim: float
+    example_dir: str,
+    threads: int,
+    t_sim: float,
+    scale: float,
+    poisson: bool,
+    t_presim: float,
+    per_projection: bool = False,
 ) -> dict:
     sys.path.insert(0, example_dir)
     import nest
@@ -39,6 +68,9 @@ def run(
 
     np.Inf, np.NINF = np.inf, -np.inf  # the example predates NumPy 2's removal of them
     import network  # the example's own module
+
+    if per_projection:
+        network.nest = ModelPerProjection(nest)
     from network_params import net_dict
     from sim_params import sim_dict
     from stimulus_params import stim_dict
@@ -71,6 +103,7 @@ def run(
     return {
         "nest": nest.__version__,
         "scale": scale,
+        "model_per_projection": per_projection,
         "poisson_input": poisson,
         "threads": threads,
         "t_presim_ms": sim_dict["t_presim"],
@@ -94,10 +127,19 @@ def main() -> None:
     parser.add_argument("--t-presim", type=float, default=500.0, help="ms of warm-up")
     parser.add_argument("--scale", type=float, default=0.1, help="N_scaling = K_scaling")
     parser.add_argument("--dc", action="store_true", help="DC instead of Poisson background")
+    parser.add_argument("--model-per-projection", action="store_true")
     parser.add_argument("--out", default=str(pathlib.Path(__file__).with_name("rates.json")))
     args = parser.parse_args()
     example = os.path.abspath(args.example_dir)
-    result = run(example, args.threads, args.t_sim, args.scale, not args.dc, args.t_presim)
+    result = run(
+        example,
+        args.threads,
+        args.t_sim,
+        args.scale,
+        not args.dc,
+        args.t_presim,
+        args.model_per_projection,
+    )
     print(json.dumps(result, indent=1))
     if args.out:
         pathlib.Path(args.out).write_text(json.dumps(result, indent=1) + "\n")

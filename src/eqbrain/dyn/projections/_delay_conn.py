@@ -5,11 +5,15 @@ Storage (8 bytes a synapse, 4 with one weight for all): the synapses are sorted 
 presynaptic neuron into flat arrays (compressed rows, `indptr`), and each holds one
 int32 `code = (delay_steps - 1) * n_post + post`, its target and its delay in one
 number, and a float32 weight. The input that will arrive in the next `max_delay` steps
-waits in a ring buffer of `max_delay x n_post` floats: a spike of the previous step
+waits in a ring buffer of `(max_delay, n_post)` floats: a spike of the previous step
 adds each of its synapses' weights to the slot of the step it arrives at (one scatter,
 event-driven: the rows of the neurons that spiked only), then the slot of this step is
 read and cleared. So the work grows with spikes times fan-out, whatever the spread of
 the delays, and memory with the synapses plus `max_delay` rows of targets.
+
+On a mesh (`DSRunner(..., mesh=...)`, `_sharded`) each device keeps the synapses onto
+its block of targets, in rows of its own, and the buffer's columns of that block; the
+global arrays, padded to a multiple of 256 entries, are split evenly for checkpoints.
 
 (The alternative, delay-sorted event lists, keeps the spike history instead and, every
 step, reads the synapses of each delay for the spikes of that many steps ago: each
@@ -36,6 +40,7 @@ from .._dynsys import DynamicalSystem
 from .._share import get_dt, share
 from ._connect import check_pairs
 from ._event import spike_lister
+from ._sharded import delay_split_of, sharded_delay_update
 
 Block = tuple[Any, Any, Any, Any]
 """`(pre, post, weight, delay)`: synapses as arrays of one length, delays in ms; `weight`
@@ -46,6 +51,7 @@ _SCATTER = lax.ScatterDimensionNumbers(
     update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,)
 )
 _INT32 = 2**31 - 1
+_TAIL = 256
 
 
 def delays_to_steps(delay: Any, dt: float, what: str = "delay") -> np.ndarray:
@@ -182,16 +188,19 @@ class DelayConn(DynamicalSystem):
             )
         total = int(counts.sum())
         self.width = max(int(counts.max(initial=0)), 1)
-        if total + self.width > _INT32:
+        # padded with at least the widest row (each row is read as `width` entries), to
+        # a multiple of `_TAIL`: the tables split evenly over a mesh of 2, 4, ... devices
+        length = -(-(total + self.width) // _TAIL) * _TAIL
+        if length > _INT32:
             raise ValueError(f"DelayConn: {total} synapses exceed int32 indexing.")
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        codes = np.zeros(total + self.width, np.int32)
-        weights = None if weight is not None else np.zeros(total + self.width, np.float32)
+        codes = np.zeros(length, np.int32)
+        weights = None if weight is not None else np.zeros(length, np.float32)
         self.max_delay = self._place(blocks, indptr, codes, weights)
         self.codes = Parameter(jnp.asarray(codes))
         self.weights = None if weights is None else Parameter(jnp.asarray(weights))
         self.indptr = Parameter(jnp.asarray(indptr))
-        self.buffer = Variable(jnp.zeros(self.max_delay * self.n_post, jnp.float32))
+        self.buffer = Variable(jnp.zeros((self.max_delay, self.n_post), jnp.float32))
         self.step = Variable(jnp.zeros((), jnp.int32))
 
     def _place(self, blocks, indptr, codes, weights) -> int:
@@ -260,14 +269,39 @@ class DelayConn(DynamicalSystem):
                 f"{self.name} expects boolean spikes of shape ({self.n_pre},), got "
                 f"{spike.dtype}{list(spike.shape)}."
             )
-        size = self.max_delay * self.n_post
-        slot = self.step.value % self.max_delay
-        offset = slot * self.n_post
-        buffer = self._deliver(self.buffer.value, spike, offset, size)
-        now = lax.dynamic_slice_in_dim(buffer, offset, self.n_post)
-        self.buffer.value = lax.dynamic_update_slice_in_dim(buffer, jnp.zeros_like(now), offset, 0)
+        found = delay_split_of(self.codes)
+        if found is not None:  # a run on a mesh: this device's synapses and columns only
+            plan, split = found
+            now, buffer = sharded_delay_update(
+                self._local, spike, self.buffer.value, self.step.value, plan, split
+            )
+        else:
+            weights = None if self.weights is None else self.weights.value
+            now, buffer = self._local(
+                spike,
+                self.buffer.value,
+                self.step.value,
+                self.indptr.value,
+                self.codes.value,
+                weights,
+                self.width,
+            )
+        self.buffer.value = buffer
         self.step.value = self.step.value + 1
         return now
+
+    def _local(self, spike, buffer, step, indptr, codes, weights, width):
+        """Deliver `spike` through rows `(indptr, codes, weights)` into `buffer`
+        (`(max_delay, n)`, the codes counting `n` targets a delay step), then read and
+        clear this step's slot: `(input arriving now (n,), the new buffer)`."""
+        n = buffer.shape[1]
+        size = self.max_delay * n
+        offset = (step % self.max_delay) * n
+        rows = (indptr, codes, weights, width)
+        flat = self._deliver(buffer.reshape(-1), spike, rows, offset, size)
+        now = lax.dynamic_slice_in_dim(flat, offset, n)
+        flat = lax.dynamic_update_slice_in_dim(flat, jnp.zeros_like(now), offset, 0)
+        return now, flat.reshape(self.max_delay, n)
 
     def _check_dt(self) -> None:
         dt = share.load("dt", None)
@@ -280,10 +314,9 @@ class DelayConn(DynamicalSystem):
                 f"`eqbrain.set_dt({float(dt):g})`, or pass dt= to DelayConn."
             )
 
-    def _deliver(self, buffer, spike, offset, size, group: int = 8):
+    def _deliver(self, buffer, spike, rows, offset, size, group: int = 8):
         ids, count = spike_lister(spike)
-        indptr, codes, width = self.indptr.value, self.codes.value, self.width
-        weights = None if self.weights is None else self.weights.value
+        indptr, codes, weights, width = rows
         lane = jnp.arange(width, dtype=jnp.int32)
 
         def scatter(buf, start):

@@ -75,6 +75,21 @@ def check_count(n: Any, what: str, owner: str = "") -> int:
     return int(n)
 
 
+def reset_batch_size(owner: str, batch_size: int | None, kwargs: dict[str, Any]) -> int | None:
+    """The batch size a cell's `reset_state` resets to: `batch_size=`, or BrainPy's
+    `batch_or_mode=` (a number of trials, or a mode carrying one); any other keyword is
+    a `TypeError` naming it."""
+    batch_or_mode = kwargs.pop("batch_or_mode", None)
+    if kwargs:
+        raise TypeError(
+            f"{owner}.reset_state takes batch_size= (or BrainPy's batch_or_mode=), got "
+            f"{sorted(kwargs)}."
+        )
+    if batch_size is None:
+        batch_size = getattr(batch_or_mode, "batch_size", batch_or_mode) or None
+    return batch_size
+
+
 def unit_mode(owner: str, mode: Mode | None, batch_size: int | None) -> tuple[Mode, int | None]:
     """`(mode, batch_size)` of a unit built with `mode=` and `batch_size=`.
 

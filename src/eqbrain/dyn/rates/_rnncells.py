@@ -15,7 +15,15 @@ from ...init import Orthogonal, XavierNormal, ZeroInit
 from .._dynsys import DynamicalSystem
 from .._mode import BatchingMode, Mode
 from .._population import Init
-from ._base import activation_fn, check_count, check_input, draw, unit_key, unit_mode
+from ._base import (
+    activation_fn,
+    check_count,
+    check_input,
+    draw,
+    reset_batch_size,
+    unit_key,
+    unit_mode,
+)
 
 
 class RecurrentCell(DynamicalSystem):
@@ -76,15 +84,7 @@ class RecurrentCell(DynamicalSystem):
     def reset_state(self, batch_size: int | None = None, **kwargs: Any) -> None:
         """Reset `state` (to `state2train` when it is trained); see `DynamicalSystem`.
         BrainPy's keyword `batch_or_mode=` is `batch_size` (a number of trials)."""
-        batch_or_mode = kwargs.pop("batch_or_mode", None)
-        if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.reset_state takes batch_size= (or BrainPy's "
-                f"batch_or_mode=), got {sorted(kwargs)}."
-            )
-        if batch_size is None:
-            batch_size = getattr(batch_or_mode, "batch_size", batch_or_mode) or None
-        super().reset_state(batch_size)
+        super().reset_state(reset_batch_size(type(self).__name__, batch_size, kwargs))
         if self.state2train is not None:
             self.state.value = jnp.broadcast_to(self.state2train.value, self.state.shape)
 

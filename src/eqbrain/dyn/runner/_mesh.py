@@ -7,9 +7,11 @@ whose Variables end with the population's size; a population whose size is not a
 multiple of the number of devices stays whole on every device (with a warning). Its
 spikes (a boolean Variable) are computed block by block and then made whole on every
 device at the end of each step (`exchange`), so the projections and the delay buffers
-(which hold whole spike vectors) need no other communication. The global connectivity
-tables stay in the model, replicated, for checkpoints; a step reads only each device's
-own part.
+(which hold whole spike vectors) need no other communication. A `DelayConn` whose
+targets split evenly is split by target block (its rows per device, and its ring
+buffer by column). The global connectivity tables stay in the model for checkpoints
+(replicated; `DelayConn`'s split evenly along their length); a step reads only each
+device's own part.
 
 Random draws need nothing: a draw of the whole network's shape placed on a mesh is the
 same array on 1 or N devices (JAX's counter-based, partitionable threefry), so spikes
@@ -30,6 +32,7 @@ from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec as P
 from ..._core import Variable
 from .._dynsys import DynamicalSystem
 from .._population import Population
+from ..projections._delay_conn import DelayConn
 from ..projections._sharded import MeshPlan, global_array
 from ._errors import RunningError
 from ._spikes import PackedBits, pack
@@ -94,6 +97,16 @@ def _connectors(nodes: list[Any]) -> list[Any]:
     ]
 
 
+def _delay_conns(nodes: list[Any], shards: int) -> list[DelayConn]:
+    """The `DelayConn`s whose targets split evenly over the devices (the others stay
+    whole on every device)."""
+    return [
+        n
+        for n in nodes
+        if isinstance(n, DelayConn) and n.n_post % shards == 0 and n.n_post >= shards
+    ]
+
+
 def _neuron_axes(
     nodes: list[Any], shards: int, axis: str, who: str
 ) -> tuple[dict[int, int], set[int]]:
@@ -146,12 +159,19 @@ def plan_for(
         weights = weights if isinstance(weights, Variable) else None
         plan.split(conn.indices, weights, conn.n_post)
         tables.update({id(conn.indices), id(weights)})
+    specs = {i: P(*[None] * (n - 1), axis) for i, n in split.items()}
+    for conn in _delay_conns(nodes, shards):
+        plan.split_delays(conn.indptr, conn.codes, conn.weights, conn.n_post)
+        specs[id(conn.buffer)] = P(None, axis)  # each device: its targets' columns
+        for table in (conn.codes, conn.weights):  # the global rows, kept for checkpoints
+            if table is not None and table.shape[0] % shards == 0:
+                specs[id(table)] = P(axis)
+        tables.update({id(conn.codes), id(conn.weights), id(conn.indptr)})
     variables = {id(v): v for v in [*target.vars().unique().values(), *extra]}
     replicated = NamedSharding(auto, P())
     for var in variables.values():
-        ndim = split.get(id(var))
-        spec = P() if ndim is None else P(*[None] * (ndim - 1), axis)
-        sharding = replicated if ndim is None else NamedSharding(auto, spec)
+        spec = specs.get(id(var))
+        sharding = replicated if spec is None else NamedSharding(auto, spec)
         value = var.raw_value
         if isinstance(value, jax.Array) and not value.is_fully_addressable:
             var.raw_value = jax.device_put(value, sharding)  # already on a global mesh
