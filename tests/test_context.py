@@ -127,3 +127,16 @@ def test_dropout_compiled_while_fitting_is_off_when_fit_is_false():
     with eqbrain.share.context(fit=False):
         assert jnp.array_equal(f(x), x)
     assert jnp.array_equal(f(x), x)  # `fit` unset: evaluation
+
+
+def test_a_context_value_that_changes_at_every_call_is_followed_and_named_in_a_warning():
+    acc = _Acc()
+    step = eqbrain.jit(acc.update)
+    dts = [0.1 * (k + 1) for k in range(9)]
+    for dt in dts[:8]:
+        with eqbrain.share.context(dt=dt):
+            step()
+    with eqbrain.share.context(dt=dts[8]), pytest.warns(RuntimeWarning, match=r"share\['dt'\]"):
+        step()  # a ninth version: the oldest is dropped, and the user is told why
+    assert float(acc.total.value) == pytest.approx(sum(dts))
+    assert len(step._cache[None]) == 8

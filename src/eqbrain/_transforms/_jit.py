@@ -31,7 +31,7 @@ from ._engine import (
     touch_outer,
     write_back,
 )
-from ._reads import recording, still_hold
+from ._reads import Held, held, names, recording, still_hold
 
 _STATIC, _DYNAMIC = 0, 1
 _VARIANTS = 8  # entries kept per signature, for as many sets of context values
@@ -45,6 +45,13 @@ _MISSED_MSG = """\
 eqbrain.jit: the function touched {var} when compiled for new shapes, but not when its \
 Variables were first discovered (its Python control flow depends on shapes). Declare \
 the Variables it may touch with `eqbrain.jit(fn, states=...)`."""
+
+
+_VARIANTS_MSG = """\
+eqbrain.jit: {fn!r} read other context values ({names}) at more than {n} calls with \
+the same arguments' shapes: it compiles again at each change and keeps the last {n}. \
+Pass a value that changes from call to call as an argument (a JAX array) instead of \
+through the context."""
 
 
 _RETRACED_MSG = """\
@@ -84,7 +91,7 @@ class _Entry(NamedTuple):
     version: int  # `structure_version()` when the Variables were found
     # Context values the trace compiled in (`_reads.py`): the entry serves a call only
     # while they hold.
-    reads: tuple[tuple[Callable[[], object], object], ...] = ()
+    reads: Held = ()
 
 
 class _Calling(threading.local):
@@ -296,7 +303,13 @@ class _Jitted(Generic[P, R]):
         with self._lock:
             others = tuple(e for e in self._cache.get(key, ()) if e is not stale)
             self._cache[key] = (entry, *others[: _VARIANTS - 1])
-            return entry
+        if len(others) >= _VARIANTS:
+            warnings.warn(
+                _VARIANTS_MSG.format(fn=self.fn, n=_VARIANTS, names=names(entry.reads)),
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return entry
 
     def _compile(
         self,
@@ -352,9 +365,7 @@ class _Jitted(Generic[P, R]):
         finally:
             _calling.states = outer
         info = learned[0]
-        return _Entry(
-            closure, jitted, flat, mask, *info, version=version, reads=tuple(reads.values())
-        )
+        return _Entry(closure, jitted, flat, mask, *info, version=version, reads=held(reads))
 
     def _traced(self, how: Callable, args: tuple, kwargs: dict):
         if args or kwargs:

@@ -73,6 +73,23 @@ def _unchanged(old: object, new: object) -> bool:
     return old == new or (old != old and new != new)  # NaN equals NaN here
 
 
-def still_hold(reads: tuple[tuple[Callable[[], object], object], ...]) -> bool:
+Held = tuple[tuple[Hashable, Callable[[], object], object], ...]
+"""What a compiled function read: (key, how to read again, value), in order."""
+
+
+def held(reads: Reads) -> Held:
+    """`reads` as kept with a compiled function."""
+    return tuple((key, reread, value) for key, (reread, value) in reads.items())
+
+
+def still_hold(reads: Held) -> bool:
     """Whether every value in `reads` is read the same again now."""
-    return all(_unchanged(value, reread()) for reread, value in reads)
+    return all(_unchanged(value, reread()) for _, reread, value in reads)
+
+
+def names(reads: Held) -> str:
+    """The keys of `reads` for a message: `eqbrain.share['dt'], ...`."""
+    return ", ".join(
+        f"{k[0]}[{k[1]!r}]" if isinstance(k, tuple) and len(k) == 2 else repr(k)
+        for k, _, _ in reads
+    )
