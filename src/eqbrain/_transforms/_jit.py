@@ -301,7 +301,14 @@ class _Jitted(Generic[P, R]):
             mask = self._donation_mask(args, kwargs) if self._donates else ()
             entry = self._compile(call, arg_vars, closure, dyn, mask, version)
         with self._lock:
-            others = tuple(e for e in self._cache.get(key, ()) if e is not stale)
+            current = self._cache.get(key, ())
+            if stale is None:
+                # An entry for the same signature and context values that came in while
+                # this one compiled (another thread; or a key equal only once traced).
+                for other in current:
+                    if not other.reads or still_hold(other.reads):
+                        return other
+            others = tuple(e for e in current if e is not stale)
             self._cache[key] = (entry, *others[: _VARIANTS - 1])
         if len(others) >= _VARIANTS:
             warnings.warn(
