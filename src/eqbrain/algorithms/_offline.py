@@ -15,13 +15,12 @@ from ._utils import (
     L1L2Regularization,
     L1Regularization,
     L2Regularization,
+    Methods,
     Regularization,
     Sigmoid,
     normalize,
     polynomial_features,
 )
-
-_OFFLINE: dict[str, Any] = {}
 
 
 class OfflineAlgorithm:
@@ -375,7 +374,8 @@ class ElasticNetRegression(_NormalizedPolynomialDescent):
 linear_regression = LinearRegression()
 ridge_regression = RidgeRegression()
 
-_OFFLINE.update(
+_OFFLINE = Methods("offline", OfflineAlgorithm, "(targets, inputs, outputs) -> weights")
+_OFFLINE.table.update(
     linear=LinearRegression,
     lstsq=LinearRegression,
     ridge=RidgeRegression,
@@ -394,7 +394,7 @@ def get_supported_offline_methods() -> tuple[str, ...]:
     eqbrain.algorithms.get_supported_offline_methods()   # ('linear', 'lstsq', 'ridge', ...)
     ```
     """
-    return tuple(_OFFLINE)
+    return _OFFLINE.names()
 
 
 def register_offline_method(name: str, method: OfflineAlgorithm) -> None:
@@ -404,22 +404,9 @@ def register_offline_method(name: str, method: OfflineAlgorithm) -> None:
     eqbrain.algorithms.register_offline_method("ridge1", RidgeRegression(alpha=1.0))
     ```
     """
-    if name in _OFFLINE:
-        raise ValueError(f"register_offline_method: name {name!r} is taken; choose another.")
-    if not isinstance(method, OfflineAlgorithm):
-        raise ValueError(
-            f"register_offline_method: method must be an OfflineAlgorithm instance, got "
-            f"{type(method).__name__}."
-        )
-    _OFFLINE[name] = method
+    _OFFLINE.register(name, method)
 
 
 def get_offline_method(name: str, what: str = "fit_method") -> Any:
     """The algorithm (class, or the registered instance) called `name`."""
-    if not isinstance(name, str) or name not in _OFFLINE:
-        raise ValueError(
-            f"{what}={name!r} is not an offline method. Give one of "
-            f"{get_supported_offline_methods()}, a dict {{'name': ..., **options}}, an "
-            "OfflineAlgorithm, or a callable (targets, inputs, outputs) -> weights."
-        )
-    return _OFFLINE[name]
+    return _OFFLINE.get(name, what)

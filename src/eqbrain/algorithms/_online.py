@@ -9,8 +9,7 @@ import jax
 import jax.numpy as jnp
 
 from .._core import Variable
-
-_ONLINE: dict[str, Any] = {}
+from ._utils import Methods
 
 
 def _rows(x: Any, what: str) -> Any:
@@ -115,7 +114,8 @@ class LMS(OnlineAlgorithm):
         return -self.alpha * jnp.sum(jax.vmap(jnp.outer)(x, y - t), axis=0)
 
 
-_ONLINE.update(rls=RLS, lms=LMS)
+_ONLINE = Methods("online", OnlineAlgorithm, "(target, input, output, identifier) -> dW")
+_ONLINE.table.update(rls=RLS, lms=LMS)
 
 
 def get_supported_online_methods() -> tuple[str, ...]:
@@ -125,7 +125,7 @@ def get_supported_online_methods() -> tuple[str, ...]:
     eqbrain.algorithms.get_supported_online_methods()   # ('rls', 'lms')
     ```
     """
-    return tuple(_ONLINE)
+    return _ONLINE.names()
 
 
 def register_online_method(name: str, method: OnlineAlgorithm) -> None:
@@ -135,22 +135,9 @@ def register_online_method(name: str, method: OnlineAlgorithm) -> None:
     eqbrain.algorithms.register_online_method("slow_lms", LMS(alpha=1e-3))
     ```
     """
-    if name in _ONLINE:
-        raise ValueError(f"register_online_method: name {name!r} is taken; choose another.")
-    if not isinstance(method, OnlineAlgorithm):
-        raise ValueError(
-            f"register_online_method: method must be an OnlineAlgorithm instance, got "
-            f"{type(method).__name__}."
-        )
-    _ONLINE[name] = method
+    _ONLINE.register(name, method)
 
 
 def get_online_method(name: str, what: str = "fit_method") -> Any:
     """The algorithm (class, or the registered instance) called `name`."""
-    if not isinstance(name, str) or name not in _ONLINE:
-        raise ValueError(
-            f"{what}={name!r} is not an online method. Give one of "
-            f"{get_supported_online_methods()}, a dict {{'name': ..., **options}}, an "
-            "OnlineAlgorithm, or a callable (target, input, output, identifier) -> dW."
-        )
-    return _ONLINE[name]
+    return _ONLINE.get(name, what)

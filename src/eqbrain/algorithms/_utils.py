@@ -1,5 +1,6 @@
 """What the regression algorithms share: the logistic function, the regularizers, the
-polynomial features and the row normalization (BrainPy's `bp.algorithms.utils`)."""
+polynomial features and the row normalization (BrainPy's `bp.algorithms.utils`), and
+the registry of `fit_method=` names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,40 @@ from itertools import combinations_with_replacement
 from typing import Any
 
 import jax.numpy as jnp
+
+
+class Methods:
+    """The `fit_method=` names of one kind of algorithm (`offline`, `online`): classes
+    built in, and instances registered by users."""
+
+    def __init__(self, kind: str, base: type, callable_form: str):
+        self.kind, self.base, self.callable_form = kind, base, callable_form
+        self.table: dict[str, Any] = {}
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.table)
+
+    def register(self, name: str, method: Any) -> None:
+        """Make `name` mean `method` (an instance of `base`), refusing a taken name."""
+        fn = f"register_{self.kind}_method"
+        if name in self.table:
+            raise ValueError(f"{fn}: name {name!r} is taken; choose another.")
+        if not isinstance(method, self.base):
+            raise ValueError(
+                f"{fn}: method must be an {self.base.__name__} instance, got "
+                f"{type(method).__name__}."
+            )
+        self.table[name] = method
+
+    def get(self, name: str, what: str) -> Any:
+        """The algorithm called `name`, or a `ValueError` naming `what` and the choices."""
+        if not isinstance(name, str) or name not in self.table:
+            raise ValueError(
+                f"{what}={name!r} is not an {self.kind} method. Give one of "
+                f"{self.names()}, a dict {{'name': ..., **options}}, an "
+                f"{self.base.__name__}, or a callable {self.callable_form}."
+            )
+        return self.table[name]
 
 
 class Sigmoid:
