@@ -140,3 +140,27 @@ def test_a_context_value_that_changes_at_every_call_is_followed_and_named_in_a_w
         step()  # a ninth version: the oldest is dropped, and the user is told why
     assert float(acc.total.value) == pytest.approx(sum(dts))
     assert len(step._cache[None]) == 8
+
+
+def test_two_threads_with_their_own_dt_share_one_compiled_function():
+    import threading
+
+    accs = [_Acc(), _Acc()]
+    step = eqbrain.jit(lambda acc: acc.update())
+    errors: list[BaseException] = []
+
+    def work(acc, dt):
+        try:
+            with eqbrain.share.context(dt=dt):
+                for _ in range(20):
+                    step(acc)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(a, dt)) for a, dt in zip(accs, (0.5, 2.0))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [float(a.total.value) for a in accs] == pytest.approx([10.0, 40.0])
