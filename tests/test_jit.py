@@ -13,6 +13,7 @@ from jax.core import Tracer
 
 import eqbrain
 from eqbrain import MathError, TraceLeakError, TrainVar, Variable
+from eqbrain._transforms import _lift as lift_module
 
 
 class Net(eqbrain.Module):
@@ -324,7 +325,7 @@ def test_python_scalars_are_traced_and_compile_once_per_type():
 
     for i in range(20):
         f(jnp.ones(2), 0.5 + i)  # twenty floats: one compilation
-    assert len(f._cache) == 1 and traces == [True, True]  # discovery + compile
+    assert len(f._cache) == 1 and traces == [True]  # traced once
     np.testing.assert_allclose(v.value, np.full(2, sum(0.5 + i for i in range(20))))
     f(jnp.ones(2), 3)  # an int: its own (weakly typed int32) entry, once
     f(jnp.ones(2), 4)
@@ -577,10 +578,15 @@ def test_an_unrelated_container_change_looks_again_but_does_not_recompile():
     assert float(bag.vl[0].value) == 3.0
 
 
-def test_a_retrace_that_learns_something_else_raises_and_changes_no_entry():
+@pytest.mark.parametrize("once", [True, False], ids=["traced-once", "discovered-first"])
+def test_a_retrace_that_learns_something_else_raises_and_changes_no_entry(once, monkeypatch):
     # JAX may trace the function again (here its caches are cleared). The cache entry
-    # is built from the first trace and never written from inside a trace: a retrace
-    # that returns another structure raises instead of changing what calls return.
+    # is built from the first trace and never written from inside a trace: a function
+    # traced once into a jaxpr compiles that jaxpr again; one traced twice (where JAX
+    # cannot lift inputs) is traced again, and a retrace that returns another
+    # structure raises instead of changing what calls return.
+    if not once:
+        monkeypatch.setattr(lift_module, "_usable", False)
     mode = ["dict"]
 
     @eqbrain.jit
@@ -590,7 +596,80 @@ def test_a_retrace_that_learns_something_else_raises_and_changes_no_entry():
     assert f(jnp.ones(2))["y"].shape == (2,)
     mode[0] = "tuple"
     jax.clear_caches()
-    with pytest.raises(RuntimeError, match="traced the function again"):
-        f(jnp.ones(2))
+    if once:
+        assert f(jnp.ones(2))["y"].shape == (2,)
+    else:
+        with pytest.raises(RuntimeError, match="traced the function again"):
+            f(jnp.ones(2))
     mode[0] = "dict"
     assert f(jnp.ones(2))["y"].shape == (2,)
+
+
+# -- one trace: Variables become inputs when first touched -------------------------------
+
+
+@pytest.mark.parametrize("once", [True, False], ids=["traced-once", "discovered-first"])
+def test_variables_first_touched_anywhere_are_inputs_not_constants(once, monkeypatch):
+    # Reached through `self`, in a nested eqbrain loop, and in a plain JAX loop: each
+    # is an input of the compiled function, so a change made outside is seen. Where JAX
+    # cannot lift inputs, the function is traced twice (discovery, then compilation).
+    if not once:
+        monkeypatch.setattr(lift_module, "_usable", False)
+    net = Net()
+    acc, c, d = Variable(jnp.zeros(3)), Variable(jnp.ones(3)), Variable(jnp.ones(()))
+
+    def body(y):
+        acc.value = acc.value + c.value * y  # `c` first touched here
+
+    def fn(x):
+        out = net.step(x)
+        eqbrain.for_loop(body, jnp.ones(2))
+        total = jax.lax.fori_loop(0, 2, lambda i, s: s + d.value, 0.0)  # `d` only here
+        return out, total
+
+    f = eqbrain.jit(fn)
+    f(1.0)
+    c.value, d.value, net.w.value = jnp.full(3, 2.0), jnp.float32(5.0), jnp.full(3, 3.0)
+    out, total = f(1.0)
+    assert len(net.traces) == (1 if once else 2)
+    np.testing.assert_allclose(net.V.value, [0.5 + 3.0] * 3)
+    np.testing.assert_allclose(out, 3 * 3.5)
+    np.testing.assert_allclose(acc.value, [2.0 + 4.0] * 3)
+    np.testing.assert_allclose(total, 10.0)
+    assert not any(isinstance(v.value, Tracer) for v in (acc, c, d, net.V, net.w))
+
+
+def test_two_variables_holding_one_array_are_two_inputs():
+    z = jnp.zeros(2)
+    a, b = Variable(z), Variable(z)
+
+    @eqbrain.jit
+    def f():
+        a.value = a.value + 1
+        return b.value
+
+    f()
+    np.testing.assert_array_equal(f(), [0.0, 0.0])
+    np.testing.assert_array_equal(a.value, [2.0, 2.0])
+
+
+def test_a_variable_of_new_shape_traces_the_python_again():
+    v = Variable(jnp.ones(2), batch_axis=0)
+    f = eqbrain.jit(lambda: v.value.sum() * v.shape[0])
+    assert float(f()) == 4.0
+    v.value = jnp.ones(3)  # the jaxpr was traced for 2: the function is traced again
+    assert float(f()) == 9.0
+
+
+def test_disable_jit_runs_the_python_with_values():
+    net = Net()
+    seen = []
+
+    def fn(x):
+        seen.append(isinstance(net.V.value, Tracer))
+        return net.step(x)
+
+    with jax.disable_jit():
+        eqbrain.jit(fn)(jnp.float32(1.0))
+    assert seen[-1] is False
+    np.testing.assert_allclose(net.V.value, [1.0] * 3)

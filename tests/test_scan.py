@@ -8,6 +8,7 @@ from jax.core import Tracer
 
 import eqbrain
 from eqbrain import MathError, Variable
+from eqbrain._transforms import _lift as lift_module
 
 
 class Leaky(eqbrain.Module):
@@ -132,7 +133,12 @@ def test_only_written_variables_are_carried():
     np.testing.assert_array_equal(w.value, np.ones((3, 3)))
 
 
-def test_a_body_that_writes_what_it_only_read_before_is_refused():
+@pytest.mark.parametrize("once", [True, False], ids=["traced-once", "discovered-first"])
+def test_a_body_that_writes_what_it_only_read_before_is_refused(once, monkeypatch):
+    # A body is traced once into the loop's step; where JAX cannot lift inputs it is
+    # traced twice, and a second trace that writes what the first only read raises.
+    if not once:
+        monkeypatch.setattr(lift_module, "_usable", False)
     v = Variable(jnp.zeros(2))
     traces = []
 
@@ -142,8 +148,12 @@ def test_a_body_that_writes_what_it_only_read_before_is_refused():
             v.value = v.value + x
         return v.value
 
-    with pytest.raises(RuntimeError, match=r"the loop body wrote Variable .*only read"):
-        eqbrain.for_loop(body, jnp.ones((3, 2)))
+    if once:
+        np.testing.assert_array_equal(eqbrain.for_loop(body, jnp.ones((3, 2))), np.zeros((3, 2)))
+        assert len(traces) == 1
+    else:
+        with pytest.raises(RuntimeError, match=r"the loop body wrote Variable .*only read"):
+            eqbrain.for_loop(body, jnp.ones((3, 2)))
     np.testing.assert_array_equal(v.value, np.zeros(2))
 
 

@@ -135,7 +135,7 @@ def test_base_rate_is_a_variable_set_in_place():
     np.testing.assert_allclose(rate(), 0.2)  # 0.4 * 0.5 ** 1
     sch.set_value(0.8)
     np.testing.assert_allclose(rate(), 0.2)  # 0.8 * 0.5 ** 2
-    assert len(traces) == 2  # discovery + compilation: new base rates never retrace
+    assert len(traces) == 1  # one trace: new base rates never retrace
 
 
 def test_a_users_variable_is_shared_as_the_base_rate():
@@ -223,7 +223,7 @@ def test_counters_advance_inside_jit_without_retracing():
 
     lrs = [float(step()) for _ in range(5)]
     np.testing.assert_allclose(lrs, [0.1 * 0.5 ** (i / 2) for i in range(5)], rtol=1e-6)
-    assert len(traces) == 2  # discovery + compilation, then no retrace
+    assert len(traces) == 1  # one trace, then no retrace
     assert int(sch.last_call.value) == 4 and int(sch.last_epoch.value) == 4
     assert sch.last_call.dtype == sch.last_epoch.dtype == jnp.int32
 

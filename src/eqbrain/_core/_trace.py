@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import jax
@@ -53,6 +53,7 @@ class _Local(threading.local):
     def __init__(self) -> None:
         self.stack: list[StateTrace] = []
         self.top_level = 0  # > 0 inside `top_level()`
+        self.lifting = 0  # recorders in the stack that lift (see `StateTrace.lift`)
 
 
 _local = _Local()
@@ -120,7 +121,7 @@ class StateTrace:
     `restore()` puts every recorded Variable back to the value it had when first touched.
     """
 
-    __slots__ = ("variables", "originals", "_ids", "written", "trace", "since")
+    __slots__ = ("variables", "originals", "_ids", "written", "trace", "since", "lift", "lifted")
 
     def __init__(self, variables: Iterable[Variable] = ()):
         self.since = next(serials)
@@ -129,16 +130,36 @@ class StateTrace:
         self.originals: list[jax.Array] = []
         self._ids: dict[int, int] = {}
         self.written: set[int] = set()
+        self.lift: Callable[[jax.Array], jax.Array] | None = None
+        """When set (`start_lifting`), a Variable touched for the first time gets
+        `lift(value)`, a new input of the jaxpr being traced, and joins `lifted`."""
+        self.lifted: list[Variable] = []
         for v in variables:
             self.touch(v)
 
     def touch(self, var: Variable) -> None:
         """Record `var` (once) with its current value; Variables created since this
-        recorder started belong to the traced function and are not recorded."""
+        recorder started belong to the traced function and are not recorded.
+
+        Under a lifting recorder (see `lift`) a Variable is lifted there first, so every
+        recorder above it records the lifted value as the caller's.
+        """
         if id(var) not in self._ids and var._serial < self.since:
+            if _local.lifting:
+                below = _lifter_below(self)
+                if below is not None:
+                    below.touch(var)
             self._ids[id(var)] = len(self.variables)
             self.variables.append(var)
-            self.originals.append(var.raw_value)
+            self.originals.append(var._value)
+            if self.lift is not None:
+                var._value = self.lift(var._value)
+                self.lifted.append(var)
+
+    def start_lifting(self, lift: Callable[[jax.Array], jax.Array]) -> None:
+        """Lift every Variable first touched from now on (see `lift`)."""
+        self.lift = lift
+        _local.lifting += 1
 
     def mark_written(self, var: Variable) -> None:
         """Record `var` as written."""
@@ -180,6 +201,24 @@ class StateTrace:
         if not stack or stack[-1] is not self:  # pragma: no cover - a bug in eqbrain
             raise RuntimeError("eqbrain's recorder stack is corrupted (exited out of order).")
         stack.pop()
+        if self.lift is not None:
+            self.lift = None
+            _local.lifting -= 1
+
+
+def _lifter_below(rec: StateTrace) -> StateTrace | None:
+    """The nearest lifting recorder under `rec` in this thread's stack (the whole stack
+    for a recorder not pushed yet), if any."""
+    stack = _local.stack
+    i = len(stack)
+    for j in range(len(stack) - 1, -1, -1):
+        if stack[j] is rec:
+            i = j
+            break
+    for j in range(i - 1, -1, -1):
+        if stack[j].lift is not None:
+            return stack[j]
+    return None
 
 
 def store_through(cells: Sequence[Variable], values: Sequence[jax.Array]) -> BaseException | None:

@@ -22,6 +22,7 @@ import jax
 import jax.tree_util as jtu
 import numpy as np
 from jax.core import Tracer
+from jax.extend.core import jaxpr_as_fun
 from jaxtyping import PyTree
 
 from .._core import (
@@ -35,6 +36,7 @@ from .._core import (
     set_raw_values,
     write_all,
 )
+from ._lift import input_lifter
 
 RETURN_VARIABLE_MSG = """\
 The function transformed by eqbrain.{name} returned a Variable ({var}). A Variable is \
@@ -108,6 +110,8 @@ class Ran(NamedTuple):
     """The ids of the Variables it wrote."""
     after: dict[int, jax.Array]
     """Each recorded Variable's value when the function returned, by id."""
+    lifted: tuple[Variable, ...] = ()
+    """The Variables that became new inputs of the jaxpr when first touched (`lift=`)."""
 
     def new(self, variables: Sequence[Variable]) -> list[jax.Array]:
         """The values `variables` held when the function returned (tracers)."""
@@ -127,13 +131,15 @@ def swapped_call(
     *args: PyTree,
     declared: Sequence[Variable] = (),
     name: str | None = None,
+    lift: Callable[[jax.Array], jax.Array] | None = None,
 ) -> Ran:
     """Call `fn(*args)` inside a trace with `states` holding `values`, then restore them.
 
     A `StateTrace` records every Variable the call touches (`declared` ones from the
     start); `states` get `values` (the tracers the transform feeds in) for the duration
     of the call; every recorded Variable is put back to its caller-side value afterwards,
-    also when the call raises. With `name`, an output holding a Variable raises
+    also when the call raises. With `lift` (see `_lift.py`), every other Variable gets
+    `lift(value)` when first touched. With `name`, an output holding a Variable raises
     `TypeError` (`eqbrain.{name} ... returned a Variable`).
     """
     st = StateTrace(declared)
@@ -141,6 +147,8 @@ def swapped_call(
         inner = current_trace()
         try:
             st.swap_in(list(states), values)
+            if lift is not None:
+                st.start_lifting(lift)
             out = fn(*args)
             if name is not None:
                 check_outputs(out, name)
@@ -152,7 +160,7 @@ def swapped_call(
             except BaseException:
                 st.restore()  # an interrupt landed as the restore began: finish it first
                 raise
-    return Ran(out, touched, frozenset(st.written), after)
+    return Ran(out, touched, frozenset(st.written), after, tuple(st.lifted))
 
 
 def discover(
@@ -174,6 +182,72 @@ def discover(
     found, written = result[0].touched, set(result[0].written)
     touch_outer(found)
     return found, written
+
+
+class Once(NamedTuple):
+    """A function traced once into a jaxpr (`trace_once`)."""
+
+    fun: Callable[..., list]
+    """Evaluates the jaxpr: the values of `states`, the arguments' leaves, then the
+    values of `lifted`; returns the output's array leaves, then the new values of the
+    written Variables (`states` then `lifted`, in order)."""
+    lifted: list[Variable]
+    """The other caller Variables the function touched, in first-touch order."""
+    written: frozenset[int]
+    """The ids of the Variables it wrote."""
+    out_def: Any
+    """The treedef of the output."""
+    out_static: tuple
+    """Per output leaf: `None` for an array, else the leaf itself."""
+    in_avals: list[tuple[tuple[int, ...], Any]]
+    """The (shape, dtype) of each input of `fun`."""
+
+
+class _CannotLift(Exception):
+    """Raised inside `trace_once`'s trace where JAX cannot lift new inputs."""
+
+
+def trace_once(
+    fn: Callable,
+    *args: PyTree,
+    states: Sequence[Variable] = (),
+    name: str,
+    static_out: bool = False,
+) -> Once | None:
+    """Trace `fn(*args)` once into a jaxpr. Its inputs are the values of `states`
+    (swapped in), the leaves of `args` (arrays, scalars or `jax.ShapeDtypeStruct`s)
+    and then every other Variable the function touches, lifted at first touch (see
+    `_lift.py`). Output leaves that are not arrays are kept aside with `static_out`.
+
+    `None` where JAX cannot lift inputs (or, without `static_out`, an output leaf is not
+    an array): the caller then discovers the Variables and traces again.
+    """
+    found: list[tuple[Ran, Any, tuple]] = []
+    states = list(states)
+
+    def probe(values, *args):
+        lift = input_lifter()
+        if lift is None:
+            raise _CannotLift
+        ran = swapped_call(fn, states, values, *args, name=name, lift=lift)
+        leaves, out_def = jtu.tree_flatten(ran.out)
+        arrays = [is_array(x) for x in leaves]
+        if not static_out and not all(arrays):
+            raise _CannotLift
+        found.append((ran, out_def, tuple(None if a else x for a, x in zip(arrays, leaves))))
+        written = ran.wrote(states + list(ran.lifted))
+        return [x for x, a in zip(leaves, arrays) if a], ran.new(written)
+
+    try:
+        closed = jax.make_jaxpr(probe)(raw_values(states), *args)
+    except _CannotLift:
+        return None
+    ran, out_def, out_static = found[0]
+    lifted = list(ran.lifted)
+    if len(closed.jaxpr.invars) != len(states) + len(jtu.tree_leaves(args)) + len(lifted):
+        return None  # this JAX did not add the lifted inputs where expected
+    avals = [(tuple(a.shape), a.dtype) for a in closed.in_avals]
+    return Once(jaxpr_as_fun(closed), lifted, ran.written, out_def, out_static, avals)
 
 
 def write_back(

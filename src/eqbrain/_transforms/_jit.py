@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, cast, overload
 
 import jax
+import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr
 from jaxtyping import PyTree
@@ -17,18 +18,21 @@ from jaxtyping import PyTree
 from .._core import (
     Variable,
     active_recorder,
+    is_eager,
     is_variable,
     raw_values,
     structure_version,
     top_level_lock,
 )
 from ._engine import (
+    Ran,
     States,
     as_variables,
     discover,
     is_array,
     swapped_call,
     touch_outer,
+    trace_once,
     write_back,
 )
 from ._reads import Held, held, names, recording, still_hold
@@ -287,6 +291,12 @@ class _Jitted(Generic[P, R]):
         since it was compiled but the function reaches the same Variables."""
         version = structure_version()
         call = _caller(self.fn, key, treedef, len(arg_vars))
+        mask = self._donation_mask(args, kwargs) if self._donates else ()
+        entry = None
+        if stale is None and active_recorder() is None and is_eager() and not _disabled():
+            entry = self._compile_once(call, arg_vars, dyn, mask, version)
+        if entry is not None:
+            return self._store(key, entry, stale)
         # Discovery: which caller Variables does the function touch (beside its arguments)?
         outer, _calling.states = _calling.states, arg_vars
         try:
@@ -298,8 +308,12 @@ class _Jitted(Generic[P, R]):
         if stale is not None and _same(closure, stale.closure):
             entry = stale._replace(version=structure_version())
         else:
-            mask = self._donation_mask(args, kwargs) if self._donates else ()
             entry = self._compile(call, arg_vars, closure, dyn, mask, version)
+        return self._store(key, entry, stale)
+
+    def _store(self, key, entry: _Entry, stale: _Entry | None) -> _Entry:
+        """Put `entry` first among `key`'s entries (replacing `stale`), unless another
+        thread stored one for the same context values meanwhile; return the one kept."""
         with self._lock:
             current = self._cache.get(key, ())
             if stale is None:
@@ -314,9 +328,54 @@ class _Jitted(Generic[P, R]):
             warnings.warn(
                 _VARIANTS_MSG.format(fn=self.fn, n=_VARIANTS, names=names(entry.reads)),
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return entry
+
+    def _compile_once(
+        self, call: Callable, arg_vars: list[Variable], dyn: list, mask: tuple, version: int
+    ) -> _Entry | None:
+        """Trace `call` once into a jaxpr whose inputs are the arguments' Variables and
+        values, then the Variables it reaches beside them (lifted at first touch, see
+        `_lift.py`), and compile that jaxpr; `None` where this JAX cannot lift inputs."""
+        arg_ids = {id(v) for v in arg_vars}
+        start = arg_vars + [v for v in self._declared if id(v) not in arg_ids]
+        outer, _calling.states = _calling.states, start
+        try:
+            with recording() as reads:
+                once = trace_once(call, dyn, states=start, name="jit", static_out=True)
+        finally:
+            _calling.states = outer
+        if once is None:
+            return None
+        states = start + once.lifted
+        written = tuple(i for i, v in enumerate(states) if id(v) in once.written)
+        static = once.out_static
+        info = _Learned(written, once.out_def, static, all(x is None for x in static))
+        fun, n_start, n_outs = once.fun, len(start), sum(x is None for x in static)
+        python = _python_flat(call, [info])
+
+        def flat(state_values, dyn_values):
+            ordered = [*state_values[:n_start], *dyn_values, *state_values[n_start:]]
+            if [(jnp.shape(x), jnp.result_type(x)) for x in ordered] != once.in_avals:
+                return python(state_values, dyn_values)  # new shapes: trace the Python
+            res = fun(*ordered)
+            return list(res[:n_outs]), list(res[n_outs:])
+
+        jitted = self._jit(flat, mask)
+        closure = states[len(arg_vars) :]
+        return _Entry(closure, jitted, flat, mask, *info, version=version, reads=held(reads))
+
+    def _jit(self, flat: Callable, mask: tuple) -> Any:
+        """`jax.jit` of `flat(state values, dynamic leaves)`, the donated leaves apart."""
+        if not mask:
+            return jax.jit(flat, **self._jit_kwargs)
+
+        def flat_donated(state_values, kept, given):
+            k, g = iter(kept), iter(given)
+            return flat(state_values, [next(g) if d else next(k) for d in mask])
+
+        return jax.jit(flat_donated, donate_argnums=2, **self._jit_kwargs)
 
     def _compile(
         self,
@@ -330,38 +389,8 @@ class _Jitted(Generic[P, R]):
         """Trace `call` once with its Variables as inputs and outputs; the entry is built
         from what the trace returned, after it (the traced function stores nothing)."""
         learned: list[_Learned] = []
-
-        def flat(state_values, dyn_values):
-            states = _calling.states
-            ran = swapped_call(call, states, state_values, dyn_values, name="jit")
-            known = {id(v) for v in states}
-            missed = [v for v in ran.touched if id(v) not in known]
-            if missed:
-                raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
-            written = tuple(i for i, v in enumerate(states) if id(v) in ran.written)
-            leaves, out_def = jtu.tree_flatten(ran.out)
-            arrays = [is_array(x) for x in leaves]
-            info = _Learned(
-                written,
-                out_def,
-                tuple(None if a else x for a, x in zip(arrays, leaves)),
-                all(arrays),
-            )
-            if learned and not learned[0].agrees(info):
-                raise RuntimeError(_RETRACED_MSG)
-            learned.append(info)
-            new = ran.new([states[i] for i in written])
-            return [x for x, a in zip(leaves, arrays) if a], new
-
-        if mask:
-
-            def flat_donated(state_values, kept, given):
-                k, g = iter(kept), iter(given)
-                return flat(state_values, [next(g) if d else next(k) for d in mask])
-
-            jitted = jax.jit(flat_donated, donate_argnums=2, **self._jit_kwargs)
-        else:
-            jitted = jax.jit(flat, **self._jit_kwargs)
+        flat = _python_flat(call, learned)
+        jitted = self._jit(flat, mask)
         states = arg_vars + closure
         outer, _calling.states = _calling.states, states
         try:
@@ -401,6 +430,44 @@ class _Jitted(Generic[P, R]):
         return self._traced(
             lambda e, s, d: e.jitted.lower(s, *_donation_split(d, e.mask)), args, kwargs
         )
+
+
+def _python_flat(call: Callable, learned: list[_Learned]) -> Callable:
+    """`flat(state values, dynamic leaves) -> (array outputs, new values)`: `call` traced
+    with the Variables of the call being traced (`_calling.states`) swapped in. What a
+    trace learns is appended to `learned`; a trace that learns something else than the
+    first (JAX traced again) raises instead of changing what calls return."""
+
+    def flat(state_values, dyn_values):
+        states = _calling.states
+        ran = swapped_call(call, states, state_values, dyn_values, name="jit")
+        known = {id(v) for v in states}
+        missed = [v for v in ran.touched if id(v) not in known]
+        if missed:
+            raise RuntimeError(_MISSED_MSG.format(var=missed[0].describe()))
+        info, arrays = _learn(states, ran)
+        if learned and not learned[0].agrees(info):
+            raise RuntimeError(_RETRACED_MSG)
+        learned.append(info)
+        new = ran.new([states[i] for i in info.written])
+        return arrays, new
+
+    return flat
+
+
+def _learn(states: list[Variable], ran: Ran) -> tuple[_Learned, list]:
+    """What a trace of the function found out, and its array outputs."""
+    written = tuple(i for i, v in enumerate(states) if id(v) in ran.written)
+    leaves, out_def = jtu.tree_flatten(ran.out)
+    arrays = [is_array(x) for x in leaves]
+    static = tuple(None if a else x for a, x in zip(arrays, leaves))
+    info = _Learned(written, out_def, static, all(arrays))
+    return info, [x for x, a in zip(leaves, arrays) if a]
+
+
+def _disabled() -> bool:
+    """Whether `jax.disable_jit()` is on (the function then runs eagerly, as Python)."""
+    return bool(jax.config.jax_disable_jit)  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def _caller(fn: Callable, key: Any, treedef: Any, n_args: int) -> Callable[[list], PyTree]:

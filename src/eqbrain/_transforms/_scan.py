@@ -15,11 +15,13 @@ from jaxtyping import PyTree
 from .._core import is_eager, top_level_lock
 from ._cache import cached
 from ._engine import (
+    Once,
     check_outputs,
     discover,
     is_array,
     read_values,
     swapped_call,
+    trace_once,
     unwrap_variables,
     write_back,
 )
@@ -149,13 +151,16 @@ def _scan_unlocked(
     init_abstract = jtu.tree_map(
         lambda x: jax.ShapeDtypeStruct(jnp.shape(x), jnp.result_type(x)), init
     )
+    bar = None if spec is None else Bar(spec)
+    total = _n_steps(xs, length)
+    once = trace_once(f, init_abstract, x0, name="scan")
+    if once is not None:  # the body's jaxpr, traced once, is the loop's step
+        return _scan_jaxpr(once, init, xs, length, reverse, unroll, remat, bar, total)
     found, written = discover(lambda d: f(*d), [], (init_abstract, x0), [])
     # Only the Variables the body writes are carried; the ones it only reads (weights,
     # connectivity) stay loop constants, as they would in a hand-written scan.
     states = [v for v in found if id(v) in written]
     constants = [v for v in found if id(v) not in written]
-    bar = None if spec is None else Bar(spec)
-    total = _n_steps(xs, length)
 
     def body(carry, x):
         values, c, i = carry
@@ -167,6 +172,49 @@ def _scan_unlocked(
             bar.report(i, total)
             i = i + 1
         return (ran.new(states), c, i), y
+
+    step = jax.checkpoint(body) if remat else body
+    (final, carry, _), ys = lax.scan(
+        step,
+        (read_values(states), init, None if bar is None else jnp.int32(0)),
+        xs,
+        length=length,
+        reverse=reverse,
+        unroll=unroll,
+    )
+    write_back(states, final)
+    return carry, ys
+
+
+def _scan_jaxpr(
+    once: Once,
+    init: Carry,
+    xs: PyTree,
+    length: int | None,
+    reverse: bool,
+    unroll: int | bool,
+    remat: bool,
+    bar: Bar | None,
+    total: int,
+) -> tuple[Carry, Any]:
+    """`_scan` over a body traced once (`trace_once`): the Variables it writes ride in
+    the carry, the ones it only reads are loop constants."""
+    lifted = once.lifted
+    states = [v for v in lifted if id(v) in once.written]
+    carried = [id(v) in once.written for v in lifted]
+    constants = read_values([v for v in lifted if id(v) not in once.written])
+    n_out = len(once.out_static)
+
+    def body(carry, x):
+        values, c, i = carry
+        new, const = iter(values), iter(constants)
+        inputs = [next(new) if w else next(const) for w in carried]
+        res = once.fun(*jtu.tree_leaves(c), *jtu.tree_leaves(x), *inputs)
+        c, y = once.out_def.unflatten(res[:n_out])
+        if bar is not None:
+            bar.report(i, total)
+            i = i + 1
+        return (list(res[n_out:]), c, i), y
 
     step = jax.checkpoint(body) if remat else body
     (final, carry, _), ys = lax.scan(
