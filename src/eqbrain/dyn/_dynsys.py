@@ -10,6 +10,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from .._core import Module, NodeDict, Parameter, TrainVar, Variable, entries, write_all
 from ._mode import Mode, check_mode, get_mode
@@ -86,8 +87,9 @@ def _rebatch(initial: Any, var: Variable, batch_size: int | None) -> Any:
     axis = var.batch_axis
     if batch_size is None or axis is None or initial.shape[axis] == batch_size:
         return initial
-    first = jnp.take(initial, jnp.array([0]), axis=axis)
-    return jnp.repeat(first, batch_size, axis=axis)
+    first = lax.slice_in_dim(initial, 0, 1, axis=axis)
+    shape = (*initial.shape[:axis], batch_size, *initial.shape[axis + 1 :])
+    return jnp.broadcast_to(first, shape)
 
 
 class DynamicalSystem(Module):
