@@ -157,6 +157,47 @@ def test_an_interrupt_right_after_a_chunk_is_written_back_undoes_that_chunk(monk
     _check_consistent(net, runner, 0, 15)
 
 
+@pytest.mark.parametrize("jit", [True, False], ids=["compiled", "eager"])
+def test_ctrl_c_after_the_last_step_keeps_every_step_and_its_records(jit, monkeypatch):
+    # Ctrl-C landing after the last step, just before the runner holds interrupts off to
+    # put the records together: the model has run every step, and its records say so
+    # (they stayed those of the run before when the eager runner assembled them
+    # unguarded).
+    net = Net()
+    runner = _runner_of(net, jit=jit)
+    runner.run(n_steps=10)
+    real, calls = _runner.interrupts_deferred, []
+
+    def interrupted():
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real()
+
+    monkeypatch.setattr(_runner, "interrupts_deferred", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(n_steps=20)
+    _check_consistent(net, runner, 10, 20)
+
+
+def test_an_error_while_an_eager_run_is_recorded_keeps_every_step(monkeypatch):
+    net = Net()
+    runner = _runner_of(net, jit=False)
+    runner.run(n_steps=10)
+    real, calls = runner._finish, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("no room for the records")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_finish", failing)
+    with pytest.raises(MemoryError, match="no room"):
+        runner.run(n_steps=20)
+    _check_consistent(net, runner, 10, 20)
+
+
 def test_ctrl_c_is_held_off_while_a_stopped_run_is_put_back():
     with interrupts_deferred() as got:
         os.kill(os.getpid(), signal.SIGINT)

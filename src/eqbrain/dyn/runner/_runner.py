@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
 from collections.abc import Callable, Collection
@@ -483,6 +484,7 @@ class DSRunner:
         done: list[list] = []  # each kept chunk's record leaves, on the host
         treedef = None
         pending = None  # the last chunk run, not yet checked
+        guard = contextlib.ExitStack()
         try:
             for s in range(0, n, k):
                 m = min(k, n - s)
@@ -499,10 +501,14 @@ class DSRunner:
             assert pending is not None and treedef is not None
             kept = self._keep(pending, done, kept)
             pending = None
+            # Ctrl-C is held off from here (an interrupt before is a stop with every
+            # chunk kept); joining the records lets each chunk's part go.
+            got = guard.enter_context(interrupts_deferred())
         except BaseException as e:
+            guard.close()
             self._stopped(e, n, start, pending, done, kept, treedef)
             raise
-        with interrupts_deferred() as got:
+        with guard:
             joined = [join(done, j) for j in range(len(done[0]))]
             outs, mons = jtu.tree_unflatten(treedef, joined)
             result = self._finish(n, start, outs, mons, traced=False)
@@ -662,6 +668,9 @@ class DSRunner:
                 kept = Kept(k + 1, k + 1, raw_values(self._state))
                 if self._bar is not None and self._bar.due(k, n):
                     self._bar.show(k, n)
+            with interrupts_deferred() as got:
+                out, mon = self._stack(n, outs, mons, keep_outputs)
+                result = self._finish(n, start, out, mon, traced=False)
         except BaseException as e:
             with interrupts_deferred():
                 set_raw_values(self._state, kept.state)
@@ -674,8 +683,11 @@ class DSRunner:
                     self.mon = Monitors(ts=np.zeros(0))
                 self._note(e, kept.steps, n)
             raise
-        out, mon = self._stack(n, outs, mons, keep_outputs)
-        return self._finish(n, start, out, mon, traced=False)
+        if got:
+            error = KeyboardInterrupt()
+            add_note(error, f"{type(self).__name__}: the run had finished; all {n} steps kept.")
+            raise error
+        return result
 
     def _stack(self, n: int, outs: list, mons: list, keep_outputs: bool):
         """The first `n` steps of an eager run, as the compiled run records them."""
