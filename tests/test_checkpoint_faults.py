@@ -1,5 +1,5 @@
 """Checkpoint files under faults: killed saves, files changing under a reader, debris,
-permissions, symlinks, path types, hostile headers and checksums (issue 12)."""
+permissions, symlinks, path types, hostile headers and checksums."""
 
 import fcntl
 import json

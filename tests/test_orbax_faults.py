@@ -1,5 +1,5 @@
 """The orbax backend under faults: killed saves (with `force=True` too), damaged
-folders, symlinks, path types, and several JAX processes (issue 12)."""
+folders, symlinks, path types, and several JAX processes."""
 
 import gc
 import os

@@ -38,7 +38,9 @@ from eqbrain import (
 )
 from eqbrain._core import _naming
 
-LEAD = "needs core/_variable.py or core/_module.py (issue 9, the lead's part)"
+LEAD = "a listed difference (docs/migrating.md, Still open)"
+NO_VARS = LEAD + ": a frozen eqbrain.Module gains no Variable after __init__"
+NO_NODES = LEAD + ": a frozen eqbrain.Module gains no module after __init__"
 
 
 class _Obj(eqbrain.Module):
@@ -520,14 +522,14 @@ def test_to_moves_variable_to_device():
     assert isinstance(obj.v, Variable) and obj.v.value.devices() == {dev}
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_vars", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_VARS, raises=AttributeError)
 def test_register_implicit_vars_with_var_list():
     obj: Any = _Obj()  # the API this case asks for is missing
     obj.register_implicit_vars(eqbrain.var_list([Variable(jnp.zeros(2))]))
     assert len(obj.implicit_vars) == 1
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_vars", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_VARS, raises=AttributeError)
 def test_register_implicit_vars_with_var_dict():
     obj: Any = _Obj()  # the API this case asks for is missing
     obj.register_implicit_vars(
@@ -536,14 +538,14 @@ def test_register_implicit_vars_with_var_dict():
     assert len(obj.implicit_vars) == 2
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_vars", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_VARS, raises=AttributeError)
 def test_register_implicit_vars_plain_and_named():
     obj: Any = _Obj()  # the API this case asks for is missing
     obj.register_implicit_vars(Variable(jnp.zeros(1)), named=Variable(jnp.zeros(1)))
     assert len(obj.implicit_vars) == 2
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_vars", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_VARS, raises=AttributeError)
 def test_register_implicit_vars_rejects_non_variable():
     with pytest.raises(ValueError):
         cast(Any, _Obj()).register_implicit_vars(123)
@@ -789,7 +791,7 @@ def test_vars_with_level_zero():
     assert len(_Parent().vars(level=0)) == 1
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_nodes", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_NODES, raises=AttributeError)
 def test_register_implicit_nodes_variants():
     parent: Any = _Obj()  # the API this case asks for is missing
     parent.register_implicit_nodes(_Obj())
@@ -799,13 +801,13 @@ def test_register_implicit_nodes_variants():
     assert len(parent.implicit_nodes) >= 5
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_nodes", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_NODES, raises=AttributeError)
 def test_register_implicit_nodes_rejects_bad_type():
     with pytest.raises(ValueError):
         cast(Any, _Obj()).register_implicit_nodes(123)
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.register_implicit_vars", raises=AttributeError)
+@pytest.mark.xfail(reason=NO_VARS, raises=AttributeError)
 def test_register_implicit_vars_from_list_and_dict_args():
     obj: Any = _Obj()  # the API this case asks for is missing
     obj.register_implicit_vars([Variable(jnp.zeros(1)), Variable(jnp.zeros(1))])
@@ -878,7 +880,7 @@ def test_brainpyobject_tree_flatten_unflatten():
     assert isinstance(again, _Mixed) and again.scalar == 7
 
 
-@pytest.mark.xfail(reason=LEAD + ": Module.setattr (a frozen dataclass)", raises=AttributeError)
+@pytest.mark.xfail(reason=LEAD + ": a frozen eqbrain.Module has no setattr", raises=AttributeError)
 def test_brainpyobject_setattr_method_bypasses_variable_update():
     obj: Any = _Obj()  # the API this case asks for is missing
     obj.setattr("plain", 123)
