@@ -264,3 +264,22 @@ def test_trace_token_tells_traces_apart():
     jax.vmap(f)(jnp.ones(2))
     jax.grad(f)(1.0)
     assert current_trace() == outer
+
+
+def test_a_variable_of_typed_random_keys_is_written_eagerly_and_compiled():
+    v = Variable(jax.random.key(0))
+    first = jax.random.key_data(v.value)
+    v.value = jax.random.split(v.value)[0]
+    assert v.dtype == jax.random.key(0).dtype
+
+    @eqbrain.jit
+    def draw():
+        v.value, sub = jax.random.split(v.value)
+        return jax.random.uniform(sub)
+
+    assert float(draw()) != float(draw())  # the key advanced in the cell
+    before = jax.random.key_data(v.value)
+    assert not np.array_equal(before, first)
+    with pytest.raises(MathError, match=r"Variable \(key<fry>\[\]\).*typed random keys"):
+        v.value = jnp.zeros(2, jnp.uint32)  # raw key data: refused, nothing written
+    np.testing.assert_array_equal(jax.random.key_data(v.value), before)

@@ -181,6 +181,15 @@ def to_array(new: object, dtype: DTypeLike, what: What) -> jax.Array:
     v.value = np.array([3e9, 0], np.uint32)      # MathError: they would wrap around
     ```
     """
+    if jnp.issubdtype(dtype, jax.dtypes.extended):  # typed random keys (`jax.random.key`)
+        if isinstance(new, jax.Array | Tracer) and new.dtype == dtype:
+            return new
+        got = getattr(new, "dtype", type(new).__name__)
+        raise MathError(
+            f"Cannot write {got} values into {what}: it holds typed random keys ({dtype}). "
+            "Write keys of that type (`jax.random.split(key)[0]`, `jax.random.key(seed)`); "
+            "`jax.random.wrap_key_data` makes them from raw key data."
+        )
     dtype = np.dtype(dtype)
     if isinstance(new, jax.Array | Tracer):
         if new.dtype != dtype and _is_weak(new) and np.can_cast(new.dtype, dtype, "same_kind"):
