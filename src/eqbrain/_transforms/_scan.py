@@ -162,28 +162,14 @@ def _scan_unlocked(
     states = [v for v in found if id(v) in written]
     constants = [v for v in found if id(v) not in written]
 
-    def body(carry, x):
-        values, c, i = carry
+    def step(values, c, x):
         ran = swapped_call(f, states, values, c, x, declared=constants, name="scan")
         for var in ran.wrote(constants):
             raise RuntimeError(_MISSED_MSG.format(var=var.describe()))
         c, y = ran.out
-        if bar is not None:
-            bar.report(i, total)
-            i = i + 1
-        return (ran.new(states), c, i), y
+        return ran.new(states), c, y
 
-    step = jax.checkpoint(body) if remat else body
-    (final, carry, _), ys = lax.scan(
-        step,
-        (read_values(states), init, None if bar is None else jnp.int32(0)),
-        xs,
-        length=length,
-        reverse=reverse,
-        unroll=unroll,
-    )
-    write_back(states, final)
-    return carry, ys
+    return _loop(step, states, init, xs, length, reverse, unroll, remat, bar, total)
 
 
 def _scan_jaxpr(
@@ -205,20 +191,42 @@ def _scan_jaxpr(
     constants = read_values([v for v in lifted if id(v) not in once.written])
     n_out = len(once.out_static)
 
-    def body(carry, x):
-        values, c, i = carry
+    def step(values, c, x):
         new, const = iter(values), iter(constants)
         inputs = [next(new) if w else next(const) for w in carried]
         res = once.fun(*jtu.tree_leaves(c), *jtu.tree_leaves(x), *inputs)
         c, y = once.out_def.unflatten(res[:n_out])
+        return list(res[n_out:]), c, y
+
+    return _loop(step, states, init, xs, length, reverse, unroll, remat, bar, total)
+
+
+def _loop(
+    step: Callable,
+    states: list,
+    init: Carry,
+    xs: PyTree,
+    length: int | None,
+    reverse: bool,
+    unroll: int | bool,
+    remat: bool,
+    bar: Bar | None,
+    total: int,
+) -> tuple[Carry, Any]:
+    """`lax.scan` of `step(values, carry, x) -> (new values, carry, y)` with the values
+    of `states` (the Variables the body writes) in the carry, and the progress bar's
+    step count; the final values are written back into `states`."""
+
+    def body(carry, x):
+        values, c, i = carry
+        new, c, y = step(values, c, x)
         if bar is not None:
             bar.report(i, total)
             i = i + 1
-        return (list(res[n_out:]), c, i), y
+        return (new, c, i), y
 
-    step = jax.checkpoint(body) if remat else body
     (final, carry, _), ys = lax.scan(
-        step,
+        jax.checkpoint(body) if remat else body,
         (read_values(states), init, None if bar is None else jnp.int32(0)),
         xs,
         length=length,
