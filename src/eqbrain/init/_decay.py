@@ -148,13 +148,20 @@ class GaussianDecay(Initializer):
             jnp.asarray(2.0 * self.sigma**2, dtype),
             jnp.asarray(self.max_w, dtype),
             jnp.asarray(self.min_w, dtype),
-            dims=dims,
-            encoding_values=_static(self.encoding_values),
-            periodic=bool(self.periodic_boundary),
-            dtype=dtype,
-            normalize=bool(self.normalize),
-            include_self=bool(self.include_self),
+            **_grid_options(self, dims, dtype),
         )
+
+
+def _grid_options(init: GaussianDecay | DOGDecay, dims: tuple[int, ...], dtype: Any) -> dict:
+    """The static options `_gaussian` and `_dog` take alike, from either initializer."""
+    return {
+        "dims": dims,
+        "encoding_values": _static(init.encoding_values),
+        "periodic": bool(init.periodic_boundary),
+        "dtype": dtype,
+        "normalize": bool(init.normalize),
+        "include_self": bool(init.include_self),
+    }
 
 
 class DOGDecay(Initializer):
@@ -200,10 +207,5 @@ class DOGDecay(Initializer):
             jnp.asarray([2.0 * self.sigma_p**2, 2.0 * self.sigma_n**2], dtype),
             jnp.asarray([self.max_w_p, self.max_w_n], dtype),
             jnp.asarray(self.min_w, dtype),
-            dims=dims,
-            encoding_values=_static(self.encoding_values),
-            periodic=bool(self.periodic_boundary),
-            dtype=dtype,
-            normalize=bool(self.normalize),
-            include_self=bool(self.include_self),
+            **_grid_options(self, dims, dtype),
         )
