@@ -184,6 +184,14 @@ def discover(
     return found, written
 
 
+def split_outputs(out: PyTree) -> tuple[list, Any, tuple]:
+    """`out`'s array leaves, its treedef, and per leaf `None` for an array or else the
+    leaf itself (what a compiled function cannot return, kept aside)."""
+    leaves, out_def = jtu.tree_flatten(out)
+    static = tuple(None if is_array(x) else x for x in leaves)
+    return [x for x, st in zip(leaves, static) if st is None], out_def, static
+
+
 class Once(NamedTuple):
     """A function traced once into a jaxpr (`trace_once`)."""
 
@@ -230,13 +238,11 @@ def trace_once(
         if lift is None:
             raise _CannotLift
         ran = swapped_call(fn, states, values, *args, name=name, lift=lift)
-        leaves, out_def = jtu.tree_flatten(ran.out)
-        arrays = [is_array(x) for x in leaves]
-        if not static_out and not all(arrays):
+        arrays, out_def, out_static = split_outputs(ran.out)
+        if not static_out and any(x is not None for x in out_static):
             raise _CannotLift
-        found.append((ran, out_def, tuple(None if a else x for a, x in zip(arrays, leaves))))
-        written = ran.wrote(states + list(ran.lifted))
-        return [x for x, a in zip(leaves, arrays) if a], ran.new(written)
+        found.append((ran, out_def, out_static))
+        return arrays, ran.new(ran.wrote(states + list(ran.lifted)))
 
     try:
         closed = jax.make_jaxpr(probe)(raw_values(states), *args)

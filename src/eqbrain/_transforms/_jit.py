@@ -30,6 +30,7 @@ from ._engine import (
     as_variables,
     discover,
     is_array,
+    split_outputs,
     swapped_call,
     touch_outer,
     trace_once,
@@ -458,11 +459,8 @@ def _python_flat(call: Callable, learned: list[_Learned]) -> Callable:
 def _learn(states: list[Variable], ran: Ran) -> tuple[_Learned, list]:
     """What a trace of the function found out, and its array outputs."""
     written = tuple(i for i, v in enumerate(states) if id(v) in ran.written)
-    leaves, out_def = jtu.tree_flatten(ran.out)
-    arrays = [is_array(x) for x in leaves]
-    static = tuple(None if a else x for a, x in zip(arrays, leaves))
-    info = _Learned(written, out_def, static, all(arrays))
-    return info, [x for x, a in zip(leaves, arrays) if a]
+    arrays, out_def, static = split_outputs(ran.out)
+    return _Learned(written, out_def, static, all(x is None for x in static)), arrays
 
 
 def _disabled() -> bool:
