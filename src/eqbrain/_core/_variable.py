@@ -181,7 +181,8 @@ def to_array(new: object, dtype: DTypeLike, what: What) -> jax.Array:
     v.value = np.array([3e9, 0], np.uint32)      # MathError: they would wrap around
     ```
     """
-    if jnp.issubdtype(dtype, jax.dtypes.extended):  # typed random keys (`jax.random.key`)
+    # typed random keys (`jax.random.key`); a NumPy dtype, the usual case, is never one
+    if not isinstance(dtype, np.dtype) and jnp.issubdtype(dtype, jax.dtypes.extended):
         if isinstance(new, jax.Array | Tracer) and new.dtype == dtype:
             return new
         got = getattr(new, "dtype", type(new).__name__)
