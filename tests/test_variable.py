@@ -283,3 +283,28 @@ def test_a_variable_of_typed_random_keys_is_written_eagerly_and_compiled():
     with pytest.raises(MathError, match=r"Variable \(key<fry>\[\]\).*typed random keys"):
         v.value = jnp.zeros(2, jnp.uint32)  # raw key data: refused, nothing written
     np.testing.assert_array_equal(jax.random.key_data(v.value), before)
+
+
+def test_typed_random_keys_travel_through_filter_jit_and_filter_vmap():
+    class Keyed(eqbrain.Module):
+        k: Variable
+
+        def __init__(self):
+            super().__init__()
+            self.k = Variable(jax.random.key(0))
+
+    def step(m):
+        m.k.value = jax.random.split(m.k.value)[0]
+        return m
+
+    m = Keyed()
+    out = eqx.filter_jit(step)(m)  # the functional style: a new model with the new key
+    assert not np.array_equal(jax.random.key_data(out.k.value), jax.random.key_data(m.k.value))
+    np.testing.assert_array_equal(
+        jax.random.key_data(out.k.value), jax.random.key_data(step(Keyed()).k.value)
+    )
+    many = eqx.filter_vmap(lambda k: step(eqx.tree_at(lambda t: t.k.value, m, k)).k.value)(
+        jax.random.split(jax.random.key(1), 3)
+    )
+    assert many.shape == (3,)
+    assert np.unique(np.asarray(jax.random.key_data(many)), axis=0).shape[0] == 3
