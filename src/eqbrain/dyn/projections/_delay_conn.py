@@ -8,8 +8,11 @@ number, and a float32 weight. The input that will arrive in the next `max_delay`
 waits in a ring buffer of `(max_delay, n_post)` floats: a spike of the previous step
 adds each of its synapses' weights to the slot of the step it arrives at (one scatter,
 event-driven: the rows of the neurons that spiked only), then the slot of this step is
-read and cleared. So the work grows with spikes times fan-out, whatever the spread of
-the delays, and memory with the synapses plus `max_delay` rows of targets.
+read; it is cleared at the next step, before that step's scatter. (In this order, and
+indexed by row and column, XLA updates the buffer in place; a slot cleared right after
+its read, or a flat view of the buffer, makes it copy the whole buffer every step.) So
+the work grows with spikes times fan-out, whatever the spread of the delays, and memory
+with the synapses plus `max_delay` rows of targets.
 
 On a mesh (`DSRunner(..., mesh=...)`, `_sharded`) each device keeps the synapses onto
 its block of targets, in rows of its own, and the buffer's columns of that block; the
@@ -47,8 +50,8 @@ Block = tuple[Any, Any, Any, Any]
 and `delay` may be scalars, or functions returning them (called once, when the block's
 synapses are placed)."""
 
-_SCATTER = lax.ScatterDimensionNumbers(
-    update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,)
+_SCATTER = lax.ScatterDimensionNumbers(  # (row, column) updates of the ring buffer
+    update_window_dims=(), inserted_window_dims=(0, 1), scatter_dims_to_operand_dims=(0, 1)
 )
 _INT32 = 2**31 - 1
 _TAIL = 256
@@ -291,17 +294,16 @@ class DelayConn(DynamicalSystem):
         return now
 
     def _local(self, spike, buffer, step, indptr, codes, weights, width):
-        """Deliver `spike` through rows `(indptr, codes, weights)` into `buffer`
-        (`(max_delay, n)`, the codes counting `n` targets a delay step), then read and
-        clear this step's slot: `(input arriving now (n,), the new buffer)`."""
-        n = buffer.shape[1]
-        size = self.max_delay * n
-        offset = (step % self.max_delay) * n
-        rows = (indptr, codes, weights, width)
-        flat = self._deliver(buffer.reshape(-1), spike, rows, offset, size)
-        now = lax.dynamic_slice_in_dim(flat, offset, n)
-        flat = lax.dynamic_update_slice_in_dim(flat, jnp.zeros_like(now), offset, 0)
-        return now, flat.reshape(self.max_delay, n)
+        """Clear the slot read at the previous step, deliver `spike` through rows
+        `(indptr, codes, weights)` into `buffer` (`(max_delay, n)`, the codes counting
+        `n` targets a delay step) and read this step's slot: `(input arriving now (n,),
+        the new buffer)`."""
+        slot = step % self.max_delay
+        read = (slot + self.max_delay - 1) % self.max_delay
+        zeros = jnp.zeros(buffer.shape[1], buffer.dtype)
+        buffer = lax.dynamic_update_index_in_dim(buffer, zeros, read, 0)
+        buffer = self._deliver(buffer, spike, (indptr, codes, weights, width), slot)
+        return lax.dynamic_index_in_dim(buffer, slot, keepdims=False), buffer
 
     def _check_dt(self) -> None:
         dt = share.load("dt", None)
@@ -314,9 +316,12 @@ class DelayConn(DynamicalSystem):
                 f"`eqbrain.set_dt({float(dt):g})`, or pass dt= to DelayConn."
             )
 
-    def _deliver(self, buffer, spike, rows, offset, size, group: int = 8):
+    def _deliver(self, buffer, spike, rows, slot, group: int = 8):
+        """Add the weights of the synapses of `spike`'s neurons to `buffer`, `group`
+        neurons a scatter, each at row `(slot + delay_steps - 1) % max_delay`."""
         ids, count = spike_lister(spike)
         indptr, codes, weights, width = rows
+        n = buffer.shape[1]
         lane = jnp.arange(width, dtype=jnp.int32)
 
         def scatter(buf, start):
@@ -327,9 +332,10 @@ class DelayConn(DynamicalSystem):
                 [lax.dynamic_slice_in_dim(codes, starts[i], width) for i in range(group)]
             )
             inside = (lane[None, :] < (ends - starts)[:, None]).reshape(-1)
-            target = c + offset
-            target = jnp.where(target >= size, target - size, target)
-            target = jnp.where(inside, target, size)[:, None]
+            row = c // n + slot
+            row = jnp.where(row >= self.max_delay, row - self.max_delay, row)
+            row = jnp.where(inside, row, self.max_delay)  # out of range: dropped
+            target = jnp.stack([row, c % n], axis=1)
             if weights is None:
                 w = jnp.full(target.shape[0], self.weight or 0.0, jnp.float32)
             else:
