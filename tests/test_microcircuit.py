@@ -105,6 +105,32 @@ def test_each_spike_arrives_after_its_synapse_delay():
     np.testing.assert_allclose(got, expect[:steps], rtol=1e-5, atol=1e-6)
 
 
+def _copies_in_loops(hlo: str, shape: str) -> list[str]:
+    """The `copy` instructions of arrays of `shape` outside the entry computation."""
+    found, entry = [], False
+    for line in hlo.splitlines():
+        if line and not line.startswith(" "):
+            entry = line.startswith("ENTRY")
+        elif not entry and " copy(" in line and f" {shape}" in line:
+            found.append(line.strip())
+    return found
+
+
+def test_the_ring_buffer_is_updated_in_place_by_a_compiled_loop():
+    # A step that copied the (max_delay, n_post) buffer cost more than the whole rest of
+    # the microcircuit's step; the compiled loop must read and write it where it is.
+    rng = np.random.default_rng(1)
+    pre, post = rng.integers(0, 50, 2000), rng.integers(0, 40, 2000)
+    delay = rng.uniform(0.1, 2.0, 2000)
+    conn = eqbrain.dyn.DelayConn(pre, post, 50, 40, weight=1.0, delay=delay, dt=0.1)
+    spikes = jnp.asarray(rng.random((30, 50)) < 0.1)
+    run = eqbrain.jit(lambda s: eqbrain.for_loop(conn, s))
+    with eqbrain.share.context(dt=0.1):
+        hlo = run.lower(spikes).compile().as_text()
+    assert "while(" in hlo
+    assert _copies_in_loops(hlo, f"f32[{conn.max_delay},40]") == []
+
+
 def test_bad_inputs_name_the_argument():
     with pytest.raises(ValueError, match="scale"):
         mc.Microcircuit(0.0)
@@ -120,6 +146,9 @@ def test_bad_inputs_name_the_argument():
         eqbrain.dyn.DelayConn([0], [2], 1, 2, 1.0, 0.1, dt=0.1)
     with pytest.raises(ValueError, match="rate"):
         eqbrain.dyn.PoissonBackground(3, -1.0)
+    for block in (0, 2.5, True):
+        with pytest.raises(ValueError, match="block must be a positive int"):
+            eqbrain.dyn.PoissonBackground(3, 1.0, block=block)
     conn = eqbrain.dyn.DelayConn([0], [0], 1, 1, 1.0, 0.2, dt=0.1)
     with eqbrain.share.context(dt=0.2), pytest.raises(ValueError, match="dt = 0.1"):
         conn(jnp.array([True]))
@@ -174,6 +203,29 @@ def test_poisson_background_counts_are_poisson_and_seeded():
         assert abs(part.var() / lam - 1) < 0.1
     bg.reset_state()
     np.testing.assert_array_equal(x, steps())  # the key is state: a reset replays the draws
+
+
+def test_poisson_background_draws_in_blocks_and_continues_exactly(tmp_path):
+    # the counts of `block` steps are drawn at once and kept as state: a run cut inside
+    # a block and resumed from a checkpoint, in another model, continues the same draws
+    def build(seed):
+        return eqbrain.dyn.PoissonBackground(300, 2e4, seed=seed, dt=0.1, block=8)
+
+    def steps(bg, n):
+        with eqbrain.share.context(dt=0.1):
+            return np.asarray(eqbrain.for_loop(lambda _: bg(), jnp.arange(n)))
+
+    whole = steps(build(4), 20)
+    assert build(4).block == 8 and whole.std(axis=1).min() > 0  # every step drawn anew
+    first = build(4)
+    part = steps(first, 11)  # cut inside the second block
+    eqbrain.save(tmp_path / "bg.safetensors", first)
+    other = build(5)
+    eqbrain.load(tmp_path / "bg.safetensors", other)
+    np.testing.assert_array_equal(np.concatenate([part, steps(other, 9)]), whole)
+    default = eqbrain.dyn.PoissonBackground(7717, 1.0, dt=0.1, seed=0)
+    assert default.block == 2**18 // 7717 and default.counts.value.shape == (33, 7717)
+    assert eqbrain.dyn.PoissonBackground(10, 1.0, dt=0.1, seed=0).block == 64
 
 
 def test_example_prints_rates_next_to_nest(capsys):

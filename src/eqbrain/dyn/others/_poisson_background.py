@@ -1,5 +1,6 @@
 """`PoissonBackground`: each neuron's count of background Poisson spikes per step, drawn
-from one uniform number by the inverse of the Poisson distribution."""
+from one uniform number by the inverse of the Poisson distribution, a block of steps at
+a time."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from .._share import get_dt, share
 
 _TAIL = 1e-9  # the probability left out of the table of counts
 _MAX_COUNTS = 256  # the longest table: a mean of about 200 spikes a step
+_BLOCK_ELEMENTS = 2**18  # counts drawn at once by default: the block is this / size steps
+_MAX_BLOCK = 64
 
 
 def poisson_cdf_table(means: np.ndarray) -> np.ndarray:
@@ -49,8 +52,11 @@ class PoissonBackground(DynamicalSystem):
     microcircuit: `8 Hz x K_ext` per neuron). `N` is drawn exactly from one uniform
     number per neuron by the inverse of the distribution, a table of its cumulative
     probabilities per distinct rate: the cost is one random number and a short
-    comparison per neuron, whatever the number of inputs. The random key is a Variable:
-    runs are reproducible and `reset_state()` replays them.
+    comparison per neuron, whatever the number of inputs. The counts of `block` steps are
+    drawn at once (one kernel large enough for XLA to spread over the CPU's cores, where
+    a kernel of one step's few thousand numbers runs slower on two cores than on one)
+    and read a row a step. The key, the block and the row are Variables: runs are
+    reproducible, checkpoints continue them exactly and `reset_state()` replays them.
 
     **Arguments:**
 
@@ -59,6 +65,8 @@ class PoissonBackground(DynamicalSystem):
     - `weight`: the weight of a spike (e.g. pA): a number or one per neuron.
     - `seed`: the seed of the draws (default: drawn from `eqbrain.random`).
     - `dt`: the step (ms) the table is made for (default: `eqbrain.get_dt()`).
+    - `block`: the steps drawn at once (default: about 262,144 counts, at most 64
+      steps). The draws depend on it: the same seed and block give the same spikes.
 
     ```python
     bg = eqbrain.dyn.PoissonBackground(100, rate=8.0 * 1600, weight=87.8, seed=0)
@@ -67,11 +75,14 @@ class PoissonBackground(DynamicalSystem):
     """
 
     key: Variable
+    counts: Variable
+    row: Variable
     table: Parameter
     group: Parameter
     weight: Parameter
     size: int = eqx.field(static=True)
     dt: float = eqx.field(static=True)
+    block: int = eqx.field(static=True)
 
     def __init__(
         self,
@@ -81,6 +92,7 @@ class PoissonBackground(DynamicalSystem):
         *,
         seed: int | None = None,
         dt: float | None = None,
+        block: int | None = None,
         name: str | None = None,
     ):
         super().__init__(name=name)
@@ -97,7 +109,14 @@ class PoissonBackground(DynamicalSystem):
         self.table = Parameter(jnp.asarray(poisson_cdf_table(distinct * self.dt * 1e-3)))
         self.group = Parameter(jnp.asarray(group.astype(np.int32)))
         self.weight = Parameter(jnp.asarray(np.broadcast_to(weights, (self.size,))))
+        if block is None:
+            block = max(1, min(_MAX_BLOCK, _BLOCK_ELEMENTS // self.size))
+        if isinstance(block, bool) or not isinstance(block, int | np.integer) or block <= 0:
+            raise ValueError(f"PoissonBackground: block must be a positive int, got {block!r}.")
+        self.block = int(block)
         self.key = Variable(noise_key_data(seed))
+        self.counts = Variable(jnp.zeros((self.block, self.size), jnp.uint8))
+        self.row = Variable(jnp.asarray(0, jnp.int32))  # the next row; 0: draw a block
 
     def update(self, *args: Any) -> Float[Array, " size"]:
         """This step's input: `weight` times each neuron's count of spikes."""
@@ -107,9 +126,18 @@ class PoissonBackground(DynamicalSystem):
                 f"{self.name} was built for dt = {self.dt:g} ms but runs with dt = {dt:g} "
                 "ms; build it after `eqbrain.set_dt(...)` or pass dt=."
             )
-        key, sub = jax.random.split(jax.random.wrap_key_data(self.key.value))
-        self.key.value = jax.random.key_data(key)
-        u = jax.random.uniform(sub, (self.size,), jnp.float32)
-        cdf = self.table.value[self.group.value]  # (size, counts)
-        count = jnp.sum(u[:, None] >= cdf, axis=1, dtype=jnp.int32)
+        table, group, shape = self.table.value, self.group.value, (self.block, self.size)
+
+        def draw(key_data: jax.Array, _: jax.Array) -> tuple[jax.Array, jax.Array]:
+            key, sub = jax.random.split(jax.random.wrap_key_data(key_data))
+            u = jax.random.uniform(sub, shape, jnp.float32)
+            counts = jnp.sum(u[..., None] >= table[group], axis=-1, dtype=jnp.int32)
+            return jax.random.key_data(key), counts.astype(jnp.uint8)
+
+        key, counts = jax.lax.cond(
+            self.row.value == 0, draw, lambda k, c: (k, c), self.key.value, self.counts.value
+        )
+        self.key.value, self.counts.value = key, counts
+        count = jax.lax.dynamic_index_in_dim(counts, self.row.value, keepdims=False)
+        self.row.value = (self.row.value + 1) % self.block
         return count.astype(jnp.float32) * self.weight.value
