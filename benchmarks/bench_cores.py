@@ -4,9 +4,10 @@ XLA's CPU backend splits an elementwise kernel into tasks for the available core
 This times two compiled loops of 10,000 steps over a vector of `n` elements, as a
 simulation step updates its state: `uniform` draws `n` random numbers per step
 (`jax.random.uniform`, JAX's default threefry generator) and adds them into the
-vector; `sin` updates it with arithmetic only. Each runs in a fresh process held to 1
-or to 2 cores (CPU affinity), `uniform` also with XLA's older kernel emitters,
-interleaved round by round.
+vector; `block` draws the same numbers as `(32, n)` blocks every 32 steps (a
+`lax.cond`; `eqbrain.dyn.PoissonBackground`'s way) and adds a row a step; `sin` updates
+it with arithmetic only. Each runs in a fresh process held to 1 or to 2 cores (CPU
+affinity), `uniform` also with XLA's older kernel emitters, interleaved round by round.
 
     PYTHONPATH=src python benchmarks/bench_cores.py [--n 7717] [--rounds 3]
 """
@@ -21,6 +22,7 @@ import sys
 import time
 
 STEPS = 10_000
+BLOCK = 32
 
 
 def worker(kernel: str, cores: int, n: int) -> float:
@@ -33,12 +35,26 @@ def worker(kernel: str, cores: int, n: int) -> float:
         key, sub = jax.random.split(key)
         return key, v * 0.99 + jax.random.uniform(sub, (n,))
 
+    def block(i, carry):
+        key, v, rows = carry
+
+        def draw(key, _):
+            key, sub = jax.random.split(key)
+            return key, jax.random.uniform(sub, (BLOCK, n))
+
+        key, rows = jax.lax.cond(i % BLOCK == 0, draw, lambda k, r: (k, r), key, rows)
+        return key, v * 0.99 + rows[i % BLOCK], rows
+
     def sin(_, carry):
         key, v = carry
         return key, v * 0.99 + jnp.sin(v) * 0.01 + 1e-3
 
-    body = uniform if kernel == "uniform" else sin
-    loop = jax.jit(lambda key: jax.lax.fori_loop(0, STEPS, body, (key, jnp.zeros(n)))[1])
+    if kernel == "block":
+        state = (jnp.zeros(n), jnp.zeros((BLOCK, n)))
+        loop = jax.jit(lambda key: jax.lax.fori_loop(0, STEPS, block, (key, *state))[1])
+    else:
+        body = uniform if kernel == "uniform" else sin
+        loop = jax.jit(lambda key: jax.lax.fori_loop(0, STEPS, body, (key, jnp.zeros(n)))[1])
     loop(jax.random.key(0)).block_until_ready()  # compile
     began = time.perf_counter()
     loop(jax.random.key(1)).block_until_ready()
@@ -61,6 +77,8 @@ def main() -> None:
         ("uniform", 1, ""): [],
         ("uniform", 2, ""): [],
         ("uniform", 2, "--xla_cpu_use_fusion_emitters=false"): [],
+        ("block", 1, ""): [],
+        ("block", 2, ""): [],
         ("sin", 1, ""): [],
         ("sin", 2, ""): [],
     }
