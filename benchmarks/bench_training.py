@@ -13,6 +13,10 @@ same number of epochs everywhere:
 - **brainpy.state**: `brainstate.nn.Linear`, `brainpy.state.LIF` (currents in mA, R =
   1 ohm), a `brainstate.transform.for_loop` over the steps, `brainstate.transform.grad`
   and `braintools.optim.Adam`, jitted.
+- **JAX, hand-written**: the same network as a pytree of four arrays, the LIF step
+  (exponential Euler, soft reset, InvSquareGrad surrogate as a `jax.custom_vjp`) in a
+  `lax.scan`, `jax.value_and_grad` and `optax.adam` in one `jax.jit` step: what the
+  same XLA makes of this computation with no framework around it.
 
 Each runs in a worker process of its own (the peers with `--peer-python`, for a
 BrainPy installed in another environment). Printed: the first epoch minus a steady one
@@ -43,7 +47,12 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-NAMES = {"eqbrain": "eqbrain", "brainpy": "BrainPy 2.x", "state": "brainpy.state"}
+NAMES = {
+    "eqbrain": "eqbrain",
+    "brainpy": "BrainPy 2.x",
+    "state": "brainpy.state",
+    "jax": "JAX, hand-written",
+}
 HIDDEN, LR, BATCH = 128, 5e-3, 64
 
 
@@ -199,7 +208,77 @@ def run_state(data, epochs):
     return times, acc, f"brainpy.state {bps.__version__}, brainstate {brainstate.__version__}"
 
 
-RUNNERS = {"eqbrain": run_eqbrain, "brainpy": run_brainpy, "state": run_state}
+def run_jax(data, epochs):
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import optax
+
+    k1, k2 = jax.random.split(jax.random.key(0))
+    kaiming = jax.nn.initializers.variance_scaling(6.0, "fan_in", "truncated_normal")
+    params = {
+        "W1": kaiming(k1, (64, HIDDEN)),
+        "b1": jnp.zeros(HIDDEN),
+        "W2": jax.nn.initializers.glorot_normal()(k2, (HIDDEN, 10)),
+        "b2": jnp.zeros(10),
+    }
+    keep = float(np.exp(-1.0 / 10.0))  # exponential Euler over dt = 1 ms, tau = 10 ms
+
+    @jax.custom_vjp
+    def spike(x):
+        return (x >= 0).astype(jnp.float32)
+
+    def spike_fwd(x):
+        return spike(x), x
+
+    def spike_bwd(x, g):
+        return (g / (100.0 * jnp.abs(x) + 1.0) ** 2,)
+
+    spike.defvjp(spike_fwd, spike_bwd)
+
+    def forward(p, x):  # x: (batch, time, 64) -> (time, batch, 10)
+        def step(V, xt):
+            V = V * keep + (xt @ p["W1"] + p["b1"]) * (1.0 - keep)  # V_rest 0, R 1
+            s = spike(V - 1.0)  # V_th 1
+            return V - s, s @ p["W2"] + p["b2"]  # soft reset by V_th - V_reset = 1
+
+        V0 = jnp.zeros((x.shape[0], HIDDEN))
+        return jax.lax.scan(step, V0, jnp.moveaxis(x, 0, 1))[1]
+
+    def loss_fn(p, x, y):
+        logits = forward(p, x).sum(0)
+        return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+
+    opt = optax.adam(LR)
+    opt_state = opt.init(params)
+
+    @jax.jit
+    def train_step(p, state, x, y):
+        loss, grads = jax.value_and_grad(loss_fn)(p, x, y)
+        updates, state = opt.update(grads, state, p)
+        return optax.apply_updates(p, updates), state, loss
+
+    train = [
+        (jnp.asarray(a), jnp.asarray(b)) for a, b in _batches(data["X_train"], data["y_train"])
+    ]
+    times = []
+    for _ in range(epochs):
+        began = _clock()
+        for x, y in train:
+            params, opt_state, loss = train_step(params, opt_state, x, y)
+        loss.block_until_ready()
+        times.append(_clock() - began)
+    out = np.asarray(jax.jit(forward)(params, jnp.asarray(data["X_test"]))).sum(0)
+    acc = float(np.mean(out.argmax(-1) == data["y_test"]))
+    return times, acc, f"jax {jax.__version__}, optax {optax.__version__}"
+
+
+RUNNERS = {
+    "eqbrain": run_eqbrain,
+    "brainpy": run_brainpy,
+    "state": run_state,
+    "jax": run_jax,
+}
 
 
 def worker(kind: str, data_file: str, epochs: int, clock: str) -> None:
@@ -290,7 +369,7 @@ def main() -> None:
         runs: dict[str, list[dict]] = {k: [] for k in args.only}
         for _ in range(args.repeats):  # interleaved, so that load falls on all alike
             for k in args.only:
-                python = sys.executable if k == "eqbrain" else args.peer_python
+                python = sys.executable if k in ("eqbrain", "jax") else args.peer_python
                 clock = "cpu" if args.cpu else "wall"
                 runs[k].append(_spawn(python, k, data_file, args.epochs, clock))
     res = {k: _merge(r) for k, r in runs.items()}
