@@ -4,8 +4,9 @@ XLA's CPU backend splits an elementwise kernel into tasks for the available core
 This times two compiled loops of 10,000 steps over a vector of `n` elements, as a
 simulation step updates its state: `uniform` draws `n` random numbers per step
 (`jax.random.uniform`, JAX's default threefry generator) and adds them into the
-vector; `block` draws the same numbers as `(32, n)` blocks every 32 steps (a
-`lax.cond`; `eqbrain.dyn.PoissonBackground`'s way) and adds a row a step; `sin` updates
+vector; `block` draws the same numbers as `(b, n)` blocks every `b` steps (a
+`lax.cond`; `b` as `eqbrain.dyn.PoissonBackground` chooses it: the largest power of
+two with `b * n` at most 524,288, at most 64) and adds a row a step; `sin` updates
 it with arithmetic only. Each runs in a fresh process held to 1 or to 2 cores (CPU
 affinity), `uniform` also with XLA's older kernel emitters, interleaved round by round.
 
@@ -22,7 +23,6 @@ import sys
 import time
 
 STEPS = 10_000
-BLOCK = 32
 
 
 def worker(kernel: str, cores: int, n: int) -> float:
@@ -35,22 +35,24 @@ def worker(kernel: str, cores: int, n: int) -> float:
         key, sub = jax.random.split(key)
         return key, v * 0.99 + jax.random.uniform(sub, (n,))
 
+    size = 1 << (max(1, min(64, 2**19 // n)).bit_length() - 1)  # the steps of a block
+
     def block(i, carry):
         key, v, rows = carry
 
         def draw(key, _):
             key, sub = jax.random.split(key)
-            return key, jax.random.uniform(sub, (BLOCK, n))
+            return key, jax.random.uniform(sub, (size, n))
 
-        key, rows = jax.lax.cond(i % BLOCK == 0, draw, lambda k, r: (k, r), key, rows)
-        return key, v * 0.99 + rows[i % BLOCK], rows
+        key, rows = jax.lax.cond(i % size == 0, draw, lambda k, r: (k, r), key, rows)
+        return key, v * 0.99 + rows[i % size], rows
 
     def sin(_, carry):
         key, v = carry
         return key, v * 0.99 + jnp.sin(v) * 0.01 + 1e-3
 
     if kernel == "block":
-        state = (jnp.zeros(n), jnp.zeros((BLOCK, n)))
+        state = (jnp.zeros(n), jnp.zeros((size, n)))
         loop = jax.jit(lambda key: jax.lax.fori_loop(0, STEPS, block, (key, *state))[1])
     else:
         body = uniform if kernel == "uniform" else sin

@@ -223,9 +223,10 @@ def test_poisson_background_draws_in_blocks_and_continues_exactly(tmp_path):
     other = build(5)
     eqbrain.load(tmp_path / "bg.safetensors", other)
     np.testing.assert_array_equal(np.concatenate([part, steps(other, 9)]), whole)
-    default = eqbrain.dyn.PoissonBackground(7717, 1.0, dt=0.1, seed=0)
-    assert default.block == 2**18 // 7717 and default.counts.value.shape == (33, 7717)
-    assert eqbrain.dyn.PoissonBackground(10, 1.0, dt=0.1, seed=0).block == 64
+    # by default a power of two of steps, at most 2**19 counts and 64 steps
+    for size, block in ((10, 64), (7717, 64), (8193, 32), (77169, 4), (2**19 + 1, 1)):
+        default = eqbrain.dyn.PoissonBackground(size, 1.0, dt=0.1, seed=0)
+        assert default.block == block and default.counts.value.shape == (block, size)
 
 
 def test_example_prints_rates_next_to_nest(capsys):

@@ -20,7 +20,7 @@ from .._share import get_dt, share
 
 _TAIL = 1e-9  # the probability left out of the table of counts
 _MAX_COUNTS = 256  # the longest table: a mean of about 200 spikes a step
-_BLOCK_ELEMENTS = 2**18  # counts drawn at once by default: the block is this / size steps
+_BLOCK_ELEMENTS = 2**19  # the most counts drawn at once by default
 _MAX_BLOCK = 64
 
 
@@ -65,8 +65,10 @@ class PoissonBackground(DynamicalSystem):
     - `weight`: the weight of a spike (e.g. pA): a number or one per neuron.
     - `seed`: the seed of the draws (default: drawn from `eqbrain.random`).
     - `dt`: the step (ms) the table is made for (default: `eqbrain.get_dt()`).
-    - `block`: the steps drawn at once (default: about 262,144 counts, at most 64
-      steps). The draws depend on it: the same seed and block give the same spikes.
+    - `block`: the steps drawn at once (default: the largest power of two of steps
+      whose counts number at most 524,288, at most 64; a power of two splits evenly
+      over the cores). The draws depend on it: the same seed and block give the same
+      spikes.
 
     ```python
     bg = eqbrain.dyn.PoissonBackground(100, rate=8.0 * 1600, weight=87.8, seed=0)
@@ -110,7 +112,8 @@ class PoissonBackground(DynamicalSystem):
         self.group = Parameter(jnp.asarray(group.astype(np.int32)))
         self.weight = Parameter(jnp.asarray(np.broadcast_to(weights, (self.size,))))
         if block is None:
-            block = max(1, min(_MAX_BLOCK, _BLOCK_ELEMENTS // self.size))
+            most = max(1, min(_MAX_BLOCK, _BLOCK_ELEMENTS // self.size))
+            block = 1 << (most.bit_length() - 1)
         if isinstance(block, bool) or not isinstance(block, int | np.integer) or block <= 0:
             raise ValueError(f"PoissonBackground: block must be a positive int, got {block!r}.")
         self.block = int(block)
