@@ -3,7 +3,8 @@ buffer of pending input, and delay-sorted event lists.
 
 - **ring buffer** (`eqbrain.dyn.DelayConn`): rows by source, each synapse an int32 code
   (target and delay) and a weight; a spike's row is read once and scattered into the
-  slots of the steps it arrives at; each step reads and clears its slot.
+  slots of the steps it arrives at; each step reads its slot (and clears the one read
+  the step before).
 - **event lists**: rows by (delay, source), each synapse a target and a weight, a row
   pointer per (delay, source); the spikes of the last `max_delay` steps are kept, and
   each step reads, for every delay `d`, the rows of delay `d` of the neurons that spiked
