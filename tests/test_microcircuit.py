@@ -127,7 +127,7 @@ def test_the_ring_buffer_is_updated_in_place_by_a_compiled_loop():
     run = eqbrain.jit(lambda s: eqbrain.for_loop(conn, s))
     with eqbrain.share.context(dt=0.1):
         hlo = run.lower(spikes).compile().as_text()
-    assert "while(" in hlo
+    assert hlo is not None and "while(" in hlo
     assert _copies_in_loops(hlo, f"f32[{conn.max_delay},40]") == []
 
 
@@ -148,7 +148,7 @@ def test_bad_inputs_name_the_argument():
         eqbrain.dyn.PoissonBackground(3, -1.0)
     for block in (0, 2.5, True):
         with pytest.raises(ValueError, match="block must be a positive int"):
-            eqbrain.dyn.PoissonBackground(3, 1.0, block=block)
+            eqbrain.dyn.PoissonBackground(3, 1.0, block=block)  # pyright: ignore[reportArgumentType]
     conn = eqbrain.dyn.DelayConn([0], [0], 1, 1, 1.0, 0.2, dt=0.1)
     with eqbrain.share.context(dt=0.2), pytest.raises(ValueError, match="dt = 0.1"):
         conn(jnp.array([True]))
