@@ -155,7 +155,15 @@ def _scan_unlocked(
     total = _n_steps(xs, length)
     once = trace_once(f, init_abstract, x0, name="scan")
     if once is not None:  # the body's jaxpr, traced once, is the loop's step
-        return _scan_jaxpr(once, init, xs, length, reverse, unroll, remat, bar, total)
+        step, states = _jaxpr_step(once)
+    else:
+        step, states = _discovered_step(f, init_abstract, x0)
+    return _loop(step, states, init, xs, length, reverse, unroll, remat, bar, total)
+
+
+def _discovered_step(f: Callable, init_abstract: Any, x0: Any) -> tuple[Callable, list]:
+    """The loop's step over `f` called with its Variables swapped in, and the Variables
+    it writes, found by a first trace of `f`."""
     found, written = discover(lambda d: f(*d), [], (init_abstract, x0), [])
     # Only the Variables the body writes are carried; the ones it only reads (weights,
     # connectivity) stay loop constants, as they would in a hand-written scan.
@@ -169,22 +177,12 @@ def _scan_unlocked(
         c, y = ran.out
         return ran.new(states), c, y
 
-    return _loop(step, states, init, xs, length, reverse, unroll, remat, bar, total)
+    return step, states
 
 
-def _scan_jaxpr(
-    once: Once,
-    init: Carry,
-    xs: PyTree,
-    length: int | None,
-    reverse: bool,
-    unroll: int | bool,
-    remat: bool,
-    bar: Bar | None,
-    total: int,
-) -> tuple[Carry, Any]:
-    """`_scan` over a body traced once (`trace_once`): the Variables it writes ride in
-    the carry, the ones it only reads are loop constants."""
+def _jaxpr_step(once: Once) -> tuple[Callable, list]:
+    """The loop's step over a body traced once (`trace_once`), and the Variables it
+    writes (they ride in the carry; the ones it only reads are loop constants)."""
     lifted = once.lifted
     states = [v for v in lifted if id(v) in once.written]
     carried = [id(v) in once.written for v in lifted]
@@ -198,7 +196,7 @@ def _scan_jaxpr(
         c, y = once.out_def.unflatten(res[:n_out])
         return list(res[n_out:]), c, y
 
-    return _loop(step, states, init, xs, length, reverse, unroll, remat, bar, total)
+    return step, states
 
 
 def _loop(
