@@ -43,6 +43,12 @@ def poisson_cdf_table(means: np.ndarray) -> np.ndarray:
     return cdf[:, :needed].astype(np.float32)
 
 
+def _positive_int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
+        raise ValueError(f"PoissonBackground: {what} must be a positive int, got {value!r}.")
+    return int(value)
+
+
 class PoissonBackground(DynamicalSystem):
     """Background Poisson input, as summed weights per neuron and step (NEST's
     `poisson_generator` connected to every neuron).
@@ -98,9 +104,11 @@ class PoissonBackground(DynamicalSystem):
         name: str | None = None,
     ):
         super().__init__(name=name)
-        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size <= 0:
-            raise ValueError(f"PoissonBackground: size must be a positive int, got {size!r}.")
-        self.size, self.dt = int(size), float(get_dt() if dt is None else dt)
+        self.size, self.dt = _positive_int(size, "size"), float(get_dt() if dt is None else dt)
+        if block is None:
+            most = max(1, min(_MAX_BLOCK, _BLOCK_ELEMENTS // self.size))
+            block = 1 << (most.bit_length() - 1)
+        self.block = _positive_int(block, "block")
         rates = np.broadcast_to(np.asarray(rate, np.float64), (self.size,))
         if not np.all(np.isfinite(rates)) or rates.min() < 0:
             raise ValueError(f"PoissonBackground: rate must be finite and >= 0 Hz, got {rate!r}.")
@@ -111,12 +119,6 @@ class PoissonBackground(DynamicalSystem):
         self.table = Parameter(jnp.asarray(poisson_cdf_table(distinct * self.dt * 1e-3)))
         self.group = Parameter(jnp.asarray(group.astype(np.int32)))
         self.weight = Parameter(jnp.asarray(np.broadcast_to(weights, (self.size,))))
-        if block is None:
-            most = max(1, min(_MAX_BLOCK, _BLOCK_ELEMENTS // self.size))
-            block = 1 << (most.bit_length() - 1)
-        if isinstance(block, bool) or not isinstance(block, int | np.integer) or block <= 0:
-            raise ValueError(f"PoissonBackground: block must be a positive int, got {block!r}.")
-        self.block = int(block)
         self.key = Variable(noise_key_data(seed))
         self.counts = Variable(jnp.zeros((self.block, self.size), jnp.uint8))
         self.row = Variable(jnp.asarray(0, jnp.int32))  # the next row; 0: draw a block
