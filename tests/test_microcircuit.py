@@ -4,6 +4,8 @@ library pieces it is made of: `DelayConn`, the fixed in-degree / total-number dr
 
 from __future__ import annotations
 
+import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -103,6 +105,29 @@ def test_each_spike_arrives_after_its_synapse_delay():
         for m in np.nonzero(spikes[s][pre])[0]:
             expect[s + k[m] - 1, post[m]] += weight[m]
     np.testing.assert_allclose(got, expect[:steps], rtol=1e-5, atol=1e-6)
+
+
+def test_a_delay_conn_saved_mid_run_continues_with_the_input_of_one_run(tmp_path):
+    # the pending input (and the slot read last, cleared at the next step) is state: a
+    # run cut between two steps, saved and loaded into a fresh copy, delivers the same
+    rng = np.random.default_rng(2)
+    pre, post = rng.integers(0, 6, 60), rng.integers(0, 5, 60)
+    delay, weight = rng.uniform(0.1, 0.9, 60), rng.normal(size=60)
+
+    def build():
+        return eqbrain.dyn.DelayConn(pre, post, 6, 5, weight, delay, dt=0.1)
+
+    spikes = jnp.asarray(rng.random((30, 6)) < 0.4)
+    with eqbrain.share.context(dt=0.1):
+        whole = np.asarray(eqbrain.for_loop(build(), spikes))
+        first = build()
+        part = np.asarray(eqbrain.for_loop(first, spikes[:13]))
+        eqbrain.save(tmp_path / "conn.safetensors", first)
+        second = build()
+        eqbrain.load(tmp_path / "conn.safetensors", second)
+        rest = np.asarray(eqbrain.for_loop(second, spikes[13:]))
+    assert np.abs(whole).sum() > 0
+    np.testing.assert_array_equal(np.concatenate([part, rest]), whole)
 
 
 def _copies_in_loops(hlo: str, shape: str) -> list[str]:
@@ -227,6 +252,38 @@ def test_poisson_background_draws_in_blocks_and_continues_exactly(tmp_path):
     for size, block in ((10, 64), (7717, 64), (8193, 32), (77169, 4), (2**19 + 1, 1)):
         default = eqbrain.dyn.PoissonBackground(size, 1.0, dt=0.1, seed=0)
         assert default.block == block and default.counts.value.shape == (block, size)
+
+
+def test_poisson_background_in_the_functional_style_under_filter_jit_and_filter_vmap():
+    # the block is drawn under `lax.cond`: through eqx.filter_jit (a new model each
+    # step) and eqx.filter_vmap over models of other keys (the cond then runs both
+    # branches and selects) the draws are those of eqbrain.for_loop, block after block
+    def build(seed):
+        return eqbrain.dyn.PoissonBackground(50, 3e4, weight=1.0, seed=seed, dt=0.1, block=4)
+
+    def step(bg):
+        return bg, bg()
+
+    def in_place(seed):
+        bg = build(seed)
+        return np.asarray(eqbrain.for_loop(lambda _: bg(), jnp.arange(10)))
+
+    bg, functional = build(3), []
+    for _ in range(10):  # 10 steps: two whole blocks and half a third
+        bg, x = eqx.filter_jit(step)(bg)
+        functional.append(np.asarray(x))
+    np.testing.assert_array_equal(np.stack(functional), in_place(3))
+    assert int(bg.row.value) == 10 % 4
+
+    models = [build(s) for s in (5, 6)]
+    stacked = jax.tree.map(lambda *v: jnp.stack(v), *models)
+    rows = []
+    for _ in range(10):
+        stacked, x = eqx.filter_vmap(step)(stacked)
+        rows.append(np.asarray(x))
+    lanes = np.stack(rows, axis=1)  # (model, step, neuron)
+    np.testing.assert_array_equal(lanes[0], in_place(5))
+    np.testing.assert_array_equal(lanes[1], in_place(6))
 
 
 def test_example_prints_rates_next_to_nest(capsys):
